@@ -1,0 +1,404 @@
+"""Claims: recording them with their provenance, finding them, describing them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from factbase.dates import PartialDate, parse_date
+from factbase.entities import resolve_entity
+from factbase.errors import AlreadyExists, InvalidInput, NotFound
+from factbase.language import (
+    confusable_words,
+    detect_language,
+    fold,
+    language_mismatch,
+    normalise_quote,
+    normalise_text,
+    validate_language,
+)
+from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Outlet, Source
+from factbase.outlets import get_outlet, get_stance
+from factbase.quantities import Quantity, parse_quantity, quantity_from_parts
+from factbase.sources import get_source, stored_date, validate_key
+from factbase.topics import TopicSuggester, descendant_ids, ensure_topic, get_topic
+
+
+@dataclass
+class ClaimInput:
+    """What a user gives to record a claim; text fields as typed."""
+
+    source: str
+    statement: str
+    key: str | None = None
+    quote: str | None = None
+    language: str | None = None
+    speaker: str | None = None
+    topics: Sequence[str] = field(default_factory=tuple)
+    subject: str | None = None
+    property: str | None = None
+    value: str | None = None
+    value_num: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    event_date: str | None = None
+    as_of: str | None = None
+    polarity: str | None = None
+    status: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class ClaimResult:
+    claim: Claim
+    outcome: str  # "added", "updated" or "unchanged"
+    warnings: list[str] = field(default_factory=list)
+    created_topics: list[str] = field(default_factory=list)
+
+
+class Sort(StrEnum):
+    PUBLISHED = "published"
+    EVENT = "event"
+    ADDED = "added"
+    ID = "id"
+
+
+@dataclass
+class ClaimFilter:
+    topic: str | None = None
+    language: str | None = None
+    stance: str | None = None
+    outlet: str | None = None
+    source: str | None = None
+    subject: str | None = None
+    speaker: str | None = None
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+    status: str | None = None
+    limit: int | None = 50
+    sort: Sort = Sort.PUBLISHED
+
+
+# -- recording -----------------------------------------------------------------------
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], what: str, default: str) -> str:
+    if value is None or not value.strip():
+        return default
+    value = value.strip().lower()
+    if value not in allowed:
+        raise InvalidInput(f"{what} {value!r} must be one of: {', '.join(allowed)}")
+    return value
+
+
+def _quantity(data: ClaimInput) -> Quantity | None:
+    if data.value and data.value_num is not None:
+        raise InvalidInput("give the value as text or as value_num/unit, not both")
+    if data.value_num is not None:
+        qualifier = _choice(data.qualifier, _QUALIFIERS, "qualifier", "exact")
+        return quantity_from_parts(data.value_num, data.unit, qualifier)  # type: ignore[arg-type]
+    if not data.value or not data.value.strip():
+        return None
+    quantity = parse_quantity(data.value)
+    if data.unit and quantity.unit is None:
+        return quantity_from_parts(quantity.value, data.unit, quantity.qualifier, data.value)
+    return quantity
+
+
+_QUALIFIERS = ("exact", "approx", "almost", "over", "at_least", "under", "up_to")
+
+
+def _date(text: str | None, what: str, source: Source, warnings: list[str]) -> PartialDate | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_date(text)
+    except InvalidInput:
+        if source.published is None:
+            raise
+        year = source.published.year
+        parsed = parse_date(text, default_year=year)
+        warnings.append(f"{what} {text.strip()!r} has no year; took {year} from the source")
+        return parsed
+
+
+def _language(data: ClaimInput, text: str, warnings: list[str]) -> str | None:
+    if data.language and data.language.strip():
+        language = validate_language(data.language)
+        mismatch = language_mismatch(text, language)
+        if mismatch:
+            warnings.append(mismatch)
+        return language
+    return detect_language(text)
+
+
+def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> dict[str, Any]:
+    statement = normalise_text(data.statement)
+    if not statement:
+        raise InvalidInput("a claim needs a statement")
+    source = get_source(session, data.source)
+    quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
+    speaker = normalise_text(data.speaker) if data.speaker else None
+    subject = normalise_text(data.subject) if data.subject else None
+    prop = normalise_text(data.property) if data.property else None
+    quantity = _quantity(data)
+    event = _date(data.event_date, "event date", source, warnings)
+    as_of = _date(data.as_of, "as_of", source, warnings)
+    for word in confusable_words(f"{statement} {quote or ''}"):
+        warnings.append(f"{word!r} mixes Latin and Cyrillic letters")
+    speaker_entity = resolve_entity(session, speaker)
+    subject_entity = resolve_entity(session, subject)
+    return {
+        "key": validate_key(data.key) if data.key else None,
+        "source_id": source.id,
+        "statement": statement,
+        "quote": quote,
+        "language": _language(data, quote or statement, warnings),
+        "speaker": speaker,
+        "speaker_key": fold(speaker) if speaker else None,
+        "speaker_id": speaker_entity.id if speaker_entity else None,
+        "subject": subject,
+        "subject_key": fold(subject) if subject else None,
+        "subject_id": subject_entity.id if subject_entity else None,
+        "property_name": prop,
+        "property_key": fold(prop) if prop else None,
+        "value_text": quantity.text if quantity else None,
+        "value_num": quantity.value if quantity else None,
+        "value_unit": quantity.unit if quantity else None,
+        "value_low": quantity.low if quantity else None,
+        "value_high": quantity.high if quantity else None,
+        "value_qualifier": quantity.qualifier if quantity else None,
+        "event_date": event.start if event else None,
+        "event_date_end": event.end if event else None,
+        "event_precision": str(event.precision) if event else None,
+        "as_of": as_of.start if as_of else None,
+        "as_of_end": as_of.end if as_of else None,
+        "as_of_precision": str(as_of.precision) if as_of else None,
+        "polarity": _choice(data.polarity, POLARITIES, "polarity", "affirmed"),
+        "status": _choice(data.status, STATUSES, "status", "unverified"),
+        "note": normalise_text(data.note) if data.note else None,
+        "search_text": fold(" ".join(filter(None, (statement, quote, speaker, subject, prop)))),
+    }
+
+
+def _topic_links(
+    session: Session,
+    data: ClaimInput,
+    fields: dict[str, Any],
+    suggester: TopicSuggester | None,
+    result: ClaimResult,
+) -> dict[int, bool]:
+    """topic id -> suggested, for the topics given or, when none are, suggested."""
+    links: dict[int, bool] = {}
+    for slug in data.topics:
+        if not normalise_text(slug):
+            continue
+        topic, created = ensure_topic(session, slug)
+        if created:
+            result.created_topics.append(topic.slug)
+        links[topic.id] = False
+    if links:
+        return links
+    suggester = suggester or TopicSuggester(session)
+    text = " ".join(filter(None, (fields["statement"], fields["quote"])))
+    for slug in suggester.suggest(text, fields["language"]):
+        links[get_topic(session, slug).id] = True
+    return links
+
+
+def save_claim(
+    session: Session,
+    data: ClaimInput,
+    *,
+    existing: Claim | None = None,
+    suggester: TopicSuggester | None = None,
+) -> ClaimResult:
+    """Add a claim, or make ``existing`` match ``data``. Never commits."""
+    warnings: list[str] = []
+    fields = _claim_fields(session, data, warnings)
+    if fields["key"]:
+        other = session.scalar(select(Claim).where(Claim.key == fields["key"]))
+        if other is not None and (existing is None or other.id != existing.id):
+            raise AlreadyExists(f"claim {other.id} already has key {fields['key']!r}")
+    claim = existing or Claim()
+    result = ClaimResult(claim, "added" if existing is None else "unchanged", warnings)
+    links = _topic_links(session, data, fields, suggester, result)
+    if existing is None:
+        for name, value in fields.items():
+            setattr(claim, name, value)
+        claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+        session.add(claim)
+    else:
+        changed = [name for name, value in fields.items() if getattr(claim, name) != value]
+        for name in changed:
+            setattr(claim, name, fields[name])
+        current = {link.topic_id: link.suggested for link in claim.claim_topics}
+        if current != links:
+            claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+            changed.append("topics")
+        if changed:
+            result.outcome = "updated"
+    session.flush()
+    return result
+
+
+def add_claim(session: Session, data: ClaimInput) -> ClaimResult:
+    return save_claim(session, data)
+
+
+# -- finding -------------------------------------------------------------------------
+
+
+def get_claim(session: Session, ref: str | int) -> Claim:
+    """A claim by id or key."""
+    text_ref = str(ref).strip()
+    if text_ref.isdigit():
+        claim = session.get(Claim, int(text_ref))
+    else:
+        claim = session.scalar(select(Claim).where(Claim.key == text_ref))
+    if claim is None:
+        raise NotFound(f"no claim {ref!r} (give its id or key; see `factbase list`)")
+    return claim
+
+
+def _filtered(session: Session, where: ClaimFilter) -> Select[tuple[Claim]]:
+    query = select(Claim).join(Claim.source).join(Source.outlet)
+    if where.topic:
+        topic_ids = descendant_ids(session, get_topic(session, where.topic))
+        in_topic = select(ClaimTopic.claim_id).where(ClaimTopic.topic_id.in_(topic_ids))
+        query = query.where(Claim.id.in_(in_topic))
+    if where.language:
+        query = query.where(Claim.language == validate_language(where.language))
+    if where.stance:
+        query = query.where(Outlet.stance == get_stance(session, where.stance).name)
+    if where.outlet:
+        query = query.where(Source.outlet_id == get_outlet(session, where.outlet).id)
+    if where.source:
+        query = query.where(Claim.source_id == get_source(session, where.source).id)
+    if where.subject:
+        query = query.where(_names(session, Claim.subject_id, Claim.subject_key, where.subject))
+    if where.speaker:
+        query = query.where(_names(session, Claim.speaker_id, Claim.speaker_key, where.speaker))
+    if where.since:
+        query = query.where(Source.published_end >= parse_date(where.since).start)
+    if where.until:
+        query = query.where(Source.published <= parse_date(where.until).end)
+    if where.search and fold(where.search):
+        query = query.where(Claim.search_text.contains(fold(where.search), autoescape=True))
+    if where.status:
+        query = query.where(Claim.status == _choice(where.status, STATUSES, "status", ""))
+    return query
+
+
+def _names(session: Session, id_column: Any, key_column: Any, name: str) -> Any:
+    """Claims naming ``name`` directly or through any alias of its entity."""
+    entity = resolve_entity(session, name)
+    if entity is None:
+        return key_column == fold(name)
+    return or_(id_column == entity.id, key_column == fold(name))
+
+
+def _ordered(query: Select[tuple[Claim]], sort: Sort) -> Select[tuple[Claim]]:
+    if sort is Sort.PUBLISHED:
+        return query.order_by(Source.published.desc().nulls_last(), Claim.id.desc())
+    if sort is Sort.EVENT:
+        return query.order_by(Claim.event_date.desc().nulls_last(), Claim.id.desc())
+    if sort is Sort.ADDED:
+        return query.order_by(Claim.id.desc())
+    return query.order_by(Claim.id)
+
+
+def find_claims(session: Session, where: ClaimFilter) -> list[Claim]:
+    if where.limit is not None and where.limit < 0:
+        raise InvalidInput("--limit must be 0 (no limit) or more")
+    query = _ordered(_filtered(session, where), where.sort)
+    if where.limit:
+        query = query.limit(where.limit)
+    return list(session.scalars(query).unique())
+
+
+def count_claims(session: Session, where: ClaimFilter) -> int:
+    subquery = _filtered(session, where).with_only_columns(Claim.id).subquery()
+    return int(session.scalar(select(func.count()).select_from(subquery)) or 0)
+
+
+# -- describing ----------------------------------------------------------------------
+
+CLAIM_COLUMNS = (
+    "id",
+    "key",
+    "statement",
+    "quote",
+    "language",
+    "speaker",
+    "topics",
+    "subject",
+    "property",
+    "value",
+    "value_num",
+    "unit",
+    "value_low",
+    "value_high",
+    "qualifier",
+    "event_date",
+    "as_of",
+    "polarity",
+    "status",
+    "source_id",
+    "source_key",
+    "source_title",
+    "source_url",
+    "outlet",
+    "stance",
+    "published",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+def _iso(start: Any, precision: str | None) -> str | None:
+    partial = stored_date(start, precision)
+    return partial.iso() if partial else None
+
+
+def claim_row(claim: Claim) -> dict[str, Any]:
+    """The claim as one flat record with :data:`CLAIM_COLUMNS`, for machine formats."""
+    source = claim.source
+    return {
+        "id": claim.id,
+        "key": claim.key,
+        "statement": claim.statement,
+        "quote": claim.quote,
+        "language": claim.language,
+        "speaker": claim.speaker,
+        "topics": claim.topic_slugs,
+        "subject": claim.subject,
+        "property": claim.property_name,
+        "value": claim.value_text,
+        "value_num": claim.value_num,
+        "unit": claim.value_unit,
+        "value_low": claim.value_low,
+        "value_high": claim.value_high,
+        "qualifier": claim.value_qualifier,
+        "event_date": _iso(claim.event_date, claim.event_precision),
+        "as_of": _iso(claim.as_of, claim.as_of_precision),
+        "polarity": claim.polarity,
+        "status": claim.status,
+        "source_id": source.id,
+        "source_key": source.key,
+        "source_title": source.title,
+        "source_url": source.url,
+        "outlet": source.outlet.name,
+        "stance": source.outlet.stance,
+        "published": _iso(source.published, source.published_precision),
+        "note": claim.note,
+        "created_at": claim.created_at.isoformat(timespec="seconds"),
+        "updated_at": claim.updated_at.isoformat(timespec="seconds"),
+    }

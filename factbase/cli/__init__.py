@@ -1,0 +1,139 @@
+"""The `factbase` command: parses arguments, calls the library, renders.
+
+This package is the only place that knows about Typer and Rich. Its one error
+boundary, :class:`FactbaseGroup`, turns every expected failure into one line on
+stderr and an exit code: 1 for errors, 2 for usage, 75 when the database is busy.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from factbase import __version__
+from factbase.cli import state
+
+try:  # Typer vendors Click since 0.26
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older Typer with the click package
+    import click.exceptions as click_exceptions  # type: ignore[no-redef]
+
+
+class FactbaseGroup(TyperGroup):
+    """Runs a command and maps every failure to one stderr line and an exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = _run(self, args, prog_name or "factbase", complete_var, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _fail(message: str, code: int) -> int:
+    from factbase.cli.render import error
+
+    error(message)
+    return code
+
+
+def _run(group: TyperGroup, args: Sequence[str] | None, prog: str, *rest: Any, **extra: Any) -> int:
+    from factbase.errors import FactbaseError
+
+    try:
+        result = TyperGroup.main(group, args, prog, *rest, standalone_mode=False, **extra)
+        return result if isinstance(result, int) else 0
+    except click_exceptions.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        return _fail(f"{exc.format_message()}{hint}", 2)
+    except click_exceptions.ClickException as exc:
+        return _fail(exc.format_message(), exc.exit_code)
+    except typer.Abort:
+        return _fail("aborted", 1)
+    except FactbaseError as exc:
+        if state.debug:
+            raise
+        return _fail(exc.message, exc.exit_code)
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:
+        if state.debug:
+            raise
+        return _fail(f"internal error: {type(exc).__name__}: {_safe(exc)} (rerun with --debug)", 1)
+
+
+def _safe(exc: BaseException) -> str:
+    """The first line of an unexpected error, with any database password hidden."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return state.redact(text)
+
+
+app = typer.Typer(
+    cls=FactbaseGroup,
+    name="factbase",
+    help="Track claims across outlets and languages: provenance, cross-references, conflicts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"factbase {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="FACTBASE_DB",
+            metavar="PATH_OR_URL",
+            help="Database file or SQLAlchemy URL (default: a file in your data directory).",
+            show_envvar=True,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback on errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """factbase turns articles into discrete claims tied to their source, outlet, stance,
+    language and verbatim quote, so they can be cross-referenced and checked."""
+    state.reset(db=db, debug=debug)
+
+
+def _register() -> None:
+    from factbase.cli import catalog, claims, database, outlets, sources
+
+    claims.register(app)
+    outlets.register(app)
+    sources.register(app)
+    catalog.register(app)
+    database.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

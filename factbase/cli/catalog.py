@@ -1,0 +1,143 @@
+"""`factbase topics` and `factbase entities`: the vocabulary claims are filed under."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from factbase.cli import render, state
+from factbase.cli.claims import FormatOption
+from factbase.cli.render import OutputFormat
+
+topics_app = typer.Typer(help="List topics (a tree) or add one.", invoke_without_command=True)
+entities_app = typer.Typer(
+    help="List entities with their aliases, or add one.", invoke_without_command=True
+)
+
+TOPIC_COLUMNS = ("slug", "label", "parent", "keywords", "claims")
+ENTITY_COLUMNS = ("id", "name", "kind", "aliases", "claims")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(topics_app, name="topics")
+    app.add_typer(entities_app, name="entities")
+
+
+@topics_app.callback()
+def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    """List topics as a tree with their keywords and claim counts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from factbase.topics import list_topics
+
+    db = state.open_db()
+    with db.session() as session:
+        summaries = list_topics(session)
+        rows = [
+            {
+                "slug": s.topic.slug,
+                "label": s.topic.label,
+                "parent": s.topic.parent.slug if s.topic.parent else None,
+                "keywords": [k.keyword for k in s.topic.keywords],
+                "claims": s.claims,
+                "depth": s.depth,
+            }
+            for s in summaries
+        ]
+    if fmt is not OutputFormat.TABLE:
+        render.emit_records(rows, TOPIC_COLUMNS, fmt)
+        return
+    table = render.new_table("topic", "label", "claims", "keywords")
+    for row in rows:
+        indent = "  " * int(row["depth"])  # type: ignore[call-overload]
+        table.add_row(
+            indent + render.escape(str(row["slug"])),
+            render.escape(str(row["label"])),
+            str(row["claims"]),
+            render.escape(", ".join(row["keywords"])),  # type: ignore[arg-type]
+        )
+    render.print_table(table)
+
+
+@topics_app.command("add")
+def topics_add(
+    slug: Annotated[str, typer.Argument(help="Lower-case identifier, e.g. 'oil'.")],
+    label: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    parent: Annotated[str | None, typer.Option(help="Slug of the parent topic.")] = None,
+    keyword: Annotated[
+        list[str] | None, typer.Option("--keyword", "-k", help="A keyword in any language; repeat.")
+    ] = None,
+) -> None:
+    """Add a topic, or update its label, parent and keywords."""
+    from factbase.topics import TopicInput, upsert_topic
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        topic, outcome = upsert_topic(
+            session, TopicInput(slug=slug, label=label, parent=parent, keywords=keyword or ())
+        )
+    render.console().print(f"{outcome}: topic {render.escape(topic.slug)}")
+
+
+@entities_app.callback()
+def entities_list(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option(help="Only entities of this kind.")] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Entities with a spelling containing this.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List entities with their kind, aliases and claim counts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from factbase.entities import list_entities
+
+    db = state.open_db()
+    with db.session() as session:
+        rows = [
+            {
+                "id": s.entity.id,
+                "name": s.entity.name,
+                "kind": s.entity.kind,
+                "aliases": [a.alias for a in s.entity.aliases if a.alias != s.entity.name],
+                "claims": s.claims,
+            }
+            for s in list_entities(session, kind=kind, search=search)
+        ]
+    if fmt is not OutputFormat.TABLE:
+        render.emit_records(rows, ENTITY_COLUMNS, fmt)
+        return
+    table = render.new_table("id", "name", "kind", "claims", "aliases")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            render.escape(str(row["name"])),
+            render.escape(str(row["kind"] or "")),
+            str(row["claims"]),
+            render.escape(", ".join(row["aliases"])),  # type: ignore[arg-type]
+        )
+    render.print_table(table)
+
+
+@entities_app.command("add")
+def entities_add(
+    name: Annotated[str, typer.Argument(help="Canonical name.")],
+    kind: Annotated[
+        str | None, typer.Option(help="person, country, organisation, pipeline, port…")
+    ] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option("--alias", "-a", help="Another spelling, any language; repeat."),
+    ] = None,
+) -> None:
+    """Add an entity, or add aliases to an existing one."""
+    from factbase.entities import EntityInput, upsert_entity
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        entity, outcome = upsert_entity(
+            session, EntityInput(name=name, kind=kind, aliases=alias or ())
+        )
+    render.console().print(f"{outcome}: entity {entity.id} {render.escape(entity.name)}")

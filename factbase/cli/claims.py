@@ -1,0 +1,263 @@
+"""`factbase add`, `show` and `list`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from factbase.cli import render, state
+from factbase.cli.render import OutputFormat
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from factbase.models import Claim
+
+
+class SortChoice(StrEnum):
+    PUBLISHED = "published"
+    EVENT = "event"
+    ADDED = "added"
+    ID = "id"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table for people; csv, json, jsonl for programs."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add")(add)
+    app.command("show")(show)
+    app.command("list")(list_claims)
+
+
+def stance_colours(session: Session) -> dict[str, str | None]:
+    from factbase.outlets import list_stances
+
+    return {stance.name: stance.colour for stance in list_stances(session)}
+
+
+def add(
+    statement: Annotated[str, typer.Argument(help="The claim in one sentence, any language.")],
+    source: Annotated[str, typer.Option("--source", "-s", help="Source id, key or URL.")],
+    quote: Annotated[str | None, typer.Option(help="The verbatim words of the source.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="ISO 639-1 language of the quote (detected if absent).")
+    ] = None,
+    speaker: Annotated[str | None, typer.Option(help="Who makes the claim.")] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option("--topic", "-t", help="Topic slug; repeat for several (suggested if absent)."),
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="What the claim is about.")] = None,
+    property_: Annotated[
+        str | None, typer.Option("--property", help="Which property of the subject.")
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option(help="The quantity as written: 'около 80%', '441 bn tenge'.")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit when the value text has none.")] = None,
+    event_date: Annotated[
+        str | None, typer.Option(help="When the claimed event happened (any language).")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="The time the claim holds for.")] = None,
+    polarity: Annotated[str | None, typer.Option(help="affirmed (default) or denied.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="unverified (default), corroborated, disputed, retracted.")
+    ] = None,
+    key: Annotated[str | None, typer.Option(help="A stable key of your own, unique.")] = None,
+    note: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Record a claim from a source."""
+    from factbase.claims import ClaimInput, add_claim, claim_row
+
+    data = ClaimInput(
+        source=source,
+        statement=statement,
+        key=key,
+        quote=quote,
+        language=language,
+        speaker=speaker,
+        topics=topic or (),
+        subject=subject,
+        property=property_,
+        value=value,
+        unit=unit,
+        event_date=event_date,
+        as_of=as_of,
+        polarity=polarity,
+        status=status,
+        note=note,
+    )
+    db = state.open_db()
+    with db.session(write=True) as session:
+        result = add_claim(session, data)
+        row = claim_row(result.claim)
+    for warning in result.warnings:
+        render.warn(warning)
+    if fmt is OutputFormat.TABLE:
+        created = (
+            f"; created topics {', '.join(result.created_topics)}" if result.created_topics else ""
+        )
+        key = f" ({row['key']})" if row["key"] else ""
+        topics = ", ".join(row["topics"]) or "-"
+        render.console().print(
+            f"added claim [bold]{row['id']}[/]"
+            + render.escape(f"{key} from {row['outlet']}; topics: {topics}{created}")
+        )
+    else:
+        render.emit_records([row], list(row), fmt)
+
+
+def show(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Claim id or key.")],
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Show one claim with its source, outlet, stance and every field."""
+    from factbase.claims import claim_row, get_claim
+
+    db = state.open_db()
+    with db.session() as session:
+        claim = get_claim(session, ref)
+        row = claim_row(claim)
+        if fmt is not OutputFormat.TABLE:
+            render.emit_records([row], list(row), fmt)
+            return
+        _print_claim(claim, row, stance_colours(session))
+
+
+def _print_claim(claim: Claim, row: dict[str, object], colours: dict[str, str | None]) -> None:
+    def text(name: str) -> str | None:
+        value = row.get(name)
+        return render.escape(str(value)) if value not in (None, "", []) else None
+
+    topics = ", ".join(
+        link.topic.slug + (" (suggested)" if link.suggested else "")
+        for link in sorted(claim.claim_topics, key=lambda link: link.topic.slug)
+    )
+    value = None
+    if claim.value_text:
+        interval = f"{_num(claim.value_low)} … {_num(claim.value_high)}"
+        value = render.escape(
+            f"{claim.value_text}  →  {_num(claim.value_num)} {claim.value_unit or ''}"
+            f"  [{interval}]  {claim.value_qualifier}"
+        )
+    source = claim.source
+    cites = ", ".join(o.name for o in source.cites)
+    render.print_fields(
+        f"Claim {claim.id}" + (f" ({claim.key})" if claim.key else ""),
+        [
+            ("statement", text("statement")),
+            ("quote", f"“{render.escape(claim.quote)}”" if claim.quote else None),
+            ("language", text("language")),
+            ("speaker", text("speaker")),
+            ("topics", render.escape(topics) or None),
+            ("subject", text("subject")),
+            ("property", text("property")),
+            ("value", value),
+            ("event date", text("event_date")),
+            ("as of", text("as_of")),
+            ("polarity", text("polarity")),
+            ("status", text("status")),
+            ("note", text("note")),
+            ("source", render.escape(f"{source.id}: {source.title}")),
+            ("source key", text("source_key")),
+            ("url", text("source_url")),
+            ("outlet", render.escape(source.outlet.name)),
+            ("stance", render.stance_text(source.outlet.stance, colours.get(source.outlet.stance))),
+            ("published", text("published")),
+            ("relays", render.escape(cites) or None),
+            ("added", text("created_at")),
+            ("updated", text("updated_at")),
+        ],
+    )
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "∞"
+    return f"{value:,.6g}".replace(",", " ") if abs(value) < 1e6 else f"{value:.4g}"
+
+
+def list_claims(
+    topic: Annotated[str | None, typer.Option(help="Topic slug; includes its sub-topics.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of the quote.")] = None,
+    stance: Annotated[str | None, typer.Option(help="Stance of the outlet.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name or id.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source id, key or URL.")] = None,
+    subject: Annotated[str | None, typer.Option(help="Subject; any alias of the entity.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Speaker; any alias of the entity.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Published on or after (any date a person writes).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(help="Text in statement, quote, speaker or subject (any case, ё = е)."),
+    ] = None,
+    status: Annotated[str | None, typer.Option(help="Claim status.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many claims; 0 for all.")] = 50,
+    sort: Annotated[
+        SortChoice,
+        typer.Option(help="Newest first by publication, event date, or when added; id ascending."),
+    ] = SortChoice.PUBLISHED,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List claims; filters combine."""
+    from factbase.claims import (
+        CLAIM_COLUMNS,
+        ClaimFilter,
+        Sort,
+        claim_row,
+        count_claims,
+        find_claims,
+    )
+
+    where = ClaimFilter(
+        topic=topic,
+        language=lang,
+        stance=stance,
+        outlet=outlet,
+        source=source,
+        subject=subject,
+        speaker=speaker,
+        since=since,
+        until=until,
+        search=search,
+        status=status,
+        limit=limit,
+        sort=Sort(sort.value),
+    )
+    db = state.open_db()
+    with db.session() as session:
+        claims = find_claims(session, where)
+        if fmt is not OutputFormat.TABLE:
+            render.emit_records((claim_row(c) for c in claims), CLAIM_COLUMNS, fmt)
+            return
+        colours = stance_colours(session)
+        table = render.new_table(
+            "id", "statement", "value", "lang", "outlet", "stance", "published", "topics"
+        )
+        for claim in claims:
+            row = claim_row(claim)
+            table.add_row(
+                str(claim.id),
+                render.escape(claim.statement),
+                render.escape(claim.value_text),
+                render.escape(claim.language),
+                render.escape(row["outlet"]),
+                render.stance_text(row["stance"], colours.get(row["stance"])),
+                render.escape(row["published"]),
+                render.escape(", ".join(row["topics"])),
+            )
+        total = count_claims(session, where) if limit and len(claims) == limit else len(claims)
+    render.print_table(table)
+    shown = (
+        f"{len(claims)} of {total} claims" if total > len(claims) else render.plural(total, "claim")
+    )
+    render.note(shown + (" (use --limit 0 for all)" if total > len(claims) else ""))

@@ -1,0 +1,79 @@
+"""`factbase db …`: where the database is and which schema it has."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from factbase.cli import render, state
+
+db_app = typer.Typer(help="Show and manage the database and its schema.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+
+
+@db_app.command("path")
+def db_path() -> None:
+    """Print where the database is (a file path, or the URL without its password)."""
+    from factbase.db import display_url, resolve_url
+
+    typer.echo(display_url(resolve_url(state.db_location)))
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision and whether it is the newest."""
+    from factbase.db import HEAD_REVISION
+
+    db = state.open_db(upgrade=False)
+    revision = db.current_revision()
+    if revision is None:
+        typer.echo("empty (no schema yet; any other command creates it)")
+    else:
+        latest = "(head)" if revision == HEAD_REVISION else f"(newest is {HEAD_REVISION})"
+        typer.echo(f"{revision} {latest}")
+
+
+@db_app.command("history")
+def db_history() -> None:
+    """List every schema revision, oldest first."""
+    from factbase.db import revision_history
+
+    for revision, doc in revision_history():
+        typer.echo(f"{revision}  {doc.splitlines()[0] if doc else ''}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Upgrade the schema (every command does this on open; this makes it explicit)."""
+    db = state.open_db(upgrade=False)
+    before = db.current_revision()
+    db.migrate("upgrade", revision)
+    render.console().print(
+        f"upgraded {render.escape(db.display)}: {before or 'empty'} → {db.current_revision()}"
+    )
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[
+        str, typer.Argument(help="Target revision, or 'base' for an empty schema.")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask; downgrading can drop data.")
+    ] = False,
+) -> None:
+    """Downgrade the schema to an older revision (drops what later revisions added)."""
+    db = state.open_db(upgrade=False)
+    before = db.current_revision()
+    if not yes and not typer.confirm(f"downgrade {db.display} from {before} to {revision}?"):
+        raise typer.Abort()
+    db.migrate("downgrade", revision)
+    render.console().print(
+        f"downgraded {render.escape(db.display)}: {before} → {db.current_revision() or 'empty'}"
+    )

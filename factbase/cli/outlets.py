@@ -1,0 +1,185 @@
+"""`factbase outlet …` and `factbase stance …`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from factbase.cli import render, state
+from factbase.cli.claims import FormatOption, stance_colours
+from factbase.cli.render import OutputFormat
+
+outlet_app = typer.Typer(
+    help="Record and list outlets (publishers) and their stances.", no_args_is_help=True
+)
+stance_app = typer.Typer(help="List and add stance labels.", no_args_is_help=True)
+
+OUTLET_COLUMNS = (
+    "id",
+    "name",
+    "stance",
+    "country",
+    "language",
+    "homepage",
+    "note",
+    "sources",
+    "claims",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(outlet_app, name="outlet")
+    app.add_typer(stance_app, name="stance")
+
+
+@outlet_app.command("add")
+def outlet_add(
+    name: Annotated[str, typer.Argument(help="The outlet's name, unique.")],
+    stance: Annotated[
+        str,
+        typer.Option(
+            help="pro-western, pro-kremlin, pro-ukrainian, neutral, state-affiliated, unrated, "
+            "or your own."
+        ),
+    ],
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 country code.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="ISO 639-1 code of its main language.")
+    ] = None,
+    homepage: Annotated[str | None, typer.Option(help="Homepage URL.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why that stance, in a line.")] = None,
+) -> None:
+    """Record an outlet with its stance."""
+    from factbase.outlets import add_outlet
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        outlet = add_outlet(
+            session, name, stance, country=country, language=language, homepage=homepage, note=note
+        )
+        render.console().print(
+            f"added outlet [bold]{outlet.id}[/] {render.escape(outlet.name)} ({outlet.stance})"
+        )
+
+
+@outlet_app.command("edit")
+def outlet_edit(
+    name: Annotated[str, typer.Argument(help="Outlet name or id.")],
+    stance: Annotated[str | None, typer.Option(help="New stance.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 country code.")] = None,
+    language: Annotated[str | None, typer.Option(help="ISO 639-1 code.")] = None,
+    homepage: Annotated[str | None, typer.Option(help="Homepage URL.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why that stance.")] = None,
+) -> None:
+    """Change an outlet's stance or details."""
+    from factbase.outlets import get_outlet, update_outlet
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        outlet = get_outlet(session, name)
+        changed = update_outlet(
+            session,
+            outlet,
+            stance=stance,
+            country=country,
+            language=language,
+            homepage=homepage,
+            note=note,
+        )
+        render.console().print(
+            f"{'updated' if changed else 'unchanged'}: outlet {outlet.id} "
+            f"{render.escape(outlet.name)}"
+        )
+
+
+@outlet_app.command("list")
+def outlet_list(
+    stance: Annotated[str | None, typer.Option(help="Only outlets with this stance.")] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List outlets with their stance and how many sources and claims they have."""
+    from factbase.outlets import list_outlets
+
+    db = state.open_db()
+    with db.session() as session:
+        summaries = list_outlets(session, stance=stance)
+        rows = [
+            {
+                "id": s.outlet.id,
+                "name": s.outlet.name,
+                "stance": s.outlet.stance,
+                "country": s.outlet.country,
+                "language": s.outlet.language,
+                "homepage": s.outlet.homepage,
+                "note": s.outlet.note,
+                "sources": s.sources,
+                "claims": s.claims,
+            }
+            for s in summaries
+        ]
+        if fmt is not OutputFormat.TABLE:
+            render.emit_records(rows, OUTLET_COLUMNS, fmt)
+            return
+        colours = stance_colours(session)
+    table = render.new_table("id", "name", "stance", "country", "lang", "sources", "claims", "note")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            render.escape(str(row["name"])),
+            render.stance_text(str(row["stance"]), colours.get(str(row["stance"]))),
+            render.escape(row["country"] or ""),  # type: ignore[arg-type]
+            render.escape(row["language"] or ""),  # type: ignore[arg-type]
+            str(row["sources"]),
+            str(row["claims"]),
+            render.escape(row["note"] or ""),  # type: ignore[arg-type]
+        )
+    render.print_table(table)
+
+
+@stance_app.command("list")
+def stance_list(fmt: FormatOption = OutputFormat.TABLE) -> None:
+    """List the stance labels outlets can carry."""
+    from factbase.outlets import list_stances
+
+    db = state.open_db()
+    with db.session() as session:
+        rows = [
+            {"name": s.name, "description": s.description, "colour": s.colour}
+            for s in list_stances(session)
+        ]
+    if fmt is not OutputFormat.TABLE:
+        render.emit_records(rows, ("name", "description", "colour"), fmt)
+        return
+    table = render.new_table("stance", "description")
+    for row in rows:
+        table.add_row(
+            render.stance_text(str(row["name"]), row["colour"]), render.escape(row["description"])
+        )
+    render.print_table(table)
+
+
+@stance_app.command("add")
+def stance_add(
+    name: Annotated[
+        str, typer.Argument(help="Lower-case words joined by hyphens, e.g. 'pro-turkish'.")
+    ],
+    description: Annotated[str | None, typer.Option(help="What the stance means.")] = None,
+    colour: Annotated[
+        str | None, typer.Option(help="Colour in tables (a Rich colour name).")
+    ] = None,
+) -> None:
+    """Add a stance label of your own."""
+    from factbase.outlets import add_stance
+
+    if colour:
+        from rich.color import Color, ColorParseError
+
+        try:
+            Color.parse(colour)
+        except ColorParseError:
+            raise typer.BadParameter(f"unknown colour {colour!r}", param_hint="--colour") from None
+    db = state.open_db()
+    with db.session(write=True) as session:
+        stance = add_stance(session, name, description, colour)
+    render.console().print(f"added stance {render.stance_text(stance.name, stance.colour)}")

@@ -1,0 +1,151 @@
+"""All terminal output: Rich tables for people, CSV/JSON/JSONL for programs.
+
+Colour follows Rich's rules: none when stdout is not a terminal or when
+NO_COLOR is set. Machine formats never carry colour or markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+@cache
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+@cache
+def err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def error(message: str) -> None:
+    """One line on stderr: `factbase: error: …`."""
+    from factbase.cli import state
+
+    line = state.redact(" ".join(message.split()))
+    print(f"factbase: error: {line}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"factbase: warning: {' '.join(message.split())}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    """A remark for people (counts, hints) that must not pollute machine output."""
+    err_console().print(message, style="dim", markup=False)
+
+
+def escape(text: str | None) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text or "")
+
+
+# -- machine formats --------------------------------------------------------------
+
+# OWASP: a cell starting with one of these is a formula to a spreadsheet.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV-safe cell: lists joined with '; ', text that could run as a formula quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(item) for item in value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    """Write records as CSV (RFC 4180), a JSON array, or JSON Lines to stdout."""
+    out = sys.stdout
+    if fmt == OutputFormat.CSV:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([csv_cell(row.get(column)) for column in columns])
+    elif fmt == OutputFormat.JSONL:
+        for row in rows:
+            out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+    else:
+        records = [{c: row.get(c) for c in columns} for row in rows]
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    out.flush()
+
+
+def emit_record(row: Mapping[str, Any]) -> None:
+    sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# -- tables for people --------------------------------------------------------------
+
+
+# Columns holding prose get the spare width; the rest stay on one line.
+_WIDE_COLUMNS = {"statement", "title", "note", "keywords", "aliases", "description", "name"}
+
+
+def new_table(*columns: str, title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
+    for column in columns:
+        if column in _WIDE_COLUMNS:
+            table.add_column(column, overflow="fold", ratio=1, min_width=12)
+        else:
+            table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=18)
+    return table
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def stance_text(stance: str, colour: str | None) -> str:
+    colour = colour or "default"
+    return f"[{colour}]{escape(stance)}[/]"
+
+
+def print_table(table: Table) -> None:
+    console().print(table)
+
+
+def print_fields(title: str, fields: Sequence[tuple[str, str | None]]) -> None:
+    """A record shown as `label  value` lines; empty values are left out."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in fields:
+        if value not in (None, ""):
+            grid.add_row(label, value)
+    console().print(f"[bold]{escape(title)}[/]")
+    console().print(grid)

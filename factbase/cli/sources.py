@@ -1,0 +1,190 @@
+"""`factbase source …`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from factbase.cli import render, state
+from factbase.cli.claims import FormatOption, stance_colours
+from factbase.cli.render import OutputFormat
+
+source_app = typer.Typer(
+    help="Record, list and show sources (articles and documents).", no_args_is_help=True
+)
+
+SOURCE_COLUMNS = (
+    "id",
+    "key",
+    "title",
+    "url",
+    "language",
+    "published",
+    "author",
+    "retrieved",
+    "outlet",
+    "stance",
+    "cites",
+    "note",
+    "claims",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(source_app, name="source")
+
+
+def source_row(source: object, claims: int | None = None) -> dict[str, object]:
+    from factbase.models import Source
+    from factbase.sources import stored_date
+
+    assert isinstance(source, Source)
+    published = stored_date(source.published, source.published_precision)
+    retrieved = stored_date(source.retrieved, source.retrieved_precision)
+    return {
+        "id": source.id,
+        "key": source.key,
+        "title": source.title,
+        "url": source.url,
+        "language": source.language,
+        "published": published.iso() if published else None,
+        "author": source.author,
+        "retrieved": retrieved.iso() if retrieved else None,
+        "outlet": source.outlet.name,
+        "stance": source.outlet.stance,
+        "cites": [o.name for o in source.cites],
+        "note": source.note,
+        "claims": claims,
+    }
+
+
+@source_app.command("add")
+def source_add(
+    outlet: Annotated[str, typer.Option(help="The outlet that published it (name or id).")],
+    title: Annotated[str, typer.Option(help="Headline or document title.")],
+    url: Annotated[str | None, typer.Option(help="URL, unique.")] = None,
+    key: Annotated[str | None, typer.Option(help="A stable key of your own, unique.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="ISO 639-1 code (detected from the title if absent).")
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date, precision kept: '2022', 'ноябрь 2023', '1 грудня 2022'."
+        ),
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="Byline.")] = None,
+    retrieved: Annotated[str | None, typer.Option(help="When the text was retrieved.")] = None,
+    cites: Annotated[
+        list[str] | None, typer.Option(help="An outlet or agency it relays; repeat for several.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="How the date or outlet was established.")
+    ] = None,
+) -> None:
+    """Record a source (an article or document) from an outlet."""
+    from factbase.sources import SourceInput, add_source
+
+    data = SourceInput(
+        outlet=outlet,
+        title=title,
+        key=key,
+        url=url,
+        language=language,
+        published=published,
+        author=author,
+        retrieved=retrieved,
+        cites=cites or (),
+        note=note,
+    )
+    db = state.open_db()
+    with db.session(write=True) as session:
+        source = add_source(session, data)
+        render.console().print(
+            f"added source [bold]{source.id}[/]"
+            + (f" ({render.escape(source.key)})" if source.key else "")
+            + f": {render.escape(source.title)}"
+        )
+
+
+@source_app.command("list")
+def source_list(
+    outlet: Annotated[str | None, typer.Option(help="Outlet name or id.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source.")] = None,
+    stance: Annotated[str | None, typer.Option(help="Stance of the outlet.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List sources, newest first."""
+    from factbase.sources import list_sources
+
+    db = state.open_db()
+    with db.session() as session:
+        summaries = list_sources(
+            session, outlet=outlet, language=lang, stance=stance, limit=limit or None
+        )
+        rows = [source_row(s.source, s.claims) for s in summaries]
+        if fmt is not OutputFormat.TABLE:
+            render.emit_records(rows, SOURCE_COLUMNS, fmt)
+            return
+        colours = stance_colours(session)
+    table = render.new_table(
+        "id", "key", "title", "lang", "published", "outlet", "stance", "claims"
+    )
+    for row in rows:
+        stance_name = str(row["stance"])
+        table.add_row(
+            str(row["id"]),
+            render.escape(str(row["key"] or "")),
+            render.escape(str(row["title"])),
+            render.escape(str(row["language"] or "")),
+            render.escape(str(row["published"] or "")),
+            render.escape(str(row["outlet"])),
+            render.stance_text(stance_name, colours.get(stance_name)),
+            str(row["claims"]),
+        )
+    render.print_table(table)
+
+
+@source_app.command("show")
+def source_show(
+    ref: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, key or URL.")],
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Show one source with its outlet and the outlets it relays."""
+    from sqlalchemy import func, select
+
+    from factbase.models import Claim
+    from factbase.sources import get_source
+
+    db = state.open_db()
+    with db.session() as session:
+        source = get_source(session, ref)
+        claims = session.scalar(select(func.count()).where(Claim.source_id == source.id)) or 0
+        row = source_row(source, int(claims))
+        if fmt is not OutputFormat.TABLE:
+            render.emit_records([row], SOURCE_COLUMNS, fmt)
+            return
+        colours = stance_colours(session)
+    render.print_fields(
+        f"Source {row['id']}" + (f" ({row['key']})" if row["key"] else ""),
+        [
+            (label, render.escape(str(value)) if value not in (None, [], "") else None)
+            for label, value in (
+                ("title", row["title"]),
+                ("url", row["url"]),
+                ("language", row["language"]),
+                ("published", row["published"]),
+                ("author", row["author"]),
+                ("retrieved", row["retrieved"]),
+                ("outlet", row["outlet"]),
+            )
+        ]
+        + [
+            ("stance", render.stance_text(str(row["stance"]), colours.get(str(row["stance"])))),
+            ("relays", render.escape(", ".join(row["cites"])) or None),  # type: ignore[arg-type]
+            ("note", render.escape(str(row["note"])) if row["note"] else None),
+            ("claims", str(row["claims"])),
+        ],
+    )

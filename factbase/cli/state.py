@@ -1,0 +1,40 @@
+"""What the global options set for the command being run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from factbase.db import Database
+
+db_location: str | None = None
+debug: bool = False
+_secrets: list[str] = []
+
+
+def reset(*, db: str | None, debug: bool) -> None:
+    globals().update(db_location=db, debug=debug)
+    _secrets.clear()
+    if db and "://" in db:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            password = make_url(db).password
+        except ArgumentError:
+            password = None
+        if password:
+            _secrets.append(str(password))
+
+
+def redact(text: str) -> str:
+    """Hide the database password wherever it would appear in a message."""
+    for secret in _secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def open_db(*, upgrade: bool = True) -> Database:
+    from factbase.db import Database
+
+    return Database.open(db_location, upgrade=upgrade)

@@ -1,0 +1,276 @@
+"""Where the database lives, how it is opened, and how its schema is kept current.
+
+One code path opens every database: :meth:`Database.open` resolves the location
+(argument, then ``FACTBASE_DB``, then the user's data directory), connects, and
+upgrades the schema to the newest revision inside one transaction. A database
+that is newer than this program, or is not a factbase database, is refused,
+never recreated.
+
+SQLite specifics live here and nowhere else: foreign keys on, WAL, a busy
+timeout, and write transactions that take the write lock up front
+(``BEGIN IMMEDIATE``) so two writers never deadlock half-way through a command.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session
+
+from factbase.errors import DatabaseBusy, FactbaseError, InvalidInput, SchemaError
+from factbase.resources import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+ENV_VAR = "FACTBASE_DB"
+APP_NAME = "factbase"
+DB_FILENAME = "factbase.db"
+# The newest migration. tests/test_migrations.py checks it against Alembic's head,
+# so opening an up-to-date database never needs to import Alembic (~0.4 s).
+HEAD_REVISION = "0001"
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def default_db_path() -> Path:
+    """The database file used when no location is given."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / DB_FILENAME
+
+
+def resolve_url(location: str | None = None) -> URL:
+    """Turn a path or SQLAlchemy URL (or nothing) into a database URL."""
+    location = location or os.environ.get(ENV_VAR) or None
+    if location is None:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return URL.create("sqlite", database=str(path))
+    if "://" in location:
+        try:
+            return make_url(location)
+        except ArgumentError:
+            raise InvalidInput("not a database URL: use a file path or a SQLAlchemy URL") from None
+    path = Path(location).expanduser().resolve()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory; give the database file's path")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"directory {path.parent} does not exist")
+    return URL.create("sqlite", database=str(path))
+
+
+def display_url(url: URL) -> str:
+    """The URL as users may see it: never with its password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def _install_sqlite_behaviour(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the lock before reading, so it waits (busy timeout) at the
+        # start instead of failing with "database is locked" in the middle.
+        write = connection.get_execution_options().get("factbase_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def create_db_engine(url: URL) -> Engine:
+    backend = url.get_backend_name()
+    try:
+        if backend == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+            _install_sqlite_behaviour(engine)
+            return engine
+        return create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise InvalidInput(f"no driver for database URL {display_url(url)}: {exc}") from None
+
+
+def _server_connect_args(url: URL) -> dict[str, Any]:
+    if url.get_backend_name() == "postgresql":
+        return {"connect_timeout": 10, "application_name": APP_NAME}
+    return {}
+
+
+def translate_operational_error(exc: OperationalError, url: URL) -> FactbaseError:
+    """Turn a driver error into one line a user can act on, without secrets."""
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = message.lower()
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return DatabaseBusy(
+            f"database busy: another process held {display_url(url)} for more than "
+            f"{BUSY_TIMEOUT_SECONDS:g} s; try again"
+        )
+    first_line = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    if url.password:
+        first_line = first_line.replace(str(url.password), "***")
+    return FactbaseError(f"cannot use database {display_url(url)}: {first_line}")
+
+
+@dataclass
+class Database:
+    """An open factbase database: the engine plus schema management."""
+
+    url: URL
+    engine: Engine
+
+    @classmethod
+    def open(cls, location: str | None = None, *, upgrade: bool = True) -> Database:
+        url = resolve_url(location)
+        database = cls(url, create_db_engine(url))
+        try:
+            if upgrade:
+                database.ensure_current()
+            else:
+                database.check_is_factbase()
+        except BaseException:
+            database.close()
+            raise
+        return database
+
+    @property
+    def display(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except OperationalError as exc:
+            raise translate_operational_error(exc, self.url) from None
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        bind = self.engine.execution_options(factbase_write=True) if write else self.engine
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise translate_operational_error(exc, self.url) from None
+
+    # -- schema -------------------------------------------------------------------
+
+    def current_revision(self) -> str | None:
+        with self.connect() as connection:
+            return _read_revision(connection)
+
+    def check_is_factbase(self) -> None:
+        with self.connect() as connection:
+            revision = _read_revision(connection)
+            if revision is None and _user_tables(connection):
+                raise SchemaError(
+                    f"{self.display} is not a factbase database (it has tables but no "
+                    "factbase schema version); refusing to touch it"
+                )
+
+    def ensure_current(self) -> None:
+        """Upgrade to the newest schema when needed; refuse a newer or foreign schema."""
+        self.check_is_factbase()
+        revision = self.current_revision()
+        if revision == HEAD_REVISION:
+            return
+        if revision is not None and revision not in _known_revisions():
+            raise SchemaError(
+                f"{self.display} has schema revision {revision}, which this version of "
+                "factbase does not know; upgrade factbase"
+            )
+        self.migrate("upgrade", "head")
+
+    def migrate(self, direction: str, target: str) -> None:
+        """Run Alembic in one transaction: a failed migration changes nothing."""
+        from alembic import command
+
+        with self.connect() as connection:
+            if self.is_sqlite:
+                # Batch mode copies tables; with foreign keys on, dropping the old copy
+                # would cascade. The pragma only takes effect outside a transaction.
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA foreign_keys = OFF"
+                )
+            try:
+                with connection.execution_options(factbase_write=True).begin():
+                    config = _alembic_config(connection)
+                    if direction == "upgrade":
+                        command.upgrade(config, target)
+                    else:
+                        command.downgrade(config, target)
+                    if self.is_sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if self.is_sqlite:
+                    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA foreign_keys = ON"
+                    )
+
+
+def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(migrations_dir()))
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+def revision_history() -> list[tuple[str, str]]:
+    """Every migration, oldest first, as (revision, description)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(migrations_dir()))
+    history = [(s.revision, s.doc or "") for s in scripts.walk_revisions()]
+    return list(reversed(history))
+
+
+def _read_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if rows else None
+
+
+def _user_tables(connection: Connection) -> list[str]:
+    return [name for name in inspect(connection).get_table_names() if name != "alembic_version"]
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        table = problems[0][0]
+        raise SchemaError(f"migration left {len(problems)} broken references (first in {table})")

@@ -1,0 +1,56 @@
+"""Errors a user can see.
+
+Every failure the library expects is a :class:`FactbaseError` whose message is a
+sentence a user understands. The CLI's one error boundary prints it on stderr
+and exits with :attr:`FactbaseError.exit_code`.
+"""
+
+from __future__ import annotations
+
+
+class FactbaseError(Exception):
+    """Base of every error factbase reports to a user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(FactbaseError):
+    """A value given by the user (option, field, file content) is not acceptable."""
+
+
+class InvalidValue(InvalidInput):
+    """A quantity such as "около 80%" could not be understood."""
+
+
+class InvalidDate(InvalidInput):
+    """A date such as "1 грудня 2022" could not be understood."""
+
+
+class NotFound(FactbaseError):
+    """A named or numbered record does not exist."""
+
+
+class AlreadyExists(FactbaseError):
+    """A record with the same unique name, key or URL exists already."""
+
+
+class ImportFailed(FactbaseError):
+    """An import file could not be read; nothing was written."""
+
+
+class SchemaError(FactbaseError):
+    """The database is not a factbase database, or is newer than this program."""
+
+
+class DatabaseBusy(FactbaseError):
+    """Another process held the write lock for longer than the busy timeout."""
+
+    # EX_TEMPFAIL from sysexits.h: try again later.
+    exit_code = 75

@@ -1,0 +1,172 @@
+"""Sources: the articles and documents claims come from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from factbase.dates import PartialDate, parse_date
+from factbase.errors import AlreadyExists, InvalidInput, NotFound
+from factbase.language import detect_language, normalise_text, validate_language
+from factbase.models import Claim, Outlet, Source
+from factbase.outlets import ensure_outlet, get_outlet, get_stance
+
+
+@dataclass
+class SourceInput:
+    """What a user gives to record a source; text fields as typed."""
+
+    outlet: str
+    title: str
+    key: str | None = None
+    url: str | None = None
+    language: str | None = None
+    published: str | None = None
+    author: str | None = None
+    retrieved: str | None = None
+    cites: Sequence[str] = field(default_factory=tuple)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: Source
+    claims: int
+
+
+def stored_date(start: date | None, precision: str | None) -> PartialDate | None:
+    """The partial date kept in a (start, precision) column pair."""
+    if start is None or precision is None:
+        return None
+    return PartialDate.from_parts(start, precision)
+
+
+def validate_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInput(f"URL {url!r} must start with http:// or https:// and name a host")
+    return url
+
+
+def validate_key(key: str) -> str:
+    key = key.strip()
+    if not key or key.isdigit() or any(ch.isspace() for ch in key):
+        raise InvalidInput(f"key {key!r} must be a non-numeric word without spaces")
+    return key
+
+
+def find_source(session: Session, ref: str) -> Source | None:
+    ref = ref.strip()
+    if ref.isdigit():
+        return session.get(Source, int(ref))
+    return session.scalar(select(Source).where((Source.key == ref) | (Source.url == ref)))
+
+
+def get_source(session: Session, ref: str | int) -> Source:
+    """A source by id, key or URL."""
+    source = find_source(session, str(ref))
+    if source is None:
+        raise NotFound(f"no source {ref!r} (give its id, key or URL; see `factbase source list`)")
+    return source
+
+
+def _source_fields(session: Session, data: SourceInput) -> dict[str, object]:
+    title = normalise_text(data.title)
+    if not title:
+        raise InvalidInput("a source needs a title")
+    published = parse_date(data.published) if data.published else None
+    retrieved = parse_date(data.retrieved) if data.retrieved else None
+    language = validate_language(data.language) if data.language else detect_language(title)
+    return {
+        "key": validate_key(data.key) if data.key else None,
+        "url": validate_url(data.url) if data.url else None,
+        "outlet_id": get_outlet(session, data.outlet).id,
+        "title": title,
+        "language": language,
+        "published": published.start if published else None,
+        "published_end": published.end if published else None,
+        "published_precision": str(published.precision) if published else None,
+        "retrieved": retrieved.start if retrieved else None,
+        "retrieved_end": retrieved.end if retrieved else None,
+        "retrieved_precision": str(retrieved.precision) if retrieved else None,
+        "author": normalise_text(data.author) if data.author else None,
+        "note": normalise_text(data.note) if data.note else None,
+    }
+
+
+def _cited_outlets(session: Session, names: Sequence[str]) -> list[Outlet]:
+    outlets: dict[int, Outlet] = {}
+    for name in names:
+        if normalise_text(name):
+            outlet = ensure_outlet(session, normalise_text(name))
+            outlets[outlet.id] = outlet
+    return sorted(outlets.values(), key=lambda o: o.name_key)
+
+
+def _check_unique(session: Session, fields: dict[str, object], own_id: int | None) -> None:
+    for column in ("key", "url"):
+        value = fields[column]
+        if value is None:
+            continue
+        other = session.scalar(select(Source).where(getattr(Source, column) == value))
+        if other is not None and other.id != own_id:
+            raise AlreadyExists(f"source {other.id} already has {column} {value!r}")
+
+
+def add_source(session: Session, data: SourceInput) -> Source:
+    fields = _source_fields(session, data)
+    _check_unique(session, fields, None)
+    source = Source(**fields)
+    source.cites = _cited_outlets(session, data.cites)
+    session.add(source)
+    session.flush()
+    return source
+
+
+def update_source(session: Session, source: Source, data: SourceInput) -> bool:
+    """Make the source match ``data``; returns whether anything changed."""
+    fields = _source_fields(session, data)
+    _check_unique(session, fields, source.id)
+    changed = False
+    for name, value in fields.items():
+        if getattr(source, name) != value:
+            setattr(source, name, value)
+            changed = True
+    cites = _cited_outlets(session, data.cites)
+    if [o.id for o in source.cites] != [o.id for o in cites]:
+        source.cites = cites
+        changed = True
+    session.flush()
+    return changed
+
+
+def list_sources(
+    session: Session,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    stance: str | None = None,
+    limit: int | None = None,
+) -> list[SourceSummary]:
+    counts = select(Claim.source_id, func.count().label("n")).group_by(Claim.source_id).subquery()
+    query: Select[tuple[Source, int]] = (
+        select(Source, func.coalesce(counts.c.n, 0))
+        .join(Source.outlet)
+        .outerjoin(counts, counts.c.source_id == Source.id)
+        .order_by(Source.published.desc().nulls_last(), Source.id)
+    )
+    if outlet:
+        query = query.where(Source.outlet_id == get_outlet(session, outlet).id)
+    if language:
+        query = query.where(Source.language == validate_language(language))
+    if stance:
+        query = query.where(Outlet.stance == get_stance(session, stance).name)
+    if limit:
+        query = query.limit(limit)
+    return [SourceSummary(s, int(n)) for s, n in session.execute(query)]

@@ -1,0 +1,135 @@
+"""Shared fixtures: every test runs against a real database it owns.
+
+By default that is a SQLite file under the test's tmp_path. When
+FACTBASE_TEST_PG_URL is set (CI does), the same tests run against that
+PostgreSQL database instead, reset to an empty schema before each test.
+No test ever touches the user's real data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+PG_URL = os.environ.get("FACTBASE_TEST_PG_URL")
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the data directory at tmp_path and make terminal output deterministic."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("FACTBASE_DB", raising=False)
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+
+
+def reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test run; each test gets a copy (fast)."""
+    from factbase.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    Database.open(str(path)).close()
+    return path
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path) -> str:
+    """A location with no database yet (the first command creates it)."""
+    if PG_URL:
+        reset_postgres(PG_URL)
+        return PG_URL
+    return str(tmp_path / "factbase.db")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, _migrated_sqlite_template: Path) -> str:
+    """A location holding an empty, fully migrated factbase database."""
+    if PG_URL:
+        from factbase.db import Database
+
+        reset_postgres(PG_URL)
+        Database.open(PG_URL).close()
+        return PG_URL
+    path = tmp_path / "factbase.db"
+    shutil.copyfile(_migrated_sqlite_template, path)
+    return str(path)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[object]:
+    from factbase.db import Database
+
+    database = Database.open(db_url)
+    yield database
+    database.close()
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """Runs `factbase --db URL …` in-process through Typer's CliRunner."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Outcome:
+        from factbase.cli import app
+
+        result = self.runner.invoke(app, ["--db", self.url, *args], input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Outcome(result.exit_code, result.stdout, result.stderr)
+
+    def ok(self, *args: str, input: str | None = None) -> Outcome:
+        outcome = self(*args, input=input)
+        assert outcome.exit_code == 0, f"exit {outcome.exit_code}: {outcome.stderr}"
+        return outcome
+
+
+@pytest.fixture
+def cli(db_url: str) -> Cli:
+    return Cli(db_url)
+
+
+def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to prove a failed command wrote nothing."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        tables = sorted(inspect(connection).get_table_names())
+        rows = {
+            table: sorted(
+                (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
+                key=repr,
+            )
+            for table in tables
+        }
+    engine.dispose()
+    return rows
