@@ -121,7 +121,9 @@ def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, to prove a failed command wrote nothing."""
     from sqlalchemy import create_engine, inspect, text
 
-    engine = create_engine(url)
+    from factbase.db import resolve_url
+
+    engine = create_engine(resolve_url(url))
     with engine.connect() as connection:
         tables = sorted(inspect(connection).get_table_names())
         rows = {
