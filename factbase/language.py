@@ -1,0 +1,335 @@
+"""Languages: text normalisation, compare keys, language detection and keyword matching.
+
+factbase detects and lemmatises four languages (:data:`LANGUAGES`). Detection runs cheap,
+certain pre-checks first (scripts, letters and function words that only one of the four
+languages uses) and asks lingua, restricted to the four languages, only for the rest: with
+every language enabled lingua takes Ukrainian for Kazakh, restricted it tells bg/ru/uk apart.
+lingua and simplemma are imported inside the functions that need them, because loading them
+costs about a second and most CLI commands never do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from factbase.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
+LANGUAGES: tuple[str, ...] = ("en", "ru", "bg", "uk")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+ISO_639_1: frozenset[str] = _word_set(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
+    ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
+    ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
+    ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
+    ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
+    yo za zh zu
+    """
+)
+
+_CYRILLIC_LANGUAGES = ("ru", "bg", "uk")
+# Order in which an unknown Cyrillic word is tried: Russian is the most common in the corpus.
+_GUESS_ORDER = ("ru", "uk", "bg")
+_MIN_LETTERS = 3
+_MIN_CONFIDENCE = 0.6  # lingua's top value below this: undecidable
+_HIGH_CONFIDENCE = 0.9  # language_mismatch warns only above this
+_VERY_HIGH_CONFIDENCE = 0.95  # ... or above this for a declared language outside LANGUAGES
+_MAX_DETECT_CHARS = 4000
+
+# A word: letters and digits, with inner apostrophes (Ukrainian прем'єр) and hyphens.
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ‘`\-‐‑][^\W_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-"})
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+# Letters of the Russian, Bulgarian and Ukrainian alphabets; any other Cyrillic letter
+# (қ ә ө ү ў ј љ ...) means Kazakh, Belarusian, Serbian or another language we do not detect.
+_OUR_CYRILLIC = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюяёіїєґѝ")
+_RU_LETTERS = frozenset("ыэё")  # neither Bulgarian nor Ukrainian has these letters
+_UK_LETTERS = frozenset("іїєґ")  # neither Russian nor Bulgarian has these letters
+# Bulgarian ъ is a vowel and stands before consonants (България, към, -ът); Russian ъ is a
+# separator that only ever precedes е, ё, ю, я (объём, съезд); Ukrainian has no ъ. ѝ is Bulgarian.
+_BG_LETTERS = re.compile("ъ[бвгджзйклмнпрстфхцчшщ]|ѝ")
+# Function words used in news by one of the three languages only; frequent words shared with
+# another of them (ще, уже, тому, що, як) are left out on purpose.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "bg": _word_set(
+        "че през със във към се са сме сте съм бъде беше бяха това тази този които който която "
+        "което също още според когато защото обаче чрез тя ние вие трябва няма ги тях"
+    ),
+    "ru": _word_set(
+        "что это этот эта эти который которая которое которые которых чтобы также тоже если был "
+        "была было были будет будут году года его ее её их он она они мы вы со во только еще "
+        "ещё когда может более заявил где нет"
+    ),
+    "uk": _word_set(
+        "це цей ця який які він вона вони буде було був були також вже або чи щоб з але проте "
+        "зокрема наразі"
+    ),
+}
+
+
+def normalise_text(text: str) -> str:
+    """NFC, strip, and collapse every run of whitespace (no-break spaces too) to one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def normalise_quote(text: str) -> str:
+    """NFC and strip only: a quote keeps its words, spacing and line breaks verbatim."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def fold(text: str) -> str:
+    """The search and compare key: NFC, case-folded, ё read as е, whitespace collapsed.
+
+    Ukrainian ї, і, є and ґ are kept as they are. The diaeresis is removed from е in the
+    decomposed form, so even "е" followed by several combining diaereses folds to "е" and
+    ``fold`` is idempotent for any input.
+    """
+    folded = unicodedata.normalize("NFC", text).casefold()
+    if "\u0308" in folded or "ё" in folded:
+        kept: list[str] = []
+        after_e = False
+        for char in unicodedata.normalize("NFD", folded):
+            if unicodedata.combining(char):
+                if char == "\u0308" and after_e:
+                    continue
+            else:
+                after_e = char == "е"
+            kept.append(char)
+        folded = "".join(kept)
+    # Case folding may decompose (ǰ -> j + caron): compose again so the key is NFC.
+    return " ".join(unicodedata.normalize("NFC", folded).split())
+
+
+def validate_language(code: str) -> str:
+    """Return ``code`` lower-cased and stripped if it is an ISO 639-1 code, else raise."""
+    cleaned = code.strip().lower()
+    if cleaned not in ISO_639_1:
+        raise InvalidInput(
+            f"unknown language code '{code.strip()}': "
+            "use a two-letter ISO 639-1 code such as en, ru, bg, uk"
+        )
+    return cleaned
+
+
+@lru_cache(maxsize=8192)
+def _script(char: str) -> str:
+    """'latin', 'cyrillic' or '' for any other character."""
+    if not char.isalpha():
+        return ""
+    if char.isascii():
+        return "latin"
+    name = unicodedata.name(char, "")
+    if name.startswith("LATIN"):
+        return "latin"
+    return "cyrillic" if name.startswith("CYRILLIC") else ""
+
+
+def _scripts(word: str) -> frozenset[str]:
+    return frozenset(_script(char) for char in word) - {""}
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of ``text`` (NFC, one apostrophe and hyphen form); numbers and punctuation dropped."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text))
+    return [w.translate(_APOSTROPHES) for w in words if any(c.isalpha() for c in w)]
+
+
+@lru_cache(maxsize=8)
+def _detector(codes: tuple[str, ...]) -> LanguageDetector:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    isos = [IsoCode639_1.from_str(code) for code in codes]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+
+
+def _lingua(text: str, codes: tuple[str, ...]) -> tuple[str | None, float]:
+    values = _detector(codes).compute_language_confidence_values(text)
+    if not values:
+        return None, 0.0
+    return values[0].language.iso_code_639_1.name.lower(), values[0].value
+
+
+def _shortcut(words: list[str]) -> str | None:
+    """The one Cyrillic language that letters or function words point to, if certain.
+
+    Each (lower-case, Cyrillic) word counts once for every language whose letters or function
+    words it shows. A language wins only if no other language scored at all and it scored on
+    two words (one if the text is one word), so a single quoted name cannot decide.
+    """
+    points = dict.fromkeys(_CYRILLIC_LANGUAGES, 0)
+    for word in words:
+        points["ru"] += bool(_RU_LETTERS.intersection(word)) or word in _FUNCTION_WORDS["ru"]
+        points["uk"] += bool(_UK_LETTERS.intersection(word)) or word in _FUNCTION_WORDS["uk"]
+        points["bg"] += bool(_BG_LETTERS.search(word)) or word in _FUNCTION_WORDS["bg"]
+    found = [code for code, count in points.items() if count]
+    if len(found) == 1 and points[found[0]] >= min(2, len(words)):
+        return found[0]
+    return None
+
+
+def _detect(text: str) -> tuple[str | None, float]:
+    """(language, confidence) with language one of LANGUAGES, or (None, 0.0)."""
+    text = unicodedata.normalize("NFC", text[:_MAX_DETECT_CHARS])
+    letters = [char for char in text if char.isalpha()]
+    if len(letters) < _MIN_LETTERS:
+        return None, 0.0
+    latin = sum(_script(char) == "latin" for char in letters)
+    cyrillic = sum(_script(char) == "cyrillic" for char in letters)
+    if 2 * (latin + cyrillic) < len(letters):
+        return None, 0.0  # mostly Greek, Arabic, CJK ...: none of our languages
+    words = _tokens(text)
+    if cyrillic == 0:
+        # Of LANGUAGES only English is written in Latin letters, so lingua (restricted to
+        # LANGUAGES) could only say "en" too. One word may be a name or an acronym of any
+        # language: undecidable. Two words may still be a name (Gazprom Neft): "en", but not
+        # confident enough for language_mismatch to warn. Other Latin-script languages are
+        # not detected and must be declared.
+        if len(words) < 2:
+            return None, 0.0
+        return "en", 1.0 if len(words) > 2 else 0.8
+    if cyrillic >= latin:
+        cyrillic_words = [w.lower() for w in words if "cyrillic" in _scripts(w)]
+        foreign = sum(
+            any(_script(c) == "cyrillic" and c not in _OUR_CYRILLIC for c in w)
+            for w in cyrillic_words
+        )
+        if 4 * foreign > len(cyrillic_words):
+            return None, 0.0  # Kazakh, Belarusian, Serbian ... text
+        # Kazakh and Belarusian use ы, э, ё and і too: a text with any foreign letter (a
+        # quoted Kazakh name) is left to lingua.
+        shortcut = None if foreign else _shortcut(cyrillic_words)
+        if shortcut:
+            return shortcut, 1.0
+    if len(words) < 2:
+        return None, 0.0  # one Cyrillic word without telling letters: нефть, Казахстан
+    found, confidence = _lingua(text, LANGUAGES)
+    return (found, confidence) if confidence >= _MIN_CONFIDENCE else (None, 0.0)
+
+
+def detect_language(text: str) -> str | None:
+    """One of LANGUAGES, or None when the text is too short or too ambiguous to tell."""
+    return _detect(text)[0]
+
+
+def language_mismatch(text: str, declared: str) -> str | None:
+    """A one-line warning when ``text`` is clearly in another language than ``declared``."""
+    code = declared.strip().lower()
+    if code in LANGUAGES:
+        found, confidence = _detect(text)
+        if found is None or found == code or confidence < _HIGH_CONFIDENCE:
+            return None
+        return f"text looks like {found}, declared {code}"
+    # A language we do not detect: lingua must know it too and still prefer one of ours.
+    if code not in ISO_639_1 or len(_tokens(text)) < 2:
+        return None
+    from lingua import IsoCode639_1
+
+    try:
+        IsoCode639_1.from_str(code)
+    except ValueError:
+        return None  # lingua has no model for it (tt, ky ...): undecidable
+    found, confidence = _lingua(text[:_MAX_DETECT_CHARS], (*LANGUAGES, code))
+    if found in LANGUAGES and confidence >= _VERY_HIGH_CONFIDENCE:
+        return f"text looks like {found}, declared {code}"
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _lemma(token: str, language: str | None) -> str:
+    """Folded lemma of one token read in ``language`` (None: unknown, guess)."""
+    scripts = _scripts(token)
+    langs: tuple[str, ...] = ()
+    if scripts == {"latin"} and (language is None or language in LANGUAGES):
+        langs = ("en",)  # Latin words in a Russian text (Brent, Middle Corridor) are English
+    elif scripts == {"cyrillic"} and language in _CYRILLIC_LANGUAGES:
+        langs = (language,)
+    elif scripts == {"cyrillic"} and language in (None, "en"):
+        langs = _GUESS_ORDER  # simplemma uses the first language that knows the word
+    if not langs:
+        return fold(token)
+    import simplemma
+
+    return fold(simplemma.lemmatize(token, lang=langs))
+
+
+def _language_for(text: str, language: str | None) -> str | None:
+    code = language.strip().lower() if language else ""
+    return code or detect_language(text)
+
+
+def lemmas(text: str, language: str | None) -> list[str]:
+    """Folded lemmas of the words of ``text``.
+
+    ``language`` None means detect it. Cyrillic words of a text whose language stays unknown are
+    lemmatised with the first of ru, uk, bg whose dictionary knows them, Latin words as English.
+    In a language outside LANGUAGES the words are only folded.
+    """
+    code = _language_for(text, language)
+    return [_lemma(token, code) for token in _tokens(text)]
+
+
+@lru_cache(maxsize=8192)
+def keyword_forms(keyword: str) -> frozenset[tuple[str, ...]]:
+    """The folded lemma sequences ``keyword`` matches: read in each language, and as written."""
+    tokens = _tokens(keyword)
+    if not tokens:
+        return frozenset()
+    forms = {tuple(fold(token) for token in tokens)}
+    for code in (*LANGUAGES, None):
+        forms.add(tuple(_lemma(token, code) for token in tokens))
+    return frozenset(forms)
+
+
+def match_keywords(
+    text: str, language: str | None, keywords: Mapping[str, Iterable[str]]
+) -> list[str]:
+    """Sorted topic slugs with a keyword whose lemmas (or folded words) occur in ``text``."""
+    tokens = _tokens(text)
+    if not tokens:
+        return []
+    code = _language_for(text, language)
+    # Each position matches its lemma or its folded word.
+    options = [{_lemma(token, code), fold(token)} for token in tokens]
+    starts: dict[str, list[int]] = {}
+    for position, words in enumerate(options):
+        for word in words:
+            starts.setdefault(word, []).append(position)
+
+    def occurs(form: tuple[str, ...]) -> bool:
+        return any(
+            position + len(form) <= len(options)
+            and all(word in options[position + i] for i, word in enumerate(form))
+            for position in starts.get(form[0], ())
+        )
+
+    return sorted(
+        slug
+        for slug, words in keywords.items()
+        if any(occurs(form) for keyword in words for form in keyword_forms(keyword))
+    )
+
+
+def confusable_words(text: str) -> list[str]:
+    """Words mixing Latin and Cyrillic letters (Kaзахстан with a Latin K), in order, unique.
+
+    Hyphenated parts are separate words, so PR-кампания is not flagged.
+    """
+    found: dict[str, None] = {}
+    for word in _LETTER_RUN.findall(unicodedata.normalize("NFC", text)):
+        if _scripts(word) == {"latin", "cyrillic"}:
+            found.setdefault(word, None)
+    return list(found)

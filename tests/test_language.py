@@ -1,0 +1,305 @@
+"""Tests of factbase.language: normalisation, folding, detection, lemmas and keyword matching."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factbase.errors import InvalidInput
+from factbase.language import (
+    ISO_639_1,
+    LANGUAGES,
+    confusable_words,
+    detect_language,
+    fold,
+    keyword_forms,
+    language_mismatch,
+    lemmas,
+    match_keywords,
+    normalise_quote,
+    normalise_text,
+    validate_language,
+)
+
+BULGARIAN = [
+    "Казахстан увеличи износа на петрол през Каспийския тръбопроводен консорциум.",
+    "Русия спря доставките на газ за България през май.",
+    "Правителството одобри нов договор за отбрана със САЩ.",
+    # No ъ, no ѝ: only the words tell these from Russian.
+    "Цената на петрола падна под 70 долара за барел.",
+    "Токаев заяви, че Казахстан ще изнася петрол през Азербайджан.",
+    "Рафинерията в Бургас спря работа заради санкциите.",
+    "Цените на горивата в страната остават високи.",
+    "Правителството ще отпусне средства за армията.",
+    "Турция и Казахстан подписаха споразумение за транспорт.",
+    "Казахстан ще изнася нефт по Средния коридор.",
+    "Европейската комисия предложи нов пакет санкции.",
+    "Министерството на отбраната купува нови изтребители.",
+    "Газопроводът ще бъде готов до края на годината.",
+    "НАТО засилва присъствието си в Черно море.",
+]
+RUSSIAN = [
+    "Казахстан увеличил экспорт нефти через Каспийский трубопроводный консорциум.",
+    "Токаев заявил, что Казахстан будет искать новые маршруты.",
+    "Министерство обороны сообщило о перехвате беспилотников.",
+    # No ы, э, ё: only the words tell these from Bulgarian.
+    "Россия прекратила поставки газа в Болгарию в мае.",
+    "Цена нефти марки Brent упала ниже 70 долларов за баррель.",
+    "Правительство одобрило новое соглашение о поставках зерна.",
+    "Нефтепровод будет запущен до конца года.",
+    "НАТО усиливает присутствие в Черном море.",
+    "Санкции против российских банков вступили в силу.",
+    "Астана и Пекин подписали договор о строительстве газопровода.",
+    "Украина получила первую партию истребителей F-16.",
+    "Турция и Казахстан подписали соглашение о транспорте.",
+    "Депутаты проголосовали за бюджет на оборону.",
+    "Российский газ по-прежнему идет через Турецкий поток.",
+]
+UKRAINIAN = [
+    "Казахстан збільшив експорт нафти через Каспійський трубопровідний консорціум.",
+    "Росія припинила постачання газу до Болгарії в травні.",
+    "Ціна нафти марки Brent впала нижче 70 доларів за барель.",
+    "Токаєв заявив, що Казахстан шукатиме нові маршрути.",
+    "Міністерство оборони повідомило про перехоплення безпілотників.",
+    "Нафтопровід буде запущено до кінця року.",
+    "НАТО посилює присутність у Чорному морі.",
+    "Санкції проти російських банків набули чинності.",
+    "Астана та Пекін підписали угоду про будівництво газопроводу.",
+    "Україна отримала першу партію винищувачів F-16.",
+    # No і, ї, є, ґ.
+    "Уряд схвалив угоду про продаж зерна до Туреччини.",
+    "Казахстан продав нафту Китаю.",
+    "Прем’єр-міністр провів зустріч з інвесторами.",
+]
+ENGLISH = [
+    "Kazakhstan boosts oil exports through the Caspian Pipeline Consortium.",
+    "Russia halted gas supplies to Bulgaria in May.",
+    "Brent crude fell below $70 a barrel on Tuesday.",
+    "Tokayev said Kazakhstan would seek new export routes.",
+    "The defence ministry reported intercepting dozens of drones overnight.",
+    "The government approved a new grain supply agreement.",
+    "The pipeline will be launched by the end of the year.",
+    "NATO steps up its presence in the Black Sea.",
+    "Sanctions against Russian banks came into force.",
+    "Astana and Beijing signed a deal to build a gas pipeline.",
+    "Ukraine received its first batch of F-16 fighter jets.",
+    "Middle Corridor cargo volumes doubled in 2023.",
+]
+SENTENCES = [
+    *(("bg", s) for s in BULGARIAN),
+    *(("ru", s) for s in RUSSIAN),
+    *(("uk", s) for s in UKRAINIAN),
+    *(("en", s) for s in ENGLISH),
+]
+
+TOPICS = {
+    "oil": ["oil", "crude", "нефть", "нефтяной", "нафта", "петрол"],
+    "middle-corridor": ["middle corridor", "средний коридор", "Середній коридор", "Среден коридор"],
+    "pipelines": ["pipeline", "нефтепровод", "нафтопровід", "тръбопровод"],
+    "defence": ["defence", "оборона", "оборона", "отбрана"],
+}
+
+CYRILLIC_ALPHABETS = (
+    "абвгдежзийклмнопрстуфхцчшщъыьэюяё"  # Russian
+    "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"  # Ukrainian
+    "абвгдежзийклмнопрстуфхцчшщъьюяѝ"  # Bulgarian
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm_models() -> Iterator[None]:
+    """Load lingua and the four simplemma dictionaries once for the whole module."""
+    detect_language("Россия прекратила поставки газа в Болгарию в мае.")
+    keyword_forms("нефть")
+    yield
+
+
+def test_import_is_lazy() -> None:
+    code = (
+        "import sys, factbase.language; print(*(m in sys.modules for m in ('lingua', 'simplemma')))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_constants() -> None:
+    assert LANGUAGES == ("en", "ru", "bg", "uk")
+    assert len(ISO_639_1) == 184
+    assert set(LANGUAGES) <= ISO_639_1
+    assert all(len(code) == 2 and code.islower() for code in ISO_639_1)
+
+
+def test_normalise_text() -> None:
+    nfd = unicodedata.normalize("NFD", "Їжак й ёж")
+    assert nfd != "Їжак й ёж"
+    assert normalise_text(f"  {nfd} ") == "Їжак й ёж"
+    assert normalise_text("Казахстан\u00a0\u00a0и\u202fТурция\t\n  сближаются ") == (
+        "Казахстан и Турция сближаются"
+    )
+    assert normalise_text(" \n\t ") == ""
+
+
+def test_normalise_quote_keeps_spacing() -> None:
+    quote = "  «по которому  проходит\nоколо 80%\u00a0экспорта»\n"
+    assert normalise_quote(quote) == "«по которому  проходит\nоколо 80%\u00a0экспорта»"
+    assert normalise_quote(unicodedata.normalize("NFD", "ёж")) == "ёж"
+
+
+def test_fold() -> None:
+    assert fold("ЁЛКА") == fold("Ёлка") == fold("елка") == "елка"
+    assert fold(unicodedata.normalize("NFD", "Объём")) == "объем"
+    assert fold("КАЗАХСТАН") == fold("Казахстан") == "казахстан"
+    assert fold("ЇЖАК Ґанок Євро Ірпінь") == "їжак ґанок євро ірпінь"
+    assert fold(unicodedata.normalize("NFD", "Їжак")) == "їжак"  # і + diaeresis stays ї
+    assert fold("  Middle\u00a0\u00a0CORRIDOR\n") == "middle corridor"
+    assert fold("е\u0308\u0308") == "е"
+    # Turkish dotted and dotless I are not special: no locale-dependent folding.
+    assert fold("ISTANBUL") == "istanbul"
+    assert fold(fold("İstanbul")) == fold("İstanbul")
+
+
+def test_validate_language() -> None:
+    assert validate_language("en") == "en"
+    assert validate_language(" UK ") == "uk"
+    assert validate_language("Kk") == "kk"
+    with pytest.raises(InvalidInput) as caught:
+        validate_language("xx")
+    assert str(caught.value) == (
+        "unknown language code 'xx': use a two-letter ISO 639-1 code such as en, ru, bg, uk"
+    )
+    for bad in ("", "eng", "ua", "r"):
+        with pytest.raises(InvalidInput):
+            validate_language(bad)
+
+
+@pytest.mark.parametrize(("expected", "sentence"), SENTENCES)
+def test_detect_language_news(expected: str, sentence: str) -> None:
+    assert detect_language(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "42", "OK", "  ", "2022-11-27", "!!!", "нефть", "Tokayev", "北京", "Ф-16"]
+)
+def test_detect_language_undecidable(text: str) -> None:
+    assert detect_language(text) is None
+
+
+def test_detect_language_short_but_telling() -> None:
+    assert detect_language("Київ") == "uk"
+    assert detect_language("България") == "bg"
+    assert detect_language("Мы") is None  # two letters only
+    kazakh = "Қазақстан Республикасының Президенті мұнай экспорты туралы айтты"
+    assert detect_language(kazakh) is None
+
+
+def test_language_mismatch() -> None:
+    russian = "Россия прекратила поставки газа в Болгарию в мае."
+    assert language_mismatch(russian, "uk") == "text looks like ru, declared uk"
+    assert language_mismatch(russian, " RU ") is None
+    assert language_mismatch(UKRAINIAN[4], "ru") == "text looks like uk, declared ru"
+    assert language_mismatch(ENGLISH[0], "bg") == "text looks like en, declared bg"
+    assert language_mismatch("нефть", "uk") is None  # undecidable
+    assert language_mismatch("Gazprom Neft", "ru") is None  # two Latin words may be a name
+    assert language_mismatch("", "en") is None
+    # Declared languages outside LANGUAGES.
+    kazakh = "Қазақстан Республикасының Президенті мұнай экспорты туралы айтты"
+    assert language_mismatch(kazakh, "kk") is None
+    assert language_mismatch(RUSSIAN[2], "tt") is None  # lingua has no Tatar model
+    assert language_mismatch(RUSSIAN[2], "xx") is None
+    assert language_mismatch(RUSSIAN[2], "de") == "text looks like ru, declared de"
+    assert language_mismatch("Die Regierung hat neue Sanktionen beschlossen.", "de") is None
+
+
+def test_lemmas() -> None:
+    assert lemmas("Цены на нефть выросли.", "ru") == ["цена", "на", "нефть", "вырасти"]
+    assert lemmas("В 2022 году: 80%!", "ru") == ["в", "год"]
+    assert lemmas("Експорт нафти зріс.", "uk") == ["експорт", "нафта", "зрости"]
+    assert lemmas("Cargo on the Middle Corridor doubled", "en")[-3:] == [
+        "middle",
+        "corridor",
+        "double",
+    ]
+    assert lemmas("Чёрное море", "RU") == ["черный", "море"]
+    assert lemmas("Прем’єр-міністра", "uk") == ["прем'єр-міністр"]
+    # Unknown language: Cyrillic words are read as ru, then uk, then bg.
+    assert lemmas("нафти", None) == ["нафта"]
+    assert lemmas("петрола", None) == ["петрол"]
+    # Detected language.
+    assert lemmas("Казахстан увеличил экспорт нефти", None)[-1] == "нефть"
+    # A language outside LANGUAGES: folded words only.
+    assert lemmas("Нефти", "kk") == ["нефти"]
+    assert lemmas("", None) == []
+
+
+def test_keyword_forms() -> None:
+    assert ("средний", "коридор") in keyword_forms("Средний коридор")
+    assert ("middle", "corridor") in keyword_forms("Middle  Corridor")
+    assert ("нафта",) in keyword_forms("нафта")
+    assert keyword_forms("") == frozenset()
+    assert keyword_forms("2022") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Експорт нафти зріс на 5%.", "uk", ["oil"]),
+        ("Цената на петрола падна.", "bg", ["oil"]),
+        ("Добыча нефти выросла.", "ru", ["oil"]),
+        ("Нефтяным компаниям грозят санкции.", "ru", ["oil"]),  # via the keyword нефтяной
+        ("Cargo on the Middle Corridor doubled.", "en", ["middle-corridor"]),
+        ("Роль Среднего коридора растёт.", "ru", ["middle-corridor"]),
+        ("Вантажі Середнім коридором", "uk", ["middle-corridor"]),
+        ("Товари по Средния коридор", "bg", ["middle-corridor"]),
+        ("Crude flows through the new pipeline.", None, ["oil", "pipelines"]),
+        ("Министерство обороны сообщило о перехвате.", None, ["defence"]),
+        ("нефти", None, ["oil"]),
+        ("The middle of the corridor.", "en", []),  # not contiguous
+        ("Средний доход вырос.", "ru", []),  # one word of two
+        ("", None, []),
+    ],
+)
+def test_match_keywords(text: str, language: str | None, expected: list[str]) -> None:
+    assert match_keywords(text, language, TOPICS) == expected
+
+
+def test_match_keywords_sorted_unique() -> None:
+    topics = {"b": ["нефть", "oil"], "a": ["oil"], "c": []}
+    assert match_keywords("Oil and нефть, oil again", "en", topics) == ["a", "b"]
+
+
+def test_confusable_words() -> None:
+    text = "Kaзахстан продаёт нeфть; Kaзахстан и PR-кампания, Київ, мiсто, Tokayev"
+    assert confusable_words(text) == ["Kaзахстан", "нeфть", "мiсто"]
+    assert confusable_words("Казахстан and Kazakhstan") == []
+    assert confusable_words("") == []
+
+
+@given(st.text())
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(alphabet=st.sampled_from(CYRILLIC_ALPHABETS + " ")))
+def test_fold_ignores_cyrillic_case(text: str) -> None:
+    assert fold(text.upper()) == fold(text.lower())
+
+
+@given(st.text())
+def test_normalise_text_is_idempotent(text: str) -> None:
+    assert normalise_text(normalise_text(text)) == normalise_text(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_detect_language_never_raises(text: str) -> None:
+    assert detect_language(text) in (*LANGUAGES, None)
