@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
 from factbase.entities import resolve_entity
-from factbase.errors import AlreadyExists, InvalidInput, NotFound
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, in_field
 from factbase.language import (
     confusable_words,
     detect_language,
@@ -139,27 +139,40 @@ def _language(data: ClaimInput, text: str, warnings: list[str]) -> str | None:
 
 
 def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> dict[str, Any]:
-    statement = normalise_text(data.statement)
-    if not statement:
-        raise InvalidInput("a claim needs a statement")
-    source = get_source(session, data.source)
+    with in_field("statement"):
+        statement = normalise_text(data.statement)
+        if not statement:
+            raise InvalidInput("a claim needs a statement")
+    with in_field("source"):
+        source = get_source(session, data.source)
     quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
     speaker = normalise_text(data.speaker) if data.speaker else None
     subject = normalise_text(data.subject) if data.subject else None
     prop = normalise_text(data.property) if data.property else None
-    quantity = _quantity(data)
-    event = _date(data.event_date, "event date", source, warnings)
-    as_of = _date(data.as_of, "as_of", source, warnings)
+    with in_field("value"):
+        quantity = _quantity(data)
+    with in_field("event_date"):
+        event = _date(data.event_date, "event date", source, warnings)
+    with in_field("as_of"):
+        as_of = _date(data.as_of, "as_of", source, warnings)
+    with in_field("language"):
+        language = _language(data, quote or statement, warnings)
+    with in_field("key"):
+        key = validate_key(data.key) if data.key else None
+    with in_field("polarity"):
+        polarity = _choice(data.polarity, POLARITIES, "polarity", "affirmed")
+    with in_field("status"):
+        status = _choice(data.status, STATUSES, "status", "unverified")
     for word in confusable_words(f"{statement} {quote or ''}"):
         warnings.append(f"{word!r} mixes Latin and Cyrillic letters")
     speaker_entity = resolve_entity(session, speaker)
     subject_entity = resolve_entity(session, subject)
     return {
-        "key": validate_key(data.key) if data.key else None,
+        "key": key,
         "source_id": source.id,
         "statement": statement,
         "quote": quote,
-        "language": _language(data, quote or statement, warnings),
+        "language": language,
         "speaker": speaker,
         "speaker_key": fold(speaker) if speaker else None,
         "speaker_id": speaker_entity.id if speaker_entity else None,
@@ -180,8 +193,8 @@ def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> di
         "as_of": as_of.start if as_of else None,
         "as_of_end": as_of.end if as_of else None,
         "as_of_precision": str(as_of.precision) if as_of else None,
-        "polarity": _choice(data.polarity, POLARITIES, "polarity", "affirmed"),
-        "status": _choice(data.status, STATUSES, "status", "unverified"),
+        "polarity": polarity,
+        "status": status,
         "note": normalise_text(data.note) if data.note else None,
         "search_text": fold(" ".join(filter(None, (statement, quote, speaker, subject, prop)))),
     }
@@ -267,7 +280,7 @@ def get_claim(session: Session, ref: str | int) -> Claim:
     return claim
 
 
-def _filtered(session: Session, where: ClaimFilter) -> Select[tuple[Claim]]:
+def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     query = select(Claim).join(Claim.source).join(Source.outlet)
     if where.topic:
         topic_ids = descendant_ids(session, get_topic(session, where.topic))
@@ -304,7 +317,7 @@ def _names(session: Session, id_column: Any, key_column: Any, name: str) -> Any:
     return or_(id_column == entity.id, key_column == fold(name))
 
 
-def _ordered(query: Select[tuple[Claim]], sort: Sort) -> Select[tuple[Claim]]:
+def _ordered(query: Select[Any], sort: Sort) -> Select[Any]:
     if sort is Sort.PUBLISHED:
         return query.order_by(Source.published.desc().nulls_last(), Claim.id.desc())
     if sort is Sort.EVENT:

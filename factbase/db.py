@@ -169,12 +169,25 @@ class Database:
             raise translate_operational_error(exc, self.url) from None
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+    def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        ``commit=False`` rolls back even on success: a dry run that checks
+        everything a real run would, constraints included, and keeps nothing.
+        """
         bind = self.engine.execution_options(factbase_write=True) if write else self.engine
         try:
-            with Session(bind, expire_on_commit=False) as session, session.begin():
-                yield session
+            with Session(bind, expire_on_commit=False) as session:
+                transaction = session.begin()
+                try:
+                    yield session
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                if commit:
+                    transaction.commit()
+                else:
+                    transaction.rollback()
         except OperationalError as exc:
             raise translate_operational_error(exc, self.url) from None
 

@@ -7,6 +7,9 @@ and exits with :attr:`FactbaseError.exit_code`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class FactbaseError(Exception):
     """Base of every error factbase reports to a user."""
@@ -54,3 +57,12 @@ class DatabaseBusy(FactbaseError):
 
     # EX_TEMPFAIL from sysexits.h: try again later.
     exit_code = 75
+
+
+@contextmanager
+def in_field(name: str) -> Iterator[None]:
+    """Prefix any error raised inside with the field it concerns: `value: …`."""
+    try:
+        yield
+    except FactbaseError as exc:
+        raise type(exc)(f"{name}: {exc.message}") from None

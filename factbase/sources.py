@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
-from factbase.errors import AlreadyExists, InvalidInput, NotFound
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, in_field
 from factbase.language import detect_language, normalise_text, validate_language
 from factbase.models import Claim, Outlet, Source
 from factbase.outlets import ensure_outlet, get_outlet, get_stance
@@ -77,16 +77,26 @@ def get_source(session: Session, ref: str | int) -> Source:
 
 
 def _source_fields(session: Session, data: SourceInput) -> dict[str, object]:
-    title = normalise_text(data.title)
-    if not title:
-        raise InvalidInput("a source needs a title")
-    published = parse_date(data.published) if data.published else None
-    retrieved = parse_date(data.retrieved) if data.retrieved else None
-    language = validate_language(data.language) if data.language else detect_language(title)
+    with in_field("title"):
+        title = normalise_text(data.title)
+        if not title:
+            raise InvalidInput("a source needs a title")
+    with in_field("published"):
+        published = parse_date(data.published) if data.published else None
+    with in_field("retrieved"):
+        retrieved = parse_date(data.retrieved) if data.retrieved else None
+    with in_field("language"):
+        language = validate_language(data.language) if data.language else detect_language(title)
+    with in_field("key"):
+        key = validate_key(data.key) if data.key else None
+    with in_field("url"):
+        url = validate_url(data.url) if data.url else None
+    with in_field("outlet"):
+        outlet_id = get_outlet(session, data.outlet).id
     return {
-        "key": validate_key(data.key) if data.key else None,
-        "url": validate_url(data.url) if data.url else None,
-        "outlet_id": get_outlet(session, data.outlet).id,
+        "key": key,
+        "url": url,
+        "outlet_id": outlet_id,
         "title": title,
         "language": language,
         "published": published.start if published else None,
@@ -155,7 +165,7 @@ def list_sources(
     limit: int | None = None,
 ) -> list[SourceSummary]:
     counts = select(Claim.source_id, func.count().label("n")).group_by(Claim.source_id).subquery()
-    query: Select[tuple[Source, int]] = (
+    query = (
         select(Source, func.coalesce(counts.c.n, 0))
         .join(Source.outlet)
         .outerjoin(counts, counts.c.source_id == Source.id)

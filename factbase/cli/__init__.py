@@ -12,15 +12,13 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+
+# Typer vendors Click (since 0.26); its exception classes live there.
+from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from factbase import __version__
 from factbase.cli import state
-
-try:  # Typer vendors Click since 0.26
-    from typer._click import exceptions as click_exceptions
-except ImportError:  # pragma: no cover - older Typer with the click package
-    import click.exceptions as click_exceptions  # type: ignore[no-redef]
 
 
 class FactbaseGroup(TyperGroup):
@@ -34,7 +32,7 @@ class FactbaseGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        code = _run(self, args, prog_name or "factbase", complete_var, **extra)
+        code = _run(self, args, prog_name or "factbase", complete_var, extra)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -47,11 +45,17 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _run(group: TyperGroup, args: Sequence[str] | None, prog: str, *rest: Any, **extra: Any) -> int:
+def _run(
+    group: TyperGroup,
+    args: Sequence[str] | None,
+    prog: str,
+    complete_var: str | None,
+    extra: dict[str, Any],
+) -> int:
     from factbase.errors import FactbaseError
 
     try:
-        result = TyperGroup.main(group, args, prog, *rest, standalone_mode=False, **extra)
+        result = TyperGroup.main(group, args, prog, complete_var, standalone_mode=False, **extra)
         return result if isinstance(result, int) else 0
     except click_exceptions.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
@@ -123,11 +127,12 @@ def _global_options(
 
 
 def _register() -> None:
-    from factbase.cli import catalog, claims, database, outlets, sources
+    from factbase.cli import catalog, claims, database, imports, outlets, sources
 
     claims.register(app)
     outlets.register(app)
     sources.register(app)
+    imports.register(app)
     catalog.register(app)
     database.register(app)
 

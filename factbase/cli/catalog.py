@@ -41,7 +41,6 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> N
                 "parent": s.topic.parent.slug if s.topic.parent else None,
                 "keywords": [k.keyword for k in s.topic.keywords],
                 "claims": s.claims,
-                "depth": s.depth,
             }
             for s in summaries
         ]
@@ -49,13 +48,12 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> N
         render.emit_records(rows, TOPIC_COLUMNS, fmt)
         return
     table = render.new_table("topic", "label", "claims", "keywords")
-    for row in rows:
-        indent = "  " * int(row["depth"])  # type: ignore[call-overload]
+    for summary in summaries:
         table.add_row(
-            indent + render.escape(str(row["slug"])),
-            render.escape(str(row["label"])),
-            str(row["claims"]),
-            render.escape(", ".join(row["keywords"])),  # type: ignore[arg-type]
+            "  " * summary.depth + render.escape(summary.topic.slug),
+            render.escape(summary.topic.label),
+            str(summary.claims),
+            render.escape(", ".join(k.keyword for k in summary.topic.keywords)),
         )
     render.print_table(table)
 

@@ -240,21 +240,27 @@ def list_claims(
             render.emit_records((claim_row(c) for c in claims), CLAIM_COLUMNS, fmt)
             return
         colours = stance_colours(session)
-        table = render.new_table(
-            "id", "statement", "value", "lang", "outlet", "stance", "published", "topics"
-        )
+        # On a narrow terminal the statement needs the room; stance then shows as colour.
+        wide = render.console().width >= 110
+        columns = ["id", "statement", "value", "lang", "outlet", "published"]
+        table = render.new_table(*columns, *(["stance", "topics"] if wide else []))
         for claim in claims:
             row = claim_row(claim)
-            table.add_row(
+            colour = colours.get(row["stance"])
+            cells = [
                 str(claim.id),
                 render.escape(claim.statement),
                 render.escape(claim.value_text),
                 render.escape(claim.language),
-                render.escape(row["outlet"]),
-                render.stance_text(row["stance"], colours.get(row["stance"])),
+                f"[{colour or 'default'}]{render.escape(row['outlet'])}[/]",
                 render.escape(row["published"]),
-                render.escape(", ".join(row["topics"])),
-            )
+            ]
+            if wide:
+                cells += [
+                    render.stance_text(row["stance"], colour),
+                    render.escape(", ".join(row["topics"])),
+                ]
+            table.add_row(*cells)
         total = count_claims(session, where) if limit and len(claims) == limit else len(claims)
     render.print_table(table)
     shown = (

@@ -1,0 +1,5 @@
+"""`python -m factbase` runs the command line."""
+
+from factbase.cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""`factbase import` and `factbase seed`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from factbase.cli import render, state
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from factbase.importer import ImportSummary
+
+MAX_WARNINGS_SHOWN = 20
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("seed")(seed_command)
+
+
+def import_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Files in the interchange format: .yaml, .yml, .json, .jsonl, .csv."),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check everything, write nothing.")
+    ] = False,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.")
+    ] = False,
+) -> None:
+    """Import entities, topics, outlets, sources and claims; all or nothing."""
+    _run_import(files, dry_run=dry_run, json_summary=json_summary)
+
+
+def seed_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check everything, write nothing.")
+    ] = False,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.")
+    ] = False,
+) -> None:
+    """Load the bundled dataset: claims from five articles on Kazakhstan's foreign policy.
+
+    Idempotent: running it again changes nothing.
+    """
+    from factbase.importer import seed_files
+
+    _run_import(seed_files(), dry_run=dry_run, json_summary=json_summary)
+
+
+def _run_import(files: list[Path], *, dry_run: bool, json_summary: bool) -> None:
+    from factbase.importer import import_files
+
+    db = state.open_db()
+    with db.session(write=True, commit=not dry_run) as session, ProgressBar() as progress:
+        summary = import_files(session, files, progress=progress)
+    if json_summary:
+        _print_json(summary, dry_run)
+    else:
+        _print_summary(summary, dry_run)
+
+
+class ProgressBar:
+    """A progress bar on stderr for long imports, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 500 or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=render.err_console(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("importing claims", total=total)
+        assert self.task is not None
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
+    for warning in summary.warnings[:MAX_WARNINGS_SHOWN]:
+        render.warn(warning)
+    hidden = len(summary.warnings) - MAX_WARNINGS_SHOWN
+    if hidden > 0:
+        render.warn(f"… and {hidden} more warnings (use --json to see them all)")
+    table = render.new_table("records", "added", "updated", "unchanged")
+    for section in ("entities", "topics", "outlets", "sources", "claims"):
+        counts = [summary.count(section, outcome) for outcome in ("added", "updated", "unchanged")]
+        if any(counts):
+            table.add_row(section, *(str(n) for n in counts))
+    render.print_table(table)
+    created = ", ".join(sorted(set(summary.topics_created))) or "none"
+    verdict = "dry run: nothing written" if dry_run else "imported"
+    render.console().print(
+        f"{verdict}; topics created by claims: {render.escape(created)}; "
+        f"{render.plural(len(summary.warnings), 'warning')}"
+    )
+
+
+def _print_json(summary: ImportSummary, dry_run: bool) -> None:
+    payload = {
+        "dry_run": dry_run,
+        "files": summary.files,
+        "counts": dict(sorted(summary.counts.items())),
+        "topics_created": sorted(set(summary.topics_created)),
+        "warnings": summary.warnings,
+    }
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

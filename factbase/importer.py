@@ -1,0 +1,297 @@
+"""`factbase import`: the interchange format (docs/format.md) into the database.
+
+An import is all or nothing: the caller runs :func:`import_files` inside one
+write transaction, and any bad record raises :class:`ImportFailed` naming the
+file, the record and the field, so the transaction rolls back whole.
+
+Records are applied section by section (entities, topics, outlets, sources,
+claims) whatever their order in the files, so a claim may come before the
+source it names. Re-importing a file changes nothing; a record whose key
+matches an existing one updates it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factbase.claims import ClaimInput, save_claim
+from factbase.entities import EntityInput, upsert_entity
+from factbase.errors import FactbaseError, ImportFailed
+from factbase.language import normalise_text
+from factbase.models import Claim, Source
+from factbase.outlets import add_outlet, find_outlet, update_outlet
+from factbase.readers import Record, read_file
+from factbase.sources import SourceInput, add_source, find_source, update_source
+from factbase.topics import TopicInput, TopicSuggester, upsert_topic
+
+SECTIONS = ("entities", "topics", "outlets", "sources", "claims")
+
+# field -> "str" | "list" | "num"; anything else in a record is a typo worth stopping for.
+FIELDS: dict[str, dict[str, str]] = {
+    "entities": {"name": "str", "kind": "str", "aliases": "list", "note": "str"},
+    "topics": {"slug": "str", "label": "str", "parent": "str", "keywords": "list"},
+    "outlets": {
+        "name": "str",
+        "stance": "str",
+        "country": "str",
+        "language": "str",
+        "homepage": "str",
+        "note": "str",
+    },
+    "sources": {
+        "key": "str",
+        "outlet": "str",
+        "title": "str",
+        "url": "str",
+        "language": "str",
+        "published": "str",
+        "author": "str",
+        "retrieved": "str",
+        "cites": "list",
+        "note": "str",
+    },
+    "claims": {
+        "key": "str",
+        "source": "str",
+        "statement": "str",
+        "quote": "str",
+        "language": "str",
+        "speaker": "str",
+        "topics": "list",
+        "subject": "str",
+        "property": "str",
+        "value": "str",
+        "value_num": "num",
+        "unit": "str",
+        "qualifier": "str",
+        "event_date": "str",
+        "as_of": "str",
+        "polarity": "str",
+        "status": "str",
+        "note": "str",
+    },
+}
+REQUIRED = {
+    "entities": ("name",),
+    "topics": ("slug",),
+    "outlets": ("name", "stance"),
+    "sources": ("outlet", "title"),
+    "claims": ("source", "statement"),
+}
+
+
+@dataclass
+class ImportSummary:
+    counts: Counter[str] = field(default_factory=Counter)  # "claims added" -> n
+    topics_created: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: int = 0
+
+    def count(self, section: str, outcome: str) -> int:
+        return self.counts[f"{section} {outcome}"]
+
+    @property
+    def changed(self) -> bool:
+        return any(n for key, n in self.counts.items() if not key.endswith("unchanged"))
+
+
+Progress = Callable[[int, int], None]
+
+
+def import_files(
+    session: Session, paths: Sequence[Path], *, progress: Progress | None = None
+) -> ImportSummary:
+    """Apply every record of ``paths``; raise ImportFailed on the first bad one."""
+    summary = ImportSummary(files=len(paths))
+    by_section: dict[str, list[Record]] = {section: [] for section in SECTIONS}
+    for path in paths:
+        for record in read_file(path):
+            by_section[record.section].append(record)
+    for section in SECTIONS[:-1]:
+        for record in by_section[section]:
+            _apply(session, record, summary)
+    _apply_claims(session, by_section["claims"], summary, progress)
+    return summary
+
+
+def _apply_claims(
+    session: Session, records: list[Record], summary: ImportSummary, progress: Progress | None
+) -> None:
+    suggester = TopicSuggester(session)
+    for done, record in enumerate(records, start=1):
+        _apply(session, record, summary, suggester)
+        if progress is not None:
+            progress(done, len(records))
+
+
+def _apply(
+    session: Session,
+    record: Record,
+    summary: ImportSummary,
+    suggester: TopicSuggester | None = None,
+) -> None:
+    try:
+        data = _validated(record)
+        outcome = _APPLY[record.section](session, data, summary, record, suggester)
+    except ImportFailed:
+        raise
+    except FactbaseError as exc:
+        raise ImportFailed(f"{record.location}: {exc.message}") from None
+    summary.counts[f"{record.section} {outcome}"] += 1
+
+
+def _validated(record: Record) -> dict[str, Any]:
+    fields = FIELDS[record.section]
+    data: dict[str, Any] = {}
+    for name, value in record.data.items():
+        kind = fields.get(name)
+        if kind is None:
+            known = ", ".join(fields)
+            raise ImportFailed(f"{record.location}: unknown field {name!r} (known: {known})")
+        data[name] = _coerce(record, name, value, kind)
+    for name in REQUIRED[record.section]:
+        if not data.get(name):
+            raise ImportFailed(f"{record.location}: {name}: required")
+    return data
+
+
+def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
+    where = f"{record.location}: {name}"
+    if value is None or value == "":
+        return None
+    if kind == "list":
+        if isinstance(value, str):  # CSV cells hold lists as "a; b"
+            value = [part for part in (p.strip() for p in value.split(";")) if part]
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            raise ImportFailed(f"{where}: expected a list of text")
+        return [str(v) for v in value]
+    if kind == "num":
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", ".").strip())
+            except ValueError:
+                raise ImportFailed(f"{where}: {value!r} is not a number") from None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ImportFailed(f"{where}: expected a number")
+        if not math.isfinite(value):
+            raise ImportFailed(f"{where}: {value!r} is not a finite number")
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ImportFailed(f"{where}: expected text")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ImportFailed(f"{where}: {value!r} is not a finite number")
+    return str(value)
+
+
+# -- one function per section: returns "added", "updated" or "unchanged" -------------
+
+
+def _entity(session: Session, data: dict[str, Any], *_: Any) -> str:
+    _entity_row, outcome = upsert_entity(
+        session,
+        EntityInput(data["name"], data.get("kind"), data.get("aliases") or (), data.get("note")),
+    )
+    return outcome
+
+
+def _topic(session: Session, data: dict[str, Any], *_: Any) -> str:
+    _topic_row, outcome = upsert_topic(
+        session,
+        TopicInput(data["slug"], data.get("label"), data.get("parent"), data.get("keywords") or ()),
+    )
+    return outcome
+
+
+def _outlet(session: Session, data: dict[str, Any], *_: Any) -> str:
+    details = {k: data.get(k) for k in ("country", "language", "homepage", "note")}
+    existing = find_outlet(session, data["name"])
+    if existing is None:
+        add_outlet(session, data["name"], data["stance"], **details)
+        return "added"
+    changed = update_outlet(session, existing, stance=data["stance"], **details)
+    return "updated" if changed else "unchanged"
+
+
+def _source(session: Session, data: dict[str, Any], *_: Any) -> str:
+    source_input = SourceInput(**{**data, "cites": data.get("cites") or ()})
+    existing = _existing_source(session, source_input)
+    if existing is None:
+        add_source(session, source_input)
+        return "added"
+    return "updated" if update_source(session, existing, source_input) else "unchanged"
+
+
+def _existing_source(session: Session, data: SourceInput) -> Source | None:
+    for ref in (data.key, data.url):
+        if ref:
+            found = find_source(session, ref)
+            if found is not None:
+                return found
+            if data.key:  # a keyed record never silently takes over another by URL
+                return None
+    outlet = find_outlet(session, data.outlet)
+    if outlet is None:
+        return None
+    return session.scalar(
+        select(Source).where(
+            Source.outlet_id == outlet.id,
+            Source.title == normalise_text(data.title),
+            Source.key.is_(None),
+            Source.url.is_(None),
+        )
+    )
+
+
+def _claim(
+    session: Session,
+    data: dict[str, Any],
+    summary: ImportSummary,
+    record: Record,
+    suggester: TopicSuggester | None,
+) -> str:
+    claim_input = ClaimInput(**{**data, "topics": data.get("topics") or ()})
+    existing = _existing_claim(session, claim_input)
+    result = save_claim(session, claim_input, existing=existing, suggester=suggester)
+    summary.topics_created.extend(result.created_topics)
+    summary.warnings.extend(f"{record.location}: {w}" for w in result.warnings)
+    return result.outcome
+
+
+def _existing_claim(session: Session, data: ClaimInput) -> Claim | None:
+    if data.key:
+        return session.scalar(select(Claim).where(Claim.key == data.key.strip()))
+    source = find_source(session, data.source)
+    if source is None:
+        return None
+    # Without a key, the same statement from the same source is the same claim.
+    return session.scalar(
+        select(Claim).where(
+            Claim.source_id == source.id,
+            Claim.key.is_(None),
+            Claim.statement == normalise_text(data.statement),
+        )
+    )
+
+
+_APPLY: dict[str, Callable[..., str]] = {
+    "entities": _entity,
+    "topics": _topic,
+    "outlets": _outlet,
+    "sources": _source,
+    "claims": _claim,
+}
+
+
+def seed_files() -> list[Path]:
+    """The bundled seed dataset's files, in a stable order."""
+    from factbase.resources import seeds_dir
+
+    return sorted(seeds_dir().glob("*.yaml"))

@@ -1,0 +1,219 @@
+"""Reading interchange files safely: YAML, JSON, JSON Lines and CSV into records.
+
+Only data comes out: YAML tags that would build objects are refused, and so are
+aliases (the "billion laughs" bomb), duplicate keys, NaN/Infinity in JSON,
+ragged or badly quoted CSV, NUL bytes and text that is not UTF-8. Each problem
+is one :class:`ImportFailed` naming the file and the place in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from factbase.errors import ImportFailed
+
+SECTION_OF_TYPE = {
+    "entity": "entities",
+    "topic": "topics",
+    "outlet": "outlets",
+    "source": "sources",
+    "claim": "claims",
+}
+SECTIONS = tuple(SECTION_OF_TYPE.values())
+FORMATS = (".yaml", ".yml", ".json", ".jsonl", ".csv")
+
+
+@dataclass(frozen=True)
+class Record:
+    section: str
+    data: dict[str, Any]
+    location: str  # "seeds.yaml: claims[3] (key cpc-share)" or "claims.csv:12"
+
+
+def read_file(path: Path) -> list[Record]:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ImportFailed(f"{path.name}: unknown format; use one of {', '.join(FORMATS)}")
+    text = _read_text(path)
+    if suffix in (".yaml", ".yml"):
+        return _document_records(path.name, _load_yaml(path.name, text))
+    if suffix == ".json":
+        return _document_records(path.name, _load_json(path.name, text))
+    if suffix == ".jsonl":
+        return _jsonl_records(path.name, text)
+    return _csv_records(path.name, text)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in data:
+        raise ImportFailed(f"{path.name}: contains NUL bytes; this is not a text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        raise ImportFailed(
+            f"{path.name}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+# -- YAML and JSON documents ------------------------------------------------------
+
+
+class _DataOnlyLoader(yaml.SafeLoader):
+    """SafeLoader that also refuses aliases and duplicate keys, and keeps dates as text."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed", problem_mark=mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _plain_scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    return loader.construct_scalar(node)
+
+
+def _strict_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    # YAML 1.1 reads `NO` (Norway) and `on` as booleans; only true/false are.
+    text = str(loader.construct_scalar(node))
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+_DataOnlyLoader.add_constructor("tag:yaml.org,2002:timestamp", _plain_scalar)
+_DataOnlyLoader.add_constructor("tag:yaml.org,2002:bool", _strict_bool)
+
+
+def _load_yaml(name: str, text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_DataOnlyLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ImportFailed(f"{name}:{where}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ImportFailed(f"{name}: invalid YAML ({exc})") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _json_value(name: str, text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(f"{name}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise ImportFailed(f"{name}: {exc}") from None
+
+
+def _load_json(name: str, text: str) -> Any:
+    return _json_value(name, text)
+
+
+def _document_records(name: str, document: Any) -> list[Record]:
+    if document is None:
+        return []
+    if not isinstance(document, dict):
+        raise ImportFailed(f"{name}: expected a mapping with the sections {', '.join(SECTIONS)}")
+    records: list[Record] = []
+    for section, items in document.items():
+        if section not in SECTIONS:
+            raise ImportFailed(
+                f"{name}: unknown section {section!r} (known: {', '.join(SECTIONS)})"
+            )
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise ImportFailed(f"{name}: {section}: expected a list of records")
+        for index, item in enumerate(items):
+            location = f"{name}: {section}[{index}]"
+            if not isinstance(item, dict):
+                raise ImportFailed(f"{location}: expected a mapping of fields")
+            if isinstance(item.get("key"), str):
+                location += f" (key {item['key']})"
+            records.append(Record(section, item, location))
+    return records
+
+
+# -- JSON Lines and CSV ------------------------------------------------------------
+
+
+def _jsonl_records(name: str, text: str) -> list[Record]:
+    records: list[Record] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        location = f"{name}:{number}"
+        item = _json_value(location, line)
+        if not isinstance(item, dict):
+            raise ImportFailed(f"{location}: expected a JSON object")
+        kind = item.pop("type", None)
+        if kind not in SECTION_OF_TYPE:
+            raise ImportFailed(
+                f"{location}: type must be one of {', '.join(SECTION_OF_TYPE)}, not {kind!r}"
+            )
+        records.append(Record(SECTION_OF_TYPE[kind], item, location))
+    return records
+
+
+def _csv_records(name: str, text: str) -> list[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[Record] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            return []
+        header = [column.strip() for column in header]
+        duplicates = {column for column in header if header.count(column) > 1}
+        if duplicates:
+            raise ImportFailed(f"{name}:1: repeated column {sorted(duplicates)[0]!r}")
+        for row in reader:
+            location = f"{name}:{reader.line_num}"
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise ImportFailed(
+                    f"{location}: {len(row)} cells where the header has {len(header)}"
+                )
+            records.append(Record("claims", dict(zip(header, row, strict=True)), location))
+    except csv.Error as exc:
+        raise ImportFailed(f"{name}:{reader.line_num}: bad CSV ({exc})") from None
+    return records
