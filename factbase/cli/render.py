@@ -118,9 +118,13 @@ def new_table(*columns: str, title: str | None = None) -> Table:
     table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
     for column in columns:
         if column in _WIDE_COLUMNS:
-            table.add_column(column, overflow="fold", ratio=1, min_width=12)
+            table.add_column(column, overflow="fold", min_width=24)
         else:
-            table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=18)
+            # Dates and ids must never be cut; names and values may be.
+            min_width = 10 if column in ("published", "event", "as of") else None
+            table.add_column(
+                column, overflow="ellipsis", no_wrap=True, max_width=18, min_width=min_width
+            )
     return table
 
 

@@ -1,0 +1,368 @@
+"""Checks of the curated seed dataset ``seeds/kazakhstan.yaml``.
+
+No database is needed: the file is read with ``yaml.safe_load`` and checked against the
+interchange format of ``docs/format.md``. The verbatim test compares every quote with the article
+it comes from; the articles are not part of the repository and are looked up in
+``$FACTBASE_ARTICLES_DIR`` or ``../shared/seeds`` next to the checkout (skipped when absent,
+except on CI, which always has them).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+SEED_PATH = Path(__file__).resolve().parents[1] / "seeds" / "kazakhstan.yaml"
+DEFAULT_ARTICLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+# Source key -> article file the source was transcribed from.
+SOURCE_ARTICLES = {
+    "bg-kz-us-partnership": "000_ea4b0b0177669cf2.txt",
+    "silkbridge-wsj-kz-distancing": "001_264a082b8ae6515b.txt",
+    "ru-tokayev-defence-space": "002_6bd82b976416485b.txt",
+    "ua-wp-tokayev-distancing": "003_4028b59449eae8ed.txt",
+    "ru-putin-official-visit": "004_19ab2c6a01e59de2.txt",
+}
+
+# Documented fields of each section (docs/format.md, "Fields").
+SECTION_FIELDS: dict[str, set[str]] = {
+    "entities": {"name", "kind", "aliases"},
+    "topics": {"slug", "label", "parent", "keywords"},
+    "outlets": {"name", "stance", "country", "language", "homepage", "note"},
+    "sources": {
+        "key",
+        "outlet",
+        "title",
+        "url",
+        "language",
+        "published",
+        "author",
+        "retrieved",
+        "cites",
+        "note",
+    },
+    "claims": {
+        "key",
+        "source",
+        "statement",
+        "quote",
+        "language",
+        "speaker",
+        "topics",
+        "subject",
+        "property",
+        "value",
+        "value_num",
+        "unit",
+        "qualifier",
+        "event_date",
+        "as_of",
+        "polarity",
+        "status",
+        "note",
+    },
+}
+REQUIRED_FIELDS: dict[str, set[str]] = {
+    "entities": {"name"},
+    "topics": {"slug"},
+    "outlets": {"name", "stance"},
+    "sources": {"key", "outlet", "title"},
+    "claims": {"key", "source", "statement", "quote", "language", "topics"},
+}
+STANCES = {"pro-western", "pro-kremlin", "pro-ukrainian", "neutral", "state-affiliated", "unrated"}
+QUALIFIERS = {"exact", "approx", "over", "at_least", "under", "up_to", "almost"}
+POLARITIES = {"affirmed", "denied"}
+STATUSES = {"unverified", "corroborated", "disputed", "retracted"}
+QUOTE_LANGUAGES = {"bg", "ru", "uk"}
+MIN_CLAIMS = 60
+MIN_CLAIMS_PER_SOURCE = 8
+MAX_QUOTE_CHARS = 300
+KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def fold(name: str) -> str:
+    """Compare names the way factbase does: case-folded, with ё = е."""
+    return name.casefold().replace("ё", "е")
+
+
+def normalise(text: str) -> str:
+    """NFC, then every run of whitespace (no-break spaces included) becomes one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, Any]:
+    loaded = yaml.safe_load(SEED_PATH.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict), "the seed file must be a mapping of sections"
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def claims(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(data.get("claims") or [])
+
+
+@pytest.fixture(scope="module")
+def entity_index(data: dict[str, Any]) -> dict[str, str]:
+    """Folded name or alias -> canonical entity name."""
+    index: dict[str, str] = {}
+    for entity in data["entities"]:
+        for name in [entity["name"], *(entity.get("aliases") or [])]:
+            index.setdefault(fold(str(name)), entity["name"])
+    return index
+
+
+def test_only_documented_sections(data: dict[str, Any]) -> None:
+    assert set(data) <= set(SECTION_FIELDS), set(data) - set(SECTION_FIELDS)
+    for section in SECTION_FIELDS:
+        assert isinstance(data.get(section), list) and data[section], f"{section} is empty"
+
+
+@pytest.mark.parametrize("section", sorted(SECTION_FIELDS))
+def test_only_documented_fields(data: dict[str, Any], section: str) -> None:
+    problems = []
+    for i, record in enumerate(data[section]):
+        assert isinstance(record, dict), f"{section}[{i}] is not a mapping"
+        label = record.get("key") or record.get("name") or record.get("slug") or i
+        unknown = set(record) - SECTION_FIELDS[section]
+        missing = {f for f in REQUIRED_FIELDS[section] if record.get(f) in (None, "", [])}
+        if unknown:
+            problems.append(f"{section} {label}: undocumented fields {sorted(unknown)}")
+        if missing:
+            problems.append(f"{section} {label}: missing {sorted(missing)}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("section", "field"),
+    [
+        ("entities", "name"),
+        ("topics", "slug"),
+        ("outlets", "name"),
+        ("sources", "key"),
+        ("claims", "key"),
+    ],
+)
+def test_identifiers_unique(data: dict[str, Any], section: str, field: str) -> None:
+    counts = Counter(fold(str(r[field])) for r in data[section])
+    duplicates = sorted(k for k, n in counts.items() if n > 1)
+    assert not duplicates, f"duplicate {section} {field}: {duplicates}"
+
+
+def test_claim_keys_are_kebab_case(claims: list[dict[str, Any]]) -> None:
+    bad = [c["key"] for c in claims if not KEY_RE.match(str(c["key"]))]
+    assert not bad, bad
+
+
+def test_claims_are_complete(data: dict[str, Any], claims: list[dict[str, Any]]) -> None:
+    sources = {s["key"]: s for s in data["sources"]}
+    slugs = {t["slug"] for t in data["topics"]}
+    problems = []
+    for claim in claims:
+        key = claim["key"]
+        if claim["source"] not in sources:
+            problems.append(f"{key}: unknown source {claim['source']!r}")
+        elif claim["language"] != sources[claim["source"]].get("language"):
+            problems.append(f"{key}: quote language differs from its source's")
+        if claim["language"] not in QUOTE_LANGUAGES:
+            problems.append(f"{key}: language {claim['language']!r}")
+        if not str(claim["statement"]).strip() or not str(claim["quote"]).strip():
+            problems.append(f"{key}: empty statement or quote")
+        if len(normalise(str(claim["quote"]))) > MAX_QUOTE_CHARS:
+            problems.append(f"{key}: quote longer than {MAX_QUOTE_CHARS} characters")
+        topics = claim["topics"]
+        if not isinstance(topics, list) or not 1 <= len(topics) <= 3:
+            problems.append(f"{key}: needs one to three topics")
+        elif unknown := [t for t in topics if t not in slugs]:
+            problems.append(f"{key}: undefined topics {unknown}")
+        if claim.get("polarity", "affirmed") not in POLARITIES:
+            problems.append(f"{key}: polarity {claim['polarity']!r}")
+        if claim.get("status", "unverified") not in STATUSES:
+            problems.append(f"{key}: status {claim['status']!r}")
+        if "qualifier" in claim and claim["qualifier"] not in QUALIFIERS:
+            problems.append(f"{key}: qualifier {claim['qualifier']!r}")
+        if "value_num" in claim and not isinstance(claim["value_num"], int | float):
+            problems.append(f"{key}: value_num is not a number")
+        if "value" in claim and "value_num" in claim:
+            problems.append(f"{key}: give the quantity as value or as value_num, not both")
+        if ("property" in claim) != ("subject" in claim):
+            problems.append(f"{key}: subject and property go together")
+    assert not problems, "\n".join(problems)
+
+
+def test_enough_claims(claims: list[dict[str, Any]]) -> None:
+    assert len(claims) >= MIN_CLAIMS
+
+
+def test_every_source_has_claims(data: dict[str, Any], claims: list[dict[str, Any]]) -> None:
+    assert {s["key"] for s in data["sources"]} == set(SOURCE_ARTICLES)
+    per_source = Counter(c["source"] for c in claims)
+    thin = {k: per_source[k] for k in SOURCE_ARTICLES if per_source[k] < MIN_CLAIMS_PER_SOURCE}
+    assert not thin, f"sources with fewer than {MIN_CLAIMS_PER_SOURCE} claims: {thin}"
+
+
+def test_subjects_resolve_to_entities(
+    claims: list[dict[str, Any]], entity_index: dict[str, str]
+) -> None:
+    unresolved = [
+        (c["key"], c["subject"])
+        for c in claims
+        if "subject" in c and fold(c["subject"]) not in entity_index
+    ]
+    assert not unresolved, unresolved
+
+
+def test_aliases_name_one_entity_only(data: dict[str, Any]) -> None:
+    owners: dict[str, set[str]] = {}
+    for entity in data["entities"]:
+        for name in [entity["name"], *(entity.get("aliases") or [])]:
+            assert isinstance(name, str) and name.strip(), f"bad alias in {entity['name']}"
+            owners.setdefault(fold(name), set()).add(entity["name"])
+    shared = {alias: sorted(names) for alias, names in owners.items() if len(names) > 1}
+    assert not shared, shared
+
+
+def test_alias_lists_have_no_repeats(data: dict[str, Any]) -> None:
+    repeats = {}
+    for entity in data["entities"]:
+        counts = Counter(fold(n) for n in [entity["name"], *(entity.get("aliases") or [])])
+        if dup := sorted(n for n, k in counts.items() if k > 1):
+            repeats[entity["name"]] = dup
+    assert not repeats, repeats
+
+
+def test_topic_parents_exist_without_cycles(data: dict[str, Any]) -> None:
+    parents = {t["slug"]: t.get("parent") for t in data["topics"]}
+    for slug, parent in parents.items():
+        assert SLUG_RE.match(slug), f"topic slug {slug!r} is not lower-case kebab-case"
+        assert parent is None or parent in parents, f"{slug}: parent {parent!r} undefined"
+        seen = {slug}
+        while parent is not None:
+            assert parent not in seen, f"topic cycle through {slug}"
+            seen.add(parent)
+            parent = parents[parent]
+
+
+def test_outlets_named_by_sources_exist(data: dict[str, Any]) -> None:
+    outlets = {o["name"] for o in data["outlets"]}
+    missing = []
+    for source in data["sources"]:
+        for name in [source["outlet"], *(source.get("cites") or [])]:
+            if name not in outlets:
+                missing.append((source["key"], name))
+    assert not missing, missing
+
+
+def test_stances_are_known(data: dict[str, Any]) -> None:
+    bad = [(o["name"], o["stance"]) for o in data["outlets"] if o["stance"] not in STANCES]
+    assert not bad, bad
+
+
+def test_speakers_spelled_consistently(claims: list[dict[str, Any]]) -> None:
+    spellings: dict[str, set[str]] = {}
+    for claim in claims:
+        if speaker := claim.get("speaker"):
+            spellings.setdefault(re.sub(r"\W+", "", fold(speaker)), set()).add(speaker)
+    variants = [sorted(s) for s in spellings.values() if len(s) > 1]
+    assert not variants, variants
+
+
+def articles_dir() -> Path:
+    configured = os.environ.get("FACTBASE_ARTICLES_DIR")
+    directory = Path(configured) if configured else DEFAULT_ARTICLES_DIR
+    if not directory.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"articles directory {directory} is missing on CI")
+        pytest.skip(f"articles directory {directory} is not available")
+    return directory
+
+
+def test_quotes_are_verbatim(claims: list[dict[str, Any]]) -> None:
+    directory = articles_dir()
+    texts = {
+        key: normalise((directory / name).read_text(encoding="utf-8"))
+        for key, name in SOURCE_ARTICLES.items()
+    }
+    not_found = [
+        f"{c['key']}: {c['quote']!r}"
+        for c in claims
+        if normalise(str(c["quote"])) not in texts[c["source"]]
+    ]
+    assert not not_found, "quotes not found in their article:\n" + "\n".join(not_found)
+
+
+def call_parser(func: Any, text: str, language: str | None) -> Any:
+    """Call a parser with the text, passing the language when its signature takes one."""
+    parameters = inspect.signature(func).parameters
+    if language is not None:
+        for name in ("language", "lang"):
+            if name in parameters:
+                return func(text, **{name: language})
+        if "languages" in parameters:
+            return func(text, languages=(language, "en"))
+    return func(text)
+
+
+def test_values_parse(claims: list[dict[str, Any]]) -> None:
+    quantities = pytest.importorskip("factbase.quantities")
+    failures = []
+    for claim in claims:
+        if "value" not in claim:
+            continue
+        try:
+            parsed = call_parser(quantities.parse_quantity, str(claim["value"]), claim["language"])
+        except Exception as exc:
+            failures.append(f"{claim['key']}: {claim['value']!r} raised {exc!r}")
+            continue
+        if parsed is None:
+            failures.append(f"{claim['key']}: {claim['value']!r} did not parse")
+    assert not failures, "\n".join(failures)
+
+
+def test_value_parts_build(claims: list[dict[str, Any]]) -> None:
+    quantities = pytest.importorskip("factbase.quantities")
+    from_parts = getattr(quantities, "quantity_from_parts", None)
+    if from_parts is None:
+        pytest.skip("factbase.quantities has no quantity_from_parts")
+    failures = []
+    for claim in claims:
+        if "value_num" not in claim:
+            continue
+        try:
+            from_parts(claim["value_num"], claim.get("unit"), claim.get("qualifier", "exact"))
+        except Exception as exc:
+            failures.append(f"{claim['key']}: value_num/unit/qualifier raised {exc!r}")
+    assert not failures, "\n".join(failures)
+
+
+def test_dates_parse(data: dict[str, Any], claims: list[dict[str, Any]]) -> None:
+    dates = pytest.importorskip("factbase.dates")
+    to_check = [
+        (s["key"], "published", s.get("published"), s.get("language")) for s in data["sources"]
+    ]
+    to_check += [
+        (c["key"], field, c.get(field), c.get("language"))
+        for c in claims
+        for field in ("event_date", "as_of")
+    ]
+    failures = []
+    for key, field, value, language in to_check:
+        if value is None:
+            continue
+        try:
+            parsed = call_parser(dates.parse_date, str(value), language)
+        except Exception as exc:
+            failures.append(f"{key}.{field}: {value!r} raised {exc!r}")
+            continue
+        if parsed is None:
+            failures.append(f"{key}.{field}: {value!r} did not parse")
+    assert not failures, "\n".join(failures)
