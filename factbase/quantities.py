@@ -242,10 +242,10 @@ _CONNECTORS = _table({False: "to, -, −, –, —", True: "до, and, и, і, �
 
 _NUMBER_WORDS = _table({
     Decimal(1): "one, один, одна, одно, одну, одне, един, една, едно",
-    Decimal(2): "two, два, две, дві",
-    Decimal(3): "three, три",
-    Decimal(4): "four, четыре, чотири, четири",
-    Decimal(5): "five, пять, п'ять, пет",
+    Decimal(2): "two, два, две, дві, двух, двох",
+    Decimal(3): "three, три, трех, трьох",
+    Decimal(4): "four, четыре, чотири, четири, четырех, чотирьох",
+    Decimal(5): "five, пять, п'ять, пет, пяти, п'яти",
     Decimal(6): "six, шесть, шість, шест",
     Decimal(7): "seven, семь, сім, седем",
     Decimal(8): "eight, восемь, вісім, осем",
@@ -271,7 +271,7 @@ _MULTIPLIERS = _table({
 # Verbs inflect too much to list ("удвоилось", "утроились", "подвоїлася", "doubled"): use stems.
 _MULTIPLIER_STEMS = (("удвои", 2), ("удвое", 2), ("утрои", 3), ("утрое", 3), ("подвої", 2),
                      ("потрої", 3), ("doubl", 2), ("tripl", 3), ("quadrupl", 4))  # fmt: skip
-_MAX_PHRASE = 3
+_MAX_PHRASE = max(len(key) for key in (*_UNIT_TABLE, *_LEADERS, *_TRAILERS))
 
 
 def _match(toks: list[_Tok], i: int, table: Mapping[tuple[str, ...], V]) -> tuple[V, int] | None:
@@ -315,9 +315,9 @@ def _decimal_mark(marks: str, groups: list[str], english: bool) -> str | None:
     * both kinds ("1,234.5", "1.234,5"): the last mark is decimal, the others group thousands;
     * one kind repeated ("1,500,000", "1.500.000"): thousands separators;
     * a single "." is decimal ("1.5");
-    * a single "," is a thousands separator only when exactly three digits follow, the
-      integer part does not start with 0 and the text is English-ish (no Cyrillic):
-      "4,200" -> 4200, but "4,200 тонн", "1,5", "2,75" and "0,500" are decimals.
+    * a single "," groups thousands only when exactly three digits follow, one to three
+      digits not starting with 0 precede, and the text is English-ish (has no Cyrillic):
+      "4,200" -> 4200, but "4,200 тонн", "1,5", "2,75", "0,500" and "1234,567" are decimals.
     Raises ValueError for marks that fit no pattern ("1.2.3", "12.03.2022").
     """
     if not marks:
@@ -544,8 +544,10 @@ def quantity_from_parts(
     if len(number.as_tuple().digits) > MAX_DIGITS:
         raise InvalidValue(f"the value {written} has more than {MAX_DIGITS} digits")
     code, power = (None, 0) if entry is None else entry
+    # A converting unit ("500 kg", "5 bcm") is rendered as given so the text reads naturally.
+    shown = "" if code is None else " " + (code if power == 0 else _clean(str(unit)))
+    render = f"{_RENDER_WORDS[qualifier]}{str(number).lower()}{shown}"
+    text = render if text is None or not text.strip() else _start(text)
     with localcontext(_CONTEXT):
         scaled = number.scaleb(power)  # exact: keeps the stated digits ("500" kg -> "0.500" t)
-        render = f"{_RENDER_WORDS[qualifier]}{scaled}{'' if code is None else ' ' + code}"
-        text = render if text is None or not text.strip() else _start(text)
         return _build(text, qualifier, _Amount(scaled, _half_unit(scaled), unit=code))
