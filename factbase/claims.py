@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -24,7 +24,7 @@ from factbase.language import (
 )
 from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Outlet, Source
 from factbase.outlets import get_outlet, get_stance
-from factbase.quantities import Quantity, parse_quantity, quantity_from_parts
+from factbase.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
 from factbase.sources import get_source, stored_date, validate_key
 from factbase.topics import TopicSuggester, descendant_ids, ensure_topic, get_topic
 
@@ -106,8 +106,14 @@ def _quantity(data: ClaimInput) -> Quantity | None:
     if not data.value or not data.value.strip():
         return None
     quantity = parse_quantity(data.value)
-    if data.unit and quantity.unit is None:
-        return quantity_from_parts(quantity.value, data.unit, quantity.qualifier, data.value)
+    if not data.unit:
+        return quantity
+    unit = normalise_unit(data.unit)
+    if quantity.unit is None:
+        # "441 млрд" with --unit KZT: the words' interval stays, the unit is added.
+        return replace(quantity, unit=unit)
+    if unit != quantity.unit:
+        raise InvalidInput(f"the value says {quantity.unit!r} but the unit given is {unit!r}")
     return quantity
 
 

@@ -475,6 +475,7 @@ def parse_quantity(text: str) -> Quantity:
     qualifier, opened, i = "exact", False, 0
     found: tuple[_Amount, int] | None = None
     with localcontext(_CONTEXT):
+        # Before the number: qualifiers (the last one wins), range openers and noise words.
         while i < len(toks) and found is None:
             lead = _match(toks, i, _LEADERS)
             if lead is not None:
@@ -501,7 +502,7 @@ def parse_quantity(text: str) -> Quantity:
 def _unit_entry(unit: str) -> tuple[str, int] | None:
     unit = _clean(unit) if isinstance(unit, str) else unit
     if not isinstance(unit, str) or len(unit) > MAX_TEXT_LENGTH:
-        raise InvalidValue(f"unknown unit {unit!r}")
+        raise InvalidValue(f"unknown unit {str(unit)[:40]!r}")
     if not unit:
         return None
     entry = _UNIT_TABLE.get(tuple(tok.text for tok in _tokenize(_fold(unit))))
@@ -537,12 +538,12 @@ def quantity_from_parts(
         raise InvalidValue(f"a quantity value must be finite, not {value!r}")
     if qualifier not in _RENDER_WORDS:
         raise InvalidValue(f"unknown qualifier {qualifier!r} for a single value")
+    if isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
+        raise InvalidValue(f"the value has more than {MAX_DIGITS} digits")
     entry = None if unit is None else _unit_entry(unit)
     # int()/float() first: the repr of a subclass (numpy, enums) is not a plain number.
     written = str(int(value)) if isinstance(value, int) else repr(float(value)).removesuffix(".0")
     number = Decimal(written)
-    if len(number.as_tuple().digits) > MAX_DIGITS:
-        raise InvalidValue(f"the value {written} has more than {MAX_DIGITS} digits")
     code, power = (None, 0) if entry is None else entry
     # A converting unit ("500 kg", "5 bcm") is rendered as given so the text reads naturally.
     shown = "" if code is None else " " + (code if power == 0 else _clean(str(unit)))
