@@ -36,7 +36,7 @@ APP_NAME = "factbase"
 DB_FILENAME = "factbase.db"
 # The newest migration. tests/test_migrations.py checks it against Alembic's head,
 # so opening an up-to-date database never needs to import Alembic (~0.4 s).
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 BUSY_TIMEOUT_SECONDS = 10.0
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -44,6 +45,11 @@ PRECISIONS = ("day", "month", "year")
 POLARITIES = ("affirmed", "denied")
 STATUSES = ("unverified", "corroborated", "disputed", "retracted")
 QUALIFIERS = ("exact", "approx", "almost", "over", "at_least", "under", "up_to", "range")
+LINK_KINDS = ("same", "supports", "contradicts", "refines")
+CONFLICT_KINDS = ("value", "date", "polarity", "declared")
+CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
+# Why two claims disagree, as far as the data tells: reviewers start with "direct".
+CONFLICT_CAUSES = ("direct", "time-scope", "approximation", "declared")
 
 # The stances every new database starts with; users add their own with `stance add`.
 DEFAULT_STANCES: tuple[tuple[str, str, str], ...] = (
@@ -229,6 +235,9 @@ class ClaimTopic(Base):
 class Claim(Base):
     __tablename__ = "claim"
     __table_args__ = (
+        # Conflict detection and xref look claims up by what they are about.
+        Index("ix_claim_subject_id_property_key", "subject_id", "property_key"),
+        Index("ix_claim_subject_key_property_key", "subject_key", "property_key"),
         CheckConstraint(_in("polarity", POLARITIES), name="polarity"),
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint(_in("value_qualifier", QUALIFIERS), name="value_qualifier"),
@@ -285,3 +294,86 @@ class Claim(Base):
     @property
     def topic_slugs(self) -> list[str]:
         return sorted(link.topic.slug for link in self.claim_topics)
+
+
+class ClaimLink(Base):
+    """A person's judgement that two claims are related: same, supports, contradicts, refines.
+
+    Stored with the lower id first so a pair has one link; for `refines`,
+    ``refining_id`` says which of the two is the more precise claim.
+    """
+
+    __tablename__ = "claim_link"
+    __table_args__ = (
+        CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
+        CheckConstraint(_in("kind", LINK_KINDS), name="kind"),
+        UniqueConstraint("claim_a_id", "claim_b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
+    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    refining_id: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class XrefRejection(Base):
+    """A suggested pair a person said is not related: never suggested again."""
+
+    __tablename__ = "xref_rejection"
+    __table_args__ = (CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),)
+
+    claim_a_id: Mapped[int] = mapped_column(
+        ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True
+    )
+    claim_b_id: Mapped[int] = mapped_column(
+        ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Conflict(Base):
+    """Two claims that cannot both be right, recorded once per pair and kind."""
+
+    __tablename__ = "conflict"
+    __table_args__ = (
+        CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
+        CheckConstraint(_in("kind", CONFLICT_KINDS), name="kind"),
+        CheckConstraint(_in("status", CONFLICT_STATUSES), name="status"),
+        CheckConstraint(_in("cause", CONFLICT_CAUSES), name="cause"),
+        UniqueConstraint("claim_a_id", "claim_b_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
+    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    cause: Mapped[str] = mapped_column(String(15))
+    explanation: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    kept_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id])
+    claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])
+
+
+class AuditEntry(Base):
+    """Who decided what, when and why: every review decision and link."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(100), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
