@@ -22,7 +22,7 @@ from factbase.language import (
     normalise_text,
     validate_language,
 )
-from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Outlet, Source
+from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Conflict, Outlet, Source
 from factbase.outlets import get_outlet, get_stance
 from factbase.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
 from factbase.sources import get_source, stored_date, validate_key
@@ -59,6 +59,7 @@ class ClaimResult:
     outcome: str  # "added", "updated" or "unchanged"
     warnings: list[str] = field(default_factory=list)
     created_topics: list[str] = field(default_factory=list)
+    new_conflicts: list[Conflict] = field(default_factory=list)
 
 
 class Sort(StrEnum):
@@ -88,7 +89,7 @@ class ClaimFilter:
 # -- recording -----------------------------------------------------------------------
 
 
-def _choice(value: str | None, allowed: tuple[str, ...], what: str, default: str) -> str:
+def validate_choice(value: str | None, allowed: tuple[str, ...], what: str, default: str) -> str:
     if value is None or not value.strip():
         return default
     value = value.strip().lower()
@@ -101,7 +102,7 @@ def _quantity(data: ClaimInput) -> Quantity | None:
     if data.value and data.value_num is not None:
         raise InvalidInput("give the value as text or as value_num/unit, not both")
     if data.value_num is not None:
-        qualifier = _choice(data.qualifier, _QUALIFIERS, "qualifier", "exact")
+        qualifier = validate_choice(data.qualifier, _QUALIFIERS, "qualifier", "exact")
         return quantity_from_parts(data.value_num, data.unit, qualifier)  # type: ignore[arg-type]
     if not data.value or not data.value.strip():
         return None
@@ -166,9 +167,9 @@ def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> di
     with in_field("key"):
         key = validate_key(data.key) if data.key else None
     with in_field("polarity"):
-        polarity = _choice(data.polarity, POLARITIES, "polarity", "affirmed")
+        polarity = validate_choice(data.polarity, POLARITIES, "polarity", "affirmed")
     with in_field("status"):
-        status = _choice(data.status, STATUSES, "status", "unverified")
+        status = validate_choice(data.status, STATUSES, "status", "unverified")
     for word in confusable_words(f"{statement} {quote or ''}"):
         warnings.append(f"{word!r} mixes Latin and Cyrillic letters")
     speaker_entity = resolve_entity(session, speaker)
@@ -268,7 +269,12 @@ def save_claim(
 
 
 def add_claim(session: Session, data: ClaimInput) -> ClaimResult:
-    return save_claim(session, data)
+    """Record a claim and check it against the claims about the same thing."""
+    from factbase.conflicts import scan
+
+    result = save_claim(session, data)
+    result.new_conflicts = scan(session, [result.claim.id]).new
+    return result
 
 
 # -- finding -------------------------------------------------------------------------
@@ -311,7 +317,7 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     if where.search and fold(where.search):
         query = query.where(Claim.search_text.contains(fold(where.search), autoescape=True))
     if where.status:
-        query = query.where(Claim.status == _choice(where.status, STATUSES, "status", ""))
+        query = query.where(Claim.status == validate_choice(where.status, STATUSES, "status", ""))
     return query
 
 

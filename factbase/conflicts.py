@@ -45,6 +45,7 @@ class ClaimFacts:
     outlet: str
     language: str | None
     published: PartialDate | None
+    about: str = ""  # "Kazakhstan · distancing from Russia", for explanations
 
     def context(self) -> str:
         when = self.as_of or self.published
@@ -93,7 +94,9 @@ def _value_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         cause = "approximation"
     else:
         cause = "direct"
-    explanation = f"{a.value.describe()} ({a.context()}) vs {b.value.describe()} ({b.context()})"
+    explanation = (
+        f"{a.about}: {a.value.describe()} ({a.context()}) vs {b.value.describe()} ({b.context()})"
+    )
     return Finding("value", cause, explanation)
 
 
@@ -109,7 +112,9 @@ def _date_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         return None
     if not _periods_overlap(a.as_of, b.as_of) or a.event.agrees_with(b.event):
         return None
-    explanation = f"{a.event.human()} ({a.context()}) vs {b.event.human()} ({b.context()})"
+    explanation = (
+        f"{a.about}: {a.event.human()} ({a.context()}) vs {b.event.human()} ({b.context()})"
+    )
     return Finding("date", "direct", explanation)
 
 
@@ -120,7 +125,7 @@ def _polarity_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
     if a.polarity == b.polarity:
         return None
     cause = "direct" if _same_scope(a.as_of, b.as_of) else "time-scope"
-    explanation = f"{a.polarity} ({a.context()}) vs {b.polarity} ({b.context()})"
+    explanation = f"{a.about}: {a.polarity} ({a.context()}) vs {b.polarity} ({b.context()})"
     return Finding("polarity", cause, explanation)
 
 
@@ -157,6 +162,8 @@ def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
             Outlet.name,
             Source.published,
             Source.published_precision,
+            Claim.subject,
+            Claim.property_name,
         )
         .join(Source, Claim.source_id == Source.id)
         .join(Outlet, Source.outlet_id == Outlet.id)
@@ -181,7 +188,7 @@ def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
         claim_id, subject_id, subject_key, property_key, polarity,
         value_text, value_num, unit, low, high, qualifier,
         as_of, as_of_precision, event, event_precision, language,
-        outlet, published, published_precision,
+        outlet, published, published_precision, subject_text, property_text,
     ) = row  # fmt: skip
     subject = f"entity:{subject_id}" if subject_id is not None else f"text:{subject_key}"
     value = None
@@ -197,6 +204,7 @@ def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
         outlet=outlet,
         language=language,
         published=_partial(published, published_precision),
+        about=" · ".join(part for part in (subject_text, property_text) if part),
     )
 
 
@@ -322,3 +330,173 @@ def _facts_by_id(session: Session, ids: Sequence[int]) -> dict[int, ClaimFacts]:
     """Facts for any claims, with or without subject and property (for declared conflicts)."""
     query = _facts_query(comparable_only=False).where(Claim.id.in_(list(ids)))
     return {row[0]: facts_from_row(row) for row in session.execute(query)}
+
+
+# -- review --------------------------------------------------------------------------
+
+DECISIONS = ("confirmed", "dismissed", "resolved")
+CONFLICT_COLUMNS = (
+    "id",
+    "kind",
+    "cause",
+    "status",
+    "explanation",
+    "claim_a",
+    "claim_a_key",
+    "claim_b",
+    "claim_b_key",
+    "statement_a",
+    "statement_b",
+    "outlet_a",
+    "outlet_b",
+    "stance_a",
+    "stance_b",
+    "language_a",
+    "language_b",
+    "kept_claim",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass
+class ConflictFilter:
+    status: str | None = "open"  # None: every status
+    kind: str | None = None
+    topic: str | None = None
+    stance: str | None = None
+    language: str | None = None
+    limit: int | None = None
+
+
+def _either_side(claim_ids: Select[Any]) -> Any:
+    return or_(Conflict.claim_a_id.in_(claim_ids), Conflict.claim_b_id.in_(claim_ids))
+
+
+def find_conflicts(session: Session, where: ConflictFilter) -> list[Conflict]:
+    """Conflicts, direct contradictions first; topic, stance and language match either side."""
+    from factbase.claims import validate_choice
+    from factbase.language import validate_language
+    from factbase.models import CONFLICT_KINDS, CONFLICT_STATUSES, ClaimTopic
+    from factbase.outlets import get_stance
+    from factbase.topics import descendant_ids, get_topic
+
+    query = select(Conflict)
+    if where.status:
+        query = query.where(
+            Conflict.status == validate_choice(where.status, CONFLICT_STATUSES, "status", "open")
+        )
+    if where.kind:
+        query = query.where(
+            Conflict.kind == validate_choice(where.kind, CONFLICT_KINDS, "kind", "")
+        )
+    if where.topic:
+        topics = descendant_ids(session, get_topic(session, where.topic))
+        query = query.where(
+            _either_side(select(ClaimTopic.claim_id).where(ClaimTopic.topic_id.in_(topics)))
+        )
+    if where.stance:
+        stance = get_stance(session, where.stance).name
+        query = query.where(
+            _either_side(
+                select(Claim.id)
+                .join(Source, Claim.source_id == Source.id)
+                .join(Outlet, Source.outlet_id == Outlet.id)
+                .where(Outlet.stance == stance)
+            )
+        )
+    if where.language:
+        language = validate_language(where.language)
+        query = query.where(_either_side(select(Claim.id).where(Claim.language == language)))
+    conflicts = list(session.scalars(query.order_by(Conflict.id)))
+    conflicts.sort(key=lambda c: (CAUSE_ORDER.get(c.cause, 9), c.id))
+    return conflicts[: where.limit] if where.limit else conflicts
+
+
+def get_conflict(session: Session, ref: str | int) -> Conflict:
+    from factbase.errors import NotFound
+
+    text = str(ref).strip()
+    conflict = session.get(Conflict, int(text)) if text.isdigit() else None
+    if conflict is None:
+        raise NotFound(f"no conflict {ref!r} (see `factbase conflicts --status all`)")
+    return conflict
+
+
+def resolve_conflict(
+    session: Session,
+    ref: str | int,
+    decision: str,
+    note: str,
+    keep: str | None = None,
+) -> Conflict:
+    """Record a reviewer's decision; keeping one claim marks the other disputed."""
+    from factbase import audit
+    from factbase.claims import get_claim, validate_choice
+    from factbase.errors import InvalidInput
+    from factbase.language import normalise_text
+
+    conflict = get_conflict(session, ref)
+    decision = validate_choice(decision, DECISIONS, "decision", "")
+    if not note or not normalise_text(note):
+        raise InvalidInput("say why in --note: the decision is kept in the audit log")
+    kept: Claim | None = None
+    if keep:
+        if decision == "dismissed":
+            raise InvalidInput("--keep goes with --as resolved or confirmed, not dismissed")
+        kept = get_claim(session, keep)
+        if kept.id not in (conflict.claim_a_id, conflict.claim_b_id):
+            raise InvalidInput(f"claim {kept.id} is not part of conflict {conflict.id}")
+        other_id = conflict.claim_b_id if kept.id == conflict.claim_a_id else conflict.claim_a_id
+        get_claim(session, other_id).status = "disputed"
+    previous = conflict.status
+    conflict.status = decision
+    conflict.kept_claim_id = kept.id if kept else None
+    conflict.note = normalise_text(note)
+    session.flush()
+    audit.record(
+        session,
+        f"conflict-{decision}",
+        f"conflict {conflict.id}",
+        detail={"previous": previous, "kept": conflict.kept_claim_id, "kind": conflict.kind},
+        note=conflict.note,
+    )
+    return conflict
+
+
+def conflict_row(conflict: Conflict) -> dict[str, Any]:
+    a, b = conflict.claim_a, conflict.claim_b
+    return {
+        "id": conflict.id,
+        "kind": conflict.kind,
+        "cause": conflict.cause,
+        "status": conflict.status,
+        "explanation": conflict.explanation,
+        "claim_a": a.id,
+        "claim_a_key": a.key,
+        "claim_b": b.id,
+        "claim_b_key": b.key,
+        "statement_a": a.statement,
+        "statement_b": b.statement,
+        "outlet_a": a.source.outlet.name,
+        "outlet_b": b.source.outlet.name,
+        "stance_a": a.source.outlet.stance,
+        "stance_b": b.source.outlet.stance,
+        "language_a": a.language,
+        "language_b": b.language,
+        "kept_claim": conflict.kept_claim_id,
+        "note": conflict.note,
+        "created_at": conflict.created_at.isoformat(timespec="seconds"),
+        "updated_at": conflict.updated_at.isoformat(timespec="seconds"),
+    }
+
+
+def conflicts_of(session: Session, claim_id: int) -> list[Conflict]:
+    return list(
+        session.scalars(
+            select(Conflict)
+            .where(or_(Conflict.claim_a_id == claim_id, Conflict.claim_b_id == claim_id))
+            .order_by(Conflict.id)
+        )
+    )

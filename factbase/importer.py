@@ -94,6 +94,8 @@ class ImportSummary:
     topics_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     files: int = 0
+    changed_claims: list[int] = field(default_factory=list)
+    conflicts_found: int = 0
 
     def count(self, section: str, outcome: str) -> int:
         return self.counts[f"{section} {outcome}"]
@@ -119,6 +121,10 @@ def import_files(
         for record in by_section[section]:
             _apply(session, record, summary)
     _apply_claims(session, by_section["claims"], summary, progress)
+    if summary.changed_claims:
+        from factbase.conflicts import scan
+
+        summary.conflicts_found = len(scan(session, summary.changed_claims).new)
     return summary
 
 
@@ -262,6 +268,8 @@ def _claim(
     result = save_claim(session, claim_input, existing=existing, suggester=suggester)
     summary.topics_created.extend(result.created_topics)
     summary.warnings.extend(f"{record.location}: {w}" for w in result.warnings)
+    if result.outcome != "unchanged":
+        summary.changed_claims.append(result.claim.id)
     return result.outcome
 
 

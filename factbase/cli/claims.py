@@ -100,6 +100,8 @@ def add(
         row = claim_row(result.claim)
     for warning in result.warnings:
         render.warn(warning)
+    for conflict in result.new_conflicts:
+        render.warn(f"new conflict {conflict.id} ({conflict.kind}): {conflict.explanation}")
     if fmt is OutputFormat.TABLE:
         created = (
             f"; created topics {', '.join(result.created_topics)}" if result.created_topics else ""
@@ -128,7 +130,9 @@ def show(
         if fmt is not OutputFormat.TABLE:
             render.emit_records([row], list(row), fmt)
             return
-        _print_claim(claim, row, stance_colours(session))
+        colours = stance_colours(session)
+        _print_claim(claim, row, colours)
+        _print_relations(session, claim, colours)
 
 
 def _print_claim(claim: Claim, row: dict[str, object], colours: dict[str, str | None]) -> None:
@@ -176,6 +180,49 @@ def _print_claim(claim: Claim, row: dict[str, object], colours: dict[str, str | 
             ("updated", text("updated_at")),
         ],
     )
+
+
+def _print_relations(session: Session, claim: Claim, colours: dict[str, str | None]) -> None:
+    """Linked claims, conflicts and corroboration under the claim's fields."""
+    from factbase.conflicts import conflicts_of
+    from factbase.corroboration import corroboration
+    from factbase.links import linked_claims
+
+    console = render.console()
+    console.print(
+        f"[bold]corroboration[/]  {render.escape(corroboration(session, claim.id).summary())}"
+    )
+    links = linked_claims(session, claim.id)
+    if links:
+        table = render.new_table("link", "claim", "statement", "outlet", "stance", "lang")
+        for item in links:
+            other, outlet = item.other, item.other.source.outlet
+            kind = item.link.kind
+            if kind == "refines":
+                kind = "refines" if item.link.refining_id == claim.id else "refined by"
+            table.add_row(
+                kind,
+                str(other.id),
+                render.escape(other.statement),
+                render.escape(outlet.name),
+                render.stance_text(outlet.stance, colours.get(outlet.stance)),
+                render.escape(other.language),
+            )
+        console.print("[bold]linked claims[/]")
+        render.print_table(table)
+    conflicts = conflicts_of(session, claim.id)
+    if conflicts:
+        table = render.new_table("conflict", "kind", "cause", "status", "explanation")
+        for conflict in conflicts:
+            table.add_row(
+                str(conflict.id),
+                conflict.kind,
+                conflict.cause,
+                conflict.status,
+                render.escape(conflict.explanation),
+            )
+        console.print("[bold]conflicts[/]")
+        render.print_table(table)
 
 
 def _num(value: float | None) -> str:

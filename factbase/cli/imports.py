@@ -112,6 +112,7 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     verdict = "dry run: nothing written" if dry_run else "imported"
     render.console().print(
         f"{verdict}; topics created by claims: {render.escape(created)}; "
+        f"{render.plural(summary.conflicts_found, 'new conflict')}; "
         f"{render.plural(len(summary.warnings), 'warning')}"
     )
 
@@ -122,6 +123,7 @@ def _print_json(summary: ImportSummary, dry_run: bool) -> None:
         "files": summary.files,
         "counts": dict(sorted(summary.counts.items())),
         "topics_created": sorted(set(summary.topics_created)),
+        "conflicts_found": summary.conflicts_found,
         "warnings": summary.warnings,
     }
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -108,7 +108,17 @@ def emit_record(row: Mapping[str, Any]) -> None:
 
 
 # Columns holding prose get the spare width; the rest stay on one line.
-_WIDE_COLUMNS = {"statement", "title", "note", "keywords", "aliases", "description", "name"}
+_WIDE_COLUMNS = {
+    "statement",
+    "title",
+    "note",
+    "keywords",
+    "aliases",
+    "description",
+    "name",
+    "explanation",
+    "reasons",
+}
 
 
 def new_table(*columns: str, title: str | None = None) -> Table:

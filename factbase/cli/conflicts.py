@@ -1,0 +1,252 @@
+"""`factbase conflicts …`, `link`, `unlink` and `history`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from factbase.cli import render, state
+from factbase.cli.claims import FormatOption, stance_colours
+from factbase.cli.render import OutputFormat
+
+if TYPE_CHECKING:
+    from factbase.models import Claim, Conflict
+
+conflicts_app = typer.Typer(
+    help="List, show, scan and resolve conflicts between claims.", invoke_without_command=True
+)
+
+
+class LinkKind(StrEnum):
+    SAME = "same"
+    SUPPORTS = "supports"
+    CONTRADICTS = "contradicts"
+    REFINES = "refines"
+
+
+class Decision(StrEnum):
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+    RESOLVED = "resolved"
+
+
+HISTORY_COLUMNS = ("id", "at", "actor", "action", "target", "detail", "note")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(conflicts_app, name="conflicts")
+    app.command("link")(link)
+    app.command("unlink")(unlink)
+    app.command("history")(history)
+
+
+@conflicts_app.callback()
+def conflicts_list(
+    ctx: typer.Context,
+    status: Annotated[
+        str, typer.Option(help="open, confirmed, dismissed, resolved, or all.")
+    ] = "open",
+    kind: Annotated[str | None, typer.Option(help="value, date, polarity or declared.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
+    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Either claim in this language.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List conflicts, direct contradictions first (default: the open ones)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from factbase.conflicts import CONFLICT_COLUMNS, ConflictFilter, conflict_row, find_conflicts
+
+    where = ConflictFilter(
+        status=None if status.strip().lower() == "all" else status,
+        kind=kind,
+        topic=topic,
+        stance=stance,
+        language=lang,
+        limit=limit or None,
+    )
+    db = state.open_db()
+    with db.session() as session:
+        rows = [conflict_row(c) for c in find_conflicts(session, where)]
+    if fmt is not OutputFormat.TABLE:
+        render.emit_records(rows, CONFLICT_COLUMNS, fmt)
+        return
+    table = render.new_table("id", "kind", "cause", "status", "explanation")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["kind"],
+            row["cause"],
+            row["status"],
+            render.escape(row["explanation"]),
+        )
+    render.print_table(table)
+    render.note(render.plural(len(rows), "conflict") + f" ({status})")
+
+
+@conflicts_app.command("show")
+def conflicts_show(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Conflict id.")],
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Put the two claims of a conflict side by side."""
+    from factbase.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
+
+    db = state.open_db()
+    with db.session() as session:
+        conflict = get_conflict(session, ref)
+        row = conflict_row(conflict)
+        if fmt is not OutputFormat.TABLE:
+            render.emit_records([row], CONFLICT_COLUMNS, fmt)
+            return
+        _print_side_by_side(conflict, stance_colours(session))
+
+
+def _claim_cell(claim: Claim, colours: dict[str, str | None]) -> str:
+    from factbase.claims import claim_row
+
+    row = claim_row(claim)
+    outlet = claim.source.outlet
+    lines = [
+        f"[bold]{claim.id}[/]" + (f" ({render.escape(claim.key)})" if claim.key else ""),
+        render.escape(claim.statement),
+        f"“{render.escape(claim.quote)}”" if claim.quote else "",
+        f"speaker: {render.escape(claim.speaker or '-')}",
+        f"outlet: {render.escape(outlet.name)} "
+        f"({render.stance_text(outlet.stance, colours.get(outlet.stance))})",
+        f"language: {render.escape(claim.language or '-')}; published: "
+        f"{render.escape(row['published'] or '-')}",
+        f"as of: {render.escape(row['as_of'] or '-')}; "
+        f"event: {render.escape(row['event_date'] or '-')}",
+        f"value: {render.escape(claim.value_text or '-')}; {claim.polarity}; {claim.status}",
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def _print_side_by_side(conflict: Conflict, colours: dict[str, str | None]) -> None:
+    from rich.table import Table
+
+    console = render.console()
+    console.print(
+        f"[bold]Conflict {conflict.id}[/] · {conflict.kind} · {conflict.cause} · {conflict.status}"
+    )
+    console.print(render.escape(conflict.explanation))
+    grid = Table(show_header=False, expand=True, show_lines=False)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(_claim_cell(conflict.claim_a, colours), _claim_cell(conflict.claim_b, colours))
+    console.print(grid)
+    if conflict.note:
+        console.print(f"note: {render.escape(conflict.note)}")
+
+
+@conflicts_app.command("scan")
+def conflicts_scan() -> None:
+    """Check every claim against the others about the same subject and property."""
+    from factbase.conflicts import scan
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        result = scan(session)
+        found = len(result.new)
+    render.console().print(
+        f"compared {render.plural(result.compared_pairs, 'pair')}; "
+        f"{render.plural(found, 'new conflict')}, {result.already_known} already known, "
+        f"{result.withdrawn} withdrawn"
+    )
+
+
+@conflicts_app.command("resolve")
+def conflicts_resolve(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Conflict id.")],
+    decision: Annotated[
+        Decision,
+        typer.Option(
+            "--as", help="confirmed (a real contradiction), dismissed (not one), resolved."
+        ),
+    ],
+    note: Annotated[str, typer.Option(help="Why; kept in the audit log.")],
+    keep: Annotated[
+        str | None, typer.Option(help="The claim that stands; the other is marked disputed.")
+    ] = None,
+) -> None:
+    """Record a decision on a conflict. Dismissed conflicts never come back on a rescan."""
+    from factbase.conflicts import resolve_conflict
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        conflict = resolve_conflict(session, ref, decision.value, note, keep)
+        kept = f"; kept claim {conflict.kept_claim_id}" if conflict.kept_claim_id else ""
+    render.console().print(f"conflict {conflict.id}: {conflict.status}{kept}")
+
+
+def link(
+    claim_a: Annotated[str, typer.Argument(metavar="A", help="Claim id or key.")],
+    claim_b: Annotated[str, typer.Argument(metavar="B", help="Claim id or key.")],
+    kind: Annotated[
+        LinkKind,
+        typer.Option("--as", help="same, supports, contradicts, or refines (A refines B)."),
+    ],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+) -> None:
+    """Link two claims. `contradicts` records a declared conflict."""
+    from factbase.links import link_claims
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        made = link_claims(session, claim_a, claim_b, kind.value, note)
+    render.console().print(f"linked claims {made.claim_a_id} and {made.claim_b_id} as {made.kind}")
+
+
+def unlink(
+    claim_a: Annotated[str, typer.Argument(metavar="A", help="Claim id or key.")],
+    claim_b: Annotated[str, typer.Argument(metavar="B", help="Claim id or key.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+) -> None:
+    """Remove the link between two claims."""
+    from factbase.links import unlink_claims
+
+    db = state.open_db()
+    with db.session(write=True) as session:
+        removed = unlink_claims(session, claim_a, claim_b, note)
+    render.console().print(f"unlinked claims {removed.claim_a_id} and {removed.claim_b_id}")
+
+
+def history(
+    target: Annotated[
+        str | None, typer.Option(help="Only entries about this, e.g. 'conflict 3'.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 50,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """The audit log: who decided what, when and why; newest first."""
+    from factbase.audit import history as audit_history
+
+    db = state.open_db()
+    with db.session() as session:
+        rows = [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(timespec="seconds"),
+                "actor": e.actor,
+                "action": e.action,
+                "target": e.target,
+                "detail": e.detail,
+                "note": e.note,
+            }
+            for e in audit_history(session, target=target, limit=limit or None)
+        ]
+    if fmt is not OutputFormat.TABLE:
+        render.emit_records(rows, HISTORY_COLUMNS, fmt)
+        return
+    table = render.new_table("at", "actor", "action", "target", "note")
+    for row in rows:
+        table.add_row(
+            *(render.escape(str(row[c] or "")) for c in ("at", "actor", "action", "target", "note"))
+        )
+    render.print_table(table)
