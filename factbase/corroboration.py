@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from factbase.language import fold
@@ -144,6 +144,33 @@ def _disputing(session: Session, members: set[int]) -> set[int]:
     for a, b in [*links, *conflicts]:
         others.update({a, b})
     return others - members
+
+
+CORROBORATION_COLUMNS = (
+    "reports",
+    "origins",
+    "asserting_stances",
+    "disputing_stances",
+    "open_conflicts",
+)
+
+
+def corroboration_fields(session: Session, claim_id: int) -> dict[str, object]:
+    """The corroboration columns that listings and exports add to a claim row."""
+    found = corroboration(session, claim_id)
+    open_conflicts = session.scalar(
+        select(func.count()).where(
+            Conflict.status == "open",
+            or_(Conflict.claim_a_id == claim_id, Conflict.claim_b_id == claim_id),
+        )
+    )
+    return {
+        "reports": found.reports,
+        "origins": found.origins,
+        "asserting_stances": found.asserting_stances,
+        "disputing_stances": found.disputing_stances,
+        "open_conflicts": int(open_conflicts or 0),
+    }
 
 
 def corroboration(session: Session, claim_id: int) -> Corroboration:

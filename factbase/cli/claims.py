@@ -264,6 +264,7 @@ def list_claims(
         count_claims,
         find_claims,
     )
+    from factbase.corroboration import CORROBORATION_COLUMNS, corroboration_fields
 
     where = ClaimFilter(
         topic=topic,
@@ -284,13 +285,15 @@ def list_claims(
     with db.session() as session:
         claims = find_claims(session, where)
         if fmt is not OutputFormat.TABLE:
-            render.emit_records((claim_row(c) for c in claims), CLAIM_COLUMNS, fmt)
+            columns = (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS)
+            rows = (claim_row(c) | corroboration_fields(session, c.id) for c in claims)
+            render.emit_records(rows, columns, fmt)
             return
         colours = stance_colours(session)
         # On a narrow terminal the statement needs the room; stance then shows as colour.
         wide = render.console().width >= 110
         columns = ["id", "statement", "value", "lang", "outlet", "published"]
-        table = render.new_table(*columns, *(["stance", "topics"] if wide else []))
+        table = render.new_table(*columns, *(["stance", "topics", "origins"] if wide else []))
         for claim in claims:
             row = claim_row(claim)
             colour = colours.get(row["stance"])
@@ -303,9 +306,11 @@ def list_claims(
                 render.escape(row["published"]),
             ]
             if wide:
+                support = corroboration_fields(session, claim.id)
                 cells += [
                     render.stance_text(row["stance"], colour),
                     render.escape(", ".join(row["topics"])),
+                    f"{support['origins']} of {support['reports']}",
                 ]
             table.add_row(*cells)
         total = count_claims(session, where) if limit and len(claims) == limit else len(claims)
