@@ -285,15 +285,14 @@ def list_claims(
     with db.session() as session:
         claims = find_claims(session, where)
         if fmt is not OutputFormat.TABLE:
-            columns = (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS)
             rows = (claim_row(c) | corroboration_fields(session, c.id) for c in claims)
-            render.emit_records(rows, columns, fmt)
+            render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
             return
         colours = stance_colours(session)
         # On a narrow terminal the statement needs the room; stance then shows as colour.
         wide = render.console().width >= 110
-        columns = ["id", "statement", "value", "lang", "outlet", "published"]
-        table = render.new_table(*columns, *(["stance", "topics", "origins"] if wide else []))
+        narrow = ("id", "statement", "value", "lang", "outlet", "published")
+        table = render.new_table(*narrow, *(("stance", "topics", "origins") if wide else ()))
         for claim in claims:
             row = claim_row(claim)
             colour = colours.get(row["stance"])
