@@ -313,13 +313,17 @@ def record_declared_conflict(session: Session, link: ClaimLink) -> Conflict:
         return existing
     facts = _facts_by_id(session, key)
     a, b = facts[key[0]], facts[key[1]]
-    note = f": {link.note}" if link.note else ""
+    first, second = session.get(Claim, key[0]), session.get(Claim, key[1])
+    assert first is not None and second is not None
+    explanation = f"“{first.statement}” ({a.context()}) vs “{second.statement}” ({b.context()})" + (
+        f"; declared: {link.note}" if link.note else "; declared by a person"
+    )
     conflict = Conflict(
         claim_a_id=key[0],
         claim_b_id=key[1],
         kind="declared",
         cause="declared",
-        explanation=f"declared contradictory ({a.context()} vs {b.context()}){note}",
+        explanation=explanation,
     )
     session.add(conflict)
     session.flush()

@@ -32,7 +32,7 @@ from factbase.readers import Record, read_file
 from factbase.sources import SourceInput, add_source, find_source, update_source
 from factbase.topics import TopicInput, TopicSuggester, upsert_topic
 
-SECTIONS = ("entities", "topics", "outlets", "sources", "claims")
+SECTIONS = ("entities", "topics", "outlets", "sources", "claims", "links")
 
 # field -> "str" | "list" | "num"; anything else in a record is a typo worth stopping for.
 FIELDS: dict[str, dict[str, str]] = {
@@ -78,6 +78,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "status": "str",
         "note": "str",
     },
+    "links": {"claim": "str", "other": "str", "kind": "str", "note": "str"},
 }
 REQUIRED = {
     "entities": ("name",),
@@ -85,6 +86,7 @@ REQUIRED = {
     "outlets": ("name", "stance"),
     "sources": ("outlet", "title"),
     "claims": ("source", "statement"),
+    "links": ("claim", "other", "kind"),
 }
 
 
@@ -117,10 +119,12 @@ def import_files(
     for path in paths:
         for record in read_file(path):
             by_section[record.section].append(record)
-    for section in SECTIONS[:-1]:
+    for section in ("entities", "topics", "outlets", "sources"):
         for record in by_section[section]:
             _apply(session, record, summary)
     _apply_claims(session, by_section["claims"], summary, progress)
+    for record in by_section["links"]:
+        _apply(session, record, summary)
     if summary.changed_claims:
         from factbase.conflicts import scan
 
@@ -289,12 +293,31 @@ def _existing_claim(session: Session, data: ClaimInput) -> Claim | None:
     )
 
 
+def _link(session: Session, data: dict[str, Any], *_: Any) -> str:
+    """A link between two claims named by key or id; the same link again changes nothing."""
+    from factbase.claims import get_claim
+    from factbase.links import find_link, link_claims, unlink_claims
+
+    first, second = get_claim(session, data["claim"]), get_claim(session, data["other"])
+    existing = find_link(session, first.id, second.id)
+    kind = data["kind"].strip().lower()
+    if existing is not None:
+        if existing.kind == kind and (existing.note or None) == (data.get("note") or None):
+            return "unchanged"
+        unlink_claims(session, data["claim"], data["other"], note="replaced by an import")
+        link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+        return "updated"
+    link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+    return "added"
+
+
 _APPLY: dict[str, Callable[..., str]] = {
     "entities": _entity,
     "topics": _topic,
     "outlets": _outlet,
     "sources": _source,
     "claims": _claim,
+    "links": _link,
 }
 
 

@@ -83,6 +83,8 @@ def unlink_claims(session: Session, ref_a: str, ref_b: str, note: str | None = N
     if link is None:
         raise NotFound(f"claims {first.id} and {second.id} are not linked")
     session.delete(link)
+    if link.kind == "contradicts":
+        _withdraw_declared_conflict(session, link.claim_a_id, link.claim_b_id)
     session.flush()
     audit.record(
         session,
@@ -92,6 +94,22 @@ def unlink_claims(session: Session, ref_a: str, ref_b: str, note: str | None = N
         note=note,
     )
     return link
+
+
+def _withdraw_declared_conflict(session: Session, low: int, high: int) -> None:
+    """An open declared conflict goes with its link; a decided one stays on record."""
+    from factbase.models import Conflict
+
+    conflict = session.scalar(
+        select(Conflict).where(
+            Conflict.claim_a_id == low,
+            Conflict.claim_b_id == high,
+            Conflict.kind == "declared",
+            Conflict.status == "open",
+        )
+    )
+    if conflict is not None:
+        session.delete(conflict)
 
 
 def _forget_rejection(session: Session, low: int, high: int) -> None:

@@ -25,6 +25,7 @@ SECTION_OF_TYPE = {
     "outlet": "outlets",
     "source": "sources",
     "claim": "claims",
+    "link": "links",
 }
 SECTIONS = tuple(SECTION_OF_TYPE.values())
 FORMATS = (".yaml", ".yml", ".json", ".jsonl", ".csv")

@@ -69,6 +69,7 @@ SECTION_FIELDS: dict[str, set[str]] = {
         "status",
         "note",
     },
+    "links": {"claim", "other", "kind", "note"},
 }
 REQUIRED_FIELDS: dict[str, set[str]] = {
     "entities": {"name"},
@@ -76,6 +77,7 @@ REQUIRED_FIELDS: dict[str, set[str]] = {
     "outlets": {"name", "stance"},
     "sources": {"key", "outlet", "title"},
     "claims": {"key", "source", "statement", "quote", "language", "topics"},
+    "links": {"claim", "other", "kind"},
 }
 STANCES = {"pro-western", "pro-kremlin", "pro-ukrainian", "neutral", "state-affiliated", "unrated"}
 QUALIFIERS = {"exact", "approx", "over", "at_least", "under", "up_to", "almost"}
@@ -366,3 +368,12 @@ def test_dates_parse(data: dict[str, Any], claims: list[dict[str, Any]]) -> None
         if parsed is None:
             failures.append(f"{key}.{field}: {value!r} did not parse")
     assert not failures, "\n".join(failures)
+
+
+def test_links_name_defined_claims_with_a_known_kind(data: dict[str, Any]) -> None:
+    keys = {claim["key"] for claim in data["claims"]}
+    for link in data.get("links", []):
+        assert link["claim"] in keys, link
+        assert link["other"] in keys, link
+        assert link["claim"] != link["other"], link
+        assert link["kind"] in {"same", "supports", "contradicts", "refines"}, link

@@ -103,7 +103,7 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     if hidden > 0:
         render.warn(f"… and {hidden} more warnings (use --json to see them all)")
     table = render.new_table("records", "added", "updated", "unchanged")
-    for section in ("entities", "topics", "outlets", "sources", "claims"):
+    for section in ("entities", "topics", "outlets", "sources", "claims", "links"):
         counts = [summary.count(section, outcome) for outcome in ("added", "updated", "unchanged")]
         if any(counts):
             table.add_row(section, *(str(n) for n in counts))

@@ -131,9 +131,13 @@ def new_table(*columns: str, title: str | None = None) -> Table:
             table.add_column(column, overflow="fold", min_width=24)
         else:
             # Dates and ids must never be cut; names and values may be.
-            min_width = 10 if column in ("published", "event", "as of") else None
+            min_width = {"published": 10, "event": 10, "as of": 10, "at": 20}.get(column)
             table.add_column(
-                column, overflow="ellipsis", no_wrap=True, max_width=18, min_width=min_width
+                column,
+                overflow="ellipsis",
+                no_wrap=True,
+                max_width=max(18, min_width or 0),
+                min_width=min_width,
             )
     return table
 
