@@ -315,9 +315,8 @@ def record_declared_conflict(session: Session, link: ClaimLink) -> Conflict:
     a, b = facts[key[0]], facts[key[1]]
     first, second = session.get(Claim, key[0]), session.get(Claim, key[1])
     assert first is not None and second is not None
-    explanation = f"“{first.statement}” ({a.context()}) vs “{second.statement}” ({b.context()})" + (
-        f"; declared: {link.note}" if link.note else "; declared by a person"
-    )
+    # The link's note stays with the link (`factbase show`); one line is enough here.
+    explanation = f"“{first.statement}” ({a.context()}) vs “{second.statement}” ({b.context()})"
     conflict = Conflict(
         claim_a_id=key[0],
         claim_b_id=key[1],
