@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
@@ -81,12 +81,28 @@ def upsert_entity(session: Session, data: EntityInput) -> tuple[Entity, str]:
             status = "updated" if status == "unchanged" else status
     session.flush()
     known = {alias.alias_key for alias in entity.aliases}
-    for key, spelling in spellings.items():
-        if key not in known:
-            entity.aliases.append(EntityAlias(alias=spelling, alias_key=key))
-            status = "updated" if status == "unchanged" else status
+    new_keys = [key for key in spellings if key not in known]
+    for key in new_keys:
+        entity.aliases.append(EntityAlias(alias=spellings[key], alias_key=key))
+        status = "updated" if status == "unchanged" else status
     session.flush()
+    if new_keys:
+        _attach_claims(session, entity.id, new_keys)
     return entity, status
+
+
+def _attach_claims(session: Session, entity_id: int, keys: list[str]) -> None:
+    """Claims recorded before this spelling was known now resolve to the entity too."""
+    for id_column, key_column in (
+        (Claim.subject_id, Claim.subject_key),
+        (Claim.speaker_id, Claim.speaker_key),
+    ):
+        session.execute(
+            update(Claim)
+            .where(id_column.is_(None), key_column.in_(keys))
+            .values({id_column: entity_id})
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _find_by_any(session: Session, spellings: dict[str, str]) -> Entity | None:

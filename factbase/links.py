@@ -162,7 +162,7 @@ def all_clusters(session: Session) -> list[set[int]]:
 
     pairs: Iterable[tuple[int, int]] = session.execute(
         select(ClaimLink.claim_a_id, ClaimLink.claim_b_id).where(ClaimLink.kind.in_(CLUSTER_KINDS))
-    ).tuples()
+    )
     for a, b in pairs:
         parent[root(a)] = root(b)
     groups: dict[int, set[int]] = {}

@@ -124,11 +124,8 @@ def descendant_ids(session: Session, topic: Topic) -> set[int]:
 
 def list_topics(session: Session) -> list[TopicSummary]:
     """Every topic in tree order (parents before their children), with claim counts."""
-    counts = dict(
-        session.execute(select(ClaimTopic.topic_id, func.count()).group_by(ClaimTopic.topic_id))
-        .tuples()
-        .all()
-    )
+    query = select(ClaimTopic.topic_id, func.count()).group_by(ClaimTopic.topic_id)
+    counts: dict[int, int] = {row[0]: row[1] for row in session.execute(query)}
     topics = list(session.scalars(select(Topic).order_by(Topic.slug)))
     by_parent: dict[int | None, list[Topic]] = {}
     for topic in topics:
