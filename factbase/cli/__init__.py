@@ -127,13 +127,14 @@ def _global_options(
 
 
 def _register() -> None:
-    from factbase.cli import catalog, claims, conflicts, database, imports, outlets, sources
+    from factbase.cli import catalog, claims, conflicts, database, imports, outlets, sources, xref
 
     claims.register(app)
     outlets.register(app)
     sources.register(app)
     imports.register(app)
     conflicts.register(app)
+    xref.register(app)
     catalog.register(app)
     database.register(app)
 
