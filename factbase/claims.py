@@ -21,6 +21,7 @@ from factbase.language import (
     normalise_quote,
     normalise_text,
     validate_language,
+    within,
 )
 from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Conflict, Outlet, Source
 from factbase.outlets import get_outlet, get_stance
@@ -153,9 +154,9 @@ def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> di
     with in_field("source"):
         source = get_source(session, data.source)
     quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
-    speaker = normalise_text(data.speaker) if data.speaker else None
-    subject = normalise_text(data.subject) if data.subject else None
-    prop = normalise_text(data.property) if data.property else None
+    speaker = within(normalise_text(data.speaker), 300, "speaker") if data.speaker else None
+    subject = within(normalise_text(data.subject), 300, "subject") if data.subject else None
+    prop = within(normalise_text(data.property), 300, "property") if data.property else None
     with in_field("value"):
         quantity = _quantity(data)
     with in_field("event_date"):

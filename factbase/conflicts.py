@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate
@@ -77,8 +77,13 @@ def _gap(a: Quantity, b: Quantity) -> float:
     return 0.0
 
 
+def _both_affirmed(a: ClaimFacts, b: ClaimFacts) -> bool:
+    # "Not 80 %" and "not 60 %" can both be true: only affirmed figures and dates clash.
+    return a.polarity == "affirmed" and b.polarity == "affirmed"
+
+
 def _value_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
-    if a.value is None or b.value is None or a.polarity != b.polarity:
+    if a.value is None or b.value is None or not _both_affirmed(a, b):
         return None
     if a.value.unit != b.value.unit:  # no exchange rates: tenge and dollars are not compared
         return None
@@ -108,7 +113,7 @@ def _is_loose(a: Quantity, b: Quantity) -> bool:
 
 
 def _date_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
-    if a.event is None or b.event is None or a.polarity != b.polarity:
+    if a.event is None or b.event is None or not _both_affirmed(a, b):
         return None
     if not _periods_overlap(a.as_of, b.as_of) or a.event.agrees_with(b.event):
         return None
@@ -123,6 +128,12 @@ def _polarity_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
     # still worth a reviewer's look ("distancing from Russia" in 2022, "cannot" in 2023);
     # it is triaged as a difference of time scope rather than left out.
     if a.polarity == b.polarity:
+        return None
+    # "About 80 %" affirmed and "60 %" denied, or an event on 1 Nov and a denied one on
+    # 5 Nov, speak of different things and can both be true.
+    if a.value is not None and b.value is not None and not a.value.overlaps(b.value):
+        return None
+    if a.event and b.event and not a.event.agrees_with(b.event):
         return None
     cause = "direct" if _same_scope(a.as_of, b.as_of) else "time-scope"
     explanation = f"{a.about}: {a.polarity} ({a.context()}) vs {b.polarity} ({b.context()})"
@@ -213,35 +224,40 @@ def _blocks(
 ) -> dict[tuple[str, str], list[ClaimFacts]]:
     """Claims grouped by block; with claim_ids, only the blocks those claims are in."""
     query = _facts_query()
+    wanted_blocks: set[tuple[str, str]] | None = None
     if claim_ids is not None:
-        wanted = select(Claim.subject_id, Claim.subject_key, Claim.property_key).where(
-            Claim.id.in_(list(claim_ids))
-        )
-        conditions = []
-        for subject_id, subject_key, property_key in session.execute(wanted):
-            if property_key is None:
-                continue
-            if subject_id is not None:
-                conditions.append(
-                    and_(Claim.subject_id == subject_id, Claim.property_key == property_key)
-                )
-            elif subject_key is not None:
-                conditions.append(
-                    and_(
-                        Claim.subject_id.is_(None),
-                        Claim.subject_key == subject_key,
-                        Claim.property_key == property_key,
-                    )
-                )
-        if not conditions:
+        wanted_blocks = _blocks_of(session, list(claim_ids))
+        if not wanted_blocks:
             return {}
-        query = query.where(or_(*conditions))
+        # A superset by property, narrowed to the exact blocks below: one IN list rather
+        # than one OR term per claim (SQLite caps expression depth at 1000).
+        properties = sorted({prop for _subject, prop in wanted_blocks})
+        query = query.where(Claim.property_key.in_(properties))
     blocks: dict[tuple[str, str], list[ClaimFacts]] = defaultdict(list)
     for row in session.execute(query.order_by(Claim.id)):
         facts = facts_from_row(row)
-        if facts.block is not None:
+        if facts.block is not None and (wanted_blocks is None or facts.block in wanted_blocks):
             blocks[facts.block].append(facts)
     return blocks
+
+
+def _blocks_of(session: Session, claim_ids: list[int]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(claim_ids), 500):
+        chunk = claim_ids[start : start + 500]
+        rows = session.execute(
+            select(Claim.subject_id, Claim.subject_key, Claim.property_key).where(
+                Claim.id.in_(chunk), Claim.property_key.is_not(None)
+            )
+        )
+        for subject_id, subject_key, property_key in rows:
+            if property_key is None:
+                continue
+            if subject_id is not None:
+                found.add((f"entity:{subject_id}", property_key))
+            elif subject_key is not None:
+                found.add((f"text:{subject_key}", property_key))
+    return found
 
 
 # -- scanning ------------------------------------------------------------------------
@@ -292,11 +308,17 @@ def scan(session: Session, claim_ids: Iterable[int] | None = None) -> ScanResult
 
 
 def _existing(session: Session, focus: set[int] | None) -> dict[tuple[int, int, str], Conflict]:
-    query = select(Conflict)
-    if focus is not None:
-        ids = list(focus)
-        query = query.where(or_(Conflict.claim_a_id.in_(ids), Conflict.claim_b_id.in_(ids)))
-    return {(c.claim_a_id, c.claim_b_id, c.kind): c for c in session.scalars(query)}
+    if focus is None:
+        return {(c.claim_a_id, c.claim_b_id, c.kind): c for c in session.scalars(select(Conflict))}
+    found: dict[tuple[int, int, str], Conflict] = {}
+    ids = sorted(focus)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(Conflict).where(
+            or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk))
+        )
+        found.update({(c.claim_a_id, c.claim_b_id, c.kind): c for c in session.scalars(query)})
+    return found
 
 
 def record_declared_conflict(session: Session, link: ClaimLink) -> Conflict:
@@ -452,6 +474,9 @@ def resolve_conflict(
         if kept.id not in (conflict.claim_a_id, conflict.claim_b_id):
             raise InvalidInput(f"claim {kept.id} is not part of conflict {conflict.id}")
         other_id = conflict.claim_b_id if kept.id == conflict.claim_a_id else conflict.claim_a_id
+        if conflict.kept_claim_id == other_id and kept.status == "disputed":
+            # This conflict's earlier decision disputed the claim now kept: undo that.
+            kept.status = "unverified"
         get_claim(session, other_id).status = "disputed"
     previous = conflict.status
     conflict.status = decision

@@ -9,6 +9,7 @@ Disputes come from `contradicts` links and from open or confirmed conflicts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from factbase.models import Claim, ClaimLink, Conflict, SourceCite
 
 # Quotes sharing this share of their words are one text copied, not two reports.
 NEAR_IDENTICAL = 0.8
+_WORD = re.compile(r"\w+")
 DISPUTING_STATUSES = ("open", "confirmed")
 
 
@@ -120,7 +122,7 @@ def _reports(session: Session, claim_ids: Iterable[int]) -> list[Report]:
                 f"entity:{claim.speaker_id}" if claim.speaker_id is not None else claim.speaker_key
             ),
             cited_outlets=frozenset(cites.get(claim.source_id, ())),
-            quote_words=frozenset(fold(claim.quote or "").split()),
+            quote_words=frozenset(_WORD.findall(fold(claim.quote or ""))),
         )
         for claim in claims
     ]

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
-from factbase.language import fold, normalise_text
+from factbase.language import fold, normalise_text, within
 from factbase.models import Claim, Entity, EntityAlias
 
 
@@ -52,7 +52,7 @@ def _spellings(name: str, aliases: Iterable[str]) -> dict[str, str]:
     """Fold key -> spelling, the canonical name first so it wins over an alias."""
     spellings: dict[str, str] = {}
     for spelling in (name, *aliases):
-        spelling = normalise_text(spelling)
+        spelling = within(normalise_text(spelling), 300, "entity name or alias")
         if spelling and fold(spelling) not in spellings:
             spellings[fold(spelling)] = spelling
     return spellings
@@ -74,7 +74,8 @@ def upsert_entity(session: Session, data: EntityInput) -> tuple[Entity, str]:
         entity = Entity(name=name)
         session.add(entity)
         status = "added"
-    for attr, value in (("kind", data.kind), ("note", data.note)):
+    kind = within(normalise_text(data.kind), 50, "entity kind") if data.kind else None
+    for attr, value in (("kind", kind), ("note", data.note)):
         value = normalise_text(value) if value else None
         if value and getattr(entity, attr) != value:
             setattr(entity, attr, value)

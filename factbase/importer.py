@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factbase.claims import ClaimInput, save_claim
@@ -128,7 +128,7 @@ def import_files(
     if summary.changed_claims:
         from factbase.conflicts import scan
 
-        summary.conflicts_found = len(scan(session, summary.changed_claims).new)
+        summary.conflicts_found += len(scan(session, summary.changed_claims).new)
     return summary
 
 
@@ -173,10 +173,19 @@ def _validated(record: Record) -> dict[str, Any]:
     return data
 
 
+MAX_TEXT = 100_000  # characters in one field; a statement or quote is far shorter
+
+
 def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
     where = f"{record.location}: {name}"
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        _check_text(where, value)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, str):
+                _check_text(where, item)
     if kind == "list":
         if isinstance(value, str):  # CSV cells hold lists as "a; b"
             value = [part for part in (p.strip() for p in value.split(";")) if part]
@@ -191,14 +200,30 @@ def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
                 raise ImportFailed(f"{where}: {value!r} is not a number") from None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ImportFailed(f"{where}: expected a number")
-        if not math.isfinite(value):
-            raise ImportFailed(f"{where}: {value!r} is not a finite number")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ImportFailed(f"{where}: {str(value)[:40]!r} is not a finite number")
+        return number
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ImportFailed(f"{where}: expected text")
     if isinstance(value, float) and not math.isfinite(value):
         raise ImportFailed(f"{where}: {value!r} is not a finite number")
     return str(value)
+
+
+def _check_text(where: str, text: str) -> None:
+    """Text every backend can store: no NUL, no lone surrogates, a sane length."""
+    if "\x00" in text:
+        raise ImportFailed(f"{where}: contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportFailed(f"{where}: contains an unpaired surrogate (broken \\u escape)") from None
+    if len(text) > MAX_TEXT:
+        raise ImportFailed(f"{where}: longer than {MAX_TEXT} characters")
 
 
 # -- one function per section: returns "added", "updated" or "unchanged" -------------
@@ -293,10 +318,10 @@ def _existing_claim(session: Session, data: ClaimInput) -> Claim | None:
     )
 
 
-def _link(session: Session, data: dict[str, Any], *_: Any) -> str:
+def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: Any) -> str:
     """A link between two claims named by key or id; the same link again changes nothing."""
     from factbase.claims import get_claim
-    from factbase.links import find_link, link_claims, unlink_claims
+    from factbase.links import find_link, unlink_claims
 
     first, second = get_claim(session, data["claim"]), get_claim(session, data["other"])
     existing = find_link(session, first.id, second.id)
@@ -305,10 +330,20 @@ def _link(session: Session, data: dict[str, Any], *_: Any) -> str:
         if existing.kind == kind and (existing.note or None) == (data.get("note") or None):
             return "unchanged"
         unlink_claims(session, data["claim"], data["other"], note="replaced by an import")
-        link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+        _new_link(session, data, kind, summary)
         return "updated"
-    link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+    _new_link(session, data, kind, summary)
     return "added"
+
+
+def _new_link(session: Session, data: dict[str, Any], kind: str, summary: ImportSummary) -> None:
+    from factbase.links import link_claims
+    from factbase.models import Conflict
+
+    before = session.scalar(select(func.count()).select_from(Conflict)) or 0
+    link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+    after = session.scalar(select(func.count()).select_from(Conflict)) or 0
+    summary.conflicts_found += after - before
 
 
 _APPLY: dict[str, Callable[..., str]] = {

@@ -333,3 +333,10 @@ def confusable_words(text: str) -> list[str]:
         if _scripts(word) == {"latin", "cyrillic"}:
             found.setdefault(word, None)
     return list(found)
+
+
+def within(text: str, limit: int, what: str) -> str:
+    """``text`` unchanged if it fits its column; the same limit on every backend."""
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is longer than {limit} characters")
+    return text

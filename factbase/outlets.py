@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
-from factbase.language import fold, normalise_text, validate_language
+from factbase.language import fold, normalise_text, validate_language, within
 from factbase.models import Claim, Outlet, Source, Stance
 
 UNRATED = "unrated"
@@ -31,7 +31,7 @@ def list_stances(session: Session) -> list[Stance]:
 def add_stance(
     session: Session, name: str, description: str | None = None, colour: str | None = None
 ) -> Stance:
-    name = name.strip().lower()
+    name = within(name.strip().lower(), 40, "stance name")
     if not _STANCE_NAME.match(name):
         raise InvalidInput(
             f"stance {name!r} must be lower-case words joined by hyphens, e.g. 'pro-western'"
@@ -87,7 +87,7 @@ def add_outlet(
     homepage: str | None = None,
     note: str | None = None,
 ) -> Outlet:
-    name = normalise_text(name)
+    name = within(normalise_text(name), 200, "outlet name")
     if not name:
         raise InvalidInput("an outlet needs a name")
     if find_outlet(session, name) is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,29 @@ class _DataOnlyLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed", problem_mark=mark)
         return super().compose_node(parent, index)
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # PyYAML's constructors fail with TypeError, ValueError or IndexError on values
+        # that do not fit their tag (`!!set [a]`, `!!map [a]`): report where instead.
+        try:
+            return super().construct_object(node, deep=deep)
+        except (TypeError, ValueError, IndexError, OverflowError) as exc:
+            raise yaml.MarkedYAMLError(
+                problem=f"value does not fit its tag {node.tag!r} ({exc})",
+                problem_mark=node.start_mark,
+            ) from None
+
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.MarkedYAMLError(
+                problem=f"{node.tag!r} needs a mapping", problem_mark=node.start_mark
+            )
         seen: set[Any] = set()
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.MarkedYAMLError(
+                    problem="mapping keys must be text", problem_mark=key_node.start_mark
+                )
             if key in seen:
                 raise yaml.MarkedYAMLError(
                     problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
@@ -107,8 +127,45 @@ def _strict_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     return {"true": True, "false": False}.get(text.lower(), text)
 
 
+_DECIMAL_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+# A float has a point or an exponent: "0100" is not one.
+_DECIMAL_FLOAT = re.compile(
+    r"^[-+]?(([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)$"
+)
+
+
+# What YAML 1.1 resolves to int or float without a tag, beyond plain decimals:
+# 0100 (octal 64), 0x1F, 0b101, 3:1 (base 60 = 181), 1:30.5.
+_IMPLICIT_NUMBER = re.compile(
+    r"^[-+]?(0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[1-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|"
+    r"[0-9][0-9_]*(\.[0-9_]*)?([eE][-+][0-9]+)?)$"
+)
+_SPECIAL_FLOAT = re.compile(r"^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")
+
+
+def _number_as_written(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """Decimal numbers as numbers; octal, base-60 and the like as the text written.
+
+    An explicit tag whose text is no number at all (`!!int abc`) is an error.
+    """
+    text = str(loader.construct_scalar(node))
+    if _DECIMAL_INT.match(text):
+        return int(text)
+    if _DECIMAL_FLOAT.match(text):
+        return float(text)
+    if _SPECIAL_FLOAT.match(text):
+        return float(text.replace(".", "", 1))
+    if _IMPLICIT_NUMBER.match(text):
+        return text
+    raise yaml.MarkedYAMLError(
+        problem=f"{text!r} is not a {node.tag.rsplit(':', 1)[-1]}", problem_mark=node.start_mark
+    )
+
+
 _DataOnlyLoader.add_constructor("tag:yaml.org,2002:timestamp", _plain_scalar)
 _DataOnlyLoader.add_constructor("tag:yaml.org,2002:bool", _strict_bool)
+_DataOnlyLoader.add_constructor("tag:yaml.org,2002:int", _number_as_written)
+_DataOnlyLoader.add_constructor("tag:yaml.org,2002:float", _number_as_written)
 
 
 def _load_yaml(name: str, text: str) -> Any:
@@ -119,8 +176,20 @@ def _load_yaml(name: str, text: str) -> Any:
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise ImportFailed(f"{name}:{where}: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ImportFailed(
+            f"{name}: line {line} column {column}: character {exc.character!r} is not allowed"
+        ) from None
     except yaml.YAMLError as exc:
-        raise ImportFailed(f"{name}: invalid YAML ({exc})") from None
+        raise ImportFailed(f"{name}: invalid YAML ({' '.join(str(exc).split())})") from None
+    except RecursionError:
+        raise ImportFailed(f"{name}: nested too deeply") from None
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
+        # PyYAML's own constructors fail this way on values that do not fit their tag
+        # (`!!int abc`, `!!set [a]`) or on mappings keyed by lists.
+        raise ImportFailed(f"{name}: invalid YAML value ({exc})") from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -179,7 +248,9 @@ def _document_records(name: str, document: Any) -> list[Record]:
 
 def _jsonl_records(name: str, text: str) -> list[Record]:
     records: list[Record] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only \n ends a line: U+2028 and friends are legal inside JSON strings.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
         if not line.strip():
             continue
         location = f"{name}:{number}"
@@ -187,7 +258,7 @@ def _jsonl_records(name: str, text: str) -> list[Record]:
         if not isinstance(item, dict):
             raise ImportFailed(f"{location}: expected a JSON object")
         kind = item.pop("type", None)
-        if kind not in SECTION_OF_TYPE:
+        if not isinstance(kind, str) or kind not in SECTION_OF_TYPE:
             raise ImportFailed(
                 f"{location}: type must be one of {', '.join(SECTION_OF_TYPE)}, not {kind!r}"
             )

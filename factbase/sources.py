@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, in_field
-from factbase.language import detect_language, normalise_text, validate_language
+from factbase.language import detect_language, normalise_text, validate_language, within
 from factbase.models import Claim, Outlet, Source
 from factbase.outlets import ensure_outlet, get_outlet, get_stance
 
@@ -47,7 +47,7 @@ def stored_date(start: date | None, precision: str | None) -> PartialDate | None
 
 
 def validate_url(url: str) -> str:
-    url = url.strip()
+    url = within(url.strip(), 2000, "URL")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(f"URL {url!r} must start with http:// or https:// and name a host")
@@ -55,7 +55,7 @@ def validate_url(url: str) -> str:
 
 
 def validate_key(key: str) -> str:
-    key = key.strip()
+    key = within(key.strip(), 200, "key")
     if not key or key.isdigit() or any(ch.isspace() for ch in key):
         raise InvalidInput(f"key {key!r} must be a non-numeric word without spaces")
     return key
@@ -149,7 +149,7 @@ def update_source(session: Session, source: Source, data: SourceInput) -> bool:
             setattr(source, name, value)
             changed = True
     cites = _cited_outlets(session, data.cites)
-    if [o.id for o in source.cites] != [o.id for o in cites]:
+    if {o.id for o in source.cites} != {o.id for o in cites}:
         source.cites = cites
         changed = True
     session.flush()

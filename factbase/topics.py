@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factbase.errors import InvalidInput, NotFound
-from factbase.language import match_keywords, normalise_text
+from factbase.language import match_keywords, normalise_text, within
 from factbase.models import ClaimTopic, Topic, TopicKeyword
 
 _SLUG = re.compile(r"^[^\W_][\w-]*$")
@@ -61,7 +61,7 @@ def ensure_topic(session: Session, slug: str) -> tuple[Topic, bool]:
 
 
 def _clean_keywords(keywords: Iterable[str]) -> list[str]:
-    cleaned = {normalise_text(k) for k in keywords}
+    cleaned = {within(normalise_text(k), 200, "topic keyword") for k in keywords}
     return sorted(k for k in cleaned if k)
 
 
