@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
 from factbase.entities import resolve_entity
-from factbase.errors import AlreadyExists, InvalidInput, NotFound, in_field
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
 from factbase.language import (
     confusable_words,
     detect_language,
@@ -61,6 +61,9 @@ class ClaimResult:
     warnings: list[str] = field(default_factory=list)
     created_topics: list[str] = field(default_factory=list)
     new_conflicts: list[Conflict] = field(default_factory=list)
+
+
+MAX_LIMIT = 2**31 - 1
 
 
 class Sort(StrEnum):
@@ -284,8 +287,9 @@ def add_claim(session: Session, data: ClaimInput) -> ClaimResult:
 def get_claim(session: Session, ref: str | int) -> Claim:
     """A claim by id or key."""
     text_ref = str(ref).strip()
-    if text_ref.isdigit():
-        claim = session.get(Claim, int(text_ref))
+    claim_id = as_id(text_ref)
+    if claim_id is not None:
+        claim = session.get(Claim, claim_id)
     else:
         claim = session.scalar(select(Claim).where(Claim.key == text_ref))
     if claim is None:
@@ -341,8 +345,8 @@ def _ordered(query: Select[Any], sort: Sort) -> Select[Any]:
 
 
 def find_claims(session: Session, where: ClaimFilter) -> list[Claim]:
-    if where.limit is not None and where.limit < 0:
-        raise InvalidInput("--limit must be 0 (no limit) or more")
+    if where.limit is not None and not 0 <= where.limit <= MAX_LIMIT:
+        raise InvalidInput(f"--limit must be between 0 (no limit) and {MAX_LIMIT}")
     query = _ordered(_filtered(session, where), where.sort)
     if where.limit:
         query = query.limit(where.limit)

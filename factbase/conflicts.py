@@ -440,10 +440,11 @@ def find_conflicts(session: Session, where: ConflictFilter) -> list[Conflict]:
 
 
 def get_conflict(session: Session, ref: str | int) -> Conflict:
-    from factbase.errors import NotFound
+    from factbase.errors import NotFound, as_id
 
     text = str(ref).strip()
-    conflict = session.get(Conflict, int(text)) if text.isdigit() else None
+    conflict_id = as_id(text)
+    conflict = session.get(Conflict, conflict_id) if conflict_id is not None else None
     if conflict is None:
         raise NotFound(f"no conflict {ref!r} (see `factbase conflicts --status all`)")
     return conflict

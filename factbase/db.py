@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from factbase.errors import DatabaseBusy, FactbaseError, InvalidInput, SchemaError
@@ -82,9 +82,9 @@ def _install_sqlite_behaviour(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+        # WAL itself is switched on once the file is known to be ours (ensure_current):
+        # it is written into the file, and a refused file must stay untouched.
+        cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -113,10 +113,12 @@ def _server_connect_args(url: URL) -> dict[str, Any]:
     return {}
 
 
-def translate_operational_error(exc: OperationalError, url: URL) -> FactbaseError:
+def translate_operational_error(exc: DatabaseError, url: URL) -> FactbaseError:
     """Turn a driver error into one line a user can act on, without secrets."""
     message = str(exc.orig) if exc.orig is not None else str(exc)
     lowered = message.lower()
+    if "file is not a database" in lowered:
+        return SchemaError(f"{display_url(url)} is not a SQLite database")
     if "database is locked" in lowered or "database is busy" in lowered:
         return DatabaseBusy(
             f"database busy: another process held {display_url(url)} for more than "
@@ -142,7 +144,7 @@ class Database:
         try:
             if upgrade:
                 database.ensure_current()
-            else:
+            elif database.exists:  # looking must not create a file
                 database.check_is_factbase()
         except BaseException:
             database.close()
@@ -165,7 +167,7 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 yield connection
-        except OperationalError as exc:
+        except (OperationalError, DatabaseError) as exc:
             raise translate_operational_error(exc, self.url) from None
 
     @contextmanager
@@ -188,12 +190,14 @@ class Database:
                     transaction.commit()
                 else:
                     transaction.rollback()
-        except OperationalError as exc:
+        except (OperationalError, DatabaseError) as exc:
             raise translate_operational_error(exc, self.url) from None
 
     # -- schema -------------------------------------------------------------------
 
     def current_revision(self) -> str | None:
+        if not self.exists:
+            return None
         with self.connect() as connection:
             return _read_revision(connection)
 
@@ -206,23 +210,57 @@ class Database:
                     "factbase schema version); refusing to touch it"
                 )
 
+    @property
+    def exists(self) -> bool:
+        """False for a SQLite file that is not there yet (servers always exist)."""
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            return True
+        return Path(str(self.url.database)).exists()
+
     def ensure_current(self) -> None:
         """Upgrade to the newest schema when needed; refuse a newer or foreign schema."""
         self.check_is_factbase()
         revision = self.current_revision()
-        if revision == HEAD_REVISION:
-            return
+        if revision != HEAD_REVISION:
+            self.check_known(revision)
+            self.migrate("upgrade", "head")
+        self._use_wal()
+
+    def check_known(self, revision: str | None) -> None:
         if revision is not None and revision not in _known_revisions():
             raise SchemaError(
                 f"{self.display} has schema revision {revision}, which this version of "
                 "factbase does not know; upgrade factbase"
             )
-        self.migrate("upgrade", "head")
+
+    def _use_wal(self) -> None:
+        """Readers never wait for a writer in WAL mode; persistent, so set once per file."""
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            return
+        with self.connect() as connection:
+            driver = connection.connection.driver_connection
+            mode = driver.execute("PRAGMA journal_mode").fetchone()[0]  # type: ignore[union-attr]
+            if str(mode).lower() != "wal":
+                driver.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
 
     def migrate(self, direction: str, target: str) -> None:
         """Run Alembic in one transaction: a failed migration changes nothing."""
         from alembic import command
+        from alembic.util import CommandError
 
+        if direction != "upgrade" and not self.exists:
+            raise SchemaError(f"there is no database at {self.display}")
+        self.check_is_factbase()
+        self.check_known(self.current_revision())
+        try:
+            self._run_alembic(command, direction, target)
+        except CommandError as exc:
+            message = " ".join(str(exc).split())
+            raise SchemaError(
+                f"cannot {direction} {self.display} to {target!r}: {message}"
+            ) from None
+
+    def _run_alembic(self, command: Any, direction: str, target: str) -> None:
         with self.connect() as connection:
             if self.is_sqlite:
                 # Batch mode copies tables; with foreign keys on, dropping the old copy

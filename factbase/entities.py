@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from factbase.errors import AlreadyExists, InvalidInput, NotFound
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id
 from factbase.language import fold, normalise_text, within
 from factbase.models import Claim, Entity, EntityAlias
 
@@ -42,7 +42,9 @@ def resolve_entity(session: Session, name: str | None) -> Entity | None:
 
 
 def get_entity(session: Session, ref: str) -> Entity:
-    entity = session.get(Entity, int(ref)) if ref.isdigit() else resolve_entity(session, ref)
+    entity = resolve_entity(session, ref)
+    if entity is None and (entity_id := as_id(ref)) is not None:
+        entity = session.get(Entity, entity_id)
     if entity is None:
         raise NotFound(f"no entity {ref!r} (see `factbase entities`)")
     return entity

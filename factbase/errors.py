@@ -66,3 +66,21 @@ def in_field(name: str) -> Iterator[None]:
         yield
     except FactbaseError as exc:
         raise type(exc)(f"{name}: {exc.message}") from None
+
+
+MAX_ID = 2**63 - 1
+
+
+def as_id(ref: str | int) -> int | None:
+    """``ref`` as a row id when it is one a database can hold, else None.
+
+    Only ASCII digits count ("١٢" is not an id), and a number beyond the 64-bit
+    range is no id at all rather than an overflow in the driver.
+    """
+    if isinstance(ref, int):
+        return ref if 0 < ref <= MAX_ID else None
+    text = ref.strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

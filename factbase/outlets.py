@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factbase.errors import AlreadyExists, InvalidInput, NotFound
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id
 from factbase.language import fold, normalise_text, validate_language, within
 from factbase.models import Claim, Outlet, Source, Stance
 
@@ -59,12 +59,13 @@ def find_outlet(session: Session, name: str) -> Outlet | None:
 
 
 def get_outlet(session: Session, ref: str | int) -> Outlet:
-    """An outlet by id or by name (case-insensitive)."""
-    outlet: Outlet | None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        outlet = session.get(Outlet, int(ref))
-    else:
-        outlet = find_outlet(session, ref)
+    """An outlet by name (case-insensitive) or, failing that, by id.
+
+    The name wins so that an outlet called "112" can be named.
+    """
+    outlet = find_outlet(session, ref) if isinstance(ref, str) else None
+    if outlet is None and (outlet_id := as_id(ref)) is not None:
+        outlet = session.get(Outlet, outlet_id)
     if outlet is None:
         raise NotFound(f"no outlet {ref!r} (see `factbase outlet list`)")
     return outlet

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
-from factbase.errors import AlreadyExists, InvalidInput, NotFound, in_field
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
 from factbase.language import detect_language, normalise_text, validate_language, within
 from factbase.models import Claim, Outlet, Source
 from factbase.outlets import ensure_outlet, get_outlet, get_stance
@@ -48,7 +48,10 @@ def stored_date(start: date | None, precision: str | None) -> PartialDate | None
 
 def validate_url(url: str) -> str:
     url = within(url.strip(), 2000, "URL")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise InvalidInput(f"URL {url!r} is malformed ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(f"URL {url!r} must start with http:// or https:// and name a host")
     return url
@@ -63,8 +66,9 @@ def validate_key(key: str) -> str:
 
 def find_source(session: Session, ref: str) -> Source | None:
     ref = ref.strip()
-    if ref.isdigit():
-        return session.get(Source, int(ref))
+    source_id = as_id(ref)
+    if source_id is not None:
+        return session.get(Source, source_id)
     return session.scalar(select(Source).where((Source.key == ref) | (Source.url == ref)))
 
 
@@ -164,6 +168,8 @@ def list_sources(
     stance: str | None = None,
     limit: int | None = None,
 ) -> list[SourceSummary]:
+    if limit is not None and limit < 0:
+        raise InvalidInput("--limit must be 0 (no limit) or more")
     counts = select(Claim.source_id, func.count().label("n")).group_by(Claim.source_id).subquery()
     query = (
         select(Source, func.coalesce(counts.c.n, 0))

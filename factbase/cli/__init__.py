@@ -57,6 +57,11 @@ def _run(
     try:
         result = TyperGroup.main(group, args, prog, complete_var, standalone_mode=False, **extra)
         return result if isinstance(result, int) else 0
+    except click_exceptions.NoArgsIsHelpError as exc:
+        # The help is the answer; Rich has printed it already, plain Click returns it.
+        if exc.format_message().strip():
+            print(exc.format_message())
+        return 2
     except click_exceptions.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
         return _fail(f"{exc.format_message()}{hint}", 2)

@@ -30,7 +30,9 @@ def db_current() -> None:
 
     db = state.open_db(upgrade=False)
     revision = db.current_revision()
-    if revision is None:
+    if not db.exists:
+        typer.echo(f"empty: no database at {db.display} yet (any other command creates it)")
+    elif revision is None:
         typer.echo("empty (no schema yet; any other command creates it)")
     else:
         latest = "(head)" if revision == HEAD_REVISION else f"(newest is {HEAD_REVISION})"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,18 +27,24 @@ class OutputFormat(StrEnum):
     JSONL = "jsonl"
 
 
+def _color_system() -> Literal["auto"] | None:
+    # NO_COLOR (no-color.org) asks for plain text: no bold or dim either, which Rich
+    # would otherwise keep.
+    return None if os.environ.get("NO_COLOR") else "auto"
+
+
 @cache
 def console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, color_system=_color_system())
 
 
 @cache
 def err_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, color_system=_color_system())
 
 
 def error(message: str) -> None:
