@@ -1,0 +1,346 @@
+"""The Alembic migrations: one head, every step reversible with data in place,
+models identical to the migrated schema, and a failed migration changes nothing."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import textwrap
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.script import ScriptDirectory
+from conftest import snapshot
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from factbase.db import HEAD_REVISION, Database
+from factbase.resources import migrations_dir
+
+
+def scripts() -> ScriptDirectory:
+    return ScriptDirectory(str(migrations_dir()))
+
+
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    return [script.revision for script in reversed(list(scripts().walk_revisions()))]
+
+
+# -- the revision graph --------------------------------------------------------------
+
+
+def test_there_is_exactly_one_head_and_it_is_head_revision() -> None:
+    heads = scripts().get_heads()
+    assert heads == [HEAD_REVISION]
+
+
+def test_history_is_linear_and_documented() -> None:
+    found = list(reversed(list(scripts().walk_revisions())))
+    assert found[0].down_revision is None
+    for previous, script in itertools.pairwise(found):
+        assert script.down_revision == previous.revision, script.revision
+    for script in found:
+        assert script.doc and script.doc.strip(), f"{script.revision} has no description"
+    assert [s.revision for s in found][-1] == HEAD_REVISION
+
+
+# -- upgrading and downgrading -------------------------------------------------------
+
+MODEL_TABLES = {
+    "stance",
+    "outlet",
+    "source",
+    "source_cite",
+    "topic",
+    "topic_keyword",
+    "entity",
+    "entity_alias",
+    "claim",
+    "claim_topic",
+}
+
+
+def user_tables(db: Database) -> set[str]:
+    with db.connect() as connection:
+        return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_from_empty_creates_every_model_table(empty_db_url: str) -> None:
+    from factbase.models import Base
+
+    db = Database.open(empty_db_url)
+    try:
+        assert db.current_revision() == HEAD_REVISION
+        assert user_tables(db) == set(Base.metadata.tables)
+        assert user_tables(db) >= MODEL_TABLES
+        with db.connect() as connection:
+            stances = connection.execute(text("SELECT name FROM stance ORDER BY name")).scalars()
+            assert list(stances) == [
+                "neutral",
+                "pro-kremlin",
+                "pro-ukrainian",
+                "pro-western",
+                "state-affiliated",
+                "unrated",
+            ]
+    finally:
+        db.close()
+
+
+NOW = datetime(2024, 11, 27, 12, 0, 0)
+
+# Written against the first revision's columns, so that every later step carries them.
+SEED_SQL = [
+    (
+        "INSERT INTO outlet (id, name, name_key, stance, country, language, created_at) "
+        "VALUES (1, 'SilkBridge.info', 'silkbridge.info', 'neutral', 'RU', 'ru', :now)"
+    ),
+    (
+        "INSERT INTO outlet (id, name, name_key, stance, created_at) "
+        "VALUES (2, 'WSJ', 'wsj', 'unrated', :now)"
+    ),
+    (
+        "INSERT INTO source (id, key, outlet_id, title, url, language, published, published_end, "
+        "published_precision, created_at) VALUES (1, 'sb', 1, 'Казахстан', "
+        "'https://silkbridge.info/a', 'ru', '2022-07-01', '2022-07-31', 'month', :now)"
+    ),
+    "INSERT INTO source_cite (source_id, outlet_id) VALUES (1, 2)",
+    "INSERT INTO topic (id, slug, label, created_at) VALUES (1, 'energy', 'Energy', :now)",
+    (
+        "INSERT INTO topic (id, slug, label, parent_id, created_at) "
+        "VALUES (2, 'oil', 'Oil', 1, :now)"
+    ),
+    "INSERT INTO topic_keyword (topic_id, keyword) VALUES (2, 'нефть')",
+    "INSERT INTO entity (id, name, kind, created_at) VALUES (1, 'CPC', 'pipeline', :now)",
+    "INSERT INTO entity_alias (id, entity_id, alias, alias_key) VALUES (1, 1, 'КТК', 'ктк')",
+    (
+        "INSERT INTO claim (id, key, source_id, statement, quote, language, subject, subject_key, "
+        "subject_id, value_text, value_num, value_unit, value_low, value_high, value_qualifier, "
+        "polarity, status, search_text, created_at, updated_at) VALUES (1, 'cpc-share', 1, "
+        "'About 80% of exports pass through the CPC.', 'около 80% экспорта', 'ru', 'КТК', 'ктк', "
+        "1, 'около 80%', 80.0, '%', 72.0, 88.0, 'approx', 'affirmed', 'unverified', "
+        "'about 80% of exports', :now, :now)"
+    ),
+    "INSERT INTO claim_topic (claim_id, topic_id, suggested) VALUES (1, 2, :false)",
+]
+
+CHECK_SQL = {
+    "outlet": "SELECT id, name, name_key, stance, country FROM outlet ORDER BY id",
+    "source": "SELECT id, key, outlet_id, title, url, published_precision FROM source",
+    "source_cite": "SELECT source_id, outlet_id FROM source_cite",
+    "topic": "SELECT id, slug, label, parent_id FROM topic ORDER BY id",
+    "topic_keyword": "SELECT topic_id, keyword FROM topic_keyword",
+    "entity": "SELECT id, name, kind FROM entity",
+    "entity_alias": "SELECT entity_id, alias, alias_key FROM entity_alias",
+    "claim": (
+        "SELECT id, key, source_id, statement, quote, subject_id, value_num, value_unit, "
+        "value_low, value_high, value_qualifier, polarity, status FROM claim"
+    ),
+    "claim_topic": "SELECT claim_id, topic_id FROM claim_topic",
+    "stance": "SELECT name FROM stance ORDER BY name",
+}
+
+
+def seed(connection: Connection) -> None:
+    params = {"now": NOW, "false": False}
+    for sql in SEED_SQL:
+        connection.execute(text(sql), params)
+
+
+def read_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    with db.connect() as connection:
+        return {
+            table: [tuple(row) for row in connection.execute(text(sql))]
+            for table, sql in CHECK_SQL.items()
+        }
+
+
+@pytest.fixture
+def first_revision_db(empty_db_url: str) -> Iterator[Database]:
+    """A database at the first revision holding one row of every kind."""
+    db = Database.open(empty_db_url, upgrade=False)
+    db.migrate("upgrade", revisions()[0])
+    with db.engine.begin() as connection:
+        seed(connection)
+    yield db
+    db.close()
+
+
+def test_seed_rows_are_readable(first_revision_db: Database) -> None:
+    rows = read_rows(first_revision_db)
+    assert rows["claim"] == [
+        (1, "cpc-share", 1, "About 80% of exports pass through the CPC.", "около 80% экспорта",
+         1, 80.0, "%", 72.0, 88.0, "approx", "affirmed", "unverified"),
+    ]  # fmt: skip
+    assert len(rows["stance"]) == 6 and all(rows.values())
+
+
+STEPS = list(itertools.pairwise(revisions()))
+
+
+@pytest.mark.parametrize(("previous", "revision"), STEPS, ids=[f"{a}-{b}" for a, b in STEPS])
+def test_every_step_down_and_up_keeps_the_data(
+    first_revision_db: Database, previous: str, revision: str
+) -> None:
+    db = first_revision_db
+    expected = read_rows(db)
+    db.migrate("upgrade", previous)
+    assert read_rows(db) == expected
+    db.migrate("upgrade", revision)
+    assert db.current_revision() == revision
+    assert read_rows(db) == expected
+    db.migrate("downgrade", previous)
+    assert db.current_revision() == previous
+    assert read_rows(db) == expected
+    db.migrate("upgrade", revision)
+    assert db.current_revision() == revision
+    assert read_rows(db) == expected
+
+
+def test_walk_every_revision_up_then_all_the_way_down_and_up(first_revision_db: Database) -> None:
+    db = first_revision_db
+    expected = read_rows(db)
+    for revision in revisions():
+        db.migrate("upgrade", revision)
+        assert db.current_revision() == revision
+        assert read_rows(db) == expected
+    for revision in reversed(revisions()[:-1]):
+        db.migrate("downgrade", revision)
+        assert db.current_revision() == revision
+        assert read_rows(db) == expected
+    # The first revision's downgrade empties the schema; upgrading rebuilds it.
+    db.migrate("downgrade", "base")
+    assert db.current_revision() is None
+    assert user_tables(db) == set()
+    db.migrate("upgrade", "head")
+    assert db.current_revision() == HEAD_REVISION
+    rows = read_rows(db)
+    assert rows["claim"] == [] and len(rows["stance"]) == 6
+
+
+def test_models_match_the_migrated_schema(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from factbase.models import Base
+
+    with db.connect() as connection:  # type: ignore[attr-defined]
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_migrations_leave_no_broken_references(db: Database) -> None:
+    if not db.is_sqlite:  # type: ignore[attr-defined]
+        pytest.skip("PostgreSQL checks references on every statement")
+    with db.connect() as connection:  # type: ignore[attr-defined]
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+# -- a failed migration changes nothing ------------------------------------------------
+
+BROKEN = '''
+    """a migration that fails half-way (test only)"""
+
+    import sqlalchemy as sa
+    from alembic import op
+
+    revision = "zz99"
+    down_revision = "{down}"
+    branch_labels = None
+    depends_on = None
+
+
+    def upgrade() -> None:
+        op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
+        op.execute("INSERT INTO stance (name, description) VALUES ('zz-temp', 'temp')")
+        with op.batch_alter_table("outlet") as batch:
+            batch.add_column(sa.Column("half_column", sa.Integer(), nullable=True))
+        {failure}
+
+
+    def downgrade() -> None:
+        op.drop_table("half_done")
+'''
+
+FAILURES = {
+    "python-error": 'raise RuntimeError("boom in migration")',
+    "sql-error": 'op.execute("SELECT no_such_column FROM no_such_table")',
+}
+
+
+@pytest.fixture(params=sorted(FAILURES))
+def broken_migrations(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A copy of the migrations with a failing revision on top, used by factbase.db."""
+    import factbase.db
+
+    copy = tmp_path / "migrations"
+    shutil.copytree(migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    source = textwrap.dedent(BROKEN).format(down=HEAD_REVISION, failure=FAILURES[request.param])
+    (copy / "versions" / "zz99_broken.py").write_text(source)
+    monkeypatch.setattr(factbase.db, "migrations_dir", lambda: copy)
+    return copy
+
+
+def test_a_failed_migration_leaves_the_previous_schema_intact(
+    db_url: str, broken_migrations: Path
+) -> None:
+    from factbase import FactbaseError
+
+    db = Database.open(db_url)
+    try:
+        with db.engine.begin() as connection:
+            seed(connection)
+        before = snapshot(db_url)
+        with pytest.raises((RuntimeError, FactbaseError, DBAPIError)):
+            db.migrate("upgrade", "head")
+        assert db.current_revision() == HEAD_REVISION
+        assert "half_done" not in user_tables(db)
+        with db.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("outlet")}
+        assert "half_column" not in columns
+        assert snapshot(db_url) == before
+    finally:
+        db.close()
+
+
+def test_a_failed_first_upgrade_leaves_an_empty_database(
+    empty_db_url: str, broken_migrations: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every revision runs in one transaction: nothing of 0001… survives zz99's failure."""
+    import factbase.db
+    from factbase import FactbaseError
+
+    monkeypatch.setattr(factbase.db, "HEAD_REVISION", "zz99")
+    with pytest.raises((RuntimeError, FactbaseError, DBAPIError)):
+        Database.open(empty_db_url)
+    db = Database.open(empty_db_url, upgrade=False)
+    try:
+        assert db.current_revision() is None
+        assert user_tables(db) == set()
+    finally:
+        db.close()
+
+
+def test_a_failed_migration_through_the_cli_is_one_error_line(
+    db_url: str, broken_migrations: Path
+) -> None:
+    from conftest import Cli
+
+    before = snapshot(db_url)
+    out = Cli(db_url)("db", "upgrade")
+    assert out.exit_code == 1
+    [line] = out.stderr.splitlines()
+    assert line.startswith("factbase: error: ")
+    assert snapshot(db_url) == before
