@@ -1,8 +1,9 @@
 """Shared fixtures: every test runs against a real database it owns.
 
 By default that is a SQLite file under the test's tmp_path. When
-FACTBASE_TEST_PG_URL is set (CI does), the same tests run against that
-PostgreSQL database instead, reset to an empty schema before each test.
+FACTBASE_TEST_PG_URL is set (CI does), the same tests run on that PostgreSQL
+server instead, in a database of their own created for the run (so two runs
+against one server never collide) and reset to an empty schema before each test.
 No test ever touches the user's real data directory.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +19,45 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-PG_URL = os.environ.get("FACTBASE_TEST_PG_URL")
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _run_database(server_url: str) -> str:
+    """Create a database for this test run on the server and return its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"factbase_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_run_database(server_url: str, run_url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(run_url).database
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+_PG_SERVER_URL = os.environ.get("FACTBASE_TEST_PG_URL")
+# Test modules import this file as `conftest` too; the variable keeps them on one database.
+PG_URL = os.environ.get("_FACTBASE_TEST_RUN_PG_URL") or (
+    _run_database(_PG_SERVER_URL) if _PG_SERVER_URL else None
+)
+if PG_URL:
+    os.environ["_FACTBASE_TEST_RUN_PG_URL"] = PG_URL
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _PG_SERVER_URL and PG_URL:
+        _drop_run_database(_PG_SERVER_URL, PG_URL)
 
 
 @pytest.fixture(autouse=True)
