@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session
 
 from factbase.errors import DatabaseBusy, FactbaseError, InvalidInput, SchemaError
@@ -167,6 +173,8 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 yield connection
+        except IntegrityError:
+            raise  # a constraint the library failed to check first: a bug, not the database
         except (OperationalError, DatabaseError) as exc:
             raise translate_operational_error(exc, self.url) from None
 
@@ -190,6 +198,8 @@ class Database:
                     transaction.commit()
                 else:
                     transaction.rollback()
+        except IntegrityError:
+            raise  # a constraint the library failed to check first: a bug, not the database
         except (OperationalError, DatabaseError) as exc:
             raise translate_operational_error(exc, self.url) from None
 
@@ -251,7 +261,10 @@ class Database:
         if direction != "upgrade" and not self.exists:
             raise SchemaError(f"there is no database at {self.display}")
         self.check_is_factbase()
-        self.check_known(self.current_revision())
+        current = self.current_revision()
+        self.check_known(current)
+        if direction == "upgrade" and current and target not in ("head", current):
+            self._refuse_upgrade_to_older(current, target)
         try:
             self._run_alembic(command, direction, target)
         except CommandError as exc:
@@ -259,6 +272,18 @@ class Database:
             raise SchemaError(
                 f"cannot {direction} {self.display} to {target!r}: {message}"
             ) from None
+
+    def _refuse_upgrade_to_older(self, current: str, target: str) -> None:
+        """Alembic would do nothing and report success; say what is meant instead."""
+        from alembic.script import ScriptDirectory
+
+        scripts = ScriptDirectory(str(migrations_dir()))
+        older = {s.revision for s in scripts.iterate_revisions(current, "base")} - {current}
+        if target in older:
+            raise SchemaError(
+                f"{self.display} is at {current}, newer than {target}; "
+                f"use `factbase db downgrade {target}`"
+            )
 
     def _run_alembic(self, command: Any, direction: str, target: str) -> None:
         with self.connect() as connection:

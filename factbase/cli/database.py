@@ -48,7 +48,7 @@ def db_history() -> None:
         typer.echo(f"{revision}  {doc.splitlines()[0] if doc else ''}")
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", context_settings={"ignore_unknown_options": True})
 def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
@@ -61,7 +61,8 @@ def db_upgrade(
     )
 
 
-@db_app.command("downgrade")
+# "-1" (one step back) is a revision, not an option.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(
     revision: Annotated[
         str, typer.Argument(help="Target revision, or 'base' for an empty schema.")

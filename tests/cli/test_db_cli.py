@@ -250,6 +250,36 @@ def test_downgrade_to_the_previous_revision_then_upgrade(cli: Cli) -> None:
     assert revision_of(cli.url) == HEAD_REVISION
 
 
+def test_upgrading_to_an_older_revision_is_refused_like_the_reverse(cli: Cli) -> None:
+    from factbase.db import revision_history
+
+    revisions = [revision for revision, _ in revision_history()]
+    if len(revisions) < 2:
+        pytest.skip("only one revision")
+    before = snapshot(cli.url)
+    out = cli("db", "upgrade", revisions[0])
+    assert snapshot(cli.url) == before
+    assert out.exit_code == 1, out.stdout
+    [line] = out.stderr.splitlines()
+    assert line.startswith("factbase: error: ") and revisions[0] in line
+
+
+def test_downgrading_to_a_newer_revision_is_refused(cli: Cli) -> None:
+    from factbase.db import revision_history
+
+    revisions = [revision for revision, _ in revision_history()]
+    if len(revisions) < 2:
+        pytest.skip("only one revision")
+    cli.ok("db", "downgrade", revisions[0], "--yes")
+    before = snapshot(cli.url)
+    out = cli("db", "downgrade", revisions[1], "--yes")
+    assert out.exit_code == 1
+    [line] = out.stderr.splitlines()
+    assert line.startswith("factbase: error: ") and revisions[1] in line
+    assert "internal error" not in line
+    assert snapshot(cli.url) == before
+
+
 @pytest.mark.parametrize("answer", [None, "", "n\n", "no\n"])
 def test_downgrade_without_yes_aborts_and_changes_nothing(cli: Cli, answer: str | None) -> None:
     cli.ok("outlet", "add", "Kept", "--stance", "neutral")
@@ -374,15 +404,9 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(text_file: Path) ->
     [line] = err.splitlines()
     assert line.startswith("factbase: error: ")
     assert "Traceback" not in out + err
+    assert "internal error" not in line and "not a SQLite database" in line
     assert sha256(text_file) == digest
     assert sorted(p.name for p in text_file.parent.iterdir()) == ["notes.txt"]
-
-
-@sqlite_only
-def test_a_file_that_is_not_sqlite_is_an_input_error(text_file: Path) -> None:
-    code, _, err = run("--db", str(text_file), "list")
-    assert code == 1
-    assert "internal error" not in err and "not a" in err
 
 
 @pytest.fixture
@@ -425,3 +449,14 @@ def test_db_upgrade_of_a_newer_database_says_upgrade_factbase(
 def test_db_current_reports_a_newer_revision_without_failing(newer_db: str) -> None:
     out = Cli(newer_db).ok("db", "current")
     assert out.stdout.startswith("9999")
+
+
+def test_relative_revisions_are_arguments_not_options(cli: Cli) -> None:
+    from factbase.db import revision_history
+
+    revisions = [revision for revision, _ in revision_history()]
+    one_back = revisions[-2] if len(revisions) > 1 else None
+    cli.ok("db", "downgrade", "-1", "--yes")
+    assert revision_of(cli.url) == one_back
+    cli.ok("db", "upgrade", "+1")
+    assert revision_of(cli.url) == HEAD_REVISION
