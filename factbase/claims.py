@@ -393,6 +393,27 @@ CLAIM_COLUMNS = (
 )
 
 
+def subject_identity(subject_id: int | None, subject_key: str | None) -> str | None:
+    """What a claim is about, for comparing claims: its entity, else its folded text."""
+    if subject_id is not None:
+        return f"entity:{subject_id}"
+    return f"text:{subject_key}" if subject_key else None
+
+
+def stored_quantity(
+    text: str | None,
+    value: float | None,
+    unit: str | None,
+    low: float | None,
+    high: float | None,
+    qualifier: str | None,
+) -> Quantity | None:
+    """The quantity kept in a claim's value columns, as parse_quantity made it."""
+    if value is None:
+        return None
+    return Quantity(text or "", value, unit, low, high, qualifier or "exact")  # type: ignore[arg-type]
+
+
 def _iso(start: Any, precision: str | None) -> str | None:
     partial = stored_date(start, precision)
     return partial.iso() if partial else None

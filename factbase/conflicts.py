@@ -15,15 +15,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from factbase.claims import stored_quantity, subject_identity
 from factbase.dates import PartialDate
 from factbase.models import Claim, ClaimLink, Conflict, Outlet, Source
 from factbase.quantities import Quantity
+from factbase.sources import stored_date
 
 # A gap between two approximate figures smaller than this share of the larger one
 # is more likely loose wording than a contradiction.
@@ -188,12 +189,6 @@ def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _partial(start: date | None, precision: str | None) -> PartialDate | None:
-    if start is None or precision is None:
-        return None
-    return PartialDate.from_parts(start, precision)
-
-
 def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
     (
         claim_id, subject_id, subject_key, property_key, polarity,
@@ -201,20 +196,17 @@ def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
         as_of, as_of_precision, event, event_precision, language,
         outlet, published, published_precision, subject_text, property_text,
     ) = row  # fmt: skip
-    subject = f"entity:{subject_id}" if subject_id is not None else f"text:{subject_key}"
-    value = None
-    if value_num is not None:
-        value = Quantity(value_text or "", value_num, unit, low, high, qualifier or "exact")
+    subject = subject_identity(subject_id, subject_key)
     return ClaimFacts(
         id=claim_id,
-        block=(subject, property_key) if property_key else None,
+        block=(subject, property_key) if subject and property_key else None,
         polarity=polarity,
-        value=value,
-        as_of=_partial(as_of, as_of_precision),
-        event=_partial(event, event_precision),
+        value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
+        as_of=stored_date(as_of, as_of_precision),
+        event=stored_date(event, event_precision),
         outlet=outlet,
         language=language,
-        published=_partial(published, published_precision),
+        published=stored_date(published, published_precision),
         about=" · ".join(part for part in (subject_text, property_text) if part),
     )
 
@@ -251,12 +243,9 @@ def _blocks_of(session: Session, claim_ids: list[int]) -> set[tuple[str, str]]:
             )
         )
         for subject_id, subject_key, property_key in rows:
-            if property_key is None:
-                continue
-            if subject_id is not None:
-                found.add((f"entity:{subject_id}", property_key))
-            elif subject_key is not None:
-                found.add((f"text:{subject_key}", property_key))
+            subject = subject_identity(subject_id, subject_key)
+            if subject and property_key:
+                found.add((subject, property_key))
     return found
 
 

@@ -5,7 +5,7 @@ write transaction, and any bad record raises :class:`ImportFailed` naming the
 file, the record and the field, so the transaction rolls back whole.
 
 Records are applied section by section (entities, topics, outlets, sources,
-claims) whatever their order in the files, so a claim may come before the
+claims, links) whatever their order in the files, so a claim may come before the
 source it names. Re-importing a file changes nothing; a record whose key
 matches an existing one updates it.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factbase.claims import ClaimInput, save_claim
@@ -28,11 +28,9 @@ from factbase.errors import FactbaseError, ImportFailed
 from factbase.language import normalise_text
 from factbase.models import Claim, Source
 from factbase.outlets import add_outlet, find_outlet, update_outlet
-from factbase.readers import Record, read_file
+from factbase.readers import SECTIONS, Record, read_file
 from factbase.sources import SourceInput, add_source, find_source, update_source
 from factbase.topics import TopicInput, TopicSuggester, upsert_topic
-
-SECTIONS = ("entities", "topics", "outlets", "sources", "claims", "links")
 
 # field -> "str" | "list" | "num"; anything else in a record is a typo worth stopping for.
 FIELDS: dict[str, dict[str, str]] = {
@@ -330,20 +328,32 @@ def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: An
         if existing.kind == kind and (existing.note or None) == (data.get("note") or None):
             return "unchanged"
         unlink_claims(session, data["claim"], data["other"], note="replaced by an import")
-        _new_link(session, data, kind, summary)
+        _new_link(session, data, kind, summary, (first.id, second.id))
         return "updated"
-    _new_link(session, data, kind, summary)
+    _new_link(session, data, kind, summary, (first.id, second.id))
     return "added"
 
 
-def _new_link(session: Session, data: dict[str, Any], kind: str, summary: ImportSummary) -> None:
-    from factbase.links import link_claims
+def _new_link(
+    session: Session,
+    data: dict[str, Any],
+    kind: str,
+    summary: ImportSummary,
+    pair: tuple[int, int],
+) -> None:
+    """Link the pair, counting the declared conflict a `contradicts` link records."""
+    from factbase.links import link_claims, ordered
     from factbase.models import Conflict
 
-    before = session.scalar(select(func.count()).select_from(Conflict)) or 0
+    low, high = ordered(*pair)
+    declared = select(Conflict.id).where(
+        Conflict.claim_a_id == low, Conflict.claim_b_id == high, Conflict.kind == "declared"
+    )
+    # A decided declared conflict outlives its link; linking again then adds nothing new.
+    existed = session.scalar(declared) is not None
     link_claims(session, data["claim"], data["other"], kind, data.get("note"))
-    after = session.scalar(select(func.count()).select_from(Conflict)) or 0
-    summary.conflicts_found += after - before
+    if not existed and session.scalar(declared) is not None:
+        summary.conflicts_found += 1
 
 
 _APPLY: dict[str, Callable[..., str]] = {

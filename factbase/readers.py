@@ -47,7 +47,7 @@ def read_file(path: Path) -> list[Record]:
     if suffix in (".yaml", ".yml"):
         return _document_records(path.name, _load_yaml(path.name, text))
     if suffix == ".json":
-        return _document_records(path.name, _load_json(path.name, text))
+        return _document_records(path.name, _json_value(path.name, text))
     if suffix == ".jsonl":
         return _jsonl_records(path.name, text)
     return _csv_records(path.name, text)
@@ -212,10 +212,6 @@ def _json_value(name: str, text: str) -> Any:
         raise ImportFailed(f"{name}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
         raise ImportFailed(f"{name}: {exc}") from None
-
-
-def _load_json(name: str, text: str) -> Any:
-    return _json_value(name, text)
 
 
 def _document_records(name: str, document: Any) -> list[Record]:

@@ -78,7 +78,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -86,7 +85,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from factbase import audit
-from factbase.claims import get_claim
+from factbase.claims import get_claim, stored_quantity, subject_identity
 from factbase.dates import PartialDate
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.language import LANGUAGES, fold, lemmas, normalise_text
@@ -101,6 +100,7 @@ from factbase.models import (
     XrefRejection,
 )
 from factbase.quantities import Quantity
+from factbase.sources import stored_date
 
 __all__ = [
     "XREF_COLUMNS",
@@ -481,12 +481,6 @@ def candidate_pairs(
 # -- reading -----------------------------------------------------------------------------
 
 
-def _partial(start: date | None, precision: str | None) -> PartialDate | None:
-    if start is None or precision is None:
-        return None
-    return PartialDate.from_parts(start, precision)
-
-
 _FEATURE_COLUMNS = (
     Claim.id, Claim.source_id, Claim.subject_id, Claim.subject_key, Claim.property_key,
     Claim.speaker_id, Claim.polarity, Claim.value_text, Claim.value_num, Claim.value_unit,
@@ -522,25 +516,17 @@ def read_features(session: Session) -> list[ClaimFeatures]:
             value_text, value_num, unit, low, high, qualifier,
             event, event_precision, as_of, as_of_precision, statement, quote, language,
         ) = row  # fmt: skip
-        subject = None
-        if subject_id is not None:
-            subject = f"entity:{subject_id}"
-        elif subject_key:
-            subject = f"text:{subject_key}"
-        value = None
-        if value_num is not None:
-            value = Quantity(value_text or "", value_num, unit, low, high, qualifier or "exact")
         features.append(
             ClaimFeatures(
                 id=claim_id,
                 source_id=source_id,
-                subject=subject,
+                subject=subject_identity(subject_id, subject_key),
                 property_key=property_key or None,
                 speaker_id=speaker_id,
                 polarity=polarity,
-                value=value,
-                event=_partial(event, event_precision),
-                as_of=_partial(as_of, as_of_precision),
+                value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
+                event=stored_date(event, event_precision),
+                as_of=stored_date(as_of, as_of_precision),
                 topics=frozenset(topics.get(claim_id, ())),
                 statement_lemmas=content_lemmas(statement, _hint(language)),
                 quote=quote,

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 MAX_WARNINGS_SHOWN = 20
 
 
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")]
+JsonSummaryOption = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("seed")(seed_command)
@@ -29,24 +33,16 @@ def import_command(
         list[Path],
         typer.Argument(help="Files in the interchange format: .yaml, .yml, .json, .jsonl, .csv."),
     ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check everything, write nothing.")
-    ] = False,
-    json_summary: Annotated[
-        bool, typer.Option("--json", help="Print the summary as JSON.")
-    ] = False,
+    dry_run: DryRunOption = False,
+    json_summary: JsonSummaryOption = False,
 ) -> None:
-    """Import entities, topics, outlets, sources and claims; all or nothing."""
+    """Import entities, topics, outlets, sources, claims and links; all or nothing."""
     _run_import(files, dry_run=dry_run, json_summary=json_summary)
 
 
 def seed_command(
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check everything, write nothing.")
-    ] = False,
-    json_summary: Annotated[
-        bool, typer.Option("--json", help="Print the summary as JSON.")
-    ] = False,
+    dry_run: DryRunOption = False,
+    json_summary: JsonSummaryOption = False,
 ) -> None:
     """Load the bundled dataset: claims from five articles on Kazakhstan's foreign policy.
 
@@ -103,7 +99,9 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     if hidden > 0:
         render.warn(f"… and {hidden} more warnings (use --json to see them all)")
     table = render.new_table("records", "added", "updated", "unchanged")
-    for section in ("entities", "topics", "outlets", "sources", "claims", "links"):
+    from factbase.readers import SECTIONS
+
+    for section in SECTIONS:
         counts = [summary.count(section, outcome) for outcome in ("added", "updated", "unchanged")]
         if any(counts):
             table.add_row(section, *(str(n) for n in counts))
