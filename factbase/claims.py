@@ -277,7 +277,10 @@ def add_claim(session: Session, data: ClaimInput) -> ClaimResult:
     from factbase.conflicts import scan
 
     result = save_claim(session, data)
-    result.new_conflicts = scan(session, [result.claim.id]).new
+    new_ids = scan(session, [result.claim.id]).new_ids
+    if new_ids:
+        query = select(Conflict).where(Conflict.id.in_(new_ids)).order_by(Conflict.id)
+        result.new_conflicts = list(session.scalars(query))
     return result
 
 

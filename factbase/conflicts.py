@@ -17,10 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from factbase.claims import stored_quantity, subject_identity
+from factbase.conflict_pairs import block_pairs
 from factbase.dates import PartialDate
 from factbase.models import Claim, ClaimLink, Conflict, Outlet, Source
 from factbase.quantities import Quantity
@@ -221,16 +222,28 @@ def _blocks(
         wanted_blocks = _blocks_of(session, list(claim_ids))
         if not wanted_blocks:
             return {}
-        # A superset by property, narrowed to the exact blocks below: one IN list rather
-        # than one OR term per claim (SQLite caps expression depth at 1000).
-        properties = sorted({prop for _subject, prop in wanted_blocks})
-        query = query.where(Claim.property_key.in_(properties))
+        query = query.where(_in_blocks(wanted_blocks))
     blocks: dict[tuple[str, str], list[ClaimFacts]] = defaultdict(list)
     for row in session.execute(query.order_by(Claim.id)):
         facts = facts_from_row(row)
         if facts.block is not None and (wanted_blocks is None or facts.block in wanted_blocks):
             blocks[facts.block].append(facts)
     return blocks
+
+
+def _in_blocks(blocks: set[tuple[str, str]]) -> Any:
+    """A WHERE clause for the claims of ``blocks``, through the (subject, property) indexes."""
+    if len(blocks) > 100:
+        # A superset by property, narrowed to the exact blocks in Python: one IN list
+        # rather than hundreds of OR terms (SQLite caps expression depth at 1000).
+        return Claim.property_key.in_(sorted({prop for _subject, prop in blocks}))
+    terms = []
+    for subject, prop in sorted(blocks):
+        kind, _, identity = subject.partition(":")
+        column = Claim.subject_id if kind == "entity" else Claim.subject_key
+        value: int | str = int(identity) if kind == "entity" else identity
+        terms.append(and_(column == value, Claim.property_key == prop))
+    return or_(*terms)
 
 
 def _blocks_of(session: Session, claim_ids: list[int]) -> set[tuple[str, str]]:
@@ -255,58 +268,107 @@ def _blocks_of(session: Session, claim_ids: list[int]) -> set[tuple[str, str]]:
 @dataclass
 class ScanResult:
     compared_pairs: int = 0
-    new: list[Conflict] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
     already_known: int = 0
     withdrawn: int = 0  # open conflicts that no longer hold (a claim was corrected)
 
 
 def scan(session: Session, claim_ids: Iterable[int] | None = None) -> ScanResult:
-    """Record the conflicts among all claims, or between ``claim_ids`` and their blocks."""
+    """Record the conflicts among all claims, or between ``claim_ids`` and their blocks.
+
+    Which pairs of a block are compared is decided by :mod:`factbase.conflict_pairs`;
+    with ``claim_ids`` the same pairs as in a full scan are kept when they involve one of
+    those claims, so an incremental check and a full scan agree.
+    """
     focus = set(claim_ids) if claim_ids is not None else None
     result = ScanResult()
     found: dict[tuple[int, int, str], Finding] = {}
+    facts: dict[int, ClaimFacts] = {}
     for members in _blocks(session, focus).values():
-        for i, first in enumerate(members):
-            for second in members[i + 1 :]:
-                if focus is not None and first.id not in focus and second.id not in focus:
-                    continue
-                result.compared_pairs += 1
-                for finding in compare(first, second):
-                    found[(first.id, second.id, finding.kind)] = finding
+        facts.update((member.id, member) for member in members)
+        _scan_block(members, focus, found, result)
     existing = _existing(session, focus)
+    new_rows: list[dict[str, object]] = []
     for key, finding in found.items():
         if key in existing:
             result.already_known += 1
             continue
-        conflict = Conflict(
-            claim_a_id=key[0],
-            claim_b_id=key[1],
-            kind=finding.kind,
-            cause=finding.cause,
-            explanation=finding.explanation,
+        new_rows.append(
+            {
+                "claim_a_id": key[0],
+                "claim_b_id": key[1],
+                "kind": key[2],
+                "cause": finding.cause,
+                "explanation": finding.explanation,
+            }
         )
-        session.add(conflict)
-        result.new.append(conflict)
-    for key, conflict in existing.items():
-        # Only open, detected conflicts are withdrawn; decisions and declared ones stay.
-        if key not in found and conflict.status == "open" and conflict.kind != "declared":
-            session.delete(conflict)
-            result.withdrawn += 1
-    session.flush()
+    for start in range(0, len(new_rows), 1000):
+        chunk = new_rows[start : start + 1000]
+        result.new_ids.extend(session.scalars(insert(Conflict).returning(Conflict.id), chunk))
+    withdrawn: list[int] = [
+        conflict_id
+        for key, (conflict_id, status) in existing.items()
+        if key not in found and status == "open" and key[2] != "declared"
+        and not _still_holds(key, facts)
+    ]  # fmt: skip
+    for start in range(0, len(withdrawn), 500):
+        stale = withdrawn[start : start + 500]
+        session.execute(delete(Conflict).where(Conflict.id.in_(stale)))
+    result.withdrawn = len(withdrawn)
     return result
 
 
-def _existing(session: Session, focus: set[int] | None) -> dict[tuple[int, int, str], Conflict]:
+def _scan_block(
+    members: Sequence[ClaimFacts],
+    focus: set[int] | None,
+    found: dict[tuple[int, int, str], Finding],
+    result: ScanResult,
+) -> None:
+    findings: dict[tuple[int, int], list[Finding]] = {}
+
+    def conflicting(a: ClaimFacts, b: ClaimFacts) -> bool:
+        first, second = (a, b) if a.id < b.id else (b, a)
+        key = (first.id, second.id)
+        if key not in findings:
+            result.compared_pairs += 1
+            findings[key] = compare(first, second)
+        return bool(findings[key])
+
+    for first, second in block_pairs(members, conflicting):
+        if focus is not None and first.id not in focus and second.id not in focus:
+            continue
+        if conflicting(first, second):
+            for finding in findings[(first.id, second.id)]:
+                found[(first.id, second.id, finding.kind)] = finding
+
+
+def _still_holds(key: tuple[int, int, str], facts: dict[int, ClaimFacts]) -> bool:
+    """A recorded conflict a large block no longer selects, but whose claims still clash."""
+    first, second = facts.get(key[0]), facts.get(key[1])
+    if first is None or second is None:
+        return False
+    return any(finding.kind == key[2] for finding in compare(first, second))
+
+
+def _existing(
+    session: Session, focus: set[int] | None
+) -> dict[tuple[int, int, str], tuple[int, str]]:
+    """Recorded conflicts as (claim a, claim b, kind) -> (id, status)."""
+    columns = select(
+        Conflict.claim_a_id, Conflict.claim_b_id, Conflict.kind, Conflict.id, Conflict.status
+    )
+    found: dict[tuple[int, int, str], tuple[int, str]] = {}
     if focus is None:
-        return {(c.claim_a_id, c.claim_b_id, c.kind): c for c in session.scalars(select(Conflict))}
-    found: dict[tuple[int, int, str], Conflict] = {}
-    ids = sorted(focus)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = select(Conflict).where(
-            or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk))
-        )
-        found.update({(c.claim_a_id, c.claim_b_id, c.kind): c for c in session.scalars(query)})
+        queries = [columns]
+    else:
+        ids = sorted(focus)
+        queries = [
+            columns.where(or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk)))
+            for chunk in (ids[start : start + 500] for start in range(0, len(ids), 500))
+        ]
+    for query in queries:
+        for a, b, kind, conflict_id, status in session.execute(query):
+            found[(a, b, kind)] = (conflict_id, status)
     return found
 
 

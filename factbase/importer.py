@@ -126,7 +126,7 @@ def import_files(
     if summary.changed_claims:
         from factbase.conflicts import scan
 
-        summary.conflicts_found += len(scan(session, summary.changed_claims).new)
+        summary.conflicts_found += len(scan(session, summary.changed_claims).new_ids)
     return summary
 
 

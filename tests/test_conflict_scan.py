@@ -126,7 +126,7 @@ def test_claims_without_subject_or_property_are_never_compared(base: Database) -
     assert add(base, "b", "ukr", subject="Kazakhstan", polarity="denied") == []
     assert add(base, "c", "ria", property="distancing from Russia", polarity="denied") == []
     assert add(base, "d", "ria", polarity="denied") == []
-    assert scan_once(base).new == []
+    assert scan_once(base).new_ids == []
     assert conflicts(base) == []
 
 
@@ -143,7 +143,7 @@ def test_aliases_added_after_the_claims_still_join_one_block(db: Database) -> No
     new = cpc(db, "after", "ukr", "60%", subject="CPC")
     assert pairs(db) == {("before", "after", "value"), ("before-cpc", "after", "value")}
     assert len(new) == 2
-    assert scan_once(db).new == []
+    assert scan_once(db).new_ids == []
 
 
 # -- full and incremental scans ---------------------------------------------------------
@@ -169,9 +169,9 @@ def test_full_scan_twice_records_each_conflict_once(base: Database) -> None:
         session.execute(text("DELETE FROM conflict"))
     result = scan_once(base)
     assert result.compared_pairs == 3
-    assert len(result.new) == 3 and result.already_known == 0
+    assert len(result.new_ids) == 3 and result.already_known == 0
     again = scan_once(base)
-    assert (len(again.new), again.already_known, again.withdrawn) == (0, 3, 0)
+    assert (len(again.new_ids), again.already_known, again.withdrawn) == (0, 3, 0)
     assert again.compared_pairs == 3
     rows = conflicts(base)
     assert len(rows) == 3
@@ -203,7 +203,7 @@ def test_incremental_scan_compares_only_pairs_with_the_given_claims(base: Databa
     assert pairs(base) == {("a", "c", "value"), ("b", "c", "value")}
     # The a-b conflict appears in a full scan only.
     result = scan_once(base)
-    assert result.compared_pairs == 3 and len(result.new) == 1
+    assert result.compared_pairs == 3 and len(result.new_ids) == 1
     assert ("a", "b", "value") in pairs(base)
 
 
@@ -253,7 +253,7 @@ def test_corrected_claim_withdraws_its_open_conflict(base: Database) -> None:
             existing=claim,
         )
         result = scan(session, [claim.id])
-    assert (len(result.new), result.withdrawn) == (0, 1)
+    assert (len(result.new_ids), result.withdrawn) == (0, 1)
     assert conflicts(base) == []
 
 
@@ -277,7 +277,7 @@ def test_a_dismissed_conflict_stays_dismissed_on_rescan(base: Database) -> None:
         resolve_conflict(session, str(conflict), "dismissed", "different definitions of exports")
     for claim_ids in (None, ids(base, "a"), ids(base, "b")):
         result = scan_once(base, claim_ids)
-        assert (len(result.new), result.already_known, result.withdrawn) == (0, 1, 0)
+        assert (len(result.new_ids), result.already_known, result.withdrawn) == (0, 1, 0)
     rows = conflicts(base)
     assert len(rows) == 1
     assert (rows[0]["id"], rows[0]["status"]) == (conflict, "dismissed")
@@ -294,7 +294,7 @@ def test_a_pair_can_have_conflicts_of_several_kinds(base: Database) -> None:
         link_claims(session, "a", "b", "contradicts", note="the dates differ")
     assert pairs(base) == {("a", "b", "date"), ("a", "b", "declared")}
     result = scan_once(base)
-    assert (len(result.new), result.already_known, result.withdrawn) == (0, 1, 0)
+    assert (len(result.new_ids), result.already_known, result.withdrawn) == (0, 1, 0)
     assert len(conflicts(base)) == 2
 
 
@@ -330,7 +330,7 @@ def test_incremental_scan_of_many_claims(base: Database) -> None:
         claim_ids = list(session.scalars(select(Claim.id)))
         result = scan(session, claim_ids)
     # Subject 0 has 30 claims: 1 of 80 % and 29 of 60 %, so 29 conflicts.
-    assert len(result.new) == 29
+    assert len(result.new_ids) == 29
     assert result.compared_pairs == sum(k * (k - 1) // 2 for k in [30] * 40)
 
 
@@ -355,7 +355,7 @@ def test_contradicts_link_declares_a_conflict_and_others_do_not(base: Database) 
     assert "Ukrinform" in rows[0]["explanation"]
     # A scan neither withdraws nor duplicates a declared conflict.
     result = scan_once(base)
-    assert (len(result.new), result.withdrawn) == (0, 0)
+    assert (len(result.new_ids), result.withdrawn) == (0, 0)
     assert len(conflicts(base)) == 1
 
 

@@ -153,7 +153,7 @@ def conflicts_scan() -> None:
     db = state.open_db()
     with db.session(write=True) as session:
         result = scan(session)
-        found = len(result.new)
+        found = len(result.new_ids)
     render.console().print(
         f"compared {render.plural(result.compared_pairs, 'pair')}; "
         f"{render.plural(found, 'new conflict')}, {result.already_known} already known, "
