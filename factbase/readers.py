@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,23 +244,63 @@ def _document_records(name: str, document: Any) -> list[Record]:
 
 
 def _jsonl_records(name: str, text: str) -> list[Record]:
-    records: list[Record] = []
     # Only \n ends a line: U+2028 and friends are legal inside JSON strings.
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.removesuffix("\r")
-        if not line.strip():
-            continue
-        location = f"{name}:{number}"
-        item = _json_value(location, line)
-        if not isinstance(item, dict):
-            raise ImportFailed(f"{location}: expected a JSON object")
-        kind = item.pop("type", None)
-        if not isinstance(kind, str) or kind not in SECTION_OF_TYPE:
-            raise ImportFailed(
-                f"{location}: type must be one of {', '.join(SECTION_OF_TYPE)}, not {kind!r}"
-            )
-        records.append(Record(SECTION_OF_TYPE[kind], item, location))
-    return records
+    lines = enumerate(text.split("\n"), start=1)
+    return [record for number, raw in lines if (record := _jsonl_record(name, number, raw))]
+
+
+def _jsonl_record(name: str, number: int, raw: str) -> Record | None:
+    line = raw.removesuffix("\r")
+    if not line.strip():
+        return None
+    location = f"{name}:{number}"
+    item = _json_value(location, line)
+    if not isinstance(item, dict):
+        raise ImportFailed(f"{location}: expected a JSON object")
+    kind = item.pop("type", None)
+    if not isinstance(kind, str) or kind not in SECTION_OF_TYPE:
+        raise ImportFailed(
+            f"{location}: type must be one of {', '.join(SECTION_OF_TYPE)}, not {kind!r}"
+        )
+    return Record(SECTION_OF_TYPE[kind], item, location)
+
+
+def iter_records(path: Path) -> Iterator[Record]:
+    """The records of ``path`` one by one; JSON Lines are read a line at a time.
+
+    A JSON Lines file of a million claims is never held in memory whole; the other
+    formats are parsed whole as :func:`read_file` does.
+    """
+    if path.suffix.lower() != ".jsonl":
+        yield from read_file(path)
+        return
+    try:
+        stream = path.open("rb")
+    except OSError:
+        _read_text(path)  # the same message for a missing file, a directory ...
+        raise
+    with stream:
+        offset = 0
+        for number, data in enumerate(stream, start=1):
+            start, offset = offset, offset + len(data)
+            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data, start = data[3:], 3
+            record = _jsonl_record(path.name, number, _decoded_line(path, data, start))
+            if record is not None:
+                yield record
+
+
+def _decoded_line(path: Path, data: bytes, offset: int) -> str:
+    """One line of a JSON Lines file as text, refused as :func:`_read_text` refuses a file."""
+    if b"\x00" in data:
+        raise ImportFailed(f"{path.name}: contains NUL bytes; this is not a text file")
+    try:
+        return data.decode("utf-8").removesuffix("\n")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            f"{path.name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{offset + exc.start}); save the file as UTF-8"
+        ) from None
 
 
 def _csv_records(name: str, text: str) -> list[Record]:

@@ -76,8 +76,12 @@ def get_source(session: Session, ref: str | int) -> Source:
     """A source by id, key or URL."""
     source = find_source(session, str(ref))
     if source is None:
-        raise NotFound(f"no source {ref!r} (give its id, key or URL; see `factbase source list`)")
+        raise source_not_found(ref)
     return source
+
+
+def source_not_found(ref: str | int) -> NotFound:
+    return NotFound(f"no source {ref!r} (give its id, key or URL; see `factbase source list`)")
 
 
 def _source_fields(session: Session, data: SourceInput) -> dict[str, object]:
