@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
@@ -27,7 +29,13 @@ from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Conflict, O
 from factbase.outlets import get_outlet, get_stance
 from factbase.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
 from factbase.sources import get_source, stored_date, validate_key
-from factbase.topics import TopicSuggester, descendant_ids, ensure_topic, get_topic
+from factbase.topics import (
+    TopicSuggester,
+    descendant_ids,
+    ensure_topic,
+    get_topic,
+    validate_slug,
+)
 
 
 @dataclass
@@ -110,7 +118,7 @@ def _quantity(data: ClaimInput) -> Quantity | None:
         return quantity_from_parts(data.value_num, data.unit, qualifier)  # type: ignore[arg-type]
     if not data.value or not data.value.strip():
         return None
-    quantity = parse_quantity(data.value)
+    quantity = _cached_quantity(data.value)
     if not data.unit:
         return quantity
     unit = normalise_unit(data.unit)
@@ -125,16 +133,84 @@ def _quantity(data: ClaimInput) -> Quantity | None:
 _QUALIFIERS = ("exact", "approx", "almost", "over", "at_least", "under", "up_to")
 
 
-def _date(text: str | None, what: str, source: Source, warnings: list[str]) -> PartialDate | None:
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """What recording a claim needs of its source."""
+
+    id: int
+    published_year: int | None
+
+
+class ClaimLookups(Protocol):
+    """The database facts :func:`claim_values` needs, from queries or from an import's caches."""
+
+    def source(self, ref: str) -> SourceRef:
+        """The source named by id, key or URL; raises NotFound."""
+        ...
+
+    def entity_id(self, name: str) -> int | None:
+        """The entity one of whose spellings is ``name``."""
+        ...
+
+    def topic_id(self, slug: str) -> tuple[int, bool]:
+        """The topic with this slug and whether it was created just now."""
+        ...
+
+    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
+        """Topics whose keywords occur in ``text``."""
+        ...
+
+
+class SessionLookups:
+    """:class:`ClaimLookups` answered by queries, for recording one claim at a time."""
+
+    def __init__(self, session: Session, suggester: TopicSuggester | None = None) -> None:
+        self.session = session
+        self.suggester = suggester
+
+    def source(self, ref: str) -> SourceRef:
+        source = get_source(self.session, ref)
+        return SourceRef(source.id, source.published.year if source.published else None)
+
+    def entity_id(self, name: str) -> int | None:
+        entity = resolve_entity(self.session, name)
+        return entity.id if entity else None
+
+    def topic_id(self, slug: str) -> tuple[int, bool]:
+        topic, created = ensure_topic(self.session, slug)
+        return topic.id, created
+
+    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
+        self.suggester = self.suggester or TopicSuggester(self.session)
+        slugs = self.suggester.suggest(text, language)
+        return [get_topic(self.session, slug).id for slug in slugs]
+
+
+@lru_cache(maxsize=4096)
+def _cached_date(text: str, default_year: int | None, today: date) -> PartialDate:
+    # Imports repeat the same few thousand dates ("2022", "ноябрь 2023"); dateparser
+    # takes about a millisecond for each.
+    return parse_date(text, default_year=default_year, today=today)
+
+
+@lru_cache(maxsize=8192)
+def _cached_quantity(text: str) -> Quantity:
+    return parse_quantity(text)
+
+
+def _date(
+    text: str | None, what: str, source: SourceRef, warnings: list[str]
+) -> PartialDate | None:
     if not text or not text.strip():
         return None
+    today = datetime.now(UTC).date()
     try:
-        return parse_date(text)
+        return _cached_date(text, None, today)
     except InvalidInput:
-        if source.published is None:
+        if source.published_year is None:
             raise
-        year = source.published.year
-        parsed = parse_date(text, default_year=year)
+        year = source.published_year
+        parsed = _cached_date(text, year, today)
         warnings.append(f"{what} {text.strip()!r} has no year; took {year} from the source")
         return parsed
 
@@ -149,13 +225,19 @@ def _language(data: ClaimInput, text: str, warnings: list[str]) -> str | None:
     return detect_language(text)
 
 
-def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> dict[str, Any]:
+def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -> dict[str, Any]:
+    """The claim's column values (by model attribute) from what a user gave.
+
+    Every check a claim goes through is here, so `factbase add` and `factbase import`
+    record the same input the same way. Problems raise InvalidInput or NotFound
+    prefixed with the field; warnings are appended to ``warnings``.
+    """
     with in_field("statement"):
         statement = normalise_text(data.statement)
         if not statement:
             raise InvalidInput("a claim needs a statement")
     with in_field("source"):
-        source = get_source(session, data.source)
+        source = lookups.source(data.source)
     quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
     speaker = within(normalise_text(data.speaker), 300, "speaker") if data.speaker else None
     subject = within(normalise_text(data.subject), 300, "subject") if data.subject else None
@@ -176,8 +258,8 @@ def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> di
         status = validate_choice(data.status, STATUSES, "status", "unverified")
     for word in confusable_words(f"{statement} {quote or ''}"):
         warnings.append(f"{word!r} mixes Latin and Cyrillic letters")
-    speaker_entity = resolve_entity(session, speaker)
-    subject_entity = resolve_entity(session, subject)
+    speaker_key = fold(speaker) if speaker else None
+    subject_key = fold(subject) if subject else None
     return {
         "key": key,
         "source_id": source.id,
@@ -185,11 +267,11 @@ def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> di
         "quote": quote,
         "language": language,
         "speaker": speaker,
-        "speaker_key": fold(speaker) if speaker else None,
-        "speaker_id": speaker_entity.id if speaker_entity else None,
+        "speaker_key": speaker_key,
+        "speaker_id": lookups.entity_id(speaker) if speaker else None,
         "subject": subject,
-        "subject_key": fold(subject) if subject else None,
-        "subject_id": subject_entity.id if subject_entity else None,
+        "subject_key": subject_key,
+        "subject_id": lookups.entity_id(subject) if subject else None,
         "property_name": prop,
         "property_key": fold(prop) if prop else None,
         "value_text": quantity.text if quantity else None,
@@ -211,29 +293,25 @@ def _claim_fields(session: Session, data: ClaimInput, warnings: list[str]) -> di
     }
 
 
-def _topic_links(
-    session: Session,
-    data: ClaimInput,
-    fields: dict[str, Any],
-    suggester: TopicSuggester | None,
-    result: ClaimResult,
+def claim_topics(
+    data: ClaimInput, row: dict[str, Any], lookups: ClaimLookups, created: list[str]
 ) -> dict[int, bool]:
-    """topic id -> suggested, for the topics given or, when none are, suggested."""
+    """topic id -> suggested, for the topics given or, when none are, suggested.
+
+    Slugs of topics created on the way are appended to ``created``.
+    """
     links: dict[int, bool] = {}
     for slug in data.topics:
         if not normalise_text(slug):
             continue
-        topic, created = ensure_topic(session, slug)
-        if created:
-            result.created_topics.append(topic.slug)
-        links[topic.id] = False
+        topic_id, was_created = lookups.topic_id(slug)
+        if was_created:
+            created.append(validate_slug(slug))
+        links[topic_id] = False
     if links:
         return links
-    suggester = suggester or TopicSuggester(session)
-    text = " ".join(filter(None, (fields["statement"], fields["quote"])))
-    for slug in suggester.suggest(text, fields["language"]):
-        links[get_topic(session, slug).id] = True
-    return links
+    text = " ".join(filter(None, (row["statement"], row["quote"])))
+    return dict.fromkeys(lookups.suggested_topic_ids(text, row["language"]), True)
 
 
 def save_claim(
@@ -245,14 +323,15 @@ def save_claim(
 ) -> ClaimResult:
     """Add a claim, or make ``existing`` match ``data``. Never commits."""
     warnings: list[str] = []
-    fields = _claim_fields(session, data, warnings)
+    lookups = SessionLookups(session, suggester)
+    fields = claim_values(data, lookups, warnings)
     if fields["key"]:
         other = session.scalar(select(Claim).where(Claim.key == fields["key"]))
         if other is not None and (existing is None or other.id != existing.id):
             raise AlreadyExists(f"claim {other.id} already has key {fields['key']!r}")
     claim = existing or Claim()
     result = ClaimResult(claim, "added" if existing is None else "unchanged", warnings)
-    links = _topic_links(session, data, fields, suggester, result)
+    links = claim_topics(data, fields, lookups, result.created_topics)
     if existing is None:
         for name, value in fields.items():
             setattr(claim, name, value)
@@ -318,15 +397,39 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
         query = query.where(_names(session, Claim.subject_id, Claim.subject_key, where.subject))
     if where.speaker:
         query = query.where(_names(session, Claim.speaker_id, Claim.speaker_key, where.speaker))
+    # Dates narrow the sources first, so the planner starts from the date index rather
+    # than reading every claim to look at its source.
     if where.since:
-        query = query.where(Source.published_end >= parse_date(where.since).start)
+        since = parse_date(where.since).start
+        query = query.where(
+            Claim.source_id.in_(select(Source.id).where(Source.published_end >= since))
+        )
     if where.until:
-        query = query.where(Source.published <= parse_date(where.until).end)
+        until = parse_date(where.until).end
+        query = query.where(Claim.source_id.in_(select(Source.id).where(Source.published <= until)))
     if where.search and fold(where.search):
-        query = query.where(Claim.search_text.contains(fold(where.search), autoescape=True))
+        query = query.where(_search(session, fold(where.search)))
     if where.status:
         query = query.where(Claim.status == validate_choice(where.status, STATUSES, "status", ""))
     return query
+
+
+# Fewer characters than a trigram cannot use the search index (migration 0004).
+_INDEXED_SEARCH = 3
+
+
+def _search(session: Session, folded: str) -> Any:
+    """Claims whose folded text holds ``folded``: through the trigram index where there is one.
+
+    On PostgreSQL the planner uses the trigram index for LIKE itself. On SQLite the FTS5
+    table narrows the claims first; LIKE then decides, so the result is the same either way.
+    """
+    contains = Claim.search_text.contains(folded, autoescape=True)
+    if session.get_bind().dialect.name != "sqlite" or len(folded) < _INDEXED_SEARCH:
+        return contains
+    phrase = '"' + folded.replace('"', '""') + '"'
+    matching = text("SELECT rowid FROM claim_search WHERE claim_search MATCH :phrase")
+    return and_(Claim.id.in_(matching.bindparams(phrase=phrase)), contains)
 
 
 def _names(session: Session, id_column: Any, key_column: Any, name: str) -> Any:
@@ -354,6 +457,18 @@ def find_claims(session: Session, where: ClaimFilter) -> list[Claim]:
     if where.limit:
         query = query.limit(where.limit)
     return list(session.scalars(query).unique())
+
+
+def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
+    """The ordered, filtered, limited select behind :func:`find_claims`, for streaming.
+
+    Claim is joined with Source and Outlet, so callers may replace the selected
+    columns (``with_only_columns``) with any of theirs.
+    """
+    if where.limit is not None and not 0 <= where.limit <= MAX_LIMIT:
+        raise InvalidInput(f"--limit must be between 0 (no limit) and {MAX_LIMIT}")
+    query = _ordered(_filtered(session, where), where.sort)
+    return query.limit(where.limit) if where.limit else query
 
 
 def count_claims(session: Session, where: ClaimFilter) -> int:

@@ -86,6 +86,11 @@ def _near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def count_origins(reports: Iterable[Report]) -> int:
     """Groups of reports joined by a shared origin (union-find over the pairs)."""
+    return len(set(origin_groups(reports)))
+
+
+def origin_groups(reports: Iterable[Report]) -> list[int]:
+    """For each report, the group of reports sharing its origin (a label per group)."""
     items = list(reports)
     parent = list(range(len(items)))
 
@@ -99,7 +104,7 @@ def count_origins(reports: Iterable[Report]) -> int:
         for j in range(i + 1, len(items)):
             if _same_origin(first, items[j]):
                 parent[root(i)] = root(j)
-    return len({root(i) for i in range(len(items))})
+    return [root(i) for i in range(len(items))]
 
 
 def _reports(session: Session, claim_ids: Iterable[int]) -> list[Report]:
@@ -190,3 +195,154 @@ def corroboration(session: Session, claim_id: int) -> Corroboration:
         disputing_stances=sorted({r.stance for r in against}),
         disputing_languages=sorted({r.language for r in against if r.language}),
     )
+
+
+# -- many claims at once ---------------------------------------------------------------
+
+
+class CorroborationIndex:
+    """Corroboration for a stream of claims, a chunk at a time, with a few queries per chunk.
+
+    The same/supports link graph is read once (two integers per link, however many
+    claims there are); reports and disputes are read for each chunk's clusters only.
+    :meth:`fields` gives what :func:`corroboration_fields` gives for one claim.
+    """
+
+    CHUNK = 500
+
+    def __init__(self, session: Session) -> None:
+        from factbase.links import all_clusters
+
+        self.session = session
+        self.cluster_of: dict[int, frozenset[int]] = {}
+        for members in all_clusters(session):
+            frozen = frozenset(members)
+            for member in members:
+                self.cluster_of[member] = frozen
+
+    def cluster(self, claim_id: int) -> frozenset[int]:
+        return self.cluster_of.get(claim_id) or frozenset((claim_id,))
+
+    def reports(self, claim_ids: Iterable[int]) -> dict[int, Report]:
+        """Reports of any claims, read with Core in chunks of :attr:`CHUNK`."""
+        from factbase.models import Outlet, Source
+
+        ids = sorted(set(claim_ids))
+        found: dict[int, Report] = {}
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = ids[start : start + self.CHUNK]
+            rows = self.session.execute(
+                select(
+                    Claim.id,
+                    Claim.source_id,
+                    Source.outlet_id,
+                    Outlet.stance,
+                    Claim.language,
+                    Claim.speaker_id,
+                    Claim.speaker_key,
+                    Claim.quote,
+                )
+                .join(Source, Claim.source_id == Source.id)
+                .join(Outlet, Source.outlet_id == Outlet.id)
+                .where(Claim.id.in_(chunk))
+            ).all()
+            cites: dict[int, set[int]] = {}
+            for source_id, outlet_id in self.session.execute(
+                select(SourceCite.source_id, SourceCite.outlet_id).where(
+                    SourceCite.source_id.in_({row.source_id for row in rows})
+                )
+            ):
+                cites.setdefault(source_id, set()).add(outlet_id)
+            for row in rows:
+                speaker = f"entity:{row.speaker_id}" if row.speaker_id is not None else None
+                found[row.id] = Report(
+                    claim_id=row.id,
+                    outlet_id=row.outlet_id,
+                    stance=row.stance,
+                    language=row.language,
+                    speaker=speaker or row.speaker_key,
+                    cited_outlets=frozenset(cites.get(row.source_id, ())),
+                    quote_words=frozenset(_WORD.findall(fold(row.quote or ""))),
+                )
+        return found
+
+    def _disputes(self, members: set[int]) -> dict[int, set[int]]:
+        """claim id -> the claims disputing it, for every claim in ``members``."""
+        against: dict[int, set[int]] = {}
+        ids = sorted(members)
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = ids[start : start + self.CHUNK]
+            links = self.session.execute(
+                select(ClaimLink.claim_a_id, ClaimLink.claim_b_id).where(
+                    ClaimLink.kind == "contradicts",
+                    or_(ClaimLink.claim_a_id.in_(chunk), ClaimLink.claim_b_id.in_(chunk)),
+                )
+            )
+            conflicts = self.session.execute(
+                select(Conflict.claim_a_id, Conflict.claim_b_id).where(
+                    Conflict.status.in_(DISPUTING_STATUSES),
+                    or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk)),
+                )
+            )
+            for a, b in [*links, *conflicts]:
+                against.setdefault(a, set()).add(b)
+                against.setdefault(b, set()).add(a)
+        return against
+
+    def _open_conflicts(self, claim_ids: list[int]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for start in range(0, len(claim_ids), self.CHUNK):
+            chunk = claim_ids[start : start + self.CHUNK]
+            for a, b in self.session.execute(
+                select(Conflict.claim_a_id, Conflict.claim_b_id).where(
+                    Conflict.status == "open",
+                    or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk)),
+                )
+            ):
+                # A conflict between two chunks comes back with each: count each side once.
+                for side in {a, b}.intersection(chunk):
+                    counts[side] = counts.get(side, 0) + 1
+        return counts
+
+    def corroborations(self, claim_ids: Iterable[int]) -> dict[int, Corroboration]:
+        """What :func:`corroboration` says of each claim, computed once per cluster."""
+        wanted = list(dict.fromkeys(claim_ids))
+        clusters = {claim_id: self.cluster(claim_id) for claim_id in wanted}
+        members: set[int] = set().union(*clusters.values()) if clusters else set()
+        against = self._disputes(members)
+        disputing_of = {
+            cluster: set().union(*(against.get(m, set()) for m in cluster)) - cluster
+            for cluster in set(clusters.values())
+        }
+        reports = self.reports(members.union(*disputing_of.values()))
+        done: dict[frozenset[int], Corroboration] = {}
+        for cluster, disputing in disputing_of.items():
+            own = [reports[m] for m in sorted(cluster) if m in reports]
+            others = [reports[m] for m in sorted(disputing) if m in reports]
+            done[cluster] = Corroboration(
+                cluster=sorted(cluster),
+                reports=len(own),
+                origins=count_origins(own),
+                asserting_stances=sorted({r.stance for r in own}),
+                asserting_languages=sorted({r.language for r in own if r.language}),
+                disputing_claims=sorted(disputing),
+                disputing_stances=sorted({r.stance for r in others}),
+                disputing_languages=sorted({r.language for r in others if r.language}),
+            )
+        return {claim_id: done[clusters[claim_id]] for claim_id in wanted}
+
+    def fields(self, claim_ids: Iterable[int]) -> dict[int, dict[str, object]]:
+        """The :data:`CORROBORATION_COLUMNS` of each claim."""
+        wanted = list(dict.fromkeys(claim_ids))
+        found = self.corroborations(wanted)
+        open_conflicts = self._open_conflicts(wanted)
+        return {
+            claim_id: {
+                "reports": found[claim_id].reports,
+                "origins": found[claim_id].origins,
+                "asserting_stances": found[claim_id].asserting_stances,
+                "disputing_stances": found[claim_id].disputing_stances,
+                "open_conflicts": open_conflicts.get(claim_id, 0),
+            }
+            for claim_id in wanted
+        }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factbase.claims import ClaimInput, save_claim
+from factbase.claims import ClaimInput, claim_topics, claim_values
 from factbase.entities import EntityInput, upsert_entity
 from factbase.errors import FactbaseError, ImportFailed
 from factbase.language import normalise_text
-from factbase.models import Claim, Source
+from factbase.models import Source
 from factbase.outlets import add_outlet, find_outlet, update_outlet
-from factbase.readers import SECTIONS, Record, read_file
+from factbase.readers import SECTIONS, Record, iter_records
 from factbase.sources import SourceInput, add_source, find_source, update_source
-from factbase.topics import TopicInput, TopicSuggester, upsert_topic
+from factbase.topics import TopicInput, upsert_topic
 
 # field -> "str" | "list" | "num"; anything else in a record is a typo worth stopping for.
 FIELDS: dict[str, dict[str, str]] = {
@@ -114,13 +114,17 @@ def import_files(
     """Apply every record of ``paths``; raise ImportFailed on the first bad one."""
     summary = ImportSummary(files=len(paths))
     by_section: dict[str, list[Record]] = {section: [] for section in SECTIONS}
-    for path in paths:
-        for record in read_file(path):
-            by_section[record.section].append(record)
+    claims = _ClaimRecords()
+    for number, path in enumerate(paths):
+        for record in iter_records(path):
+            if record.section == "claims":
+                claims.add(number, path, record)
+            else:
+                by_section[record.section].append(record)
     for section in ("entities", "topics", "outlets", "sources"):
         for record in by_section[section]:
             _apply(session, record, summary)
-    _apply_claims(session, by_section["claims"], summary, progress)
+    _apply_claims(session, claims, summary, progress)
     for record in by_section["links"]:
         _apply(session, record, summary)
     if summary.changed_claims:
@@ -130,25 +134,70 @@ def import_files(
     return summary
 
 
+class _ClaimRecords:
+    """The claim records of a run in file order, without holding a JSON Lines file's.
+
+    Claims are applied after the sources of every file, so those of a JSON Lines
+    file are counted on the first reading and read again when their turn comes.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[int, Path] | list[Record]] = []
+        self.total = 0
+
+    def add(self, number: int, path: Path, record: Record) -> None:
+        """Keep ``record`` of ``path``, the ``number``-th file of the run."""
+        self.total += 1
+        if path.suffix.lower() == ".jsonl":
+            if not self.parts or self.parts[-1] != (number, path):
+                self.parts.append((number, path))
+        elif self.parts and isinstance(self.parts[-1], list):
+            self.parts[-1].append(record)
+        else:
+            self.parts.append([record])
+
+    def __iter__(self) -> Iterator[Record]:
+        for part in self.parts:
+            if isinstance(part, list):
+                yield from part
+            else:
+                yield from (r for r in iter_records(part[1]) if r.section == "claims")
+
+
 def _apply_claims(
-    session: Session, records: list[Record], summary: ImportSummary, progress: Progress | None
+    session: Session, records: _ClaimRecords, summary: ImportSummary, progress: Progress | None
 ) -> None:
-    suggester = TopicSuggester(session)
+    """Check every claim record as `factbase add` would, then write them in batches."""
+    from factbase.claim_import import ClaimWriter, ImportLookups, PendingClaim
+
+    lookups = ImportLookups(session)
+    writer = ClaimWriter(session)
     for done, record in enumerate(records, start=1):
-        _apply(session, record, summary, suggester)
+        warnings: list[str] = []
+        try:
+            data = _validated(record)
+            claim_input = ClaimInput(**{**data, "topics": data.get("topics") or ()})
+            values = claim_values(claim_input, lookups, warnings)
+            topics = claim_topics(claim_input, values, lookups, summary.topics_created)
+        except ImportFailed:
+            raise
+        except FactbaseError as exc:
+            raise ImportFailed(f"{record.location}: {exc.message}") from None
+        summary.warnings.extend(f"{record.location}: {warning}" for warning in warnings)
+        writer.add(PendingClaim(values, topics))
         if progress is not None:
-            progress(done, len(records))
+            progress(done, records.total)
+    writer.flush()
+    for outcome, count in writer.outcomes.items():
+        if count:
+            summary.counts[f"claims {outcome}"] += count
+    summary.changed_claims.extend(writer.changed_ids)
 
 
-def _apply(
-    session: Session,
-    record: Record,
-    summary: ImportSummary,
-    suggester: TopicSuggester | None = None,
-) -> None:
+def _apply(session: Session, record: Record, summary: ImportSummary) -> None:
     try:
         data = _validated(record)
-        outcome = _APPLY[record.section](session, data, summary, record, suggester)
+        outcome = _APPLY[record.section](session, data, summary)
     except ImportFailed:
         raise
     except FactbaseError as exc:
@@ -283,39 +332,6 @@ def _existing_source(session: Session, data: SourceInput) -> Source | None:
     )
 
 
-def _claim(
-    session: Session,
-    data: dict[str, Any],
-    summary: ImportSummary,
-    record: Record,
-    suggester: TopicSuggester | None,
-) -> str:
-    claim_input = ClaimInput(**{**data, "topics": data.get("topics") or ()})
-    existing = _existing_claim(session, claim_input)
-    result = save_claim(session, claim_input, existing=existing, suggester=suggester)
-    summary.topics_created.extend(result.created_topics)
-    summary.warnings.extend(f"{record.location}: {w}" for w in result.warnings)
-    if result.outcome != "unchanged":
-        summary.changed_claims.append(result.claim.id)
-    return result.outcome
-
-
-def _existing_claim(session: Session, data: ClaimInput) -> Claim | None:
-    if data.key:
-        return session.scalar(select(Claim).where(Claim.key == data.key.strip()))
-    source = find_source(session, data.source)
-    if source is None:
-        return None
-    # Without a key, the same statement from the same source is the same claim.
-    return session.scalar(
-        select(Claim).where(
-            Claim.source_id == source.id,
-            Claim.key.is_(None),
-            Claim.statement == normalise_text(data.statement),
-        )
-    )
-
-
 def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: Any) -> str:
     """A link between two claims named by key or id; the same link again changes nothing."""
     from factbase.claims import get_claim
@@ -361,7 +377,6 @@ _APPLY: dict[str, Callable[..., str]] = {
     "topics": _topic,
     "outlets": _outlet,
     "sources": _source,
-    "claims": _claim,
     "links": _link,
 }
 

@@ -72,22 +72,12 @@ def escape(text: str | None) -> str:
 
 # -- machine formats --------------------------------------------------------------
 
-# OWASP: a cell starting with one of these is a formula to a spreadsheet.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-
 
 def csv_cell(value: Any) -> Any:
-    """A CSV-safe cell: lists joined with '; ', text that could run as a formula quoted."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, list | tuple):
-        value = "; ".join(str(item) for item in value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    """A CSV-safe cell (see factbase.exporters.csv_cell): formulas neutralised."""
+    from factbase.exporters import csv_cell as safe_cell
+
+    return safe_cell(value)
 
 
 def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
@@ -125,6 +115,7 @@ _WIDE_COLUMNS = {
     "name",
     "explanation",
     "reasons",
+    "breakdown",
 }
 
 

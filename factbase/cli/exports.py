@@ -1,0 +1,447 @@
+"""`factbase export …`, `factbase report` and `factbase stats`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+
+from factbase.cli import render, state
+from factbase.cli.claims import SortChoice
+
+if TYPE_CHECKING:
+    from factbase.claims import ClaimFilter
+    from factbase.reports import Report
+
+export_app = typer.Typer(
+    help="Write claims, conflicts, sources or outlets as CSV, JSON or JSON Lines.",
+    no_args_is_help=True,
+)
+
+
+class ExportFormatChoice(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+class ClaimFormatChoice(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    CLAIMREVIEW = "claimreview"
+
+
+class DocumentFormatChoice(StrEnum):
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+class ViewFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of standard output."
+    ),
+]
+ExcelOption = Annotated[
+    bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Cyrillic.")
+]
+FORMAT_HELP = "Default: from the -o file's suffix, else csv."
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")
+    app.command("report")(report)
+    app.command("stats")(stats)
+
+
+def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], what: str) -> None:
+    """Run ``write`` on stdout, or on a file that appears only once complete."""
+    from factbase.exporters import atomic_output
+
+    if output is None:
+        if excel:
+            sys.stdout.write("\ufeff")
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    with atomic_output(output, bom=excel) as out:
+        count = write(out)
+    render.note(f"wrote {render.plural(count, what)} to {output}")
+
+
+def _table_format(output: Path | None, fmt: StrEnum | None, excel: bool) -> Any:
+    from factbase.errors import InvalidInput
+    from factbase.exporters import ExportFormat, format_for
+
+    chosen = format_for(output, fmt.value if fmt else None, ExportFormat.CSV)
+    if excel and chosen is not ExportFormat.CSV:
+        raise InvalidInput("--excel goes with CSV output (--format csv)")
+    return chosen
+
+
+def _export_table(
+    output: Path | None,
+    fmt: StrEnum | None,
+    excel: bool,
+    table: str,
+    rows_of: Callable[[Any], Any],
+) -> None:
+    from factbase.exporters import COLUMNS, WRITERS, primed
+
+    chosen = _table_format(output, fmt, excel)
+    db = state.open_db()
+    with db.session() as session:
+        rows = primed(rows_of(session))
+        _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
+
+
+def _claim_filter(
+    topic: str | None,
+    lang: str | None,
+    stance: str | None,
+    outlet: str | None,
+    source: str | None,
+    subject: str | None,
+    speaker: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    status: str | None,
+    limit: int,
+    sort: SortChoice,
+) -> ClaimFilter:
+    from factbase.claims import ClaimFilter, Sort
+
+    return ClaimFilter(
+        topic=topic,
+        language=lang,
+        stance=stance,
+        outlet=outlet,
+        source=source,
+        subject=subject,
+        speaker=speaker,
+        since=since,
+        until=until,
+        search=search,
+        status=status,
+        limit=limit or None,
+        sort=Sort(sort.value),
+    )
+
+
+# The claim filters of `factbase list`, shared by `export claims` and `export all`.
+TopicOption = Annotated[str | None, typer.Option(help="Topic slug; includes its sub-topics.")]
+LangOption = Annotated[str | None, typer.Option("--lang", help="Language of the quote.")]
+StanceOption = Annotated[str | None, typer.Option(help="Stance of the outlet.")]
+OutletOption = Annotated[str | None, typer.Option(help="Outlet name or id.")]
+SourceOption = Annotated[str | None, typer.Option(help="Source id, key or URL.")]
+SubjectOption = Annotated[str | None, typer.Option(help="Subject; any alias of the entity.")]
+SpeakerOption = Annotated[str | None, typer.Option(help="Speaker; any alias of the entity.")]
+SinceOption = Annotated[str | None, typer.Option(help="Published on or after.")]
+UntilOption = Annotated[str | None, typer.Option(help="Published on or before.")]
+SearchOption = Annotated[
+    str | None, typer.Option(help="Text in statement, quote, speaker or subject.")
+]
+StatusOption = Annotated[str | None, typer.Option(help="Claim status.")]
+LimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
+SortOption = Annotated[SortChoice, typer.Option(help="Order of the claims (default: id).")]
+
+
+@export_app.command("claims")
+def export_claims(
+    fmt: Annotated[
+        ClaimFormatChoice | None,
+        typer.Option("--format", "-f", help=f"csv, json, jsonl or claimreview. {FORMAT_HELP}"),
+    ] = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    topic: TopicOption = None,
+    lang: LangOption = None,
+    stance: StanceOption = None,
+    outlet: OutletOption = None,
+    source: SourceOption = None,
+    subject: SubjectOption = None,
+    speaker: SpeakerOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    status: StatusOption = None,
+    limit: LimitOption = 0,
+    sort: SortOption = SortChoice.ID,
+) -> None:
+    """Claims with their source, outlet, stance, corroboration and open conflicts.
+
+    --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
+    """
+    where = _claim_filter(
+        topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
+        limit, sort,
+    )  # fmt: skip
+    if fmt is ClaimFormatChoice.CLAIMREVIEW:
+        _export_claimreview(output, excel, where)
+        return
+    from factbase.exporters import claim_rows
+
+    _export_table(output, fmt, excel, "claims", lambda session: claim_rows(session, where))
+
+
+def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
+    from factbase.claimreview import claimreview_items, write_claimreview
+    from factbase.errors import InvalidInput
+    from factbase.exporters import primed
+
+    if excel:
+        raise InvalidInput("--excel goes with CSV output (--format csv)")
+    db = state.open_db()
+    with db.session() as session:
+        items = primed(claimreview_items(session, where))
+        _write(output, False, lambda out: write_claimreview(out, items), "node")
+
+
+@export_app.command("conflicts")
+def export_conflicts(
+    fmt: Annotated[
+        ExportFormatChoice | None,
+        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
+    ] = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    status: Annotated[
+        str, typer.Option(help="open, confirmed, dismissed, resolved, or all.")
+    ] = "all",
+    kind: Annotated[str | None, typer.Option(help="value, date, polarity or declared.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
+    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Either claim in this language.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
+) -> None:
+    """Conflicts with both claims side by side, the decision and the review note."""
+    from factbase.exporters import ConflictExportFilter, conflict_rows
+
+    where = ConflictExportFilter(status, kind, topic, stance, lang, limit or None)
+    _export_table(output, fmt, excel, "conflicts", lambda session: conflict_rows(session, where))
+
+
+@export_app.command("sources")
+def export_sources(
+    fmt: Annotated[
+        ExportFormatChoice | None,
+        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
+    ] = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    outlet: OutletOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source.")] = None,
+    stance: StanceOption = None,
+) -> None:
+    """Sources with their outlet, stance, the outlets they relay and their claim count."""
+    from factbase.exporters import source_rows
+
+    _export_table(
+        output,
+        fmt,
+        excel,
+        "sources",
+        lambda session: source_rows(session, outlet=outlet, language=lang, stance=stance),
+    )
+
+
+@export_app.command("outlets")
+def export_outlets(
+    fmt: Annotated[
+        ExportFormatChoice | None,
+        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
+    ] = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    stance: StanceOption = None,
+) -> None:
+    """Outlets with their stance and how many sources and claims they have."""
+    from factbase.exporters import outlet_rows
+
+    _export_table(
+        output, fmt, excel, "outlets", lambda session: outlet_rows(session, stance=stance)
+    )
+
+
+@export_app.command("all")
+def export_all(
+    fmt: Annotated[
+        DocumentFormatChoice | None,
+        typer.Option("--format", "-f", help="json or jsonl (default: from -o, else json)."),
+    ] = None,
+    output: OutputOption = None,
+    topic: TopicOption = None,
+    lang: LangOption = None,
+    stance: StanceOption = None,
+    outlet: OutletOption = None,
+    source: SourceOption = None,
+    subject: SubjectOption = None,
+    speaker: SpeakerOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    status: StatusOption = None,
+) -> None:
+    """The database in the interchange format: `factbase import` reads it back whole.
+
+    Entities, topics, outlets, sources, claims and links. With claim filters, only
+    those claims, the sources and outlets they need and the links between them.
+    """
+    from factbase.exporters import ExportFormat, format_for, primed
+    from factbase.interchange import interchange_records, write_document, write_lines
+
+    chosen = format_for(output, fmt.value if fmt else None, ExportFormat.JSON)
+    if chosen not in (ExportFormat.JSON, ExportFormat.JSONL):
+        from factbase.errors import InvalidInput
+
+        raise InvalidInput("export all writes json or jsonl")
+    filters = (topic, lang, stance, outlet, source, subject, speaker, since, until, search, status)
+    where = _claim_filter(*filters, 0, SortChoice.ID) if any(f for f in filters) else None
+    writer = write_lines if chosen is ExportFormat.JSONL else write_document
+    db = state.open_db()
+    with db.session() as session:
+        records = primed(interchange_records(session, where))
+        _write(output, False, lambda out: writer(out, records), "record")
+
+
+# -- report and stats -------------------------------------------------------------------
+
+
+def report(
+    topic: Annotated[
+        str | None, typer.Option(help="Only claims in this topic (and its sub-topics).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only claims from sources published on or after.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write one CSV per table into this directory."),
+    ] = None,
+    fmt: Annotated[
+        ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
+    ] = ViewFormat.TABLE,
+    rows: Annotated[
+        int, typer.Option(help="Rows shown per table in the terminal; 0 for all.")
+    ] = 15,
+) -> None:
+    """A summary: claims per topic, stance and language; conflicts; contested facts; outlets."""
+    from factbase.reports import ReportFilter, build_report
+
+    db = state.open_db()
+    with db.session() as session:
+        found = build_report(session, ReportFilter(topic=topic, since=since))
+    if output is not None:
+        _write_report(found, output)
+    if fmt is ViewFormat.JSON:
+        tables = {t.name: t.rows for t in found.tables}
+        render.emit_record({"claims": found.claims, **tables})
+        return
+    _print_report(found, rows)
+
+
+def _write_report(found: Report, directory: Path) -> None:
+    from factbase.errors import InvalidInput
+    from factbase.exporters import atomic_output, write_csv
+
+    directory = directory.expanduser()
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInput(f"{directory} is a file; -o takes a directory for the report's CSVs")
+    if not directory.parent.is_dir():
+        raise InvalidInput(f"directory {directory.parent} does not exist")
+    directory.mkdir(exist_ok=True)
+    for table in found.tables:
+        with atomic_output(directory / f"{table.name}.csv") as out:
+            write_csv(out, table.columns, table.rows)
+    render.note(f"wrote {render.plural(len(found.tables), 'CSV file')} to {directory}")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, list):
+        return render.escape(", ".join(str(v) for v in value) or "-")
+    if isinstance(value, float):
+        return f"{value:.0%}"
+    return render.escape("-" if value is None else str(value))
+
+
+# The wide tables, narrowed for a terminal: (column, header). The CSVs have every column.
+TERMINAL_COLUMNS = {
+    "contested": [
+        ("claim", "claim"),
+        ("statement", "statement"),
+        ("asserting_stances", "asserted by"),
+        ("origins", "origins"),
+        ("disputing_stances", "disputed by"),
+        ("disputing_origins", "against"),
+    ],
+    "outlets": [
+        ("outlet", "outlet"),
+        ("stance", "stance"),
+        ("claims", "claims"),
+        ("conflicts", "conflicts"),
+        ("corroborated_share", "corroborated"),
+    ],
+}
+
+
+def _print_report(found: Report, limit: int) -> None:
+    console = render.console()
+    scope = [f"topic {found.filter.topic}"] if found.filter.topic else []
+    scope += [f"published since {found.filter.since}"] if found.filter.since else []
+    console.print(
+        f"[bold]{render.plural(found.claims, 'claim')}[/]"
+        + render.escape(f" ({'; '.join(scope)})" if scope else "")
+    )
+    for table in found.tables:
+        shown = table.rows[:limit] if limit else table.rows
+        columns = TERMINAL_COLUMNS.get(table.name) or [(c, c) for c in table.columns]
+        grid = render.new_table(*(header for _, header in columns), title=table.title)
+        for row in shown:
+            grid.add_row(*(_cell(row[name]) for name, _ in columns))
+        render.print_table(grid)
+        if len(shown) < len(table.rows):
+            render.note(f"{len(table.rows) - len(shown)} more rows (--rows 0 or -o DIR for all)")
+
+
+def stats(
+    fmt: Annotated[
+        ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
+    ] = ViewFormat.TABLE,
+) -> None:
+    """Counts of everything, and where the database lives."""
+    from factbase.stats import collect_stats
+
+    db = state.open_db()
+    with db.session() as session:
+        found = collect_stats(session, db)
+    if fmt is ViewFormat.JSON:
+        render.emit_record(found)
+        return
+    console = render.console()
+    console.print(f"[bold]database[/]  {render.escape(found['database'])}")
+    size = found["size_bytes"]
+    extra = f", {size / 1_048_576:.1f} MiB" if size is not None else ""
+    console.print(render.escape(f"{found['backend']}, schema {found['schema']}{extra}"))
+    table = render.new_table("what", "count", "breakdown")
+    breakdowns = {
+        "claims": {**found["claims_by_language"], **found["claims_by_status"]},
+        "conflicts": found["conflicts_by_status"],
+        "links": found["links_by_kind"],
+    }
+    for label, count in found["counts"].items():
+        by = ", ".join(f"{k} {v}" for k, v in breakdowns.get(label, {}).items())
+        table.add_row(label, str(count), render.escape(by))
+    render.print_table(table)
