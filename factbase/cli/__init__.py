@@ -132,7 +132,18 @@ def _global_options(
 
 
 def _register() -> None:
-    from factbase.cli import catalog, claims, conflicts, database, imports, outlets, sources, xref
+    from factbase.cli import (
+        catalog,
+        claims,
+        conflicts,
+        database,
+        exports,
+        imports,
+        outlets,
+        review,
+        sources,
+        xref,
+    )
 
     claims.register(app)
     outlets.register(app)
@@ -140,6 +151,8 @@ def _register() -> None:
     imports.register(app)
     conflicts.register(app)
     xref.register(app)
+    review.register(app)
+    exports.register(app)
     catalog.register(app)
     database.register(app)
 

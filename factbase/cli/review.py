@@ -1,0 +1,277 @@
+"""`factbase review`: open conflicts and suggested matches, one at a time, at the keyboard.
+
+Every decision is its own write transaction with its audit entry, so quitting, Ctrl-C or a
+closed terminal loses nothing decided; decided items are no longer open, so the next run
+starts at the first item left. Skipped items are set aside for this run only.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from factbase.cli import render, state
+from factbase.cli.keys import KeyReader
+from factbase.cli.review_view import show_help, show_item, show_sources
+
+if TYPE_CHECKING:
+    from factbase.db import Database
+    from factbase.review import ConflictItem, Decision, MatchItem, ReviewFilter
+    from factbase.xref import Suggestion
+
+
+class Queue(StrEnum):
+    CONFLICTS = "conflicts"
+    MATCHES = "matches"
+
+
+CONFLICT_KEYS = {"c": "confirm", "d": "dismiss", "l": "keep-left", "r": "keep-right"}
+MATCH_KEYS = {"c": "same", "d": "not-same"}
+COMMON_KEYS = {"n": "note", "s": "skip", "u": "undo", "o": "sources", "q": "quit", "?": "help"}
+HELP = {
+    Queue.CONFLICTS: [
+        ("c", "confirm: a real contradiction"),
+        ("d", "dismiss: not a contradiction (never comes back on a rescan)"),
+        ("l", "resolve keeping the left claim; the right one is marked disputed"),
+        ("r", "resolve keeping the right claim; the left one is marked disputed"),
+    ],
+    Queue.MATCHES: [
+        ("c", "the same: link the two claims as `same`"),
+        ("d", "not the same: never suggest this pair again"),
+    ],
+}
+COMMON_HELP = [
+    ("n", "write a note; it goes with the next decision on this item"),
+    ("s", "skip (unsure): not shown again in this run, still open next time"),
+    ("u", "undo the last decision of this run"),
+    ("o", "print the sources' URLs"),
+    ("q", "quit (Ctrl-D and Ctrl-C too); every decision is saved already"),
+    ("?", "these keys"),
+]
+PROMPT_KEYS = {Queue.CONFLICTS: "c d l r n s u o q ?", Queue.MATCHES: "c d n s u o q ?"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)
+
+
+def review(
+    what: Annotated[
+        Queue, typer.Argument(help="What to review: conflicts (default) or matches.")
+    ] = Queue.CONFLICTS,
+    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Conflicts of this kind: value, date, polarity, declared.")
+    ] = None,
+    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Either claim in this language.")
+    ] = None,
+    min_score: Annotated[
+        float, typer.Option("--min-score", help="Matches: only suggestions scoring this or more.")
+    ] = 0.5,
+) -> None:
+    """Walk the open conflicts (or suggested matches) one at a time, most pressing first.
+
+    Single keys decide: press ? for them. Each decision is saved at once; run it again to resume.
+
+    Without a terminal one line is read per decision: printf 'd\\nc\\nq\\n' | factbase review
+    """
+    from factbase.review import ReviewFilter
+
+    where = ReviewFilter(topic=topic, kind=kind, stance=stance, language=lang)
+    db = state.open_db()
+    try:
+        Review(db, what, where, min_score, KeyReader.for_stdin()).run()
+    finally:
+        db.close()
+
+
+@dataclass
+class Review:
+    db: Database
+    what: Queue
+    where: ReviewFilter
+    min_score: float
+    keys: KeyReader
+    queue: deque[int] = field(default_factory=deque)  # conflict ids, or indexes of matches
+    matches: list[Suggestion] = field(default_factory=list)
+    total: int = 0
+    decided_before: int = 0
+    decided: list[Decision] = field(default_factory=list)  # this run's, for undo
+    undone: int = 0
+    skipped: int = 0
+    colours: dict[str, str | None] = field(default_factory=dict)
+
+    def count(self, number: int, adjective: str = "") -> str:
+        """`3 open conflicts`, `1 suggested match`."""
+        if self.what is Queue.CONFLICTS:
+            noun = "conflict" if number == 1 else "conflicts"
+        else:
+            noun = "suggested match" if number == 1 else "suggested matches"
+        return " ".join(part for part in (str(number), adjective, noun) if part)
+
+    @property
+    def done(self) -> int:
+        return self.decided_before + len(self.decided)
+
+    @property
+    def position(self) -> int:
+        return self.done + self.skipped + 1
+
+    def run(self) -> None:
+        self.load()
+        while self.queue:
+            ref = self.queue.popleft()
+            item = self.fetch(ref)
+            if item is None:  # decided elsewhere meanwhile, or withdrawn by a rescan
+                continue
+            show_item(item, self.position, self.total, self.colours)
+            if not self.ask(ref, item):
+                break
+        self.finish()
+
+    def load(self) -> None:
+        from factbase.cli.claims import stance_colours
+        from factbase.review import conflict_queue, match_queue
+
+        with self.db.session() as session:
+            self.colours = stance_colours(session)
+            if self.what is Queue.CONFLICTS:
+                found = conflict_queue(session, self.where)
+                self.queue.extend(found.ids)
+                self.total, self.decided_before = found.total, found.decided
+            else:
+                self.matches = match_queue(session, self.where, min_score=self.min_score)
+                self.queue.extend(range(len(self.matches)))
+                self.total = len(self.matches)
+        console = render.console()
+        left = len(self.queue)
+        if not left:
+            console.print(
+                f"nothing to review: {self.count(0, 'open')}{self._of_total()}", markup=False
+            )
+        elif self.decided_before:
+            console.print(
+                f"{self.decided_before} of {self.count(self.total)} decided; "
+                f"resuming at #{self.decided_before + 1}",
+                markup=False,
+            )
+        else:
+            console.print(
+                f"{self.count(left, 'open')}; starting at #1 (press ? for the keys)",
+                markup=False,
+            )
+
+    def _of_total(self) -> str:
+        return f" ({self.decided_before} of {self.total} decided)" if self.total else ""
+
+    def fetch(self, ref: int) -> ConflictItem | MatchItem | None:
+        from factbase.review import load_conflict, load_match
+
+        with self.db.session() as session:
+            if self.what is Queue.CONFLICTS:
+                return load_conflict(session, ref)
+            return load_match(session, self.matches[ref])
+
+    def ask(self, ref: int, item: ConflictItem | MatchItem) -> bool:
+        """Read keys until this item is decided or skipped; False to stop the review."""
+        from factbase.errors import FactbaseError
+
+        deciding = CONFLICT_KEYS if self.what is Queue.CONFLICTS else MATCH_KEYS
+        note: str | None = None
+        console = render.console()
+        while True:
+            key = self.keys.key(f"#{self.position} of {self.total} [{PROMPT_KEYS[self.what]}]")
+            if key is None or COMMON_KEYS.get(key) == "quit":
+                self.queue.appendleft(ref)
+                return False
+            command = deciding.get(key) or COMMON_KEYS.get(key)
+            if command is None:
+                console.print(f"unknown key {key!r}: press ? for the keys", markup=False)
+            elif command == "help":
+                show_help(HELP[self.what] + COMMON_HELP)
+            elif command == "sources":
+                show_sources(item)
+            elif command == "note":
+                note = self.keys.line("note (Enter to keep the default): ") or None
+                if note:
+                    console.print("the note goes with the next decision", style="dim")
+            elif command == "skip":
+                self.skipped += 1
+                console.print("skipped: still open, shown again next run", style="dim")
+                return True
+            elif command == "undo":
+                if self.undo_last(ref):
+                    return True
+            else:
+                try:
+                    self.decide(ref, command, note)
+                except FactbaseError as exc:
+                    console.print(f"not saved: {exc.message}", markup=False)
+                    if self.fetch(ref) is not None:
+                        continue  # still open (say the database was busy): try again
+                return True
+
+    def decide(self, ref: int, command: str, note: str | None) -> None:
+        from factbase.review import decide_conflict, decide_match
+
+        with self.db.session(write=True) as session:
+            if self.what is Queue.CONFLICTS:
+                decision = decide_conflict(session, ref, command, note)
+            else:
+                decision = decide_match(session, self.matches[ref], command == "same", note)
+        self.decided.append(decision)
+        saved = f"saved: {decision.summary}" + (f" (note: {note})" if note else "")
+        render.console().print(saved, markup=False)
+
+    def undo_last(self, current: int) -> bool:
+        """Undo this run's last decision and show its item again; False if nothing changed."""
+        from factbase.errors import FactbaseError
+        from factbase.review import undo
+
+        console = render.console()
+        if not self.decided:
+            console.print("nothing to undo in this run", markup=False)
+            return False
+        decision = self.decided[-1]
+        try:
+            with self.db.session(write=True) as session:
+                message = undo(session, decision)
+        except FactbaseError as exc:
+            console.print(f"not undone: {exc.message}", markup=False)
+            self.decided.pop()  # what was decided stands; the one before may still go
+            return False
+        self.decided.pop()
+        self.undone += 1
+        console.print(message, markup=False)
+        self.queue.appendleft(current)
+        self.queue.appendleft(self._ref_of(decision))
+        return True
+
+    def _ref_of(self, decision: Decision) -> int:
+        """The queue entry of a decided item: a conflict id, or a match's index."""
+        if decision.conflict_id is not None:
+            return decision.conflict_id
+        assert decision.pair is not None  # a match decision; this run's, so in its list
+        return [(s.claim_a, s.claim_b) for s in self.matches].index(decision.pair)
+
+    def finish(self) -> None:
+        parts = [f"{len(self.decided)} decided"]
+        if self.undone:
+            parts.append(f"{self.undone} undone")
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        left = len(self.queue) + self.skipped
+        console = render.console()
+        console.print(
+            f"review ended: {', '.join(parts)}; {self.count(left, 'open')} left", markup=False
+        )
+        if left and self.what is Queue.CONFLICTS:
+            console.print(
+                f"run `factbase review` again to resume at #{self.done + 1}", markup=False
+            )
