@@ -452,6 +452,13 @@ def _either_side(claim_ids: Select[Any]) -> Any:
 
 def find_conflicts(session: Session, where: ConflictFilter) -> list[Conflict]:
     """Conflicts, direct contradictions first; topic, stance and language match either side."""
+    conflicts = list(session.scalars(conflicts_query(session, where).order_by(Conflict.id)))
+    conflicts.sort(key=lambda c: (CAUSE_ORDER.get(c.cause, 9), c.id))
+    return conflicts[: where.limit] if where.limit else conflicts
+
+
+def conflicts_query(session: Session, where: ConflictFilter) -> Select[Any]:
+    """The filtered select behind :func:`find_conflicts`, unordered."""
     from factbase.claims import validate_choice
     from factbase.language import validate_language
     from factbase.models import CONFLICT_KINDS, CONFLICT_STATUSES, ClaimTopic
@@ -485,9 +492,7 @@ def find_conflicts(session: Session, where: ConflictFilter) -> list[Conflict]:
     if where.language:
         language = validate_language(where.language)
         query = query.where(_either_side(select(Claim.id).where(Claim.language == language)))
-    conflicts = list(session.scalars(query.order_by(Conflict.id)))
-    conflicts.sort(key=lambda c: (CAUSE_ORDER.get(c.cause, 9), c.id))
-    return conflicts[: where.limit] if where.limit else conflicts
+    return query
 
 
 def get_conflict(session: Session, ref: str | int) -> Conflict:

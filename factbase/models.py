@@ -149,7 +149,7 @@ class Source(Base):
     url: Mapped[str | None] = mapped_column(String(2000), unique=True)
     language: Mapped[str | None] = mapped_column(String(3), index=True)
     published: Mapped[date | None] = mapped_column(Date, index=True)
-    published_end: Mapped[date | None] = mapped_column(Date)
+    published_end: Mapped[date | None] = mapped_column(Date, index=True)
     published_precision: Mapped[str | None] = mapped_column(String(5))
     author: Mapped[str | None] = mapped_column(Text)
     retrieved: Mapped[date | None] = mapped_column(Date)
@@ -335,6 +335,20 @@ class XrefRejection(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The search index of claim.search_text (migration 0004): on SQLite a virtual table and
+# its shadow tables, on PostgreSQL a trigram index. No model maps them (they are not
+# portable), so schema comparisons leave them aside.
+SEARCH_INDEX = "claim_search"
+SEARCH_TRIGRAM_INDEX = "ix_claim_search_text_trgm"
+
+
+def is_search_index(name: str | None) -> bool:
+    """Whether a table or index name belongs to the search index."""
+    if name == SEARCH_TRIGRAM_INDEX:
+        return True
+    return name == SEARCH_INDEX or bool(name and name.startswith(f"{SEARCH_INDEX}_"))
 
 
 class Conflict(Base):

@@ -1,0 +1,234 @@
+"""factbase at scale, side by side with the storage engine's own tools.
+
+    python benchmarks/run.py                     # 10k, 100k and 1M claims
+    python benchmarks/run.py --quick             # 2k claims, one run each (CI)
+    python benchmarks/run.py 10000 100000 --runs 5 --json results.json
+
+For each size: generate the data (benchmarks/generate.py), import it into a fresh SQLite
+file with `factbase import`, then time whole processes, as a user meets them, each the
+median of --runs runs with min and max:
+
+- start-up (`--help`, `--version`), `list --topic oil`, `list --search <Cyrillic>`,
+  `show`, `add` (with its incremental conflict check);
+- `export claims --format csv` against the sqlite3 shell writing the same joined rows,
+  with the peak RSS of each;
+- `import` of the JSON Lines file against `sqlite-utils insert --nl` loading the same
+  claim records (which parses nothing), in rows per second;
+- `conflicts scan` (full), `xref`, `report`.
+
+The anchors need the `sqlite3` shell and `sqlite-utils` on PATH (install sqlite-utils in
+the benchmark's environment only: `pip install sqlite-utils`); a missing one is reported
+as such, not guessed. Work that takes longer than --slow seconds runs once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (a sibling script, not a package)
+
+FACTBASE = [sys.executable, "-m", "factbase"]
+
+
+@dataclass
+class Figure:
+    size: int
+    work: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float | None = None
+    rows_per_s: float | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def timed(command: list[str], *, stdout: int | None = subprocess.DEVNULL) -> tuple[float, float]:
+    """Run a whole process; its wall time and peak RSS in MB. A failure stops the run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(figure: Figure, command: list[str], runs: int, slow: float) -> Figure:
+    for _ in range(runs):
+        elapsed, peak = timed(command)
+        figure.seconds.append(elapsed)
+        figure.peak_mb = max(figure.peak_mb or 0.0, peak)
+        if elapsed > slow:
+            break
+    return figure
+
+
+def factbase(db: Path, *args: str) -> list[str]:
+    return [*FACTBASE, "--db", str(db), *args]
+
+
+def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
+    data = work / f"claims-{n}.jsonl"
+    with data.open("w", encoding="utf-8") as out:
+        generate.write(n, 1, out)
+    db = work / f"factbase-{n}.db"
+    figures = []
+
+    imported = Figure(n, "import JSONL")
+    elapsed, peak = timed(factbase(db, "import", str(data)))
+    imported.seconds, imported.peak_mb, imported.rows_per_s = [elapsed], peak, n / elapsed
+    figures.append(imported)
+    figures.append(_sqlite_utils_insert(n, data, work, runs, slow))
+
+    for name, args in (
+        ("--help", ["--help"]),
+        ("--version", ["--version"]),
+        ("list --topic oil --limit 50", ["list", "--topic", "oil", "--limit", "50"]),
+        ("list --search нефть --limit 50", ["list", "--search", "нефть", "--limit", "50"]),
+        ("show ID", ["show", str(max(1, n // 2))]),
+    ):
+        figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
+    added = Figure(n, "add (with conflict check)")
+    for run in range(runs):
+        command = factbase(db, "add", "порт 1: показатель «oil transit» составляет 9 млн тонн",
+                           "--source", "s1", "--key", f"bench-add-{run}", "--language", "ru",
+                           "--subject", "порт 1", "--property", "oil transit",
+                           "--value", "9 млн тонн", "--as-of", "2022")  # fmt: skip
+        added.seconds.append(timed(command)[0])
+    figures.append(added)
+
+    export = measure(
+        Figure(n, "export claims --format csv"),
+        factbase(db, "export", "claims", "--format", "csv", "-o", str(work / "export.csv")),
+        runs,
+        slow,
+    )
+    figures.append(export)
+    figures.append(_sqlite3_shell_export(n, db, work, runs, slow))
+    for name, args in (
+        ("conflicts scan (full)", ["conflicts", "scan"]),
+        ("xref", ["xref", "--limit", "50", "--format", "jsonl"]),
+        ("report", ["report"]),
+    ):
+        figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
+    return figures
+
+
+# The rows an export carries, joined as the sqlite3 shell would be asked to write them.
+SHELL_EXPORT = """.headers on
+.mode csv
+.output {out}
+SELECT c.id, c.key, c.statement, c.quote, c.language, c.speaker, c.subject, c.property,
+  c.value_text, c.value_num, c.value_unit, c.value_low, c.value_high, c.event_date, c.as_of,
+  c.polarity, c.status, s.title, s.url, o.name, o.stance, s.published
+FROM claim c JOIN source s ON s.id = c.source_id JOIN outlet o ON o.id = s.outlet_id
+ORDER BY c.id;
+"""
+
+
+def _sqlite3_shell_export(n: int, db: Path, work: Path, runs: int, slow: float) -> Figure:
+    figure = Figure(n, "anchor: sqlite3 shell CSV export")
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        figure.note = "sqlite3 shell not installed"
+        return figure
+    script = work / "export.sql"
+    script.write_text(SHELL_EXPORT.format(out=work / "shell.csv"), encoding="utf-8")
+    return measure(figure, [shell, str(db), f".read {script}"], runs, slow)
+
+
+def _sqlite_utils_insert(n: int, data: Path, work: Path, runs: int, slow: float) -> Figure:
+    figure = Figure(n, "anchor: sqlite-utils insert --nl")
+    tool = shutil.which("sqlite-utils")
+    if tool is None:
+        figure.note = "sqlite-utils not installed"
+        return figure
+    claims = work / "claims-only.jsonl"
+    with data.open(encoding="utf-8") as source, claims.open("w", encoding="utf-8") as out:
+        for line in source:
+            if '"type": "claim"' in line:
+                out.write(line)
+    for run in range(runs):
+        target = work / f"sqlite-utils-{run}.db"
+        elapsed, peak = timed([tool, "insert", str(target), "claims", str(claims), "--nl"])
+        figure.seconds.append(elapsed)
+        figure.peak_mb = max(figure.peak_mb or 0.0, peak)
+        if elapsed > slow:
+            break
+    figure.rows_per_s = n / figure.median
+    return figure
+
+
+def render(figures: list[Figure]) -> str:
+    header = ("claims", "work", "median s", "min s", "max s", "runs", "peak MB", "rows/s", "note")
+    rows = [header]
+    for f in figures:
+        rows.append(
+            (
+                f"{f.size:,}",
+                f.work,
+                f"{f.median:.3f}" if f.seconds else "-",
+                f"{min(f.seconds):.3f}" if f.seconds else "-",
+                f"{max(f.seconds):.3f}" if f.seconds else "-",
+                str(len(f.seconds)),
+                f"{f.peak_mb:.0f}" if f.peak_mb else "-",
+                f"{f.rows_per_s:,.0f}" if f.rows_per_s else "-",
+                f.note,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) if i in (1, 8) else cell.rjust(w) for i, (cell, w) in
+                  enumerate(zip(row, widths, strict=True))).rstrip()
+        for row in rows
+    )  # fmt: skip
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    python = platform.python_version()
+    system = f"{platform.system()} {platform.release()}"
+    return f"{system}, {os.cpu_count()} CPUs ({cpu}), Python {python}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="claim counts (default 10k 100k 1M)")
+    parser.add_argument("--quick", action="store_true", help="2000 claims, one run each")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slow", type=float, default=30.0, help="run once above this (s)")
+    parser.add_argument("--json", type=Path, help="also save the figures here")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or ([2000] if args.quick else [10_000, 100_000, 1_000_000])
+    runs = 1 if args.quick else args.runs
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="factbase-bench-") as tmp:
+        for n in sizes:
+            figures.extend(one_size(n, Path(tmp), runs, args.slow))
+            print(render([f for f in figures if f.size == n]), "\n", flush=True)
+    print(f"machine: {machine()}")
+    if args.json:
+        payload = {"machine": machine(), "figures": [asdict(f) for f in figures]}
+        args.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Every filter the CLI offers is answered through an index, never a full scan.
+
+SQLite's EXPLAIN QUERY PLAN is read for the query behind each `list` and `conflicts`
+filter on the seeded database. A plan line `SCAN claim` (or source, conflict, …)
+without `USING … INDEX` means every row is read: at a million claims that is the
+difference between a millisecond and a second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import PG_URL, Cli
+from sqlalchemy import Select
+
+from factbase.claims import ClaimFilter, claims_query
+from factbase.conflicts import ConflictFilter, conflicts_query
+from factbase.db import Database
+
+pytestmark = pytest.mark.skipif(bool(PG_URL), reason="EXPLAIN QUERY PLAN is SQLite's")
+
+# filter -> the index the plan must use
+CLAIM_FILTERS: dict[str, tuple[ClaimFilter, str]] = {
+    "topic": (ClaimFilter(topic="oil"), "ix_claim_topic_topic_id_claim_id"),
+    "lang": (ClaimFilter(language="uk"), "ix_claim_language"),
+    "stance": (ClaimFilter(stance="neutral"), "ix_outlet_stance"),
+    "outlet": (ClaimFilter(outlet="SilkBridge.info"), "ix_claim_source_id"),
+    "source": (ClaimFilter(source="bg-kz-us-partnership"), "ix_claim_source_id"),
+    "subject": (ClaimFilter(subject="CPC"), "ix_claim_subject_id"),
+    "subject text": (ClaimFilter(subject="nothing known"), "ix_claim_subject_key"),
+    "speaker": (ClaimFilter(speaker="Tokayev"), "ix_claim_speaker_id"),
+    "since": (ClaimFilter(since="2023"), "ix_source_published_end"),
+    "until": (ClaimFilter(until="2022"), "ix_source_published"),
+    "search": (ClaimFilter(search="нефть"), "claim_search VIRTUAL TABLE INDEX"),
+    "status": (ClaimFilter(status="disputed"), "ix_claim_status"),
+}
+CONFLICT_FILTERS: dict[str, tuple[ConflictFilter, str]] = {
+    "status": (ConflictFilter(status="open"), "ix_conflict_status"),
+    "kind": (ConflictFilter(status=None, kind="value"), "ix_conflict_kind"),
+    "topic": (ConflictFilter(status=None, topic="oil"), "ix_claim_topic_topic_id_claim_id"),
+    "stance": (ConflictFilter(status=None, stance="neutral"), "ix_outlet_stance"),
+    "lang": (ConflictFilter(status=None, language="ru"), "ix_claim_language"),
+}
+# An FTS5 MATCH shows as a SCAN of the virtual table, but reads only the matching rows.
+FULL_SCAN = re.compile(r"^SCAN (?!\w+ VIRTUAL TABLE INDEX)")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("plans") / "seeded.db"
+    Cli(str(path)).ok("seed")
+    database = Database.open(str(path))
+    yield database
+    database.close()
+
+
+def plan(database: Database, query: Select[Any]) -> list[str]:
+    compiled = query.compile(
+        dialect=database.engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    with database.engine.connect() as connection:
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").fetchall()
+    return [row[3] for row in rows]
+
+
+def full_scans(lines: list[str]) -> list[str]:
+    return [line for line in lines if FULL_SCAN.match(line)]
+
+
+@pytest.mark.parametrize("name", CLAIM_FILTERS)
+def test_each_list_filter_uses_its_index(seeded: Database, name: str) -> None:
+    where, index = CLAIM_FILTERS[name]
+    with seeded.session() as session:
+        lines = plan(seeded, claims_query(session, where))
+    assert full_scans(lines) == [], lines
+    assert any(index in line for line in lines), lines
+
+
+@pytest.mark.parametrize("name", CONFLICT_FILTERS)
+def test_each_conflicts_filter_uses_its_index(seeded: Database, name: str) -> None:
+    where, index = CONFLICT_FILTERS[name]
+    with seeded.session() as session:
+        lines = plan(seeded, conflicts_query(session, where))
+    assert full_scans(lines) == [], lines
+    assert any(index in line for line in lines), lines
+
+
+def test_the_check_does_see_a_full_scan(seeded: Database) -> None:
+    # Without a filter every claim is read: the pattern must catch that plan.
+    with seeded.session() as session:
+        lines = plan(seeded, claims_query(session, ClaimFilter(limit=None)))
+    assert full_scans(lines) or any("SCAN claim USING INDEX" in line for line in lines)
+    assert full_scans(["SCAN claim", "SEARCH source USING INTEGER PRIMARY KEY (rowid=?)"])
