@@ -9,6 +9,8 @@ never recreated.
 SQLite specifics live here and nowhere else: foreign keys on, WAL, a busy
 timeout, and write transactions that take the write lock up front
 (``BEGIN IMMEDIATE``) so two writers never deadlock half-way through a command.
+PostgreSQL write transactions queue the same way on one advisory lock, with
+the same timeout, so both backends give writers one at a time.
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ APP_NAME = "factbase"
 DB_FILENAME = "factbase.db"
 # The newest migration. tests/test_migrations.py checks it against Alembic's head,
 # so opening an up-to-date database never needs to import Alembic (~0.4 s).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0004"
 BUSY_TIMEOUT_SECONDS = 10.0
+# PostgreSQL advisory lock every write transaction holds until it ends: "factbase" in ASCII.
+WRITER_LOCK_KEY = 0x6661637462617365
 
 
 def default_db_path() -> Path:
@@ -63,7 +67,7 @@ def resolve_url(location: str | None = None) -> URL:
     if "://" in location:
         try:
             return make_url(location)
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             raise InvalidInput("not a database URL: use a file path or a SQLAlchemy URL") from None
     path = Path(location).expanduser().resolve()
     if path.is_dir():
@@ -108,9 +112,24 @@ def create_db_engine(url: URL) -> Engine:
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
             _install_sqlite_behaviour(engine)
             return engine
-        return create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
+        engine = create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
+        if backend == "postgresql":
+            _install_postgresql_behaviour(engine)
+        return engine
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise InvalidInput(f"no driver for database URL {display_url(url)}: {exc}") from None
+
+
+def _install_postgresql_behaviour(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # Writers take turns, as on SQLite: without this, two commands creating the same
+        # topic both find it absent and one fails on the unique key, and two claims
+        # added at once are each checked for conflicts without seeing the other.
+        if connection.get_execution_options().get("factbase_write", False):
+            timeout_ms = max(1, int(BUSY_TIMEOUT_SECONDS * 1000))
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
 
 
 def _server_connect_args(url: URL) -> dict[str, Any]:
@@ -125,7 +144,9 @@ def translate_operational_error(exc: DatabaseError, url: URL) -> FactbaseError:
     lowered = message.lower()
     if "file is not a database" in lowered:
         return SchemaError(f"{display_url(url)} is not a SQLite database")
-    if "database is locked" in lowered or "database is busy" in lowered:
+    # 55P03: PostgreSQL's lock_timeout ran out waiting for another writer.
+    waited_too_long = getattr(exc.orig, "sqlstate", None) == "55P03"
+    if waited_too_long or "database is locked" in lowered or "database is busy" in lowered:
         return DatabaseBusy(
             f"database busy: another process held {display_url(url)} for more than "
             f"{BUSY_TIMEOUT_SECONDS:g} s; try again"
@@ -188,6 +209,7 @@ class Database:
         bind = self.engine.execution_options(factbase_write=True) if write else self.engine
         try:
             with Session(bind, expire_on_commit=False) as session:
+                event.listen(session, "before_flush", _refuse_nul_characters)
                 transaction = session.begin()
                 try:
                     yield session
@@ -293,6 +315,11 @@ class Database:
                 connection.connection.driver_connection.execute(  # type: ignore[union-attr]
                     "PRAGMA foreign_keys = OFF"
                 )
+                # Batch mode renames the rebuilt table into place; without this, SQLite
+                # re-checks every view at that rename and fails on the views of 0003.
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA legacy_alter_table = ON"
+                )
             try:
                 with connection.execution_options(factbase_write=True).begin():
                     config = _alembic_config(connection)
@@ -307,6 +334,20 @@ class Database:
                     connection.connection.driver_connection.execute(  # type: ignore[union-attr]
                         "PRAGMA foreign_keys = ON"
                     )
+                    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA legacy_alter_table = OFF"
+                    )
+
+
+def _refuse_nul_characters(session: Session, _context: Any, _instances: Any) -> None:
+    """SQLite would store a NUL character and PostgreSQL refuse it: refuse it on both."""
+    for record in (*session.new, *session.dirty):
+        for column in inspect(record).mapper.column_attrs:
+            value = getattr(record, column.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidInput(
+                    f"{column.key}: contains a NUL character, which cannot be stored"
+                )
 
 
 def _alembic_config(connection: Connection) -> Config:

@@ -21,7 +21,7 @@ def reset(*, db: str | None, debug: bool) -> None:
 
         try:
             password = make_url(db).password
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # e.g. a port that is not a number
             password = None
         if password:
             _secrets.append(str(password))
