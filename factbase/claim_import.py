@@ -194,8 +194,16 @@ class ClaimWriter:
             return
         now = utcnow()
         rows = [_row(claim.values, created_at=now, updated_at=now) for claim in claims]
-        statement = insert(_CLAIM).returning(_CLAIM.c.id, sort_by_parameter_order=True)
-        ids = list(self.session.execute(statement, rows).scalars())
+        # The new ids are matched to the claims by identity (unique within a batch) rather
+        # than by asking for them in parameter order, which on SQLite made each batch an
+        # INSERT ... SELECT ... ORDER BY three times slower.
+        returned = _CLAIM.c.id, _CLAIM.c.key, _CLAIM.c.source_id, _CLAIM.c.statement
+        created: dict[tuple[Any, ...], int] = {}
+        for claim_id, key, source_id, statement in self.session.execute(
+            insert(_CLAIM).returning(*returned), rows
+        ):
+            created[("key", key) if key is not None else ("text", source_id, statement)] = claim_id
+        ids = [created[claim.identity] for claim in claims]
         self._link_topics(zip(ids, claims, strict=True))
         self.outcomes["added"] += len(ids)
         self.changed_ids.extend(ids)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from factbase.language import fold
@@ -200,15 +200,31 @@ def corroboration(session: Session, claim_id: int) -> Corroboration:
 # -- many claims at once ---------------------------------------------------------------
 
 
+def _conflicts_of(claim_ids: list[int]) -> Select[int, int, str]:
+    """Conflicts with one of ``claim_ids`` on a side, with their status.
+
+    The status is left to the caller: given it, SQLite's planner walks the status
+    index (every open conflict, for each chunk) instead of the two claim indexes.
+    """
+    return select(Conflict.claim_a_id, Conflict.claim_b_id, Conflict.status).where(
+        or_(Conflict.claim_a_id.in_(claim_ids), Conflict.claim_b_id.in_(claim_ids))
+    )
+
+
 class CorroborationIndex:
     """Corroboration for a stream of claims, a chunk at a time, with a few queries per chunk.
 
     The same/supports link graph is read once (two integers per link, however many
     claims there are); reports and disputes are read for each chunk's clusters only.
     :meth:`fields` gives what :func:`corroboration_fields` gives for one claim.
+
+    A cluster's corroboration, once computed, is kept (up to :attr:`KEEP` clusters)
+    for the claims of later chunks in it: an index is for one reading of the data,
+    not to be kept across writes.
     """
 
     CHUNK = 500
+    KEEP = 5_000
 
     def __init__(self, session: Session) -> None:
         from factbase.links import all_clusters
@@ -219,6 +235,7 @@ class CorroborationIndex:
             frozen = frozenset(members)
             for member in members:
                 self.cluster_of[member] = frozen
+        self.known: dict[frozenset[int], Corroboration] = {}
 
     def cluster(self, claim_id: int) -> frozenset[int]:
         return self.cluster_of.get(claim_id) or frozenset((claim_id,))
@@ -278,12 +295,11 @@ class CorroborationIndex:
                     or_(ClaimLink.claim_a_id.in_(chunk), ClaimLink.claim_b_id.in_(chunk)),
                 )
             )
-            conflicts = self.session.execute(
-                select(Conflict.claim_a_id, Conflict.claim_b_id).where(
-                    Conflict.status.in_(DISPUTING_STATUSES),
-                    or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk)),
-                )
-            )
+            conflicts = [
+                (a, b)
+                for a, b, status in self.session.execute(_conflicts_of(chunk))
+                if status in DISPUTING_STATUSES
+            ]
             for a, b in [*links, *conflicts]:
                 against.setdefault(a, set()).add(b)
                 against.setdefault(b, set()).add(a)
@@ -293,12 +309,9 @@ class CorroborationIndex:
         counts: dict[int, int] = {}
         for start in range(0, len(claim_ids), self.CHUNK):
             chunk = claim_ids[start : start + self.CHUNK]
-            for a, b in self.session.execute(
-                select(Conflict.claim_a_id, Conflict.claim_b_id).where(
-                    Conflict.status == "open",
-                    or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk)),
-                )
-            ):
+            for a, b, status in self.session.execute(_conflicts_of(chunk)):
+                if status != "open":
+                    continue
                 # A conflict between two chunks comes back with each: count each side once.
                 for side in {a, b}.intersection(chunk):
                     counts[side] = counts.get(side, 0) + 1
@@ -308,18 +321,21 @@ class CorroborationIndex:
         """What :func:`corroboration` says of each claim, computed once per cluster."""
         wanted = list(dict.fromkeys(claim_ids))
         clusters = {claim_id: self.cluster(claim_id) for claim_id in wanted}
-        members: set[int] = set().union(*clusters.values()) if clusters else set()
+        known = self.known
+        if len(known) > self.KEEP:
+            known.clear()
+        members: set[int] = set().union(*(c for c in clusters.values() if c not in known))
         against = self._disputes(members)
         disputing_of = {
             cluster: set().union(*(against.get(m, set()) for m in cluster)) - cluster
             for cluster in set(clusters.values())
+            if cluster not in known
         }
-        reports = self.reports(members.union(*disputing_of.values()))
-        done: dict[frozenset[int], Corroboration] = {}
+        reports = self.reports(members.union(*disputing_of.values())) if members else {}
         for cluster, disputing in disputing_of.items():
             own = [reports[m] for m in sorted(cluster) if m in reports]
             others = [reports[m] for m in sorted(disputing) if m in reports]
-            done[cluster] = Corroboration(
+            known[cluster] = Corroboration(
                 cluster=sorted(cluster),
                 reports=len(own),
                 origins=count_origins(own),
@@ -329,7 +345,7 @@ class CorroborationIndex:
                 disputing_stances=sorted({r.stance for r in others}),
                 disputing_languages=sorted({r.language for r in others if r.language}),
             )
-        return {claim_id: done[clusters[claim_id]] for claim_id in wanted}
+        return {claim_id: known[clusters[claim_id]] for claim_id in wanted}
 
     def fields(self, claim_ids: Iterable[int]) -> dict[int, dict[str, object]]:
         """The :data:`CORROBORATION_COLUMNS` of each claim."""

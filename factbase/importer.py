@@ -15,21 +15,20 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from factbase.claims import ClaimInput, claim_topics, claim_values
 from factbase.entities import EntityInput, upsert_entity
 from factbase.errors import FactbaseError, ImportFailed
-from factbase.language import normalise_text
-from factbase.models import Source
 from factbase.outlets import add_outlet, find_outlet, update_outlet
 from factbase.readers import SECTIONS, Record, iter_records
-from factbase.sources import SourceInput, add_source, find_source, update_source
+from factbase.sources import SourceInput
 from factbase.topics import TopicInput, upsert_topic
 
 # field -> "str" | "list" | "num"; anything else in a record is a typo worth stopping for.
@@ -112,6 +111,32 @@ def import_files(
     session: Session, paths: Sequence[Path], *, progress: Progress | None = None
 ) -> ImportSummary:
     """Apply every record of ``paths``; raise ImportFailed on the first bad one."""
+    with _page_cache(session):
+        return _import_files(session, paths, progress)
+
+
+# SQLite's default page cache (2 MB) is far smaller than a claim table's indexes and search
+# index at 100k claims: inserting 100k claims took 6.3 s with it and 4.2 s with this one.
+_IMPORT_CACHE_KIB = 262_144
+
+
+@contextmanager
+def _page_cache(session: Session) -> Iterator[None]:
+    """A larger SQLite page cache for the length of an import (pages are taken as needed)."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = session.execute(text("PRAGMA cache_size")).scalar_one()
+    session.execute(text(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}"))
+    try:
+        yield
+    finally:
+        session.execute(text(f"PRAGMA cache_size = {int(before)}"))
+
+
+def _import_files(
+    session: Session, paths: Sequence[Path], progress: Progress | None
+) -> ImportSummary:
     summary = ImportSummary(files=len(paths))
     by_section: dict[str, list[Record]] = {section: [] for section in SECTIONS}
     claims = _ClaimRecords()
@@ -121,9 +146,10 @@ def import_files(
                 claims.add(number, path, record)
             else:
                 by_section[record.section].append(record)
-    for section in ("entities", "topics", "outlets", "sources"):
+    for section in ("entities", "topics", "outlets"):
         for record in by_section[section]:
             _apply(session, record, summary)
+    _apply_sources(session, by_section["sources"], summary)
     _apply_claims(session, claims, summary, progress)
     for record in by_section["links"]:
         _apply(session, record, summary)
@@ -162,6 +188,27 @@ class _ClaimRecords:
                 yield from part
             else:
                 yield from (r for r in iter_records(part[1]) if r.section == "claims")
+
+
+def _apply_sources(session: Session, records: list[Record], summary: ImportSummary) -> None:
+    """Check every source record as `factbase source add` would, then write them in batches."""
+    from factbase.source_import import SourceWriter
+
+    if not records:
+        return
+    writer = SourceWriter(session)
+    for record in records:
+        try:
+            data = _validated(record)
+            writer.add(SourceInput(**{**data, "cites": data.get("cites") or ()}))
+        except ImportFailed:
+            raise
+        except FactbaseError as exc:
+            raise ImportFailed(f"{record.location}: {exc.message}") from None
+    writer.flush()
+    for outcome, count in writer.outcomes.items():
+        if count:
+            summary.counts[f"sources {outcome}"] += count
 
 
 def _apply_claims(
@@ -302,36 +349,6 @@ def _outlet(session: Session, data: dict[str, Any], *_: Any) -> str:
     return "updated" if changed else "unchanged"
 
 
-def _source(session: Session, data: dict[str, Any], *_: Any) -> str:
-    source_input = SourceInput(**{**data, "cites": data.get("cites") or ()})
-    existing = _existing_source(session, source_input)
-    if existing is None:
-        add_source(session, source_input)
-        return "added"
-    return "updated" if update_source(session, existing, source_input) else "unchanged"
-
-
-def _existing_source(session: Session, data: SourceInput) -> Source | None:
-    for ref in (data.key, data.url):
-        if ref:
-            found = find_source(session, ref)
-            if found is not None:
-                return found
-            if data.key:  # a keyed record never silently takes over another by URL
-                return None
-    outlet = find_outlet(session, data.outlet)
-    if outlet is None:
-        return None
-    return session.scalar(
-        select(Source).where(
-            Source.outlet_id == outlet.id,
-            Source.title == normalise_text(data.title),
-            Source.key.is_(None),
-            Source.url.is_(None),
-        )
-    )
-
-
 def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: Any) -> str:
     """A link between two claims named by key or id; the same link again changes nothing."""
     from factbase.claims import get_claim
@@ -376,7 +393,6 @@ _APPLY: dict[str, Callable[..., str]] = {
     "entities": _entity,
     "topics": _topic,
     "outlets": _outlet,
-    "sources": _source,
     "links": _link,
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -62,11 +63,16 @@ _UK_LETTERS = frozenset("іїєґ")  # neither Russian nor Bulgarian has these l
 # Bulgarian ъ is a vowel and stands before consonants (България, към, -ът); Russian ъ is a
 # separator that only ever precedes е, ё, ю, я (объём, съезд); Ukrainian has no ъ. ѝ is Bulgarian.
 _BG_LETTERS = re.compile("ъ[бвгджзйклмнпрстфхцчшщ]|ѝ")
+# Russian verb endings: 3rd person -ает/-яет/-ают/-яют (составляет, сообщают) and reflexive
+# -тся (является). Ukrainian writes -ає, -ають, -ться; Bulgarian -а, -ат and a separate се.
+_RU_ENDING = re.compile("(?:[ая]е|[ая]ю)т$|[^ь]тся$")
+_MIN_ENDING_WORD = 5  # letters a word needs before its ending counts
 # Function words used in news by one of the three languages only; frequent words shared with
-# another of them (ще, уже, тому, що, як) are left out on purpose.
+# another of them (ще, уже, тому, що, як) are left out on purpose. Bulgarian е ("is") is no
+# Russian or Ukrainian word (Ukrainian writes є).
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "bg": _word_set(
-        "че през със във към се са сме сте съм бъде беше бяха това тази този които който която "
+        "е че през със във към се са сме сте съм бъде беше бяха това тази този които който която "
         "което също още според когато защото обаче чрез тя ние вие трябва няма ги тях"
     ),
     "ru": _word_set(
@@ -163,33 +169,67 @@ def _lingua(text: str, codes: tuple[str, ...]) -> tuple[str | None, float]:
     return values[0].language.iso_code_639_1.name.lower(), values[0].value
 
 
-def _shortcut(words: list[str]) -> str | None:
+@lru_cache(maxsize=65536)
+def _word_signs(word: str) -> tuple[bool, bool, tuple[bool, bool, bool]]:
+    """Of one word: whether it has Cyrillic letters, whether any is foreign to ru/bg/uk, and
+    whether it shows the letters, endings or function words of ru, uk and bg (in that order).
+
+    News repeats its vocabulary, so the answer is kept per word.
+    """
+    lower = word.lower()
+    cyrillic = [char for char in lower if _script(char) == "cyrillic"]
+    if not cyrillic:
+        return False, False, (False, False, False)
+    foreign = any(char not in _OUR_CYRILLIC for char in cyrillic)
+    ru = (
+        bool(_RU_LETTERS.intersection(lower))
+        or lower in _FUNCTION_WORDS["ru"]
+        or (len(lower) >= _MIN_ENDING_WORD and _RU_ENDING.search(lower) is not None)
+    )
+    uk = bool(_UK_LETTERS.intersection(lower)) or lower in _FUNCTION_WORDS["uk"]
+    bg = bool(_BG_LETTERS.search(lower)) or lower in _FUNCTION_WORDS["bg"]
+    return True, foreign, (ru, uk, bg)
+
+
+def _points(signs: list[tuple[bool, bool, bool]]) -> dict[str, int]:
+    """For each Cyrillic language, how many words show its letters, endings or function words."""
+    return {
+        code: sum(sign[index] for sign in signs) for index, code in enumerate(("ru", "uk", "bg"))
+    }
+
+
+def _shortcut(points: dict[str, int], words: int) -> str | None:
     """The one Cyrillic language that letters or function words point to, if certain.
 
-    Each (lower-case, Cyrillic) word counts once for every language whose letters or function
+    Each (Cyrillic) word counts once for every language whose letters, endings or function
     words it shows. A language wins only if no other language scored at all and it scored on
     two words (one if the text is one word), so a single quoted name cannot decide.
     """
-    points = dict.fromkeys(_CYRILLIC_LANGUAGES, 0)
-    for word in words:
-        points["ru"] += bool(_RU_LETTERS.intersection(word)) or word in _FUNCTION_WORDS["ru"]
-        points["uk"] += bool(_UK_LETTERS.intersection(word)) or word in _FUNCTION_WORDS["uk"]
-        points["bg"] += bool(_BG_LETTERS.search(word)) or word in _FUNCTION_WORDS["bg"]
     found = [code for code, count in points.items() if count]
-    if len(found) == 1 and points[found[0]] >= min(2, len(words)):
+    if len(found) == 1 and points[found[0]] >= min(2, words):
         return found[0]
     return None
 
 
-def _detect(text: str) -> tuple[str | None, float]:
-    """(language, confidence) with language one of LANGUAGES, or (None, 0.0)."""
+@lru_cache(maxsize=16384)
+def _detect(text: str, expected: str | None = None) -> tuple[str | None, float]:
+    """(language, confidence) with language one of LANGUAGES, or (None, 0.0).
+
+    With ``expected`` (a declared language being checked), a Cyrillic text showing signs of
+    that language and of no other is taken to be in it without asking lingua: nothing in
+    the text contradicts the declaration. Imports repeat texts, so answers are kept.
+    """
     text = unicodedata.normalize("NFC", text[:_MAX_DETECT_CHARS])
-    letters = [char for char in text if char.isalpha()]
-    if len(letters) < _MIN_LETTERS:
+    letters = latin = cyrillic = 0
+    for char, count in Counter(text).items():
+        if char.isalpha():
+            letters += count
+            script = _script(char)
+            latin += count if script == "latin" else 0
+            cyrillic += count if script == "cyrillic" else 0
+    if letters < _MIN_LETTERS:
         return None, 0.0
-    latin = sum(_script(char) == "latin" for char in letters)
-    cyrillic = sum(_script(char) == "cyrillic" for char in letters)
-    if 2 * (latin + cyrillic) < len(letters):
+    if 2 * (latin + cyrillic) < letters:
         return None, 0.0  # mostly Greek, Arabic, CJK ...: none of our languages
     words = _tokens(text)
     if cyrillic == 0:
@@ -202,18 +242,19 @@ def _detect(text: str) -> tuple[str | None, float]:
             return None, 0.0
         return "en", 1.0 if len(words) > 2 else 0.8
     if cyrillic >= latin:
-        cyrillic_words = [w.lower() for w in words if "cyrillic" in _scripts(w)]
-        foreign = sum(
-            any(_script(c) == "cyrillic" and c not in _OUR_CYRILLIC for c in w)
-            for w in cyrillic_words
-        )
+        cyrillic_words = [signs for signs in map(_word_signs, words) if signs[0]]
+        foreign = sum(signs[1] for signs in cyrillic_words)
         if 4 * foreign > len(cyrillic_words):
             return None, 0.0  # Kazakh, Belarusian, Serbian ... text
         # Kazakh and Belarusian use ы, э, ё and і too: a text with any foreign letter (a
         # quoted Kazakh name) is left to lingua.
-        shortcut = None if foreign else _shortcut(cyrillic_words)
-        if shortcut:
-            return shortcut, 1.0
+        if not foreign:
+            points = _points([signs[2] for signs in cyrillic_words])
+            shortcut = _shortcut(points, len(cyrillic_words))
+            if shortcut:
+                return shortcut, 1.0
+            if expected in points and points[expected] and sum(points.values()) == points[expected]:
+                return expected, 1.0
     if len(words) < 2:
         return None, 0.0  # one Cyrillic word without telling letters: нефть, Казахстан
     found, confidence = _lingua(text, LANGUAGES)
@@ -229,7 +270,7 @@ def language_mismatch(text: str, declared: str) -> str | None:
     """A one-line warning when ``text`` is clearly in another language than ``declared``."""
     code = declared.strip().lower()
     if code in LANGUAGES:
-        found, confidence = _detect(text)
+        found, confidence = _detect(text, code)
         if found is None or found == code or confidence < _HIGH_CONFIDENCE:
             return None
         return f"text looks like {found}, declared {code}"

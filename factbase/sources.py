@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -84,15 +85,28 @@ def source_not_found(ref: str | int) -> NotFound:
     return NotFound(f"no source {ref!r} (give its id, key or URL; see `factbase source list`)")
 
 
-def _source_fields(session: Session, data: SourceInput) -> dict[str, object]:
+def _source_fields(session: Session, data: SourceInput) -> dict[str, Any]:
+    return source_fields(data, lambda ref: get_outlet(session, ref).id)
+
+
+def source_fields(
+    data: SourceInput,
+    outlet_id: Callable[[str], int],
+    read_date: Callable[[str], PartialDate] = parse_date,
+) -> dict[str, Any]:
+    """The source's column values from what a user gave; every check a source goes through.
+
+    ``outlet_id`` names the outlet (raising NotFound), ``read_date`` reads a date: an
+    import answers both from per-run caches, `factbase source add` with queries.
+    """
     with in_field("title"):
         title = normalise_text(data.title)
         if not title:
             raise InvalidInput("a source needs a title")
     with in_field("published"):
-        published = parse_date(data.published) if data.published else None
+        published = read_date(data.published) if data.published else None
     with in_field("retrieved"):
-        retrieved = parse_date(data.retrieved) if data.retrieved else None
+        retrieved = read_date(data.retrieved) if data.retrieved else None
     with in_field("language"):
         language = validate_language(data.language) if data.language else detect_language(title)
     with in_field("key"):
@@ -100,11 +114,11 @@ def _source_fields(session: Session, data: SourceInput) -> dict[str, object]:
     with in_field("url"):
         url = validate_url(data.url) if data.url else None
     with in_field("outlet"):
-        outlet_id = get_outlet(session, data.outlet).id
+        outlet = outlet_id(data.outlet)
     return {
         "key": key,
         "url": url,
-        "outlet_id": outlet_id,
+        "outlet_id": outlet,
         "title": title,
         "language": language,
         "published": published.start if published else None,

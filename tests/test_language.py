@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factbase import language
 from factbase.errors import InvalidInput
 from factbase.language import (
     ISO_639_1,
@@ -303,3 +304,59 @@ def test_normalise_text_is_idempotent(text: str) -> None:
 @given(st.text(max_size=80))
 def test_detect_language_never_raises(text: str) -> None:
     assert detect_language(text) in (*LANGUAGES, None)
+
+
+def test_bulgarian_is_and_russian_verb_endings_decide_without_lingua(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_lingua(*_: object) -> None:
+        raise AssertionError("lingua asked")
+
+    monkeypatch.setattr(language, "_lingua", no_lingua)
+    # Bulgarian е ("is") is no Russian or Ukrainian word.
+    assert detect_language("Производството е голямо, а цената е ниска") == "bg"
+    # -ает/-яет/-ают/-яют and -тся are Russian verb forms (Ukrainian -ає, -ають, -ться).
+    assert detect_language("Компания сообщает и подтверждает рост") == "ru"
+    assert detect_language("Экспорт увеличивается") == "ru"
+
+
+def test_ukrainian_and_bulgarian_verbs_are_not_russian_endings() -> None:
+    assert not any(language._word_signs(word)[2][0] for word in ("знає", "знають", "робиться"))
+    assert not any(language._word_signs(word)[2][0] for word in ("съставлява", "правят", "бюджет"))
+
+
+def test_declared_language_with_its_signs_and_none_against_is_not_questioned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "Показатель составляет 80 процентов, нефть и газ в фокусе"  # one Russian sign only
+    assert detect_language(text) == "ru"  # lingua decides what the signs cannot
+    language._detect.cache_clear()
+
+    def no_lingua(*_: object) -> None:
+        raise AssertionError("lingua asked")
+
+    monkeypatch.setattr(language, "_lingua", no_lingua)
+    assert language_mismatch(text, "ru") is None
+    with pytest.raises(AssertionError):
+        language_mismatch(text, "bg")  # declared bg: nothing bears it out, lingua decides
+    language._detect.cache_clear()
+
+
+def test_declared_language_is_still_checked_when_the_text_shows_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bulgarian = "Производството е голямо, а цената е ниска"
+    assert language_mismatch(bulgarian, "ru") == "text looks like bg, declared ru"
+    # A Ukrainian sign (і) beside a Russian one (составляет): the signs disagree, so lingua
+    # is asked even though the declared language shows.
+    asked: list[str] = []
+    real = language._lingua
+
+    def counting(text: str, codes: tuple[str, ...]) -> tuple[str | None, float]:
+        asked.append(text)
+        return real(text, codes)
+
+    monkeypatch.setattr(language, "_lingua", counting)
+    language_mismatch("Експорт нафти і газу зріс, показатель составляет 80 процентов", "ru")
+    assert len(asked) == 1
+    language._detect.cache_clear()

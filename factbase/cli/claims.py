@@ -283,11 +283,14 @@ def list_claims(
     )
     db = state.open_db()
     with db.session() as session:
-        claims = find_claims(session, where)
         if fmt is not OutputFormat.TABLE:
-            rows = (claim_row(c) | corroboration_fields(session, c.id) for c in claims)
+            from factbase.exporters import claim_rows, primed
+
+            # Streamed like an export; primed so a bad filter fails before any output.
+            rows = primed(claim_rows(session, where))
             render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
             return
+        claims = find_claims(session, where)
         colours = stance_colours(session)
         # On a narrow terminal the statement needs the room; stance then shows as colour.
         wide = render.console().width >= 110

@@ -190,9 +190,9 @@ def export_claims(
     if fmt is ClaimFormatChoice.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
         return
-    from factbase.exporters import claim_rows
+    from factbase.claim_export import claim_records
 
-    _export_table(output, fmt, excel, "claims", lambda session: claim_rows(session, where))
+    _export_table(output, fmt, excel, "claims", lambda session: claim_records(session, where))
 
 
 def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
