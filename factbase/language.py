@@ -323,16 +323,19 @@ def lemmas(text: str, language: str | None) -> list[str]:
     return [_lemma(token, code) for token in _tokens(text)]
 
 
-@lru_cache(maxsize=8192)
-def keyword_forms(keyword: str) -> frozenset[tuple[str, ...]]:
-    """The folded lemma sequences ``keyword`` matches: read in each language, and as written."""
+@lru_cache(maxsize=65536)
+def keyword_forms(keyword: str, language: str | None) -> frozenset[tuple[str, ...]]:
+    """The folded word sequences ``keyword`` matches in a text of ``language``: as written,
+    and lemmatised as a word of that language (None: guessed, as for the text).
+
+    Reading the keyword in the text's language only means one dictionary is loaded for a
+    claim, not four: `factbase add` would otherwise spend seconds loading all of them.
+    """
     tokens = _tokens(keyword)
     if not tokens:
         return frozenset()
-    forms = {tuple(fold(token) for token in tokens)}
-    for code in (*LANGUAGES, None):
-        forms.add(tuple(_lemma(token, code) for token in tokens))
-    return frozenset(forms)
+    written = tuple(fold(token) for token in tokens)
+    return frozenset({written, tuple(_lemma(token, language) for token in tokens)})
 
 
 def match_keywords(
@@ -357,11 +360,16 @@ def match_keywords(
             for position in starts.get(form[0], ())
         )
 
-    return sorted(
-        slug
-        for slug, words in keywords.items()
-        if any(occurs(form) for keyword in words for form in keyword_forms(keyword))
-    )
+    # A keyword in a script the text does not use cannot occur in it: skipping it also
+    # spares loading the English dictionary for a Cyrillic text.
+    scripts = frozenset().union(*(_scripts(token) for token in tokens))
+
+    def matches(keyword: str) -> bool:
+        if not _scripts(keyword) <= scripts:
+            return False
+        return any(occurs(form) for form in keyword_forms(keyword, code))
+
+    return sorted(slug for slug, words in keywords.items() if any(map(matches, words)))
 
 
 def confusable_words(text: str) -> list[str]:

@@ -118,7 +118,8 @@ CYRILLIC_ALPHABETS = (
 def _warm_models() -> Iterator[None]:
     """Load lingua and the four simplemma dictionaries once for the whole module."""
     detect_language("Россия прекратила поставки газа в Болгарию в мае.")
-    keyword_forms("нефть")
+    for code in ("ru", "uk", "bg", "en", None):
+        keyword_forms("нефть", code)
     yield
 
 
@@ -243,11 +244,14 @@ def test_lemmas() -> None:
 
 
 def test_keyword_forms() -> None:
-    assert ("средний", "коридор") in keyword_forms("Средний коридор")
-    assert ("middle", "corridor") in keyword_forms("Middle  Corridor")
-    assert ("нафта",) in keyword_forms("нафта")
-    assert keyword_forms("") == frozenset()
-    assert keyword_forms("2022") == frozenset()
+    assert ("средний", "коридор") in keyword_forms("Средний коридор", "ru")
+    assert ("middle", "corridor") in keyword_forms("Middle  Corridor", "ru")
+    assert ("нафта",) in keyword_forms("нафта", "uk")
+    # Read in the text's language: an inflected keyword gives that language's lemma.
+    assert ("нефть",) in keyword_forms("нефти", "ru")
+    assert ("нефть",) not in keyword_forms("нефти", "bg")
+    assert keyword_forms("", "ru") == frozenset()
+    assert keyword_forms("2022", None) == frozenset()
 
 
 @pytest.mark.parametrize(
