@@ -9,18 +9,23 @@ claims in that topic (and its sub-topics) from sources published since then.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select, true, union_all
+from sqlalchemy.orm import Session, aliased
 
 from factbase.claims import ClaimFilter, Sort, claims_query
-from factbase.corroboration import CorroborationIndex, count_origins, origin_groups
+from factbase.corroboration import (
+    DISPUTING_STATUSES,
+    CorroborationIndex,
+    count_origins,
+    origin_groups,
+)
 from factbase.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 
 NO_TOPIC = "(none)"
 NO_LANGUAGE = "(unknown)"
-DISPUTING_STATUSES = ("open", "confirmed")
 
 
 @dataclass
@@ -47,10 +52,16 @@ class Report:
         return next(t for t in self.tables if t.name == name)
 
 
-def _scope(session: Session, where: ReportFilter) -> Select[Any]:
-    """The ids of the claims the report is about."""
+def _scope(session: Session, where: ReportFilter) -> Select[Any] | None:
+    """The ids of the claims the report is about; None for every claim."""
+    if not where.topic and not where.since:
+        return None
     claim_filter = ClaimFilter(topic=where.topic, since=where.since, limit=None, sort=Sort.ID)
     return claims_query(session, claim_filter).with_only_columns(Claim.id).order_by(None)
+
+
+def _within(claim_id: Any, scope: Select[Any] | None) -> ColumnElement[bool]:
+    return true() if scope is None else claim_id.in_(scope)
 
 
 def _topic_ids(session: Session, where: ReportFilter) -> set[int] | None:
@@ -69,14 +80,14 @@ def _topic_join(query: Select[Any], topics: set[int] | None, claim_id: Any) -> S
 
 
 def _claims_by(
-    session: Session, scope: Select[Any], topics: set[int] | None, other: Any, name: str
+    session: Session, scope: Select[Any] | None, topics: set[int] | None, other: Any, name: str
 ) -> list[dict[str, Any]]:
     query = (
         select(Topic.slug, other, func.count(distinct(Claim.id)))
         .select_from(Claim)
         .join(Source, Claim.source_id == Source.id)
         .join(Outlet, Source.outlet_id == Outlet.id)
-        .where(Claim.id.in_(scope))
+        .where(_within(Claim.id, scope))
     )
     query = _topic_join(query, topics, Claim.id).group_by(Topic.slug, other)
     rows = [
@@ -87,9 +98,9 @@ def _claims_by(
 
 
 def _conflicts_by(
-    session: Session, scope: Select[Any], topics: set[int] | None
+    session: Session, scope: Select[Any] | None, topics: set[int] | None
 ) -> list[dict[str, Any]]:
-    in_scope = or_(Conflict.claim_a_id.in_(scope), Conflict.claim_b_id.in_(scope))
+    in_scope = or_(_within(Conflict.claim_a_id, scope), _within(Conflict.claim_b_id, scope))
     condition: ColumnElement[bool] = or_(
         ClaimTopic.claim_id == Conflict.claim_a_id, ClaimTopic.claim_id == Conflict.claim_b_id
     )
@@ -118,121 +129,221 @@ def _conflicts_by(
     )
 
 
-def _disputed_claims(session: Session, scope: Select[Any]) -> set[int]:
-    """Claims in a contradicts link or an open or confirmed conflict with a claim in scope."""
-    found: set[int] = set()
-    links = select(ClaimLink.claim_a_id, ClaimLink.claim_b_id).where(
-        ClaimLink.kind == "contradicts",
-        or_(ClaimLink.claim_a_id.in_(scope), ClaimLink.claim_b_id.in_(scope)),
-    )
-    conflicts = select(Conflict.claim_a_id, Conflict.claim_b_id).where(
-        Conflict.status.in_(DISPUTING_STATUSES),
-        or_(Conflict.claim_a_id.in_(scope), Conflict.claim_b_id.in_(scope)),
-    )
-    for query in (links, conflicts):
-        for a, b in session.execute(query):
-            found.update((a, b))
-    return found
-
-
-def _contested(
-    session: Session, scope: Select[Any], index: CorroborationIndex
-) -> list[dict[str, Any]]:
-    """Clusters asserted by outlets of one stance and disputed by outlets of another."""
-    in_scope = set(session.scalars(select(Claim.id).where(Claim.id.in_(scope))))
-    disputed = _disputed_claims(session, scope)
-    representatives = sorted({min(index.cluster(claim_id)) for claim_id in disputed})
-    found = index.corroborations(representatives)
-    candidates = [
-        (claim_id, c)
-        for claim_id, c in found.items()
-        if c.disputing_stances
-        and set(c.disputing_stances) - set(c.asserting_stances)
-        and in_scope.intersection(c.cluster)
-    ]
-    about = {
-        row.id: row
-        for row in session.execute(
-            select(Claim.id, Claim.statement, Claim.subject, Claim.property_name).where(
-                Claim.id.in_([claim_id for claim_id, _ in candidates])
+def _dispute_edges(scope: Select[Any] | None) -> Select[Any]:
+    """Every dispute touching the scope, once from each side with a claim in scope on the
+    left: (claim, its stance, the other claim, the other's stance), ordered by claim."""
+    sides = []
+    for a, b, disputing in (
+        (ClaimLink.claim_a_id, ClaimLink.claim_b_id, ClaimLink.kind == "contradicts"),
+        (Conflict.claim_a_id, Conflict.claim_b_id, Conflict.status.in_(DISPUTING_STATUSES)),
+    ):
+        for claim_id, other_id in ((a, b), (b, a)):
+            sides.append(
+                select(claim_id.label("claim_id"), other_id.label("other_id")).where(
+                    disputing, _within(claim_id, scope)
+                )
             )
-        )
-    }
-    rows = []
-    for claim_id, c in candidates:
-        against = index.reports(c.disputing_claims)
-        rows.append(
-            {
-                "claim": claim_id,
-                "statement": about[claim_id].statement,
-                "subject": about[claim_id].subject,
-                "property": about[claim_id].property_name,
-                "reports": c.reports,
-                "origins": c.origins,
-                "asserting_stances": c.asserting_stances,
-                "disputing_claims": len(c.disputing_claims),
-                "disputing_origins": count_origins(against.values()),
-                "disputing_stances": c.disputing_stances,
-            }
-        )
-    return sorted(rows, key=lambda r: (-r["origins"], -r["disputing_origins"], r["claim"]))
-
-
-def _conflict_counts(session: Session, scope: Select[Any]) -> dict[int, int]:
-    """outlet id -> conflicts (not dismissed) with one of its claims in scope on a side."""
-    query = (
-        select(Source.outlet_id, func.count(distinct(Conflict.id)))
-        .select_from(Conflict)
-        .join(Claim, or_(Claim.id == Conflict.claim_a_id, Claim.id == Conflict.claim_b_id))
-        .join(Source, Source.id == Claim.source_id)
-        .where(Conflict.status != "dismissed", Claim.id.in_(scope))
-        .group_by(Source.outlet_id)
+    edges = union_all(*sides).subquery("dispute")
+    own, other = aliased(Claim), aliased(Claim)
+    own_source, other_source = aliased(Source), aliased(Source)
+    own_outlet, other_outlet = aliased(Outlet), aliased(Outlet)
+    return (
+        select(edges.c.claim_id, own_outlet.stance, edges.c.other_id, other_outlet.stance)
+        .join(own, own.id == edges.c.claim_id)
+        .join(own_source, own_source.id == own.source_id)
+        .join(own_outlet, own_outlet.id == own_source.outlet_id)
+        .join(other, other.id == edges.c.other_id)
+        .join(other_source, other_source.id == other.source_id)
+        .join(other_outlet, other_outlet.id == other_source.outlet_id)
+        .order_by(edges.c.claim_id)
     )
-    return {outlet_id: int(n) for outlet_id, n in session.execute(query)}
 
 
-def _corroborated(
-    session: Session, scope: Select[Any], index: CorroborationIndex
-) -> dict[int, int]:
-    """outlet id -> its claims in scope that an independent origin of another stance reports.
+@dataclass
+class _Contested:
+    """A cluster (or a lone claim) before its disputers' origins are counted."""
 
-    Only claims in a cluster can be; each cluster's reports are grouped by origin
-    once, and a claim counts when a report outside its origin group has another stance.
+    claim: int
+    reports: int
+    origins: int
+    asserting_stances: list[str]
+    disputing_claims: list[int]
+    disputing_stances: list[str]
+
+
+def _lone_contested(
+    session: Session, scope: Select[Any] | None, index: CorroborationIndex
+) -> tuple[list[_Contested], set[int]]:
+    """Contested claims in no cluster, and the clusters' representatives that are disputed.
+
+    A claim in no same/supports cluster is one report, one origin, its own stance: it is
+    contested when a claim disputing it has another stance, which the dispute edges
+    (read once, in claim order) tell without reading any report.
     """
+    found: list[_Contested] = []
+    clustered: set[int] = set()
+    rows = session.execute(_dispute_edges(scope))
+    for claim_id, group in groupby(rows, key=lambda row: row[0]):
+        edges = list(group)
+        if claim_id in index.cluster_of:
+            clustered.add(min(index.cluster_of[claim_id]))
+        for _, _, other_id, _ in edges:
+            if other_id in index.cluster_of:
+                clustered.add(min(index.cluster_of[other_id]))
+        if claim_id in index.cluster_of:
+            continue
+        stance = edges[0][1]
+        against = {other_id: other for _, _, other_id, other in edges}
+        stances = set(against.values())
+        if stances - {stance}:
+            found.append(_Contested(claim_id, 1, 1, [stance], sorted(against), sorted(stances)))
+    return found, clustered
+
+
+def _clustered_in_scope(
+    session: Session, scope: Select[Any] | None, index: CorroborationIndex
+) -> set[int]:
     clustered = sorted(index.cluster_of)
+    if scope is None:
+        return set(clustered)
     in_scope: set[int] = set()
     for start in range(0, len(clustered), index.CHUNK):
         chunk = clustered[start : start + index.CHUNK]
         in_scope.update(
             session.scalars(select(Claim.id).where(Claim.id.in_(chunk), Claim.id.in_(scope)))
         )
+    return in_scope
+
+
+def _contested(
+    session: Session, scope: Select[Any] | None, index: CorroborationIndex, clustered: set[int]
+) -> list[dict[str, Any]]:
+    """Clusters asserted by outlets of one stance and disputed by outlets of another.
+
+    ``clustered`` holds the claims in scope that are in a cluster.
+    """
+    candidates, representatives = _lone_contested(session, scope, index)
+    for claim_id, c in index.corroborations(sorted(representatives)).items():
+        if (
+            c.disputing_stances
+            and set(c.disputing_stances) - set(c.asserting_stances)
+            and clustered.intersection(c.cluster)
+        ):
+            candidates.append(
+                _Contested(
+                    claim_id,
+                    c.reports,
+                    c.origins,
+                    c.asserting_stances,
+                    c.disputing_claims,
+                    c.disputing_stances,
+                )
+            )
+    rows = []
+    # A few thousand at a time, so that the reports read to count origins are not all kept.
+    step = 4 * index.CHUNK
+    for start in range(0, len(candidates), step):
+        chunk = candidates[start : start + step]
+        several = {
+            m for item in chunk if len(item.disputing_claims) > 1 for m in item.disputing_claims
+        }
+        reports = index.reports(several)
+        about = _about(session, [item.claim for item in chunk], index.CHUNK)
+        for item in chunk:
+            disputing = item.disputing_claims
+            origins = count_origins(reports[m] for m in disputing) if len(disputing) > 1 else 1
+            statement, subject, property_name = about[item.claim]
+            rows.append(
+                {
+                    "claim": item.claim,
+                    "statement": statement,
+                    "subject": subject,
+                    "property": property_name,
+                    "reports": item.reports,
+                    "origins": item.origins,
+                    "asserting_stances": item.asserting_stances,
+                    "disputing_claims": len(disputing),
+                    "disputing_origins": origins,
+                    "disputing_stances": item.disputing_stances,
+                }
+            )
+    return sorted(rows, key=lambda r: (-r["origins"], -r["disputing_origins"], r["claim"]))
+
+
+def _about(session: Session, claim_ids: list[int], chunk: int) -> dict[int, tuple[Any, ...]]:
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(claim_ids), chunk):
+        query = select(Claim.id, Claim.statement, Claim.subject, Claim.property_name).where(
+            Claim.id.in_(claim_ids[start : start + chunk])
+        )
+        found.update((row[0], tuple(row[1:])) for row in session.execute(query))
+    return found
+
+
+def _conflict_counts(session: Session, scope: Select[Any] | None) -> dict[int, int]:
+    """outlet id -> conflicts (not dismissed) with one of its claims in scope on a side."""
+    sides = union_all(
+        *(
+            select(Conflict.id.label("conflict_id"), side.label("claim_id")).where(
+                Conflict.status != "dismissed", _within(side, scope)
+            )
+            for side in (Conflict.claim_a_id, Conflict.claim_b_id)
+        )
+    ).subquery("side")
+    query = (
+        select(Source.outlet_id, func.count(distinct(sides.c.conflict_id)))
+        .select_from(sides)
+        .join(Claim, Claim.id == sides.c.claim_id)
+        .join(Source, Source.id == Claim.source_id)
+        .group_by(Source.outlet_id)
+    )
+    return {outlet_id: int(n) for outlet_id, n in session.execute(query)}
+
+
+def _corroborated(index: CorroborationIndex, clustered: set[int]) -> dict[int, int]:
+    """outlet id -> its claims in scope that an independent origin of another stance reports.
+
+    Only claims in a cluster (``clustered``: those in scope) can be; each cluster's
+    reports are grouped by origin once, and a claim counts when a report outside its
+    origin group has another stance.
+    """
+    clusters = sorted({index.cluster(claim_id) for claim_id in clustered}, key=min)
     counts: dict[int, int] = {}
-    for cluster in {index.cluster(claim_id) for claim_id in in_scope}:
-        reports = list(index.reports(cluster).values())
-        groups = origin_groups(reports)
-        for report, group in zip(reports, groups, strict=True):
-            if report.claim_id not in in_scope:
-                continue
-            if any(
-                other.stance != report.stance and other_group != group
-                for other, other_group in zip(reports, groups, strict=True)
-            ):
-                counts[report.outlet_id] = counts.get(report.outlet_id, 0) + 1
+    # Clusters a few thousand claims at a time: their reports are read together.
+    step = 4 * index.CHUNK
+    batch: list[frozenset[int]] = []
+    for position, cluster in enumerate(clusters):
+        batch.append(cluster)
+        if sum(map(len, batch)) < step and position + 1 < len(clusters):
+            continue
+        found = index.reports(frozenset().union(*batch))
+        for members in batch:
+            reports = [found[m] for m in sorted(members) if m in found]
+            groups = origin_groups(reports)
+            for report, group in zip(reports, groups, strict=True):
+                if report.claim_id not in clustered:
+                    continue
+                if any(
+                    other.stance != report.stance and other_group != group
+                    for other, other_group in zip(reports, groups, strict=True)
+                ):
+                    counts[report.outlet_id] = counts.get(report.outlet_id, 0) + 1
+        batch = []
     return counts
 
 
 def _outlets(
-    session: Session, scope: Select[Any], index: CorroborationIndex
+    session: Session, scope: Select[Any] | None, index: CorroborationIndex, clustered: set[int]
 ) -> list[dict[str, Any]]:
     per_outlet = (
         select(Source.outlet_id, func.count(Claim.id))
         .join(Claim, Claim.source_id == Source.id)
-        .where(Claim.id.in_(scope))
+        .where(_within(Claim.id, scope))
         .group_by(Source.outlet_id)
     )
     claims = {outlet_id: int(n) for outlet_id, n in session.execute(per_outlet)}
     conflicts = _conflict_counts(session, scope)
-    corroborated = _corroborated(session, scope, index)
+    corroborated = _corroborated(index, clustered)
     rows = []
     outlets = session.execute(
         select(Outlet.id, Outlet.name, Outlet.stance).order_by(Outlet.name_key)
@@ -287,13 +398,15 @@ def build_report(session: Session, where: ReportFilter) -> Report:
     scope = _scope(session, where)
     topics = _topic_ids(session, where)
     index = CorroborationIndex(session)
-    total = int(session.scalar(select(func.count()).select_from(scope.subquery())) or 0)
+    counted = select(Claim.id) if scope is None else scope
+    total = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
+    clustered = _clustered_in_scope(session, scope, index)
     rows = {
         "claims_by_topic_stance": _claims_by(session, scope, topics, Outlet.stance, "stance"),
         "claims_by_topic_language": _claims_by(session, scope, topics, Claim.language, "language"),
         "conflicts_by_topic": _conflicts_by(session, scope, topics),
-        "contested": _contested(session, scope, index),
-        "outlets": _outlets(session, scope, index),
+        "contested": _contested(session, scope, index, clustered),
+        "outlets": _outlets(session, scope, index, clustered),
     }
     tables = [
         ReportTable(name, TITLES[name], columns, rows[name])
