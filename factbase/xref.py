@@ -6,31 +6,11 @@ not related, so it is never offered again.
 
 Blocking
 --------
-Claims are never compared with every other claim. Each claim gets blocking keys, and only
-claims that share a key are compared:
-
-* ``block``: its subject identity and property key (``subject_id`` when the subject resolved
-  to an entity through its aliases, else the folded subject text), as in conflict detection.
-  These blocks are compared in full, however large.
-* ``entity``: each entity it is about or quoted from (its subject identity and its
-  ``speaker_id``), so "Tokayev said …" meets "Tokayev visited …".
-* ``lemma``: each content lemma of its statement (:func:`content_lemmas`: folded lemmas of
-  three letters or more, function words left out; a statement is read in its claim's
-  language, Latin words always as English, so no language detection runs per claim).
-
-Two claims are compared when they share a ``block`` or an ``entity`` key, or at least
-:data:`MIN_SHARED_LEMMAS` (2) ``lemma`` keys: one shared word in statements of ten gives a
-wording overlap far too small to make a suggestion, and there are many such pairs.
-
-An ``entity`` or ``lemma`` key shared by more than :func:`common_limit` claims (5 % of the
-claims, at least :data:`MIN_COMMON_LIMIT` and at most :data:`MAX_COMMON_LIMIT`) is as
-uninformative as a stop word and is not used: in a database about Kazakhstan, "Kazakhstan"
-blocks nothing. Topics are not blocking keys: sharing a broad topic is not enough for two
-claims to be compared. Every block is then at most :data:`MAX_COMMON_LIMIT` claims, except
-the subject-and-property blocks, so the work grows with the number of claims times the
-number of keys per claim, not with the square of the database. Pairs are generated claim by
-claim (the union of the claim's blocks, later ids only), so each pair is compared once and
-never held in memory all at once. Claims are read with Core selects, never as ORM objects.
+Claims are never compared with every other claim: only claims that share a blocking key
+(the same subject and property, an entity, or two rare statement lemmas), and within a
+subject-and-property block of thousands only each claim's nearest neighbours by value, date
+and wording. See :mod:`factbase.xref_pairs`. Claims are read with Core selects, never as
+ORM objects; with a ``limit`` only the best suggestions so far are kept (a bounded heap).
 
 Pairs from the same source (not independent reports), pairs already linked (any kind),
 pairs a person rejected, pairs involving a retracted claim and pairs of opposite polarity
@@ -74,9 +54,10 @@ suggestion. Scores are rounded to three decimals; ties are ordered by ids.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -101,6 +82,7 @@ from factbase.models import (
 )
 from factbase.quantities import Quantity
 from factbase.sources import stored_date
+from factbase.xref_pairs import Blocks, XrefStats, candidate_pairs, common_limit
 
 __all__ = [
     "XREF_COLUMNS",
@@ -142,11 +124,7 @@ SCORE_DIGITS = 3
 
 # -- blocking ----------------------------------------------------------------------------
 
-COMMON_SHARE = 0.05
-MIN_COMMON_LIMIT = 10
-MAX_COMMON_LIMIT = 200
 MIN_LEMMA_LENGTH = 3
-MIN_SHARED_LEMMAS = 2
 
 
 def _folded_words(words: str) -> frozenset[str]:
@@ -186,7 +164,7 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimFeatures:
     """What scoring and blocking need to know of a claim: plain values, no ORM."""
 
@@ -209,21 +187,6 @@ class ClaimFeatures:
         if self.subject is None or self.property_key is None:
             return None
         return (self.subject, self.property_key)
-
-
-@dataclass
-class XrefStats:
-    """What a run of :func:`suggest` did: the counts a benchmark watches."""
-
-    claims: int = 0
-    common_limit: int = 0
-    keys: int = 0  # blocking keys in use
-    common_keys: int = 0  # entity and lemma keys left out as too common
-    candidate_pairs: int = 0  # distinct pairs sharing a key
-    single_lemma_pairs: int = 0  # sharing one lemma and nothing else: not candidates
-    excluded_pairs: int = 0  # of those: same source, linked or rejected
-    compared_pairs: int = 0  # pairs scored
-    suggestions: int = 0  # at or above the minimum score, before the limit
 
 
 # -- pure features -----------------------------------------------------------------------
@@ -250,13 +213,14 @@ def content_lemmas(text: str, language: str | None) -> frozenset[str]:
 
 
 def value_evidence(
-    a: Quantity | None, b: Quantity | None, *, same_block: bool
+    a: Quantity | None, b: Quantity | None, *, same_block: bool, explain: bool = True
 ) -> tuple[float, float, str] | None:
     """(strength, penalty, reason) from two values, or None when they say nothing.
 
     Values are compared only in one unit (no exchange rates): overlapping intervals agree,
     others differ. Outside one subject-and-property block, agreement only counts for values
-    with a unit, since two bare counts ("2") agree by chance.
+    with a unit, since two bare counts ("2") agree by chance. ``explain`` False leaves the
+    reason empty: most pairs are scored only to be left out, and wording it costs most.
     """
     if a is None or b is None or a.unit != b.unit:
         return None
@@ -267,8 +231,9 @@ def value_evidence(
             strength = W_VALUES_AGREE_LOOSE
         else:
             return None
-        return strength, 1.0, f"values agree: {a.describe()} ~ {b.describe()}"
-    return 0.0, PENALTY_VALUES_DIFFER, f"values differ: {a.describe()} vs {b.describe()}"
+        return strength, 1.0, f"values agree: {a.describe()} ~ {b.describe()}" if explain else ""
+    reason = f"values differ: {a.describe()} vs {b.describe()}" if explain else ""
+    return 0.0, PENALTY_VALUES_DIFFER, reason
 
 
 _PRECISION_ORDER = ("day", "month", "year")
@@ -285,6 +250,8 @@ def date_evidence(
     event_b: PartialDate | None,
     as_of_a: PartialDate | None,
     as_of_b: PartialDate | None,
+    *,
+    explain: bool = True,
 ) -> tuple[float, float, str] | None:
     """(strength, penalty, reason) from event dates, else as-of dates, or None.
 
@@ -292,7 +259,7 @@ def date_evidence(
     (:data:`W_DATES`); two days at most :data:`CLOSE_DAYS` apart half as close. Event dates
     further apart are two events (a penalty); as-of dates further apart only say the claims
     hold for different times, which is neither for nor against. Adjacent months or years
-    are neither close nor far.
+    are neither close nor far. ``explain`` False leaves the reason empty.
     """
     if event_a is not None and event_b is not None:
         first, second, is_event = event_a, event_b, True
@@ -304,18 +271,18 @@ def date_evidence(
     coarser = max(first.precision, second.precision, key=_PRECISION_ORDER.index)
     weight = W_DATES[str(coarser)]
     if days == 0:
-        return weight, 1.0, f"dates agree: {first.human()} ~ {second.human()}"
+        return weight, 1.0, f"dates agree: {first.human()} ~ {second.human()}" if explain else ""
     if days <= CLOSE_DAYS:
         # Adjacent months or years are not "close": the days between them are unknown.
         if str(coarser) != "day":
             return None
         plural = "day" if days == 1 else "days"
-        return weight / 2, 1.0, f"dates within {days} {plural}"
+        return weight / 2, 1.0, f"dates within {days} {plural}" if explain else ""
     if is_event:
         return (
             0.0,
             PENALTY_EVENTS_DIFFER,
-            f"event dates differ: {first.human()} vs {second.human()}",
+            f"event dates differ: {first.human()} vs {second.human()}" if explain else "",
         )
     return None
 
@@ -329,11 +296,16 @@ def combine(strengths: Iterable[float], penalties: Iterable[float] = ()) -> floa
 
 
 def score_pair(
-    a: ClaimFeatures, b: ClaimFeatures, *, common_subjects: frozenset[str] = frozenset()
+    a: ClaimFeatures,
+    b: ClaimFeatures,
+    *,
+    common_subjects: frozenset[str] = frozenset(),
+    explain: bool = True,
 ) -> Suggestion | None:
     """How likely two claims say the same thing, with the reasons; None if they cannot.
 
     A subject in ``common_subjects`` (too common to block on) is no evidence by itself.
+    ``explain`` False gives the same score without reasons, at a fraction of the cost.
     """
     if a.id == b.id or a.polarity != b.polarity:
         return None
@@ -347,7 +319,8 @@ def score_pair(
         if evidence is not None:
             strengths.append(evidence[0])
             penalties.append(evidence[1])
-            reasons.append(evidence[2])
+            if explain:
+                reasons.append(evidence[2])
 
     same_block = a.block is not None and a.block == b.block
     if same_block:
@@ -357,13 +330,13 @@ def score_pair(
             add((W_SAME_SUBJECT, 1.0, "same subject"))
     elif _both_entities(a.subject, b.subject):
         add((0.0, PENALTY_OTHER_ENTITIES, "different subjects"))
-    add(value_evidence(a.value, b.value, same_block=same_block))
+    add(value_evidence(a.value, b.value, same_block=same_block, explain=explain))
     shared_topics = a.topics & b.topics
     if shared_topics:
-        topics = ", ".join(sorted(shared_topics))
+        topics = ", ".join(sorted(shared_topics)) if explain else ""
         add((W_TOPICS * jaccard(a.topics, b.topics), 1.0, f"shared topics: {topics}"))
-    add(_wording_evidence(a, b))
-    add(date_evidence(a.event, b.event, a.as_of, b.as_of))
+    add(_wording_evidence(a, b, explain))
+    add(date_evidence(a.event, b.event, a.as_of, b.as_of, explain=explain))
     score = round(combine(strengths, penalties), SCORE_DIGITS)
     return Suggestion(a.id, b.id, score, tuple(reasons))
 
@@ -372,7 +345,9 @@ def _both_entities(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.startswith("entity:") and b.startswith("entity:")
 
 
-def _wording_evidence(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, float, str] | None:
+def _wording_evidence(
+    a: ClaimFeatures, b: ClaimFeatures, explain: bool
+) -> tuple[float, float, str] | None:
     statements = jaccard(a.statement_lemmas, b.statement_lemmas)
     quotes = 0.0
     if a.quote and b.quote and a.language and a.language == b.language:
@@ -381,101 +356,11 @@ def _wording_evidence(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, float,
         return None
     overlap = max(statements, quotes)
     strength = W_WORDING * min(1.0, overlap / WORDING_SATURATION)
+    if not explain:
+        return strength, 1.0, ""
     if quotes > statements:
         return strength, 1.0, f"quote wording overlap {quotes:.2f} ({a.language})"
     return strength, 1.0, f"wording overlap {statements:.2f}"
-
-
-# -- pure blocking -----------------------------------------------------------------------
-
-
-def common_limit(claims: int) -> int:
-    """More claims than this sharing an entity or lemma key make it too common to block on."""
-    share = math.ceil(COMMON_SHARE * claims)
-    return min(MAX_COMMON_LIMIT, max(MIN_COMMON_LIMIT, share))
-
-
-_Key = tuple[str, str]
-
-
-def _keys(claim: ClaimFeatures) -> tuple[set[_Key], set[_Key]]:
-    """(uncapped keys, capped keys) of a claim."""
-    uncapped: set[_Key] = set()
-    capped: set[_Key] = set()
-    if claim.block is not None:
-        uncapped.add(("block", "\x1f".join(claim.block)))
-    if claim.subject is not None:
-        capped.add(("entity", claim.subject))
-    if claim.speaker_id is not None:
-        capped.add(("entity", f"entity:{claim.speaker_id}"))
-    capped.update(("lemma", lemma) for lemma in claim.statement_lemmas)
-    return uncapped, capped
-
-
-class Blocks:
-    """The blocking keys of a set of claims: which claims share which key."""
-
-    def __init__(self, claims: Sequence[ClaimFeatures], stats: XrefStats | None = None) -> None:
-        self.stats = stats if stats is not None else XrefStats()
-        self.stats.claims = len(claims)
-        limit = self.stats.common_limit = common_limit(len(claims))
-        postings: dict[_Key, list[int]] = defaultdict(list)
-        self._keys_of: dict[int, list[_Key]] = {}
-        capped_keys: set[_Key] = set()
-        for claim in claims:
-            uncapped, capped = _keys(claim)
-            capped_keys |= capped
-            self._keys_of[claim.id] = [*sorted(uncapped), *sorted(capped)]
-            for key in self._keys_of[claim.id]:
-                postings[key].append(claim.id)
-        common = {key for key in capped_keys if len(postings[key]) > limit}
-        for key in common:
-            del postings[key]
-        self._postings = dict(postings)
-        self.common_subjects = frozenset(value for kind, value in common if kind == "entity")
-        self.stats.common_keys = len(common)
-        self.stats.keys = sum(len(ids) > 1 for ids in postings.values())
-
-    def pairs(self, focus: int | None = None) -> Iterator[tuple[int, int]]:
-        """Every distinct pair (low id, high id) sharing a key, once; with ``focus``, its pairs.
-
-        Pairs are generated claim by claim, so they are never all held in memory.
-        """
-        for claim_id in [focus] if focus is not None else sorted(self._keys_of):
-            if claim_id not in self._keys_of:
-                continue
-            neighbours: set[int] = set()
-            shared_lemmas: Counter[int] = Counter()
-            for key in self._keys_of[claim_id]:
-                members = self._postings.get(key, ())
-                if key[0] == "lemma":
-                    shared_lemmas.update(members)
-                else:
-                    neighbours.update(members)
-            for other, count in shared_lemmas.items():
-                if count >= MIN_SHARED_LEMMAS:
-                    neighbours.add(other)
-                elif other not in neighbours and (focus is not None or other > claim_id):
-                    self.stats.single_lemma_pairs += 1
-            neighbours.discard(claim_id)
-            if focus is None:
-                neighbours = {other for other in neighbours if other > claim_id}
-            for other in sorted(neighbours):
-                self.stats.candidate_pairs += 1
-                yield ordered(claim_id, other)
-
-
-def candidate_pairs(
-    claims: Sequence[ClaimFeatures],
-    *,
-    focus: int | None = None,
-    stats: XrefStats | None = None,
-) -> Iterator[tuple[int, int]]:
-    """Every distinct pair (low id, high id) of claims sharing a blocking key, once.
-
-    With ``focus``, only the pairs involving that claim. See the module docstring.
-    """
-    return Blocks(claims, stats).pairs(focus)
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -500,6 +385,10 @@ def _hint(language: str | None) -> str | None:
     return language if language in LANGUAGES else None
 
 
+def _shared(sets: dict[frozenset[str], frozenset[str]], items: frozenset[str]) -> frozenset[str]:
+    return sets.setdefault(items, items)
+
+
 def read_features(session: Session) -> list[ClaimFeatures]:
     """The features of every claim that is not retracted, by id, read with Core."""
     topics: dict[int, set[str]] = defaultdict(set)
@@ -509,6 +398,8 @@ def read_features(session: Session) -> list[ClaimFeatures]:
     for claim_id, slug in topic_rows:
         topics[claim_id].add(slug)
     query = select(*_FEATURE_COLUMNS).where(Claim.status != "retracted").order_by(Claim.id)
+    # Many claims share a topic set or a statement: one frozenset each, not one per claim.
+    shared: dict[frozenset[str], frozenset[str]] = {}
     features = []
     for row in session.execute(query):
         (
@@ -527,8 +418,8 @@ def read_features(session: Session) -> list[ClaimFeatures]:
                 value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
                 event=stored_date(event, event_precision),
                 as_of=stored_date(as_of, as_of_precision),
-                topics=frozenset(topics.get(claim_id, ())),
-                statement_lemmas=content_lemmas(statement, _hint(language)),
+                topics=_shared(shared, frozenset(topics.pop(claim_id, ()))),
+                statement_lemmas=_shared(shared, content_lemmas(statement, _hint(language))),
                 quote=quote,
                 language=language,
             )
@@ -573,6 +464,9 @@ def suggest(
     by_id = {claim.id: claim for claim in features}
     settled = _settled_pairs(session, focus)
     blocks = Blocks(features, stats)
+    # With a limit only the best so far are kept: a min-heap whose top is the worst kept,
+    # the lowest score and, among equal scores, the highest ids.
+    best: list[tuple[float, int, int, Suggestion]] = []
     found: list[Suggestion] = []
     for low, high in blocks.pairs(focus):
         first, second = by_id[low], by_id[high]
@@ -580,12 +474,26 @@ def suggest(
             stats.excluded_pairs += 1
             continue
         stats.compared_pairs += 1
-        suggestion = score_pair(first, second, common_subjects=blocks.common_subjects)
-        if suggestion is not None and suggestion.score > 0 and suggestion.score >= min_score:
+        common = blocks.common_subjects
+        scored = score_pair(first, second, common_subjects=common, explain=False)
+        if scored is None or scored.score <= 0 or scored.score < min_score:
+            continue
+        stats.suggestions += 1
+        rank = (scored.score, -low, -high)
+        if limit and len(best) == limit and rank <= best[0][:3]:
+            continue
+        suggestion = score_pair(first, second, common_subjects=common)
+        assert suggestion is not None
+        if not limit:
             found.append(suggestion)
+        elif len(best) < limit:
+            heapq.heappush(best, (*rank, suggestion))
+        else:
+            heapq.heapreplace(best, (*rank, suggestion))
+    if limit:
+        found = [entry[3] for entry in best]
     found.sort(key=lambda s: (-s.score, s.claim_a, s.claim_b))
-    stats.suggestions = len(found)
-    return found[:limit] if limit else found
+    return found
 
 
 def accept(
