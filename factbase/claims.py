@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy import Select, and_, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
@@ -451,12 +451,7 @@ def _ordered(query: Select[Any], sort: Sort) -> Select[Any]:
 
 
 def find_claims(session: Session, where: ClaimFilter) -> list[Claim]:
-    if where.limit is not None and not 0 <= where.limit <= MAX_LIMIT:
-        raise InvalidInput(f"--limit must be between 0 (no limit) and {MAX_LIMIT}")
-    query = _ordered(_filtered(session, where), where.sort)
-    if where.limit:
-        query = query.limit(where.limit)
-    return list(session.scalars(query).unique())
+    return list(session.scalars(claims_query(session, where)).unique())
 
 
 def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
@@ -467,8 +462,53 @@ def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
     """
     if where.limit is not None and not 0 <= where.limit <= MAX_LIMIT:
         raise InvalidInput(f"--limit must be between 0 (no limit) and {MAX_LIMIT}")
-    query = _ordered(_filtered(session, where), where.sort)
+    walked = _newest_first_ids(session, where)
+    if walked is None:
+        query = _ordered(_filtered(session, where), where.sort)
+    else:  # the ids are the answer; the query only loads and orders those few
+        query = _ordered(_filtered(session, replace(where, topic=None)), where.sort)
+        query = query.where(Claim.id.in_(walked))
     return query.limit(where.limit) if where.limit else query
+
+
+# From this many claims in a topic on, the newest page of it is found by walking sources
+# in date order and stopping at the limit rather than sorting every claim of the topic
+# (a third of a million claims about oil: 2 s against a few milliseconds).
+WALK_BY_DATE_FROM = 2000
+# SQLite keeps the join order and the index it is told: sources newest first, then their
+# claims, the topic checked claim by claim. Equal dates are sorted among themselves only.
+_NEWEST_FIRST = """
+SELECT c.id FROM source AS s INDEXED BY ix_source_published
+CROSS JOIN claim AS c ON c.source_id = s.id
+WHERE {topic}
+ORDER BY s.published DESC NULLS LAST, c.id DESC LIMIT :limit
+"""
+_IN_TOPICS = (
+    "EXISTS (SELECT 1 FROM claim_topic AS ct WHERE ct.claim_id = c.id AND ct.topic_id IN :topics)"
+)
+
+
+def _newest_first_ids(session: Session, where: ClaimFilter) -> list[int] | None:
+    """The ids of a newest-first page found by walking dates, when that is the fast way."""
+    unfiltered = ClaimFilter(limit=None)
+    if (
+        session.get_bind().dialect.name != "sqlite"
+        or where.sort is not Sort.PUBLISHED
+        or not where.limit
+        or replace(where, topic=None, limit=None) != unfiltered
+    ):
+        return None
+    if not where.topic:
+        query = text(_NEWEST_FIRST.format(topic="1 = 1")).bindparams(limit=where.limit)
+        return list(session.scalars(query))
+    topics = descendant_ids(session, get_topic(session, where.topic))
+    in_topic = select(func.count()).where(ClaimTopic.topic_id.in_(topics))
+    if (session.scalar(in_topic) or 0) < WALK_BY_DATE_FROM:
+        return None  # few enough to sort: the topic index finds them directly
+    query = text(_NEWEST_FIRST.format(topic=_IN_TOPICS)).bindparams(
+        bindparam("topics", expanding=True), limit=where.limit, topics=list(topics)
+    )
+    return list(session.scalars(query))
 
 
 def count_claims(session: Session, where: ClaimFilter) -> int:

@@ -14,11 +14,13 @@ from typing import Any
 
 import pytest
 from conftest import PG_URL, Cli
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam, select, text
 
+from factbase import claims as claims_module
 from factbase.claims import ClaimFilter, claims_query
 from factbase.conflicts import ConflictFilter, conflicts_query
 from factbase.db import Database
+from factbase.models import Topic
 
 pytestmark = pytest.mark.skipif(bool(PG_URL), reason="EXPLAIN QUERY PLAN is SQLite's")
 
@@ -94,3 +96,44 @@ def test_the_check_does_see_a_full_scan(seeded: Database) -> None:
         lines = plan(seeded, claims_query(session, ClaimFilter(limit=None)))
     assert full_scans(lines) or any("SCAN claim USING INDEX" in line for line in lines)
     assert full_scans(["SCAN claim", "SEARCH source USING INTEGER PRIMARY KEY (rowid=?)"])
+
+
+# -- newest-first pages of a large topic walk the date index ------------------------------
+
+
+def page(database: Database, where: ClaimFilter) -> list[int]:
+    with database.session() as session:
+        return [claim.id for claim in claims_module.find_claims(session, where)]
+
+
+@pytest.mark.parametrize("limit", [1, 5, 50])
+def test_walking_dates_gives_the_page_sorting_gives(
+    seeded: Database, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with seeded.session() as session:
+        slugs = [None, *session.scalars(select(Topic.slug).order_by(Topic.slug))]
+    for slug in slugs:
+        where = ClaimFilter(topic=slug, limit=limit)
+        with monkeypatch.context() as patch:
+            patch.setattr(claims_module, "_newest_first_ids", lambda _session, _where: None)
+            sorted_page = page(seeded, where)
+        with monkeypatch.context() as patch:
+            patch.setattr(claims_module, "WALK_BY_DATE_FROM", 0)  # walk even a small topic
+            walked_page = page(seeded, where)
+        assert walked_page == sorted_page, slug
+
+
+def test_the_date_walk_stops_early_instead_of_sorting(seeded: Database) -> None:
+    query = claims_module._NEWEST_FIRST.format(topic=claims_module._IN_TOPICS)
+    with seeded.engine.connect() as connection:
+        rows = connection.execute(
+            text(f"EXPLAIN QUERY PLAN {query}").bindparams(
+                bindparam("topics", expanding=True), topics=[1, 2], limit=50
+            )
+        ).fetchall()
+    lines = [row[3] for row in rows]
+    walk = re.compile(r"SCAN s USING (COVERING )?INDEX ix_source_published")
+    assert any(walk.match(line) for line in lines), lines
+    # Only claims of the same date are sorted among themselves, never the whole topic.
+    assert "USE TEMP B-TREE FOR ORDER BY" not in lines, lines
+    assert any("RIGHT PART OF ORDER BY" in line for line in lines), lines
