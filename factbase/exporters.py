@@ -33,14 +33,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from factbase.claim_export import CLAIM_EXPORT_COLUMNS, claim_records
 from factbase.claims import ClaimFilter
 from factbase.errors import InvalidInput
 from factbase.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
-from factbase.sources import stored_date
+from factbase.outlets import OUTLET_COLUMNS, outlets_query
+from factbase.sources import SOURCE_COLUMNS, sources_query, stored_date
 
 T = TypeVar("T")
 
@@ -96,32 +97,9 @@ CONFLICT_EXPORT_COLUMNS: tuple[str, ...] = (
     "created_at",
     "updated_at",
 )
-SOURCE_EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "key",
-    "title",
-    "url",
-    "language",
-    "published",
-    "author",
-    "retrieved",
-    "outlet",
-    "stance",
-    "cites",
-    "note",
-    "claims",
-)
-OUTLET_EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "stance",
-    "country",
-    "language",
-    "homepage",
-    "note",
-    "sources",
-    "claims",
-)
+# Sources and outlets export the columns their listings show.
+SOURCE_EXPORT_COLUMNS = SOURCE_COLUMNS
+OUTLET_EXPORT_COLUMNS = OUTLET_COLUMNS
 COLUMNS: dict[str, tuple[str, ...]] = {
     "claims": CLAIM_EXPORT_COLUMNS,
     "conflicts": CONFLICT_EXPORT_COLUMNS,
@@ -511,37 +489,23 @@ def source_rows(
     stance: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Source rows with :data:`SOURCE_EXPORT_COLUMNS`, in id order."""
-    from factbase.language import validate_language
-    from factbase.outlets import get_outlet, get_stance
-
-    counts = select(Claim.source_id, func.count().label("n")).group_by(Claim.source_id).subquery()
-    query = (
-        select(
-            Source.id,
-            Source.key,
-            Source.title,
-            Source.url,
-            Source.language,
-            Source.published,
-            Source.published_precision,
-            Source.author,
-            Source.retrieved,
-            Source.retrieved_precision,
-            Source.note,
-            Outlet.name.label("outlet"),
-            Outlet.stance,
-            func.coalesce(counts.c.n, 0).label("claims"),
-        )
-        .join(Outlet, Source.outlet_id == Outlet.id)
-        .outerjoin(counts, counts.c.source_id == Source.id)
-        .order_by(Source.id)
+    columns = (
+        Source.id,
+        Source.key,
+        Source.title,
+        Source.url,
+        Source.language,
+        Source.published,
+        Source.published_precision,
+        Source.author,
+        Source.retrieved,
+        Source.retrieved_precision,
+        Source.note,
+        Outlet.name.label("outlet"),
+        Outlet.stance,
     )
-    if outlet:
-        query = query.where(Source.outlet_id == get_outlet(session, outlet).id)
-    if language:
-        query = query.where(Source.language == validate_language(language))
-    if stance:
-        query = query.where(Outlet.stance == get_stance(session, stance).name)
+    filters = {"outlet": outlet, "language": language, "stance": stance}
+    query = sources_query(session, columns, **filters).order_by(Source.id)
     for chunk in _chunks(session, query):
         cites = cited_outlets(session, [row.id for row in chunk])
         for row in chunk:
@@ -564,35 +528,16 @@ def source_rows(
 
 def outlet_rows(session: Session, *, stance: str | None = None) -> Iterator[dict[str, Any]]:
     """Outlet rows with :data:`OUTLET_EXPORT_COLUMNS`, by name."""
-    from factbase.outlets import get_stance
-
-    sources = (
-        select(Source.outlet_id, func.count().label("n")).group_by(Source.outlet_id).subquery()
+    columns = (
+        Outlet.id,
+        Outlet.name,
+        Outlet.stance,
+        Outlet.country,
+        Outlet.language,
+        Outlet.homepage,
+        Outlet.note,
     )
-    claims = (
-        select(Source.outlet_id, func.count(Claim.id).label("n"))
-        .join(Claim, Claim.source_id == Source.id)
-        .group_by(Source.outlet_id)
-        .subquery()
-    )
-    query = (
-        select(
-            Outlet.id,
-            Outlet.name,
-            Outlet.stance,
-            Outlet.country,
-            Outlet.language,
-            Outlet.homepage,
-            Outlet.note,
-            func.coalesce(sources.c.n, 0).label("sources"),
-            func.coalesce(claims.c.n, 0).label("claims"),
-        )
-        .outerjoin(sources, sources.c.outlet_id == Outlet.id)
-        .outerjoin(claims, claims.c.outlet_id == Outlet.id)
-        .order_by(Outlet.name_key)
-    )
-    if stance:
-        query = query.where(Outlet.stance == get_stance(session, stance).name)
+    query = outlets_query(session, columns, stance=stance)
     for chunk in _chunks(session, query):
         for row in chunk:
             record = dict(row._mapping)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id
@@ -142,7 +144,25 @@ def ensure_outlet(session: Session, name: str) -> Outlet:
     return add_outlet(session, name, UNRATED, note="Created when a source cited it.")
 
 
-def list_outlets(session: Session, *, stance: str | None = None) -> list[OutletSummary]:
+# The columns of an outlet in listings and exports, in order.
+OUTLET_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "stance",
+    "country",
+    "language",
+    "homepage",
+    "note",
+    "sources",
+    "claims",
+)
+
+
+def outlets_query(
+    session: Session, columns: Sequence[Any], *, stance: str | None = None
+) -> Select[Any]:
+    """``columns`` of the outlets of ``stance`` (all without it), then their numbers of
+    ``sources`` and ``claims``, by name."""
     sources = (
         select(Source.outlet_id, func.count().label("n")).group_by(Source.outlet_id).subquery()
     )
@@ -153,11 +173,20 @@ def list_outlets(session: Session, *, stance: str | None = None) -> list[OutletS
         .subquery()
     )
     query = (
-        select(Outlet, func.coalesce(sources.c.n, 0), func.coalesce(claims.c.n, 0))
+        select(
+            *columns,
+            func.coalesce(sources.c.n, 0).label("sources"),
+            func.coalesce(claims.c.n, 0).label("claims"),
+        )
         .outerjoin(sources, sources.c.outlet_id == Outlet.id)
         .outerjoin(claims, claims.c.outlet_id == Outlet.id)
         .order_by(Outlet.name_key)
     )
     if stance:
         query = query.where(Outlet.stance == get_stance(session, stance).name)
+    return query
+
+
+def list_outlets(session: Session, *, stance: str | None = None) -> list[OutletSummary]:
+    query = outlets_query(session, [Outlet], stance=stance)
     return [OutletSummary(o, int(s), int(c)) for o, s, c in session.execute(query)]

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
@@ -178,6 +178,49 @@ def update_source(session: Session, source: Source, data: SourceInput) -> bool:
     return changed
 
 
+# The columns of a source in listings and exports, in order.
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "key",
+    "title",
+    "url",
+    "language",
+    "published",
+    "author",
+    "retrieved",
+    "outlet",
+    "stance",
+    "cites",
+    "note",
+    "claims",
+)
+
+
+def sources_query(
+    session: Session,
+    columns: Sequence[Any],
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    stance: str | None = None,
+) -> Select[Any]:
+    """``columns`` of the sources the filters keep, joined with their outlet, and their
+    number of claims as a last column ``claims``; unordered."""
+    counts = select(Claim.source_id, func.count().label("n")).group_by(Claim.source_id).subquery()
+    query = (
+        select(*columns, func.coalesce(counts.c.n, 0).label("claims"))
+        .join(Outlet, Source.outlet_id == Outlet.id)
+        .outerjoin(counts, counts.c.source_id == Source.id)
+    )
+    if outlet:
+        query = query.where(Source.outlet_id == get_outlet(session, outlet).id)
+    if language:
+        query = query.where(Source.language == validate_language(language))
+    if stance:
+        query = query.where(Outlet.stance == get_stance(session, stance).name)
+    return query
+
+
 def list_sources(
     session: Session,
     *,
@@ -188,19 +231,8 @@ def list_sources(
 ) -> list[SourceSummary]:
     if limit is not None and limit < 0:
         raise InvalidInput("--limit must be 0 (no limit) or more")
-    counts = select(Claim.source_id, func.count().label("n")).group_by(Claim.source_id).subquery()
-    query = (
-        select(Source, func.coalesce(counts.c.n, 0))
-        .join(Source.outlet)
-        .outerjoin(counts, counts.c.source_id == Source.id)
-        .order_by(Source.published.desc().nulls_last(), Source.id)
-    )
-    if outlet:
-        query = query.where(Source.outlet_id == get_outlet(session, outlet).id)
-    if language:
-        query = query.where(Source.language == validate_language(language))
-    if stance:
-        query = query.where(Outlet.stance == get_stance(session, stance).name)
+    query = sources_query(session, [Source], outlet=outlet, language=language, stance=stance)
+    query = query.order_by(Source.published.desc().nulls_last(), Source.id)
     if limit:
         query = query.limit(limit)
     return [SourceSummary(s, int(n)) for s, n in session.execute(query)]

@@ -15,18 +15,6 @@ outlet_app = typer.Typer(
 )
 stance_app = typer.Typer(help="List and add stance labels.", no_args_is_help=True)
 
-OUTLET_COLUMNS = (
-    "id",
-    "name",
-    "stance",
-    "country",
-    "language",
-    "homepage",
-    "note",
-    "sources",
-    "claims",
-)
-
 
 def register(app: typer.Typer) -> None:
     app.add_typer(outlet_app, name="outlet")
@@ -99,7 +87,7 @@ def outlet_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List outlets with their stance and how many sources and claims they have."""
-    from factbase.outlets import list_outlets
+    from factbase.outlets import OUTLET_COLUMNS, list_outlets
 
     db = state.open_db()
     with db.session() as session:

@@ -14,22 +14,6 @@ source_app = typer.Typer(
     help="Record, list and show sources (articles and documents).", no_args_is_help=True
 )
 
-SOURCE_COLUMNS = (
-    "id",
-    "key",
-    "title",
-    "url",
-    "language",
-    "published",
-    "author",
-    "retrieved",
-    "outlet",
-    "stance",
-    "cites",
-    "note",
-    "claims",
-)
-
 
 def register(app: typer.Typer) -> None:
     app.add_typer(source_app, name="source")
@@ -117,7 +101,7 @@ def source_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List sources, newest first."""
-    from factbase.sources import list_sources
+    from factbase.sources import SOURCE_COLUMNS, list_sources
 
     db = state.open_db()
     with db.session() as session:
@@ -156,7 +140,7 @@ def source_show(
     from sqlalchemy import func, select
 
     from factbase.models import Claim
-    from factbase.sources import get_source
+    from factbase.sources import SOURCE_COLUMNS, get_source
 
     db = state.open_db()
     with db.session() as session:

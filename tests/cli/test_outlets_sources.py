@@ -476,11 +476,13 @@ def test_source_list_refuses_a_negative_limit(outlet: Cli) -> None:
 
 
 def _columns(name: str) -> tuple[str, ...]:
-    from factbase.cli import catalog, outlets, sources
+    from factbase.cli import catalog
+    from factbase.outlets import OUTLET_COLUMNS
+    from factbase.sources import SOURCE_COLUMNS
 
     return {
-        "outlet": outlets.OUTLET_COLUMNS,
-        "source": sources.SOURCE_COLUMNS,
+        "outlet": OUTLET_COLUMNS,
+        "source": SOURCE_COLUMNS,
         "topics": catalog.TOPIC_COLUMNS,
         "entities": catalog.ENTITY_COLUMNS,
     }[name]
