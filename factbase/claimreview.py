@@ -21,9 +21,10 @@ from urllib.parse import quote
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from factbase.claims import ClaimFilter, claims_query
+from factbase.claims import claims_query
 from factbase.corroboration import CorroborationIndex
 from factbase.exporters import _chunks, _iso, _timestamp
+from factbase.listing import ClaimFilter
 from factbase.models import Claim, Conflict, Outlet, Source
 
 SCHEMA = "http://schema.org/"

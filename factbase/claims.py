@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, text
+from sqlalchemy import Select, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from factbase.dates import PartialDate, parse_date
@@ -25,8 +24,22 @@ from factbase.language import (
     validate_language,
     within,
 )
+from factbase.listing import (
+    IN_TOPICS_SQL,
+    INDEXED_SEARCH,
+    MATCHES_SEARCH_SQL,
+    MAX_LIMIT,
+    NEWEST_FIRST_SQL,
+    WALK_BY_DATE_FROM,
+    ClaimFilter,
+    ClaimPage,
+    ListedClaim,
+    Sort,
+    date_walk,
+    search_phrase,
+)
 from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Conflict, Outlet, Source
-from factbase.outlets import get_outlet, get_stance
+from factbase.outlets import get_outlet, get_stance, list_stances
 from factbase.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
 from factbase.sources import get_source, stored_date, validate_key
 from factbase.topics import (
@@ -69,33 +82,6 @@ class ClaimResult:
     warnings: list[str] = field(default_factory=list)
     created_topics: list[str] = field(default_factory=list)
     new_conflicts: list[Conflict] = field(default_factory=list)
-
-
-MAX_LIMIT = 2**31 - 1
-
-
-class Sort(StrEnum):
-    PUBLISHED = "published"
-    EVENT = "event"
-    ADDED = "added"
-    ID = "id"
-
-
-@dataclass
-class ClaimFilter:
-    topic: str | None = None
-    language: str | None = None
-    stance: str | None = None
-    outlet: str | None = None
-    source: str | None = None
-    subject: str | None = None
-    speaker: str | None = None
-    since: str | None = None
-    until: str | None = None
-    search: str | None = None
-    status: str | None = None
-    limit: int | None = 50
-    sort: Sort = Sort.PUBLISHED
 
 
 # -- recording -----------------------------------------------------------------------
@@ -414,22 +400,16 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     return query
 
 
-# Fewer characters than a trigram cannot use the search index (migration 0004).
-_INDEXED_SEARCH = 3
-
-
 def _search(session: Session, folded: str) -> Any:
     """Claims whose folded text holds ``folded``: through the trigram index where there is one.
 
     On PostgreSQL the planner uses the trigram index for LIKE itself. On SQLite the FTS5
-    table narrows the claims first; LIKE then decides, so the result is the same either way.
+    table's exact trigrams (migration 0005) answer a term of three or more characters alone.
     """
-    contains = Claim.search_text.contains(folded, autoescape=True)
-    if session.get_bind().dialect.name != "sqlite" or len(folded) < _INDEXED_SEARCH:
-        return contains
-    phrase = '"' + folded.replace('"', '""') + '"'
+    if session.get_bind().dialect.name != "sqlite" or len(folded) < INDEXED_SEARCH:
+        return Claim.search_text.contains(folded, autoescape=True)
     matching = text("SELECT rowid FROM claim_search WHERE claim_search MATCH :phrase")
-    return and_(Claim.id.in_(matching.bindparams(phrase=phrase)), contains)
+    return Claim.id.in_(matching.bindparams(phrase=search_phrase(folded)))
 
 
 def _names(session: Session, id_column: Any, key_column: Any, name: str) -> Any:
@@ -466,49 +446,67 @@ def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
     if walked is None:
         query = _ordered(_filtered(session, where), where.sort)
     else:  # the ids are the answer; the query only loads and orders those few
-        query = _ordered(_filtered(session, replace(where, topic=None)), where.sort)
+        rest = replace(where, topic=None, search=None)
+        query = _ordered(_filtered(session, rest), where.sort)
         query = query.where(Claim.id.in_(walked))
     return query.limit(where.limit) if where.limit else query
 
 
-# From this many claims in a topic on, the newest page of it is found by walking sources
-# in date order and stopping at the limit rather than sorting every claim of the topic
-# (a third of a million claims about oil: 2 s against a few milliseconds).
-WALK_BY_DATE_FROM = 2000
-# SQLite keeps the join order and the index it is told: sources newest first, then their
-# claims, the topic checked claim by claim. Equal dates are sorted among themselves only.
-_NEWEST_FIRST = """
-SELECT c.id FROM source AS s INDEXED BY ix_source_published
-CROSS JOIN claim AS c ON c.source_id = s.id
-WHERE {topic}
-ORDER BY s.published DESC NULLS LAST, c.id DESC LIMIT :limit
-"""
-_IN_TOPICS = (
-    "EXISTS (SELECT 1 FROM claim_topic AS ct WHERE ct.claim_id = c.id AND ct.topic_id IN :topics)"
-)
-
-
 def _newest_first_ids(session: Session, where: ClaimFilter) -> list[int] | None:
     """The ids of a newest-first page found by walking dates, when that is the fast way."""
-    unfiltered = ClaimFilter(limit=None)
-    if (
-        session.get_bind().dialect.name != "sqlite"
-        or where.sort is not Sort.PUBLISHED
-        or not where.limit
-        or replace(where, topic=None, limit=None) != unfiltered
-    ):
+    walk = date_walk(where)
+    if session.get_bind().dialect.name != "sqlite" or walk is None:
         return None
-    if not where.topic:
-        query = text(_NEWEST_FIRST.format(topic="1 = 1")).bindparams(limit=where.limit)
-        return list(session.scalars(query))
-    topics = descendant_ids(session, get_topic(session, where.topic))
-    in_topic = select(func.count()).where(ClaimTopic.topic_id.in_(topics))
-    if (session.scalar(in_topic) or 0) < WALK_BY_DATE_FROM:
-        return None  # few enough to sort: the topic index finds them directly
-    query = text(_NEWEST_FIRST.format(topic=_IN_TOPICS)).bindparams(
-        bindparam("topics", expanding=True), limit=where.limit, topics=list(topics)
+    params: dict[str, Any] = {"limit": where.limit}
+    condition = "1 = 1"
+    if walk == "topic" and where.topic:
+        topics = list(descendant_ids(session, get_topic(session, where.topic)))
+        in_topic = select(func.count()).where(ClaimTopic.topic_id.in_(topics))
+        if (session.scalar(in_topic) or 0) < WALK_BY_DATE_FROM:
+            return None  # few enough to sort: the topic index finds them directly
+        condition, params["topics"] = IN_TOPICS_SQL.format(topics=":topics"), topics
+    elif walk == "search" and where.search:
+        folded = fold(where.search)
+        params["phrase"] = search_phrase(folded)
+        matching = text("SELECT count(*) FROM claim_search WHERE claim_search MATCH :phrase")
+        if (session.scalar(matching, {"phrase": params["phrase"]}) or 0) < WALK_BY_DATE_FROM:
+            return None  # few enough to sort: the search index finds them directly
+        condition = MATCHES_SEARCH_SQL.format(phrase=":phrase")
+    query = text(NEWEST_FIRST_SQL.format(topic=condition, limit=":limit"))
+    if "topics" in params:
+        query = query.bindparams(bindparam("topics", expanding=True))
+    return list(session.scalars(query, params))
+
+
+def claims_page(session: Session, where: ClaimFilter, *, with_support: bool) -> ClaimPage:
+    """One page of `factbase list`; with its topics and corroboration when ``with_support``."""
+    from factbase.corroboration import corroboration
+
+    claims = find_claims(session, where)
+    listed = []
+    for claim in claims:
+        row = claim_row(claim)
+        support = corroboration(session, claim.id) if with_support else None
+        listed.append(
+            ListedClaim(
+                id=claim.id,
+                statement=claim.statement,
+                value=claim.value_text,
+                language=claim.language,
+                outlet=row["outlet"],
+                stance=row["stance"],
+                published=row["published"],
+                topics=tuple(row["topics"]) if with_support else (),
+                reports=support.reports if support else None,
+                origins=support.origins if support else None,
+            )
+        )
+    more = where.limit and len(claims) == where.limit
+    return ClaimPage(
+        claims=listed,
+        total=count_claims(session, where) if more else len(claims),
+        stance_colours={stance.name: stance.colour for stance in list_stances(session)},
     )
-    return list(session.scalars(query))
 
 
 def count_claims(session: Session, where: ClaimFilter) -> int:

@@ -15,7 +15,6 @@ the same timeout, so both backends give writers one at a time.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,32 +33,20 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session
 
 from factbase.errors import DatabaseBusy, FactbaseError, InvalidInput, SchemaError
+from factbase.location import APP_NAME, HEAD_REVISION, default_db_path, given_location
 from factbase.resources import migrations_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-ENV_VAR = "FACTBASE_DB"
-APP_NAME = "factbase"
-DB_FILENAME = "factbase.db"
-# The newest migration. tests/test_migrations.py checks it against Alembic's head,
-# so opening an up-to-date database never needs to import Alembic (~0.4 s).
-HEAD_REVISION = "0004"
 BUSY_TIMEOUT_SECONDS = 10.0
 # PostgreSQL advisory lock every write transaction holds until it ends: "factbase" in ASCII.
 WRITER_LOCK_KEY = 0x6661637462617365
 
 
-def default_db_path() -> Path:
-    """The database file used when no location is given."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / DB_FILENAME
-
-
 def resolve_url(location: str | None = None) -> URL:
     """Turn a path or SQLAlchemy URL (or nothing) into a database URL."""
-    location = location or os.environ.get(ENV_VAR) or None
+    location = given_location(location)
     if location is None:
         path = default_db_path()
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -37,8 +37,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from factbase.claim_export import CLAIM_EXPORT_COLUMNS, claim_records
-from factbase.claims import ClaimFilter
 from factbase.errors import InvalidInput
+from factbase.listing import ClaimFilter
 from factbase.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
 from factbase.outlets import OUTLET_COLUMNS, outlets_query
 from factbase.sources import SOURCE_COLUMNS, sources_query, stored_date

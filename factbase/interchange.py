@@ -21,9 +21,10 @@ from typing import Any, TextIO
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from factbase.claims import ClaimFilter, claims_query
+from factbase.claims import claims_query
 from factbase.errors import FactbaseError
 from factbase.exporters import _chunks, _iso, cited_outlets, topics_of
+from factbase.listing import ClaimFilter
 from factbase.models import (
     Claim,
     ClaimLink,

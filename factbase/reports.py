@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
-from factbase.claims import ClaimFilter, Sort, claims_query
+from factbase.claims import claims_query
 from factbase.corroboration import (
     DISPUTING_STATUSES,
     CorroborationIndex,
     count_origins,
     origin_groups,
 )
+from factbase.listing import ClaimFilter, Sort
 from factbase.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 
 NO_TOPIC = "(none)"

@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
 from factbase import claim_export
-from factbase.claims import ClaimFilter, Sort, claim_row
+from factbase.claims import claim_row
 from factbase.corroboration import corroboration_fields
 from factbase.db import Database
 from factbase.exporters import CLAIM_EXPORT_COLUMNS, claim_rows, write_csv
+from factbase.listing import ClaimFilter, Sort
 from factbase.models import (
     CONFLICT_STATUSES,
     LINK_KINDS,

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from conftest import PG_URL, Cli, reset_postgres
 
-from factbase.claims import ClaimFilter, Sort
 from factbase.corroboration import CorroborationIndex, corroboration_fields
 from factbase.db import Database
 from factbase.exporters import (
@@ -20,6 +19,7 @@ from factbase.exporters import (
     csv_cell,
     number_text,
 )
+from factbase.listing import ClaimFilter, Sort
 
 # -- cells ------------------------------------------------------------------------------
 

@@ -17,9 +17,16 @@ from conftest import PG_URL, Cli
 from sqlalchemy import Select, bindparam, select, text
 
 from factbase import claims as claims_module
-from factbase.claims import ClaimFilter, claims_query
+from factbase.claims import claims_query
 from factbase.conflicts import ConflictFilter, conflicts_query
 from factbase.db import Database
+from factbase.listing import (
+    IN_TOPICS_SQL,
+    MATCHES_SEARCH_SQL,
+    NEWEST_FIRST_SQL,
+    ClaimFilter,
+    search_phrase,
+)
 from factbase.models import Topic
 
 pytestmark = pytest.mark.skipif(bool(PG_URL), reason="EXPLAIN QUERY PLAN is SQLite's")
@@ -106,31 +113,40 @@ def page(database: Database, where: ClaimFilter) -> list[int]:
         return [claim.id for claim in claims_module.find_claims(session, where)]
 
 
+SEARCHED = ["нефт", "oil", "kazakhstan", "russia", "млрд", "%", "cpc"]
+
+
 @pytest.mark.parametrize("limit", [1, 5, 50])
 def test_walking_dates_gives_the_page_sorting_gives(
     seeded: Database, limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with seeded.session() as session:
         slugs = [None, *session.scalars(select(Topic.slug).order_by(Topic.slug))]
-    for slug in slugs:
-        where = ClaimFilter(topic=slug, limit=limit)
+    filters = [ClaimFilter(topic=slug, limit=limit) for slug in slugs]
+    filters += [ClaimFilter(search=term, limit=limit) for term in SEARCHED]
+    for where in filters:
         with monkeypatch.context() as patch:
             patch.setattr(claims_module, "_newest_first_ids", lambda _session, _where: None)
             sorted_page = page(seeded, where)
         with monkeypatch.context() as patch:
             patch.setattr(claims_module, "WALK_BY_DATE_FROM", 0)  # walk even a small topic
             walked_page = page(seeded, where)
-        assert walked_page == sorted_page, slug
+        assert walked_page == sorted_page, where
 
 
-def test_the_date_walk_stops_early_instead_of_sorting(seeded: Database) -> None:
-    query = claims_module._NEWEST_FIRST.format(topic=claims_module._IN_TOPICS)
+@pytest.mark.parametrize("walked", ["topic", "search"])
+def test_the_date_walk_stops_early_instead_of_sorting(seeded: Database, walked: str) -> None:
+    if walked == "topic":
+        condition = IN_TOPICS_SQL.format(topics=":topics")
+        params: dict[str, object] = {"topics": [1, 2]}
+    else:
+        condition = MATCHES_SEARCH_SQL.format(phrase=":phrase")
+        params = {"phrase": search_phrase("нефт")}
+    query = text(f"EXPLAIN QUERY PLAN {NEWEST_FIRST_SQL.format(topic=condition, limit='50')}")
+    if walked == "topic":
+        query = query.bindparams(bindparam("topics", expanding=True))
     with seeded.engine.connect() as connection:
-        rows = connection.execute(
-            text(f"EXPLAIN QUERY PLAN {query}").bindparams(
-                bindparam("topics", expanding=True), topics=[1, 2], limit=50
-            )
-        ).fetchall()
+        rows = connection.execute(query, params).fetchall()
     lines = [row[3] for row in rows]
     walk = re.compile(r"SCAN s USING (COVERING )?INDEX ix_source_published")
     assert any(walk.match(line) for line in lines), lines

@@ -13,6 +13,7 @@ from factbase.cli.render import OutputFormat
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from factbase.listing import ClaimFilter, ClaimPage
     from factbase.models import Claim
 
 
@@ -256,15 +257,8 @@ def list_claims(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List claims; filters combine."""
-    from factbase.claims import (
-        CLAIM_COLUMNS,
-        ClaimFilter,
-        Sort,
-        claim_row,
-        count_claims,
-        find_claims,
-    )
-    from factbase.corroboration import CORROBORATION_COLUMNS, corroboration_fields
+    from factbase.listing import ClaimFilter, Sort
+    from factbase.quickread import claims_page as quick_page
 
     where = ClaimFilter(
         topic=topic,
@@ -281,43 +275,52 @@ def list_claims(
         limit=limit,
         sort=Sort(sort.value),
     )
-    db = state.open_db()
-    with db.session() as session:
-        if fmt is not OutputFormat.TABLE:
-            from factbase.exporters import claim_rows, primed
+    if fmt is not OutputFormat.TABLE:
+        _emit_claims(where, fmt)
+        return
+    # On a narrow terminal the statement needs the room; stance then shows as colour.
+    wide = render.console().width >= 110
+    page = quick_page(state.db_location, where, with_support=wide)
+    if page is None:
+        from factbase.claims import claims_page
 
-            # Streamed like an export; primed so a bad filter fails before any output.
-            rows = primed(claim_rows(session, where))
-            render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
-            return
-        claims = find_claims(session, where)
-        colours = stance_colours(session)
-        # On a narrow terminal the statement needs the room; stance then shows as colour.
-        wide = render.console().width >= 110
-        narrow = ("id", "statement", "value", "lang", "outlet", "published")
-        table = render.new_table(*narrow, *(("stance", "topics", "origins") if wide else ()))
-        for claim in claims:
-            row = claim_row(claim)
-            colour = colours.get(row["stance"])
-            cells = [
-                str(claim.id),
-                render.escape(claim.statement),
-                render.escape(claim.value_text),
-                render.escape(claim.language),
-                f"[{colour or 'default'}]{render.escape(row['outlet'])}[/]",
-                render.escape(row["published"]),
+        with state.open_db().session() as session:
+            page = claims_page(session, where, with_support=wide)
+    _print_page(page, wide)
+
+
+def _emit_claims(where: ClaimFilter, fmt: OutputFormat) -> None:
+    from factbase.claims import CLAIM_COLUMNS
+    from factbase.corroboration import CORROBORATION_COLUMNS
+    from factbase.exporters import claim_rows, primed
+
+    with state.open_db().session() as session:
+        # Streamed like an export; primed so a bad filter fails before any output.
+        rows = primed(claim_rows(session, where))
+        render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
+
+
+def _print_page(page: ClaimPage, wide: bool) -> None:
+    narrow = ("id", "statement", "value", "lang", "outlet", "published")
+    table = render.new_table(*narrow, *(("stance", "topics", "origins") if wide else ()))
+    for claim in page.claims:
+        colour = page.stance_colours.get(claim.stance)
+        cells = [
+            str(claim.id),
+            render.escape(claim.statement),
+            render.escape(claim.value),
+            render.escape(claim.language),
+            f"[{colour or 'default'}]{render.escape(claim.outlet)}[/]",
+            render.escape(claim.published),
+        ]
+        if wide:
+            cells += [
+                render.stance_text(claim.stance, colour),
+                render.escape(", ".join(claim.topics)),
+                f"{claim.origins} of {claim.reports}",
             ]
-            if wide:
-                support = corroboration_fields(session, claim.id)
-                cells += [
-                    render.stance_text(row["stance"], colour),
-                    render.escape(", ".join(row["topics"])),
-                    f"{support['origins']} of {support['reports']}",
-                ]
-            table.add_row(*cells)
-        total = count_claims(session, where) if limit and len(claims) == limit else len(claims)
+        table.add_row(*cells)
     render.print_table(table)
-    shown = (
-        f"{len(claims)} of {total} claims" if total > len(claims) else render.plural(total, "claim")
-    )
-    render.note(shown + (" (use --limit 0 for all)" if total > len(claims) else ""))
+    shown, total = len(page.claims), page.total
+    summary = f"{shown} of {total} claims" if total > shown else render.plural(total, "claim")
+    render.note(summary + (" (use --limit 0 for all)" if total > shown else ""))

@@ -26,7 +26,7 @@ def db_path() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision and whether it is the newest."""
-    from factbase.db import HEAD_REVISION
+    from factbase.location import HEAD_REVISION
 
     db = state.open_db(upgrade=False)
     revision = db.current_revision()

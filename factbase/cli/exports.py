@@ -14,7 +14,7 @@ from factbase.cli import render, state
 from factbase.cli.claims import SortChoice
 
 if TYPE_CHECKING:
-    from factbase.claims import ClaimFilter
+    from factbase.listing import ClaimFilter
     from factbase.reports import Report
 
 export_app = typer.Typer(
@@ -120,7 +120,7 @@ def _claim_filter(
     limit: int,
     sort: SortChoice,
 ) -> ClaimFilter:
-    from factbase.claims import ClaimFilter, Sort
+    from factbase.listing import ClaimFilter, Sort
 
     return ClaimFilter(
         topic=topic,

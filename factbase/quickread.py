@@ -1,0 +1,273 @@
+"""`factbase list` read straight from the SQLite file, without importing SQLAlchemy.
+
+People wait on `list`; importing SQLAlchemy alone takes about 0.3 s, longer than the
+query. For an up-to-date SQLite file and the filters that need no lookup beyond a
+topic or a stance, this module answers with the standard library's ``sqlite3``. It
+is a shortcut, never a second source of truth; it answers ``None`` (the library then
+answers instead) whenever it could differ:
+
+- a URL, a missing file, another schema revision, or any SQLite error;
+- a filter it does not handle (outlet, source, subject, speaker), a bad limit or date;
+- an unknown topic, and an empty result filtered by language, status or stance: the
+  library confirms "no claims" or gives the error for the value it refuses;
+- for the wide table, a claim on the page in a same/supports cluster, whose
+  corroboration needs :class:`~factbase.corroboration.CorroborationIndex`.
+
+The SQL mirrors :func:`factbase.claims.claims_query` (same joins, subqueries, search
+index and date walk), and ``tests/test_quickread.py`` holds both to the same pages.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from factbase.dates import PartialDate, parse_date
+from factbase.errors import FactbaseError
+from factbase.language import fold, normalise_text
+from factbase.listing import (
+    IN_TOPICS_SQL,
+    INDEXED_SEARCH,
+    MATCHES_SEARCH_SQL,
+    MAX_LIMIT,
+    NEWEST_FIRST_SQL,
+    WALK_BY_DATE_FROM,
+    ClaimFilter,
+    ClaimPage,
+    ListedClaim,
+    Sort,
+    date_walk,
+    like_pattern,
+    search_phrase,
+)
+from factbase.location import HEAD_REVISION, existing_sqlite_file
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+_ORDER = {
+    Sort.PUBLISHED: "s.published DESC NULLS LAST, c.id DESC",
+    Sort.EVENT: "c.event_date DESC NULLS LAST, c.id DESC",
+    Sort.ADDED: "c.id DESC",
+    Sort.ID: "c.id",
+}
+_PAGE = """
+SELECT c.id, c.statement, c.value_text, c.language, o.name, o.stance,
+       s.published, s.published_precision
+FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE {where} ORDER BY {order}{limit}
+"""
+
+
+class _Unanswered(Exception):
+    """The library must answer this one."""
+
+
+def claims_page(
+    location: str | None, where: ClaimFilter, *, with_support: bool
+) -> ClaimPage | None:
+    """The page `factbase list` shows, or None when the library has to read it."""
+    path = existing_sqlite_file(location)
+    if path is None:
+        return None
+    try:
+        with closing(_connect(path)) as connection:
+            connection.execute("BEGIN")  # one snapshot for the page and its count
+            return _page(connection, where, with_support)
+    except (_Unanswered, sqlite3.Error, FactbaseError):
+        return None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # mode=rw: never create a file; the library decides what a missing one means.
+    connection = sqlite3.connect(
+        f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+    )
+    revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    if revision != [(HEAD_REVISION,)]:
+        connection.close()
+        raise _Unanswered
+    return connection
+
+
+def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool) -> ClaimPage:
+    if where.outlet or where.source or where.subject or where.speaker:
+        raise _Unanswered
+    if where.limit is None or not 0 <= where.limit <= MAX_LIMIT:
+        raise _Unanswered
+    topics = _topic_ids(connection, where.topic) if where.topic else None
+    conditions, params = _conditions(where, topics)
+    ids = _walked_ids(connection, where, topics)
+    if ids is not None:
+        conditions, params = [f"c.id IN {_marks(ids)}"], list(ids)
+    limit = f" LIMIT {where.limit}" if where.limit else ""
+    sql = _PAGE.format(where=" AND ".join(conditions), order=_ORDER[where.sort], limit=limit)
+    rows = connection.execute(sql, params).fetchall()
+    if not rows and (where.language or where.stance or where.status):
+        raise _Unanswered  # the library tells "none" from a value it refuses
+    claims = [_listed(row) for row in rows]
+    if with_support and claims:
+        claims = _with_support(connection, claims)
+    more = where.limit and len(rows) == where.limit
+    return ClaimPage(
+        claims=claims,
+        total=_count(connection, where, topics) if more else len(rows),
+        stance_colours=dict(connection.execute("SELECT name, colour FROM stance")),
+    )
+
+
+def _topic_ids(connection: sqlite3.Connection, slug: str) -> list[int]:
+    """The topic and every topic under it, as :func:`factbase.topics.descendant_ids`."""
+    found = connection.execute(
+        "SELECT id FROM topic WHERE slug = ?", (normalise_text(slug).lower(),)
+    ).fetchone()
+    if found is None:
+        raise _Unanswered
+    children: dict[int | None, list[int]] = {}
+    for topic_id, parent_id in connection.execute("SELECT id, parent_id FROM topic"):
+        children.setdefault(parent_id, []).append(topic_id)
+    ids, pending = {found[0]}, [found[0]]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in ids:
+                ids.add(child)
+                pending.append(child)
+    return sorted(ids)
+
+
+def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str], list[Any]]:
+    conditions: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if topics is not None:
+        conditions.append(
+            f"c.id IN (SELECT claim_id FROM claim_topic WHERE topic_id IN {_marks(topics)})"
+        )
+        params += topics
+    if where.language:
+        conditions.append("c.language = ?")
+        params.append(where.language.strip().lower())
+    if where.stance:
+        conditions.append("o.stance = ?")
+        params.append(where.stance.strip().lower())
+    # Dates narrow the sources first, as in the library, so the date index leads.
+    if where.since:
+        conditions.append("c.source_id IN (SELECT id FROM source WHERE published_end >= ?)")
+        params.append(parse_date(where.since).start.isoformat())
+    if where.until:
+        conditions.append("c.source_id IN (SELECT id FROM source WHERE published <= ?)")
+        params.append(parse_date(where.until).end.isoformat())
+    folded = fold(where.search) if where.search else ""
+    if folded:
+        if len(folded) >= INDEXED_SEARCH:
+            conditions.append("c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?)")
+            params.append(search_phrase(folded))
+        else:
+            conditions.append("c.search_text LIKE '%' || ? || '%' ESCAPE '/'")
+            params.append(like_pattern(folded))
+    if where.status:
+        conditions.append("c.status = ?")
+        params.append(where.status.strip().lower())
+    return conditions, params
+
+
+def _walked_ids(
+    connection: sqlite3.Connection, where: ClaimFilter, topics: list[int] | None
+) -> list[int] | None:
+    """A newest-first page found by walking dates, in the cases the library walks them."""
+    walk = date_walk(where)
+    if walk is None:
+        return None
+    params: list[Any] = []
+    condition = "1 = 1"
+    if walk == "topic" and topics is not None:
+        marks = _marks(topics)
+        linked = connection.execute(
+            f"SELECT count(*) FROM claim_topic WHERE topic_id IN {marks}", topics
+        ).fetchone()[0]
+        if linked < WALK_BY_DATE_FROM:
+            return None
+        condition, params = IN_TOPICS_SQL.format(topics=marks), topics
+    elif walk == "search" and where.search:
+        folded = fold(where.search)
+        params = [search_phrase(folded)]
+        matching = connection.execute(
+            "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?", params
+        ).fetchone()[0]
+        if matching < WALK_BY_DATE_FROM:
+            return None
+        condition = MATCHES_SEARCH_SQL.format(phrase="?")
+    sql = NEWEST_FIRST_SQL.format(topic=condition, limit=str(int(where.limit or 0)))
+    return [row[0] for row in connection.execute(sql, params)]
+
+
+def _count(connection: sqlite3.Connection, where: ClaimFilter, topics: list[int] | None) -> int:
+    """Claims matching the filter, from an index where one holds the answer.
+
+    Every claim has a source and every source an outlet (foreign keys), so only a
+    stance filter needs the joins.
+    """
+    walk = date_walk(where)
+    if walk == "topic" and topics is not None:
+        sql = f"SELECT count(DISTINCT claim_id) FROM claim_topic WHERE topic_id IN {_marks(topics)}"
+        return int(connection.execute(sql, topics).fetchone()[0])
+    if walk == "search" and where.search:  # one index row per claim, matched exactly
+        sql = "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?"
+        return int(connection.execute(sql, [search_phrase(fold(where.search))]).fetchone()[0])
+    conditions, params = _conditions(where, topics)
+    joins = (
+        " JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id"
+        if where.stance
+        else ""
+    )
+    sql = f"SELECT count(*) FROM claim AS c{joins} WHERE {' AND '.join(conditions)}"
+    return int(connection.execute(sql, params).fetchone()[0])
+
+
+def _with_support(connection: sqlite3.Connection, claims: list[ListedClaim]) -> list[ListedClaim]:
+    """Topics and corroboration, for claims in no same/supports cluster: one report, one origin."""
+    ids = [claim.id for claim in claims]
+    marks = _marks(ids)
+    clustered = connection.execute(
+        f"SELECT 1 FROM claim_link WHERE kind IN ('same', 'supports') "
+        f"AND (claim_a_id IN {marks} OR claim_b_id IN {marks}) LIMIT 1",
+        ids + ids,
+    ).fetchone()
+    if clustered:
+        raise _Unanswered
+    slugs: dict[int, list[str]] = {}
+    for claim_id, slug in connection.execute(
+        f"SELECT ct.claim_id, t.slug FROM claim_topic AS ct JOIN topic AS t ON t.id = ct.topic_id "
+        f"WHERE ct.claim_id IN {marks}",
+        ids,
+    ):
+        slugs.setdefault(claim_id, []).append(slug)
+    return [
+        replace(claim, topics=tuple(sorted(slugs.get(claim.id, ()))), reports=1, origins=1)
+        for claim in claims
+    ]
+
+
+def _listed(row: tuple[Any, ...]) -> ListedClaim:
+    claim_id, statement, value, language, outlet, stance, published, precision = row
+    return ListedClaim(
+        id=claim_id,
+        statement=statement,
+        value=value,
+        language=language,
+        outlet=outlet,
+        stance=stance,
+        published=_iso(published, precision),
+    )
+
+
+def _iso(stored: str | None, precision: str | None) -> str | None:
+    if stored is None or precision is None:
+        return None
+    return PartialDate.from_parts(date.fromisoformat(stored), precision).iso()
+
+
+def _marks(values: list[int]) -> str:
+    return "(" + ", ".join("?" * len(values)) + ")"

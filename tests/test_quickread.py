@@ -1,0 +1,310 @@
+"""`factbase list` read without SQLAlchemy gives the page the library gives, or declines.
+
+:mod:`factbase.quickread` is a shortcut for the SQLite file. Whatever the filter, it
+must either answer exactly what :func:`factbase.claims.claims_page` answers, or return
+None so the library answers. These tests draw filters with Hypothesis (known and
+unknown topics, languages, stances, statuses, search terms, dates, sorts, limits,
+narrow and wide tables), check the cases it must answer itself, that a whole `list`
+process then never imports SQLAlchemy, and that its queries use the indexes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import Cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factbase import claims as claims_module
+from factbase import quickread
+from factbase.claims import claims_page
+from factbase.db import Database
+from factbase.listing import ClaimFilter, ClaimPage, Sort
+from factbase.location import ENV_VAR
+
+ROOT = Path(__file__).resolve().parent.parent
+# Generated claims on top of the seed data: several topics and common words then reach
+# WALK_BY_DATE_FROM, so both ways of finding a newest-first page are taken.
+GENERATED = 4000
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("quickread")
+    data = folder / "generated.jsonl"
+    generator = ROOT / "benchmarks" / "generate.py"
+    subprocess.run([sys.executable, generator, str(GENERATED), "-o", data], check=True)
+    path = folder / "seeded.db"
+    Cli(str(path)).ok("seed")
+    Cli(str(path)).ok("import", str(data))
+    return path
+
+
+def library_page(path: Path, where: ClaimFilter, with_support: bool) -> ClaimPage:
+    database = Database.open(str(path))
+    try:
+        with database.session() as session:
+            return claims_page(session, where, with_support=with_support)
+    finally:
+        database.close()
+
+
+def quick_page(path: Path | str | None, where: ClaimFilter, with_support: bool) -> ClaimPage | None:
+    location = None if path is None else str(path)
+    return quickread.claims_page(location, where, with_support=with_support)
+
+
+@pytest.fixture
+def walk_from(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Both readers walk dates from the given number of matching claims."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(claims_module, "WALK_BY_DATE_FROM", request.param)
+        patch.setattr(quickread, "WALK_BY_DATE_FROM", request.param)
+        yield
+
+
+# Known and unknown values, odd spellings, and values the library refuses.
+TOPICS = ["oil", "energy", "gas", "defence", "diplomacy", "OIL", " trade ", "no-such-topic"]
+LANGUAGES = ["en", "ru", "bg", "uk", " RU ", "xx", ""]
+STANCES = ["neutral", "pro-kremlin", "pro-western", "pro-ukrainian", "Neutral", "no-such"]
+STATUSES = ["unverified", "disputed", "corroborated", "retracted", "bogus", " "]
+SEARCHES = ["нефть", "НЕФТ", "ёлка", "oil", "kazakhstan", "нафт", "%", "_", "ф", "zzqx", '"', ""]
+DATES = ["2022", "2023-05", "1 March 2024", "ноябрь 2023", "2019", "not a date"]
+
+
+def maybe(values: list[str]) -> st.SearchStrategy[str | None]:
+    return st.none() | st.sampled_from(values)
+
+
+FILTERS = st.builds(
+    ClaimFilter,
+    topic=maybe(TOPICS),
+    language=maybe(LANGUAGES),
+    stance=maybe(STANCES),
+    status=maybe(STATUSES),
+    search=maybe(SEARCHES),
+    since=maybe(DATES),
+    until=maybe(DATES),
+    # Filters the shortcut leaves to the library, now and then.
+    outlet=st.none() | st.just("Kazinform"),
+    subject=st.none() | st.just("CPC"),
+    limit=st.sampled_from([1, 5, 50]),
+    sort=st.sampled_from(list(Sort)),
+)
+
+
+@pytest.mark.parametrize("walk_from", [0, 2000], indirect=True)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(where=FILTERS, wide=st.booleans())
+def test_the_shortcut_answers_what_the_library_answers_or_declines(
+    seeded: Path, walk_from: None, where: ClaimFilter, wide: bool
+) -> None:
+    from factbase.errors import FactbaseError
+
+    quick = quick_page(seeded, where, wide)
+    try:
+        expected = library_page(seeded, where, wide)
+    except FactbaseError:
+        assert quick is None  # the library gives the error
+        return
+    if quick is not None:
+        assert quick == expected
+
+
+# The common cases the shortcut must answer itself, with the library's answer.
+ANSWERED = {
+    "all": ClaimFilter(),
+    "topic": ClaimFilter(topic="oil"),
+    "parent topic": ClaimFilter(topic="energy"),
+    "topic and language": ClaimFilter(topic="energy", language="ru"),
+    "search": ClaimFilter(search="нефть"),
+    "short search": ClaimFilter(search="ф"),
+    "nothing found": ClaimFilter(search="zzqx"),
+    "stance and status": ClaimFilter(stance="neutral", status="unverified"),
+    "dates": ClaimFilter(since="2023", until="ноябрь 2024"),
+    "event order": ClaimFilter(topic="gas", sort=Sort.EVENT),
+    "id order": ClaimFilter(language="uk", sort=Sort.ID, limit=7),
+    "everything": ClaimFilter(limit=0),
+}
+
+
+@pytest.mark.parametrize("walk_from", [0, 2000], indirect=True)
+@pytest.mark.parametrize("name", ANSWERED)
+def test_the_common_listings_are_answered_without_the_library(
+    seeded: Path, walk_from: None, name: str
+) -> None:
+    where = ANSWERED[name]
+    quick = quick_page(seeded, where, False)
+    assert quick is not None
+    assert quick == library_page(seeded, where, False)
+    if name != "nothing found":
+        assert quick.claims and quick.total >= len(quick.claims)
+
+
+def test_the_wide_table_is_answered_for_claims_in_no_cluster(seeded: Path) -> None:
+    where = ClaimFilter(topic="oil")
+    quick = quick_page(seeded, where, True)
+    assert quick is not None
+    assert quick == library_page(seeded, where, True)
+    assert all(claim.topics and claim.origins == claim.reports == 1 for claim in quick.claims)
+
+
+def test_the_wide_table_of_a_cluster_is_left_to_the_library(seeded: Path, tmp_path: Path) -> None:
+    linked = tmp_path / "linked.db"
+    linked.write_bytes(seeded.read_bytes())
+    where = ClaimFilter(topic="oil", limit=5)
+    first, second = (claim.id for claim in library_page(linked, where, False).claims[:2])
+    Cli(str(linked)).ok("link", str(first), str(second), "--as", "same")
+    assert quick_page(linked, where, True) is None
+    assert quick_page(linked, where, False) == library_page(linked, where, False)
+    # Another page, without either claim, is answered again.
+    assert quick_page(linked, ClaimFilter(topic="defence", limit=5), True) is not None
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ClaimFilter(outlet="Kazinform"),
+        ClaimFilter(source="1"),
+        ClaimFilter(subject="CPC"),
+        ClaimFilter(speaker="Tokayev"),
+        ClaimFilter(topic="no-such-topic"),
+        ClaimFilter(language="xx"),
+        ClaimFilter(stance="no-such"),
+        ClaimFilter(since="not a date"),
+        ClaimFilter(limit=-1),
+        ClaimFilter(limit=None),
+    ],
+)
+def test_filters_it_does_not_read_are_left_to_the_library(seeded: Path, where: ClaimFilter) -> None:
+    assert quick_page(seeded, where, False) is None
+
+
+def test_urls_missing_files_and_other_databases_are_left_to_the_library(
+    seeded: Path, tmp_path: Path
+) -> None:
+    where = ClaimFilter()
+    assert quick_page(f"sqlite:///{seeded}", where, False) is None
+    missing = tmp_path / "missing.db"
+    assert quick_page(missing, where, False) is None
+    assert not missing.exists()  # never created
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    assert quick_page(other, where, False) is None
+    (tmp_path / "not-sqlite.db").write_text("hello")
+    assert quick_page(tmp_path / "not-sqlite.db", where, False) is None
+
+
+def test_an_older_schema_is_left_to_the_library_which_upgrades_it(
+    seeded: Path, tmp_path: Path
+) -> None:
+    older = tmp_path / "older.db"
+    older.write_bytes(seeded.read_bytes())
+    cli = Cli(str(older))
+    cli.ok("db", "downgrade", "0004", "--yes")
+    assert quick_page(older, ClaimFilter(), False) is None
+    listed = cli.ok("list", "--topic", "oil")  # opens through the library: upgrades
+    assert "claims" in listed.stdout + listed.stderr
+    assert quick_page(older, ClaimFilter(topic="oil"), False) is not None
+
+
+def test_the_environment_variable_and_the_default_location_are_read(
+    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(seeded))
+    assert quick_page(None, ClaimFilter(), False) == library_page(seeded, ClaimFilter(), False)
+    monkeypatch.delenv(ENV_VAR)
+    assert quick_page(None, ClaimFilter(), False) is None  # no default database yet
+
+
+LIST_IN_A_PROCESS = """
+import sys
+from factbase.cli import main
+sys.argv = ["factbase", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("sqlalchemy imported:", "sqlalchemy" in sys.modules, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list", "--topic", "oil"], ["list", "--search", "нефть", "--limit", "5"], ["list"]],
+)
+def test_a_list_process_never_imports_sqlalchemy(seeded: Path, args: list[str]) -> None:
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run(
+        [sys.executable, "-c", LIST_IN_A_PROCESS, "--db", str(seeded), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert "sqlalchemy imported: False" in done.stderr, done.stderr
+    assert re.search(r"\d+ of \d+ claims", done.stderr), done.stderr
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+@pytest.mark.parametrize("args", [["--topic", "oil"], ["--search", "нефт", "--sort", "event"]])
+def test_the_listing_prints_the_same_whoever_reads_it(
+    seeded: Path, args: list[str], columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    cli = Cli(str(seeded))
+    quick = cli.ok("list", *args)
+    monkeypatch.setattr(quickread, "claims_page", lambda *_args, **_kwargs: None)
+    assert cli.ok("list", *args) == quick
+
+
+# -- the shortcut's queries use the indexes, as the library's do -------------------------
+
+# A scan of claims or sources, except the date walk's, which stops at the limit.
+FULL_SCAN = re.compile(
+    r"^SCAN (c|s|claim|source)\b(?! USING (COVERING )?INDEX ix_source_published)"
+)
+INDEXED = {
+    "topic": ClaimFilter(topic="diplomacy"),
+    "language": ClaimFilter(language="bg"),
+    "stance": ClaimFilter(stance="pro-ukrainian"),
+    "since": ClaimFilter(since="2024"),
+    "until": ClaimFilter(until="2022"),
+    "search": ClaimFilter(search="нефть"),
+    "status": ClaimFilter(status="unverified"),
+    "walked topic": ClaimFilter(topic="oil"),
+    "walked search": ClaimFilter(search="oil"),
+}
+
+
+@pytest.mark.parametrize("name", INDEXED)
+def test_each_quick_query_uses_an_index(
+    seeded: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    connect = quickread._connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        connection = connect(path)
+        connection.set_trace_callback(seen.append)
+        return connection
+
+    monkeypatch.setattr(quickread, "_connect", traced)
+    if name.startswith("walked"):
+        monkeypatch.setattr(quickread, "WALK_BY_DATE_FROM", 0)
+    assert quick_page(seeded, INDEXED[name], False) is not None
+    on_claims = [sql for sql in seen if sql.lstrip().startswith("SELECT") and "claim" in sql]
+    assert on_claims
+    with sqlite3.connect(seeded) as connection:
+        for sql in on_claims:
+            lines = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            assert not [line for line in lines if FULL_SCAN.match(line)], (sql, lines)
