@@ -37,13 +37,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from factbase.claim_view import Corroboration
 from factbase.claims import CLAIM_COLUMNS, claims_query
-from factbase.corroboration import (
-    CORROBORATION_COLUMNS,
-    DISPUTING_STATUSES,
-    Corroboration,
-    CorroborationIndex,
-)
+from factbase.corroboration import CORROBORATION_COLUMNS, DISPUTING_STATUSES, CorroborationIndex
 from factbase.listing import ClaimFilter, Sort
 from factbase.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 from factbase.sources import stored_date

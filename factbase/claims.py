@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from factbase.claim_view import ClaimView, ConflictView, LinkedView
 from factbase.dates import PartialDate, parse_date
 from factbase.entities import resolve_entity
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
@@ -363,6 +364,37 @@ def get_claim(session: Session, ref: str | int) -> Claim:
     if claim is None:
         raise NotFound(f"no claim {ref!r} (give its id or key; see `factbase list`)")
     return claim
+
+
+def view_claim(session: Session, ref: str | int) -> ClaimView:
+    """Everything `factbase show` shows of a claim: fields, relations and corroboration."""
+    from factbase.conflicts import conflicts_of
+    from factbase.corroboration import corroboration
+    from factbase.links import linked_claims
+
+    claim = get_claim(session, ref)
+    links = []
+    for item in linked_claims(session, claim.id):
+        kind = item.link.kind
+        if kind == "refines" and item.link.refining_id != claim.id:
+            kind = "refined by"
+        other = item.other
+        outlet = other.source.outlet
+        links.append(
+            LinkedView(kind, other.id, other.statement, outlet.name, outlet.stance, other.language)
+        )
+    return ClaimView(
+        record=claim_row(claim),
+        topics=sorted((link.topic.slug, link.suggested) for link in claim.claim_topics),
+        relays=[outlet.name for outlet in claim.source.cites],
+        corroboration=corroboration(session, claim.id).summary(),
+        links=links,
+        conflicts=[
+            ConflictView(c.id, c.kind, c.cause, c.status, c.explanation)
+            for c in conflicts_of(session, claim.id)
+        ],
+        stance_colours={stance.name: stance.colour for stance in list_stances(session)},
+    )
 
 
 def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from factbase.claim_view import Corroboration
 from factbase.language import fold
 from factbase.links import cluster_of
 from factbase.models import Claim, ClaimLink, Conflict, SourceCite
@@ -37,35 +38,6 @@ class Report:
     speaker: str | None  # entity id or folded text
     cited_outlets: frozenset[int]
     quote_words: frozenset[str]
-
-
-@dataclass
-class Corroboration:
-    cluster: list[int]
-    reports: int
-    origins: int
-    asserting_stances: list[str] = field(default_factory=list)
-    asserting_languages: list[str] = field(default_factory=list)
-    disputing_claims: list[int] = field(default_factory=list)
-    disputing_stances: list[str] = field(default_factory=list)
-    disputing_languages: list[str] = field(default_factory=list)
-
-    @property
-    def single_stance(self) -> bool:
-        """Asserted only by outlets of one stance, though reported more than once."""
-        return self.reports > 1 and len(self.asserting_stances) == 1
-
-    def summary(self) -> str:
-        line = f"{self.reports} report{'s' if self.reports != 1 else ''}, "
-        line += f"{self.origins} independent origin{'s' if self.origins != 1 else ''}; "
-        line += f"asserted by {', '.join(self.asserting_stances) or '-'}"
-        line += f" ({', '.join(self.asserting_languages) or '-'})"
-        if self.disputing_claims:
-            line += f"; disputed by {', '.join(self.disputing_stances) or '-'}"
-            line += f" ({', '.join(self.disputing_languages) or '-'})"
-        if self.single_stance:
-            line += "; one stance only"
-        return line
 
 
 def _same_origin(a: Report, b: Report) -> bool:

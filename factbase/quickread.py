@@ -1,6 +1,6 @@
-"""`factbase list` read straight from the SQLite file, without importing SQLAlchemy.
+"""`factbase list` and `show` read straight from the SQLite file, without SQLAlchemy.
 
-People wait on `list`; importing SQLAlchemy alone takes about 0.3 s, longer than the
+People wait on `list` and `show`; importing SQLAlchemy alone takes about 0.3 s, longer than the
 query. For an up-to-date SQLite file and the filters that need no lookup beyond a
 topic or a stance, this module answers with the standard library's ``sqlite3``. It
 is a shortcut, never a second source of truth; it answers ``None`` (the library then
@@ -22,12 +22,13 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from factbase.claim_view import ClaimView, ConflictView, Corroboration, LinkedView
 from factbase.dates import PartialDate, parse_date
-from factbase.errors import FactbaseError
+from factbase.errors import FactbaseError, as_id
 from factbase.language import fold, normalise_text
 from factbase.listing import (
     IN_TOPICS_SQL,
@@ -47,6 +48,9 @@ from factbase.listing import (
 from factbase.location import HEAD_REVISION, existing_sqlite_file
 
 BUSY_TIMEOUT_SECONDS = 10.0
+# As factbase.corroboration.DISPUTING_STATUSES, which imports SQLAlchemy; a test keeps
+# the two equal.
+DISPUTING_STATUSES = ("open", "confirmed")
 
 _ORDER = {
     Sort.PUBLISHED: "s.published DESC NULLS LAST, c.id DESC",
@@ -271,3 +275,172 @@ def _iso(stored: str | None, precision: str | None) -> str | None:
 
 def _marks(values: list[int]) -> str:
     return "(" + ", ".join("?" * len(values)) + ")"
+
+
+# -- one claim, for `factbase show` -----------------------------------------------------
+
+_CLAIM = """
+SELECT c.id, c.key, c.statement, c.quote, c.language, c.speaker, c.subject, c.property,
+       c.value_text, c.value_num, c.value_unit, c.value_low, c.value_high, c.value_qualifier,
+       c.event_date, c.event_precision, c.as_of, c.as_of_precision, c.polarity, c.status,
+       c.source_id, s.key, s.title, s.url, o.name, o.stance, s.published,
+       s.published_precision, c.note, c.created_at, c.updated_at
+FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE {where}
+"""
+_LINKS = """
+SELECT l.kind, l.refining_id, l.claim_a_id, l.claim_b_id, c.statement, o.name, o.stance, c.language
+FROM claim_link AS l
+JOIN claim AS c ON c.id = CASE WHEN l.claim_a_id = :id THEN l.claim_b_id ELSE l.claim_a_id END
+JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE l.claim_a_id = :id OR l.claim_b_id = :id ORDER BY l.id
+"""
+_DISPUTERS = """
+SELECT DISTINCT o.stance, c.language FROM claim AS c
+JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE c.id IN ({ids})
+"""
+
+
+def claim_view(location: str | None, ref: str) -> ClaimView | None:
+    """What `factbase show` shows of a claim, or None when the library has to read it.
+
+    Declined, besides the cases of :func:`claims_page`: a claim in a same/supports
+    cluster (its corroboration counts origins across the cluster), and a claim not found
+    (the library gives the error).
+    """
+    path = existing_sqlite_file(location)
+    if path is None:
+        return None
+    try:
+        with closing(_connect(path)) as connection:
+            connection.execute("BEGIN")
+            return _view(connection, ref)
+    except (_Unanswered, sqlite3.Error, FactbaseError):
+        return None
+
+
+def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
+    text_ref = str(ref).strip()
+    claim_id = as_id(text_ref)
+    where, param = ("c.id = ?", claim_id) if claim_id is not None else ("c.key = ?", text_ref)
+    row = connection.execute(_CLAIM.format(where=where), (param,)).fetchone()
+    if row is None:
+        raise _Unanswered
+    record = _record(row)
+    claim_id = record["id"]
+    links = connection.execute(_LINKS, {"id": claim_id}).fetchall()
+    if any(kind in ("same", "supports") for kind, *_ in links):
+        raise _Unanswered
+    topics = connection.execute(
+        "SELECT t.slug, ct.suggested FROM claim_topic AS ct JOIN topic AS t "
+        "ON t.id = ct.topic_id WHERE ct.claim_id = ? ORDER BY t.slug",
+        (claim_id,),
+    ).fetchall()
+    record["topics"] = [slug for slug, _ in topics]
+    relays = connection.execute(
+        "SELECT o.name FROM source_cite AS sc JOIN outlet AS o ON o.id = sc.outlet_id "
+        "WHERE sc.source_id = ? ORDER BY o.name",
+        (record["source_id"],),
+    ).fetchall()
+    conflicts = connection.execute(
+        "SELECT id, kind, cause, status, explanation, claim_a_id, claim_b_id FROM conflict "
+        "WHERE claim_a_id = ? OR claim_b_id = ? ORDER BY id",
+        (claim_id, claim_id),
+    ).fetchall()
+    return ClaimView(
+        record=record,
+        topics=[(slug, bool(suggested)) for slug, suggested in topics],
+        relays=[name for (name,) in relays],
+        corroboration=_lone_corroboration(connection, record, links, conflicts).summary(),
+        links=[_linked(claim_id, link) for link in links],
+        conflicts=[ConflictView(*conflict[:5]) for conflict in conflicts],
+        stance_colours=dict(connection.execute("SELECT name, colour FROM stance")),
+    )
+
+
+def _record(row: tuple[Any, ...]) -> dict[str, Any]:
+    """The claim as :func:`factbase.claims.claim_row` gives it (CLAIM_COLUMNS order)."""
+    (id_, key, statement, quote, language, speaker, subject, property_name, value_text) = row[:9]
+    (value_num, unit, low, high, qualifier, event, event_precision, as_of) = row[9:17]
+    (as_of_precision, polarity, status, source_id, source_key, title, url, outlet) = row[17:25]
+    (stance, published, published_precision, note, created_at, updated_at) = row[25:]
+    return {
+        "id": id_,
+        "key": key,
+        "statement": statement,
+        "quote": quote,
+        "language": language,
+        "speaker": speaker,
+        "topics": [],
+        "subject": subject,
+        "property": property_name,
+        "value": value_text,
+        "value_num": value_num,
+        "unit": unit,
+        "value_low": low,
+        "value_high": high,
+        "qualifier": qualifier,
+        "event_date": _iso(event, event_precision),
+        "as_of": _iso(as_of, as_of_precision),
+        "polarity": polarity,
+        "status": status,
+        "source_id": source_id,
+        "source_key": source_key,
+        "source_title": title,
+        "source_url": url,
+        "outlet": outlet,
+        "stance": stance,
+        "published": _iso(published, published_precision),
+        "note": note,
+        "created_at": _stamp(created_at),
+        "updated_at": _stamp(updated_at),
+    }
+
+
+def _stamp(stored: str) -> str:
+    """A stored (naive UTC) timestamp as the library shows it, to the second."""
+    return datetime.fromisoformat(stored).isoformat(timespec="seconds") + "+00:00"
+
+
+def _lone_corroboration(
+    connection: sqlite3.Connection,
+    record: dict[str, Any],
+    links: list[tuple[Any, ...]],
+    conflicts: list[tuple[Any, ...]],
+) -> Corroboration:
+    """A claim in no cluster: one report, one origin, disputed by contradicting links
+    and by open or confirmed conflicts, as :func:`factbase.corroboration.corroboration`."""
+    claim_id = record["id"]
+    disputing = {a if b == claim_id else b for kind, _, a, b, *_ in links if kind == "contradicts"}
+    disputing |= {
+        a if b == claim_id else b
+        for *_, status, _, a, b in conflicts
+        if status in DISPUTING_STATUSES
+    }
+    disputing.discard(claim_id)
+    stances: set[str] = set()
+    languages: set[str] = set()
+    if disputing:
+        ids = sorted(disputing)
+        for stance, language in connection.execute(_DISPUTERS.format(ids=_marks(ids)), ids):
+            stances.add(stance)
+            if language:
+                languages.add(language)
+    return Corroboration(
+        cluster=[claim_id],
+        reports=1,
+        origins=1,
+        asserting_stances=[record["stance"]],
+        asserting_languages=[record["language"]] if record["language"] else [],
+        disputing_claims=sorted(disputing),
+        disputing_stances=sorted(stances),
+        disputing_languages=sorted(languages),
+    )
+
+
+def _linked(claim_id: int, link: tuple[Any, ...]) -> LinkedView:
+    kind, refining_id, a, b, statement, outlet, stance, language = link
+    if kind == "refines" and refining_id != claim_id:
+        kind = "refined by"
+    return LinkedView(kind, b if a == claim_id else a, statement, outlet, stance, language)

@@ -36,9 +36,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factbase import audit
+from factbase.claim_view import Corroboration
 from factbase.claims import claim_row
 from factbase.conflicts import CAUSE_ORDER, ConflictFilter, find_conflicts, resolve_conflict
-from factbase.corroboration import Corroboration, CorroborationIndex
+from factbase.corroboration import CorroborationIndex
 from factbase.errors import InvalidInput, NotFound
 from factbase.language import fold
 from factbase.links import find_link, link_claims, ordered

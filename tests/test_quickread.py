@@ -1,4 +1,4 @@
-"""`factbase list` read without SQLAlchemy gives the page the library gives, or declines.
+"""`list` and `show` read without SQLAlchemy give what the library gives, or decline.
 
 :mod:`factbase.quickread` is a shortcut for the SQLite file. Whatever the filter, it
 must either answer exactly what :func:`factbase.claims.claims_page` answers, or return
@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from factbase import claims as claims_module
 from factbase import quickread
-from factbase.claims import claims_page
+from factbase.claim_view import ClaimView
+from factbase.claims import claims_page, view_claim
 from factbase.db import Database
 from factbase.listing import ClaimFilter, ClaimPage, Sort
 from factbase.location import ENV_VAR
@@ -228,7 +229,7 @@ def test_the_environment_variable_and_the_default_location_are_read(
     assert quick_page(None, ClaimFilter(), False) is None  # no default database yet
 
 
-LIST_IN_A_PROCESS = """
+LIST_IN_A_PROCESS = """  # any command, in fact
 import sys
 from factbase.cli import main
 sys.argv = ["factbase", *sys.argv[1:]]
@@ -308,3 +309,119 @@ def test_each_quick_query_uses_an_index(
         for sql in on_claims:
             lines = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")]
             assert not [line for line in lines if FULL_SCAN.match(line)], (sql, lines)
+
+
+# -- `factbase show` -------------------------------------------------------------------
+
+
+def library_view(path: Path, ref: str) -> ClaimView:
+    database = Database.open(str(path))
+    try:
+        with database.session() as session:
+            return view_claim(session, ref)
+    finally:
+        database.close()
+
+
+def refs(path: Path) -> list[str]:
+    """Every seed claim by id and by key, and generated claims with conflicts or none."""
+    with sqlite3.connect(path) as connection:
+        seeds = connection.execute(
+            "SELECT c.id, c.key FROM claim AS c JOIN source AS s ON s.id = c.source_id "
+            "WHERE s.url NOT LIKE 'https://example.org/%'"
+        ).fetchall()
+        others = connection.execute(
+            "SELECT id FROM claim WHERE id % 97 = 0 OR id IN "
+            "(SELECT claim_a_id FROM conflict WHERE id % 7 = 0 OR status != 'open') OR id IN "
+            "(SELECT claim_b_id FROM conflict WHERE status != 'open')"
+        ).fetchall()
+    return [*(str(i) for i, _ in seeds), *(k for _, k in seeds if k), *(str(i) for (i,) in others)]
+
+
+def test_show_answers_what_the_library_answers_or_declines(related: Path) -> None:
+    answered = disputed = linked = 0
+    for ref in [*refs(related), "500", "501", "502"]:
+        quick = quickread.claim_view(str(related), ref)
+        expected = library_view(related, ref)
+        if quick is None:
+            continue
+        assert quick == expected, ref
+        answered += 1
+        disputed += "disputed by" in quick.corroboration
+        linked += bool(quick.links and quick.conflicts)
+    # Claims in no cluster are answered, disputed ones and ones with links among them.
+    assert answered > 50 and disputed > 10 and linked >= 2, (answered, disputed, linked)
+
+
+def test_show_leaves_clusters_and_unknown_claims_to_the_library(
+    seeded: Path, tmp_path: Path
+) -> None:
+    assert quickread.claim_view(str(seeded), "999999999") is None
+    assert quickread.claim_view(str(seeded), "no-such-key") is None
+    assert quickread.claim_view(f"sqlite:///{seeded}", "1") is None
+    linked = tmp_path / "linked.db"
+    linked.write_bytes(seeded.read_bytes())
+    assert quickread.claim_view(str(linked), "1") is not None
+    Cli(str(linked)).ok("link", "1", "2", "--as", "supports")
+    assert quickread.claim_view(str(linked), "1") is None
+    assert quickread.claim_view(str(linked), "2") is None
+
+
+def test_the_disputing_statuses_are_the_librarys() -> None:
+    from factbase.corroboration import DISPUTING_STATUSES
+
+    assert quickread.DISPUTING_STATUSES == DISPUTING_STATUSES
+
+
+@pytest.fixture(scope="module")
+def related(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeded data, and claim 500 contradicted by 501 and refined by 502: a claim
+    in no cluster with linked claims and a declared conflict."""
+    path = tmp_path_factory.mktemp("related") / "related.db"
+    path.write_bytes(seeded.read_bytes())
+    cli = Cli(str(path))
+    cli.ok("link", "500", "501", "--as", "contradicts")
+    cli.ok("link", "502", "500", "--as", "refines")
+    # Decided conflicts: confirmed ones dispute a claim, dismissed ones do not.
+    decided = zip(unlinked_conflicts(path, 4), CONFIRMED_AND_DISMISSED, strict=True)
+    for conflict_id, decision in decided:
+        cli.ok("conflicts", "resolve", str(conflict_id), "--as", decision, "--note", "test")
+    return path
+
+
+CONFIRMED_AND_DISMISSED = ("confirmed", "confirmed", "dismissed", "dismissed")
+
+
+def unlinked_conflicts(path: Path, count: int) -> list[int]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT id FROM conflict WHERE NOT EXISTS (SELECT 1 FROM claim_link AS l WHERE "
+            "l.claim_a_id IN (conflict.claim_a_id, conflict.claim_b_id) OR "
+            "l.claim_b_id IN (conflict.claim_a_id, conflict.claim_b_id)) ORDER BY id LIMIT ?",
+            (count,),
+        ).fetchall()
+    return [conflict_id for (conflict_id,) in rows]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_show_prints_the_same_whoever_reads_it(
+    related: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli = Cli(str(related))
+    ref = "500"
+    assert quickread.claim_view(str(related), ref) is not None
+    quick = cli.ok("show", ref, "--format", fmt)
+    assert "linked claims" in quick.stdout or fmt == "json"
+    monkeypatch.setattr(quickread, "claim_view", lambda *_args: None)
+    assert cli.ok("show", ref, "--format", fmt) == quick
+
+
+def test_a_show_process_never_imports_sqlalchemy(seeded: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LIST_IN_A_PROCESS, "--db", str(seeded), "show", "1"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert "sqlalchemy imported: False" in done.stderr, done.stderr
+    assert "corroboration" in done.stdout

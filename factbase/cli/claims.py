@@ -13,8 +13,8 @@ from factbase.cli.render import OutputFormat
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from factbase.claim_view import ClaimView
     from factbase.listing import ClaimFilter, ClaimPage
-    from factbase.models import Claim
 
 
 class SortChoice(StrEnum):
@@ -122,43 +122,44 @@ def show(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Show one claim with its source, outlet, stance and every field."""
-    from factbase.claims import claim_row, get_claim
+    from factbase.quickread import claim_view as quick_view
 
-    db = state.open_db()
-    with db.session() as session:
-        claim = get_claim(session, ref)
-        row = claim_row(claim)
-        if fmt is not OutputFormat.TABLE:
-            render.emit_records([row], list(row), fmt)
-            return
-        colours = stance_colours(session)
-        _print_claim(claim, row, colours)
-        _print_relations(session, claim, colours)
+    view = quick_view(state.db_location, ref)
+    if view is None:
+        from factbase.claims import view_claim
+
+        with state.open_db().session() as session:
+            view = view_claim(session, ref)
+    if fmt is not OutputFormat.TABLE:
+        render.emit_records([view.record], list(view.record), fmt)
+        return
+    _print_claim(view)
+    _print_relations(view)
 
 
-def _print_claim(claim: Claim, row: dict[str, object], colours: dict[str, str | None]) -> None:
+def _print_claim(view: ClaimView) -> None:
+    row = view.record
+
     def text(name: str) -> str | None:
         value = row.get(name)
         return render.escape(str(value)) if value not in (None, "", []) else None
 
     topics = ", ".join(
-        link.topic.slug + (" (suggested)" if link.suggested else "")
-        for link in sorted(claim.claim_topics, key=lambda link: link.topic.slug)
+        slug + (" (suggested)" if suggested else "") for slug, suggested in view.topics
     )
     value = None
-    if claim.value_text:
-        interval = f"{_num(claim.value_low)} … {_num(claim.value_high)}"
+    if row["value"]:
+        interval = f"{_num(row['value_low'])} … {_num(row['value_high'])}"
         value = render.escape(
-            f"{claim.value_text}  →  {_num(claim.value_num)} {claim.value_unit or ''}"
-            f"  [{interval}]  {claim.value_qualifier}"
+            f"{row['value']}  →  {_num(row['value_num'])} {row['unit'] or ''}"
+            f"  [{interval}]  {row['qualifier']}"
         )
-    source = claim.source
-    cites = ", ".join(o.name for o in source.cites)
+    stance = row["stance"]
     render.print_fields(
-        f"Claim {claim.id}" + (f" ({claim.key})" if claim.key else ""),
+        f"Claim {row['id']}" + (f" ({row['key']})" if row["key"] else ""),
         [
             ("statement", text("statement")),
-            ("quote", f"“{render.escape(claim.quote)}”" if claim.quote else None),
+            ("quote", f"“{render.escape(row['quote'])}”" if row["quote"] else None),
             ("language", text("language")),
             ("speaker", text("speaker")),
             ("topics", render.escape(topics) or None),
@@ -170,51 +171,39 @@ def _print_claim(claim: Claim, row: dict[str, object], colours: dict[str, str | 
             ("polarity", text("polarity")),
             ("status", text("status")),
             ("note", text("note")),
-            ("source", render.escape(f"{source.id}: {source.title}")),
+            ("source", render.escape(f"{row['source_id']}: {row['source_title']}")),
             ("source key", text("source_key")),
             ("url", text("source_url")),
-            ("outlet", render.escape(source.outlet.name)),
-            ("stance", render.stance_text(source.outlet.stance, colours.get(source.outlet.stance))),
+            ("outlet", render.escape(row["outlet"])),
+            ("stance", render.stance_text(stance, view.stance_colours.get(stance))),
             ("published", text("published")),
-            ("relays", render.escape(cites) or None),
+            ("relays", render.escape(", ".join(view.relays)) or None),
             ("added", text("created_at")),
             ("updated", text("updated_at")),
         ],
     )
 
 
-def _print_relations(session: Session, claim: Claim, colours: dict[str, str | None]) -> None:
+def _print_relations(view: ClaimView) -> None:
     """Linked claims, conflicts and corroboration under the claim's fields."""
-    from factbase.conflicts import conflicts_of
-    from factbase.corroboration import corroboration
-    from factbase.links import linked_claims
-
     console = render.console()
-    console.print(
-        f"[bold]corroboration[/]  {render.escape(corroboration(session, claim.id).summary())}"
-    )
-    links = linked_claims(session, claim.id)
-    if links:
+    console.print(f"[bold]corroboration[/]  {render.escape(view.corroboration)}")
+    if view.links:
         table = render.new_table("link", "claim", "statement", "outlet", "stance", "lang")
-        for item in links:
-            other, outlet = item.other, item.other.source.outlet
-            kind = item.link.kind
-            if kind == "refines":
-                kind = "refines" if item.link.refining_id == claim.id else "refined by"
+        for link in view.links:
             table.add_row(
-                kind,
-                str(other.id),
-                render.escape(other.statement),
-                render.escape(outlet.name),
-                render.stance_text(outlet.stance, colours.get(outlet.stance)),
-                render.escape(other.language),
+                link.kind,
+                str(link.claim_id),
+                render.escape(link.statement),
+                render.escape(link.outlet),
+                render.stance_text(link.stance, view.stance_colours.get(link.stance)),
+                render.escape(link.language),
             )
         console.print("[bold]linked claims[/]")
         render.print_table(table)
-    conflicts = conflicts_of(session, claim.id)
-    if conflicts:
+    if view.conflicts:
         table = render.new_table("conflict", "kind", "cause", "status", "explanation")
-        for conflict in conflicts:
+        for conflict in view.conflicts:
             table.add_row(
                 str(conflict.id),
                 conflict.kind,
