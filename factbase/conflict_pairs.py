@@ -142,10 +142,13 @@ def polarity_axis(members: Sequence[ClaimFacts]) -> Axis:
         for other in opposite:
             if len(same_period[other.as_of]) < POOL:
                 same_period[other.as_of].append(other)
+        # Claims of one period share their partners: built once per period, not per claim.
+        partners: dict[object, list[ClaimFacts]] = {}
         for claim in claims:
             disagreements[claim.id] = len(opposite)
-            first = same_period.get(claim.as_of, [])
-            taken = {c.id for c in first}
-            rest = [c for c in opposite[:POOL] if c.id not in taken]
-            neighbours.append((claim, first + rest))
+            if claim.as_of not in partners:
+                first = same_period.get(claim.as_of, [])
+                taken = {c.id for c in first}
+                partners[claim.as_of] = first + [c for c in opposite[:POOL] if c.id not in taken]
+            neighbours.append((claim, partners[claim.as_of]))
     return disagreements, neighbours

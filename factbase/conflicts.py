@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, insert, or_, select
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from factbase.claims import stored_quantity, subject_identity
 from factbase.conflict_pairs import block_pairs
 from factbase.dates import PartialDate
+from factbase.memory import collector_paused
 from factbase.models import Claim, ClaimLink, Conflict, Outlet, Source
 from factbase.quantities import Quantity
 from factbase.sources import stored_date
@@ -190,6 +192,11 @@ def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
     )
 
 
+# A scan reads every comparable claim's three dates, drawn from a few thousand values;
+# PartialDate is immutable, so one object serves every claim with the same date.
+_stored_date = lru_cache(maxsize=65536)(stored_date)
+
+
 def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
     (
         claim_id, subject_id, subject_key, property_key, polarity,
@@ -203,11 +210,11 @@ def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
         block=(subject, property_key) if subject and property_key else None,
         polarity=polarity,
         value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
-        as_of=stored_date(as_of, as_of_precision),
-        event=stored_date(event, event_precision),
+        as_of=_stored_date(as_of, as_of_precision),
+        event=_stored_date(event, event_precision),
         outlet=outlet,
         language=language,
-        published=stored_date(published, published_precision),
+        published=_stored_date(published, published_precision),
         about=" · ".join(part for part in (subject_text, property_text) if part),
     )
 
@@ -280,7 +287,11 @@ def scan(session: Session, claim_ids: Iterable[int] | None = None) -> ScanResult
     with ``claim_ids`` the same pairs as in a full scan are kept when they involve one of
     those claims, so an incremental check and a full scan agree.
     """
-    focus = set(claim_ids) if claim_ids is not None else None
+    with collector_paused():
+        return _scan(session, set(claim_ids) if claim_ids is not None else None)
+
+
+def _scan(session: Session, focus: set[int] | None) -> ScanResult:
     result = ScanResult()
     found: dict[tuple[int, int, str], Finding] = {}
     facts: dict[int, ClaimFacts] = {}

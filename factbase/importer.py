@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from factbase.claims import ClaimInput, claim_topics, claim_values
 from factbase.entities import EntityInput, upsert_entity
 from factbase.errors import FactbaseError, ImportFailed
+from factbase.memory import collector_paused
 from factbase.outlets import add_outlet, find_outlet, update_outlet
 from factbase.readers import SECTIONS, Record, iter_records
 from factbase.sources import SourceInput
@@ -111,7 +112,7 @@ def import_files(
     session: Session, paths: Sequence[Path], *, progress: Progress | None = None
 ) -> ImportSummary:
     """Apply every record of ``paths``; raise ImportFailed on the first bad one."""
-    with _page_cache(session):
+    with _page_cache(session), collector_paused():
         return _import_files(session, paths, progress)
 
 

@@ -23,6 +23,7 @@ from factbase.corroboration import (
     origin_groups,
 )
 from factbase.listing import ClaimFilter, Sort
+from factbase.memory import collector_paused
 from factbase.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 
 NO_TOPIC = "(none)"
@@ -410,6 +411,11 @@ TITLES = {
 
 def build_report(session: Session, where: ReportFilter) -> Report:
     """Every table of the report for the claims ``where`` selects."""
+    with collector_paused():
+        return _build_report(session, where)
+
+
+def _build_report(session: Session, where: ReportFilter) -> Report:
     scope = _scope(session, where)
     topics = _topic_ids(session, where)
     index = CorroborationIndex(session)

@@ -71,6 +71,7 @@ from factbase.dates import PartialDate
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.language import LANGUAGES, fold, lemmas, normalise_text
 from factbase.links import CLUSTER_KINDS, find_link, link_claims, ordered
+from factbase.memory import collector_paused
 from factbase.models import (
     Claim,
     ClaimLink,
@@ -458,6 +459,17 @@ def suggest(
         raise InvalidInput(f"--min-score must be between 0 and 1, not {min_score:g}")
     if limit is not None and limit < 0:
         raise InvalidInput("--limit must be 0 (no limit) or more")
+    with collector_paused():
+        return _suggest(session, claim_id, min_score, limit, stats)
+
+
+def _suggest(
+    session: Session,
+    claim_id: int | str | None,
+    min_score: float,
+    limit: int | None,
+    stats: XrefStats | None,
+) -> list[Suggestion]:
     focus = get_claim(session, claim_id).id if claim_id is not None else None
     stats = stats if stats is not None else XrefStats()
     features = read_features(session)
