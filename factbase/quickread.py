@@ -298,7 +298,7 @@ WHERE l.claim_a_id = :id OR l.claim_b_id = :id ORDER BY l.id
 _DISPUTERS = """
 SELECT DISTINCT o.stance, c.language FROM claim AS c
 JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
-WHERE c.id IN ({ids})
+WHERE c.id IN {ids}
 """
 
 

@@ -375,13 +375,14 @@ def test_the_disputing_statuses_are_the_librarys() -> None:
 
 @pytest.fixture(scope="module")
 def related(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeded data, and claim 500 contradicted by 501 and refined by 502: a claim
-    in no cluster with linked claims and a declared conflict."""
+    """The seeded data, and claim 500 contradicted by 501 and 503 and refined by 502: a
+    claim in no cluster with linked claims, declared conflicts and several disputers."""
     path = tmp_path_factory.mktemp("related") / "related.db"
     path.write_bytes(seeded.read_bytes())
     cli = Cli(str(path))
     cli.ok("link", "500", "501", "--as", "contradicts")
     cli.ok("link", "502", "500", "--as", "refines")
+    cli.ok("link", "503", "500", "--as", "contradicts")
     # Decided conflicts: confirmed ones dispute a claim, dismissed ones do not.
     decided = zip(unlinked_conflicts(path, 4), CONFIRMED_AND_DISMISSED, strict=True)
     for conflict_id, decision in decided:
@@ -409,7 +410,8 @@ def test_show_prints_the_same_whoever_reads_it(
 ) -> None:
     cli = Cli(str(related))
     ref = "500"
-    assert quickread.claim_view(str(related), ref) is not None
+    view = quickread.claim_view(str(related), ref)
+    assert view is not None and "disputed by" in view.corroboration
     quick = cli.ok("show", ref, "--format", fmt)
     assert "linked claims" in quick.stdout or fmt == "json"
     monkeypatch.setattr(quickread, "claim_view", lambda *_args: None)
