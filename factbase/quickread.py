@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,7 @@ def claims_page(
     location: str | None, where: ClaimFilter, *, with_support: bool
 ) -> ClaimPage | None:
     """The page `factbase list` shows, or None when the library has to read it."""
-    path = existing_sqlite_file(location)
+    path = _sqlite_file(location)
     if path is None:
         return None
     try:
@@ -82,6 +82,15 @@ def claims_page(
             connection.execute("BEGIN")  # one snapshot for the page and its count
             return _page(connection, where, with_support)
     except (_Unanswered, sqlite3.Error, FactbaseError):
+        return None
+
+
+def _sqlite_file(location: str | None) -> Path | None:
+    """The existing SQLite file named; None for anything else, even a location that cannot
+    be a path at all (``~nobody/x.db``, a NUL byte): the library words that error."""
+    try:
+        return existing_sqlite_file(location)
+    except (OSError, RuntimeError, ValueError):
         return None
 
 
@@ -309,7 +318,7 @@ def claim_view(location: str | None, ref: str) -> ClaimView | None:
     cluster (its corroboration counts origins across the cluster), and a claim not found
     (the library gives the error).
     """
-    path = existing_sqlite_file(location)
+    path = _sqlite_file(location)
     if path is None:
         return None
     try:
@@ -399,8 +408,8 @@ def _record(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def _stamp(stored: str) -> str:
-    """A stored (naive UTC) timestamp as the library shows it, to the second."""
-    return datetime.fromisoformat(stored).isoformat(timespec="seconds") + "+00:00"
+    """A stored timestamp as the library reads it (models.UTCDateTime), to the second."""
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC).isoformat(timespec="seconds")
 
 
 def _lone_corroboration(

@@ -207,6 +207,28 @@ def test_urls_missing_files_and_other_databases_are_left_to_the_library(
     assert quick_page(tmp_path / "not-sqlite.db", where, False) is None
 
 
+@pytest.mark.parametrize("location", ["~no-such-user-here/x.db", "a\x00b.db"])
+def test_locations_that_cannot_be_paths_are_left_to_the_library(location: str) -> None:
+    assert quick_page(location, ClaimFilter(), False) is None
+    assert quickread.claim_view(location, "1") is None
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["2026-11-22 00:16:01.5", "2026-11-22T00:16:01", "2026-11-22", "2026-11-22 00:16:01+02:00"],
+)
+def test_show_reads_every_timestamp_form_as_the_library(
+    seeded: Path, tmp_path: Path, stamp: str
+) -> None:
+    edited = tmp_path / "stamped.db"
+    edited.write_bytes(seeded.read_bytes())
+    with sqlite3.connect(edited) as connection:
+        connection.execute("UPDATE claim SET created_at = ? WHERE id = 1", (stamp,))
+    quick = quickread.claim_view(str(edited), "1")
+    assert quick is not None
+    assert quick == library_view(edited, "1")
+
+
 def test_an_older_schema_is_left_to_the_library_which_upgrades_it(
     seeded: Path, tmp_path: Path
 ) -> None:
