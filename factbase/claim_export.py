@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Generator, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from factbase.claim_view import Corroboration
 from factbase.claims import CLAIM_COLUMNS, claims_query
 from factbase.corroboration import CORROBORATION_COLUMNS, DISPUTING_STATUSES, CorroborationIndex
+from factbase.dates import stored_timestamp
 from factbase.listing import ClaimFilter, Sort
 from factbase.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 from factbase.sources import stored_date
@@ -53,16 +54,6 @@ CHUNK = 1000
 def _raw(column: Any) -> Any:
     """A date or timestamp as the driver gives it: text on SQLite, a date on PostgreSQL."""
     return type_coerce(column, String())
-
-
-def _stamp(value: Any) -> str:
-    """A stored (naive UTC) timestamp as models.UTCDateTime reads it, to the second."""
-    if value.__class__ is str:
-        # SQLite keeps "2024-01-01 10:00:00.123456": cut to the second without parsing.
-        if len(value) in (19, 26) and value[10] == " " and value[19:20] in ("", "."):
-            return value[:10] + "T" + value[11:19] + "+00:00"
-        value = datetime.fromisoformat(value)
-    return str(value.isoformat(timespec="seconds")) + "+00:00"
 
 
 _CLAIM_SELECT = (
@@ -280,21 +271,8 @@ def _chunks(
 
 def _merges(where: ClaimFilter) -> bool:
     """Whether every claim comes, in ascending id order: then sides are read in one pass."""
-    filters = (
-        where.topic,
-        where.language,
-        where.stance,
-        where.outlet,
-        where.source,
-        where.subject,
-        where.speaker,
-        where.since,
-        where.until,
-        where.search,
-        where.status,
-    )
     short = where.limit is not None and 0 < where.limit <= CHUNK
-    return where.sort is Sort.ID and not short and not any(filters)
+    return where.sort is Sort.ID and not short and not any(where.filters().values())
 
 
 def claim_records(session: Session, where: ClaimFilter) -> Iterator[tuple[Any, ...]]:
@@ -337,8 +315,8 @@ def claim_records(session: Session, where: ClaimFilter) -> Iterator[tuple[Any, .
                     dates[event_date, event_precision], dates[as_of, as_of_precision],
                     polarity, status, source_id, source_key, source_title, source_url,
                     outlet, stance, dates[published, published_precision], note,
-                    _stamp(created_at),
-                    _stamp(updated_at),
+                    stored_timestamp(created_at),
+                    stored_timestamp(updated_at),
                     reports, origins, asserting, disputed, opened.get(claim_id, 0),
                 )  # fmt: skip
     finally:

@@ -11,6 +11,7 @@ Nothing here imports SQLAlchemy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -42,6 +43,25 @@ class ClaimFilter:
     limit: int | None = 50
     sort: Sort = Sort.PUBLISHED
 
+    def filters(self) -> dict[str, str | None]:
+        """Every filter by name, as given (limit and sort are not filters)."""
+        return {name: getattr(self, name) for name in FILTER_NAMES}
+
+
+FILTER_NAMES = (
+    "topic",
+    "language",
+    "stance",
+    "outlet",
+    "source",
+    "subject",
+    "speaker",
+    "since",
+    "until",
+    "search",
+    "status",
+)
+
 
 @dataclass(frozen=True)
 class ListedClaim:
@@ -65,6 +85,21 @@ class ClaimPage:
     claims: list[ListedClaim]
     total: int  # claims matching the filter, beyond the limit too
     stance_colours: dict[str, str | None] = field(default_factory=dict)
+
+
+def topic_subtree(root: int, parents: Iterable[tuple[int, int | None]]) -> set[int]:
+    """``root`` and every topic under it, from (topic id, parent id) pairs: `--topic
+    energy` includes oil."""
+    children: dict[int | None, list[int]] = {}
+    for topic_id, parent_id in parents:
+        children.setdefault(parent_id, []).append(topic_id)
+    found, pending = {root}, [root]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
 
 
 # From this many claims in a topic on, the newest page of it is found by walking sources
@@ -106,6 +141,10 @@ def like_pattern(folded: str) -> str:
     return folded.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
+# The filters a date walk can check claim by claim as it goes.
+WALKED = ("topic", "search")
+
+
 def date_walk(where: ClaimFilter) -> str | None:
     """What a newest-first page may be found for by walking dates, if anything.
 
@@ -115,17 +154,7 @@ def date_walk(where: ClaimFilter) -> str | None:
     """
     if where.sort is not Sort.PUBLISHED or not where.limit:
         return None
-    others = (
-        where.language,
-        where.stance,
-        where.outlet,
-        where.source,
-        where.subject,
-        where.speaker,
-        where.since,
-        where.until,
-        where.status,
-    )
+    others = (value for name, value in where.filters().items() if name not in WALKED)
     if any(value is not None for value in others):
         return None
     if where.topic is None and where.search is None:

@@ -22,12 +22,12 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from factbase.claim_view import ClaimView, ConflictView, Corroboration, LinkedView
-from factbase.dates import PartialDate, parse_date
+from factbase.dates import PartialDate, parse_date, stored_timestamp
 from factbase.errors import FactbaseError, as_id
 from factbase.language import fold, normalise_text
 from factbase.listing import (
@@ -44,6 +44,7 @@ from factbase.listing import (
     date_walk,
     like_pattern,
     search_phrase,
+    topic_subtree,
 )
 from factbase.location import HEAD_REVISION, existing_sqlite_file
 
@@ -112,10 +113,9 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
     if where.limit is None or not 0 <= where.limit <= MAX_LIMIT:
         raise _Unanswered
     topics = _topic_ids(connection, where.topic) if where.topic else None
-    conditions, params = _conditions(where, topics)
+    filtered = _conditions(where, topics)
     ids = _walked_ids(connection, where, topics)
-    if ids is not None:
-        conditions, params = [f"c.id IN {_marks(ids)}"], list(ids)
+    conditions, params = filtered if ids is None else ([f"c.id IN {_marks(ids)}"], list(ids))
     limit = f" LIMIT {where.limit}" if where.limit else ""
     sql = _PAGE.format(where=" AND ".join(conditions), order=_ORDER[where.sort], limit=limit)
     rows = connection.execute(sql, params).fetchall()
@@ -127,7 +127,7 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
     more = where.limit and len(rows) == where.limit
     return ClaimPage(
         claims=claims,
-        total=_count(connection, where, topics) if more else len(rows),
+        total=_count(connection, where, topics, filtered) if more else len(rows),
         stance_colours=dict(connection.execute("SELECT name, colour FROM stance")),
     )
 
@@ -139,16 +139,8 @@ def _topic_ids(connection: sqlite3.Connection, slug: str) -> list[int]:
     ).fetchone()
     if found is None:
         raise _Unanswered
-    children: dict[int | None, list[int]] = {}
-    for topic_id, parent_id in connection.execute("SELECT id, parent_id FROM topic"):
-        children.setdefault(parent_id, []).append(topic_id)
-    ids, pending = {found[0]}, [found[0]]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            if child not in ids:
-                ids.add(child)
-                pending.append(child)
-    return sorted(ids)
+    pairs = connection.execute("SELECT id, parent_id FROM topic")
+    return sorted(topic_subtree(found[0], pairs))
 
 
 def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str], list[Any]]:
@@ -216,7 +208,12 @@ def _walked_ids(
     return [row[0] for row in connection.execute(sql, params)]
 
 
-def _count(connection: sqlite3.Connection, where: ClaimFilter, topics: list[int] | None) -> int:
+def _count(
+    connection: sqlite3.Connection,
+    where: ClaimFilter,
+    topics: list[int] | None,
+    filtered: tuple[list[str], list[Any]],
+) -> int:
     """Claims matching the filter, from an index where one holds the answer.
 
     Every claim has a source and every source an outlet (foreign keys), so only a
@@ -229,7 +226,7 @@ def _count(connection: sqlite3.Connection, where: ClaimFilter, topics: list[int]
     if walk == "search" and where.search:  # one index row per claim, matched exactly
         sql = "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?"
         return int(connection.execute(sql, [search_phrase(fold(where.search))]).fetchone()[0])
-    conditions, params = _conditions(where, topics)
+    conditions, params = filtered
     joins = (
         " JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id"
         if where.stance
@@ -402,14 +399,9 @@ def _record(row: tuple[Any, ...]) -> dict[str, Any]:
         "stance": stance,
         "published": _iso(published, published_precision),
         "note": note,
-        "created_at": _stamp(created_at),
-        "updated_at": _stamp(updated_at),
+        "created_at": stored_timestamp(created_at),
+        "updated_at": stored_timestamp(updated_at),
     }
-
-
-def _stamp(stored: str) -> str:
-    """A stored timestamp as the library reads it (models.UTCDateTime), to the second."""
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC).isoformat(timespec="seconds")
 
 
 def _lone_corroboration(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from factbase.errors import InvalidInput, NotFound
 from factbase.language import match_keywords, normalise_text, within
+from factbase.listing import topic_subtree
 from factbase.models import ClaimTopic, Topic, TopicKeyword
 
 _SLUG = re.compile(r"^[^\W_][\w-]*$")
@@ -110,16 +111,7 @@ def upsert_topic(session: Session, data: TopicInput) -> tuple[Topic, str]:
 
 def descendant_ids(session: Session, topic: Topic) -> set[int]:
     """The topic and every topic under it (`--topic energy` includes oil)."""
-    children: dict[int | None, list[int]] = {}
-    for topic_id, parent_id in session.execute(select(Topic.id, Topic.parent_id)):
-        children.setdefault(parent_id, []).append(topic_id)
-    found, pending = {topic.id}, [topic.id]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            if child not in found:
-                found.add(child)
-                pending.append(child)
-    return found
+    return topic_subtree(topic.id, session.execute(select(Topic.id, Topic.parent_id)))
 
 
 def list_topics(session: Session) -> list[TopicSummary]:
