@@ -40,6 +40,41 @@ class Report:
     quote_words: frozenset[str]
 
 
+def report_of(
+    claim_id: int,
+    outlet_id: int,
+    stance: str,
+    language: str | None,
+    speaker_id: int | None,
+    speaker_key: str | None,
+    quote: str | None,
+    cited_outlets: Iterable[int] = (),
+) -> Report:
+    """A claim's report from its stored fields (and the outlets its source cites)."""
+    return Report(
+        claim_id=claim_id,
+        outlet_id=outlet_id,
+        stance=stance,
+        language=language,
+        speaker=f"entity:{speaker_id}" if speaker_id is not None else speaker_key,
+        cited_outlets=frozenset(cited_outlets),
+        quote_words=frozenset(_WORD.findall(fold(quote or ""))),
+    )
+
+
+def citations(session: Session, source_ids: Iterable[int]) -> dict[int, set[int]]:
+    """source id -> the outlets it relays, for the sources that relay any."""
+    ids = sorted(set(source_ids))
+    cites: dict[int, set[int]] = {}
+    for start in range(0, len(ids), CorroborationIndex.CHUNK):
+        query = select(SourceCite.source_id, SourceCite.outlet_id).where(
+            SourceCite.source_id.in_(ids[start : start + CorroborationIndex.CHUNK])
+        )
+        for source_id, outlet_id in session.execute(query):
+            cites.setdefault(source_id, set()).add(outlet_id)
+    return cites
+
+
 def _same_origin(a: Report, b: Report) -> bool:
     if a.speaker is not None and a.speaker == b.speaker:
         return True
@@ -52,6 +87,11 @@ def _same_origin(a: Report, b: Report) -> bool:
 
 def _near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
+        return False
+    # Shared words over all words is at most the smaller set's size over the larger's:
+    # when that is already short, no set needs building (most pairs, in bulk work).
+    smaller, larger = sorted((len(a), len(b)))
+    if smaller / larger < NEAR_IDENTICAL:
         return False
     return len(a & b) / len(a | b) >= NEAR_IDENTICAL
 
@@ -81,25 +121,17 @@ def origin_groups(reports: Iterable[Report]) -> list[int]:
 
 def _reports(session: Session, claim_ids: Iterable[int]) -> list[Report]:
     claims = session.scalars(select(Claim).where(Claim.id.in_(list(claim_ids)))).all()
-    cites: dict[int, set[int]] = {}
-    source_ids = [claim.source_id for claim in claims]
-    for source_id, outlet_id in session.execute(
-        select(SourceCite.source_id, SourceCite.outlet_id).where(
-            SourceCite.source_id.in_(source_ids)
-        )
-    ):
-        cites.setdefault(source_id, set()).add(outlet_id)
+    cites = citations(session, (claim.source_id for claim in claims))
     return [
-        Report(
-            claim_id=claim.id,
-            outlet_id=claim.source.outlet_id,
-            stance=claim.source.outlet.stance,
-            language=claim.language,
-            speaker=(
-                f"entity:{claim.speaker_id}" if claim.speaker_id is not None else claim.speaker_key
-            ),
-            cited_outlets=frozenset(cites.get(claim.source_id, ())),
-            quote_words=frozenset(_WORD.findall(fold(claim.quote or ""))),
+        report_of(
+            claim.id,
+            claim.source.outlet_id,
+            claim.source.outlet.stance,
+            claim.language,
+            claim.speaker_id,
+            claim.speaker_key,
+            claim.quote,
+            cites.get(claim.source_id, ()),
         )
         for claim in claims
     ]
@@ -235,23 +267,17 @@ class CorroborationIndex:
                 .join(Outlet, Source.outlet_id == Outlet.id)
                 .where(Claim.id.in_(chunk))
             ).all()
-            cites: dict[int, set[int]] = {}
-            for source_id, outlet_id in self.session.execute(
-                select(SourceCite.source_id, SourceCite.outlet_id).where(
-                    SourceCite.source_id.in_({row.source_id for row in rows})
-                )
-            ):
-                cites.setdefault(source_id, set()).add(outlet_id)
+            cites = citations(self.session, {row.source_id for row in rows})
             for row in rows:
-                speaker = f"entity:{row.speaker_id}" if row.speaker_id is not None else None
-                found[row.id] = Report(
-                    claim_id=row.id,
-                    outlet_id=row.outlet_id,
-                    stance=row.stance,
-                    language=row.language,
-                    speaker=speaker or row.speaker_key,
-                    cited_outlets=frozenset(cites.get(row.source_id, ())),
-                    quote_words=frozenset(_WORD.findall(fold(row.quote or ""))),
+                found[row.id] = report_of(
+                    row.id,
+                    row.outlet_id,
+                    row.stance,
+                    row.language,
+                    row.speaker_id,
+                    row.speaker_key,
+                    row.quote,
+                    cites.get(row.source_id, ()),
                 )
         return found
 

@@ -19,9 +19,12 @@ from factbase.claims import claims_query
 from factbase.corroboration import (
     DISPUTING_STATUSES,
     CorroborationIndex,
+    citations,
     count_origins,
     origin_groups,
+    report_of,
 )
+from factbase.corroboration import Report as Evidence
 from factbase.listing import ClaimFilter, Sort
 from factbase.memory import collector_paused
 from factbase.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
@@ -147,7 +150,12 @@ def _conflicts_by(
 
 def _dispute_edges(scope: Select[Any] | None) -> Select[Any]:
     """Every dispute touching the scope, once from each side with a claim in scope on the
-    left: (claim, its stance, the other claim, the other's stance), ordered by claim."""
+    left, ordered by claim: (claim, its stance, the other claim, the other's stance, the
+    other's source, outlet, language, speaker id, speaker key and quote, the claim's
+    statement, subject and property).
+
+    The other claim's fields make its report (for counting the disputers' origins), so
+    that no claim is read a second time by id."""
     sides = []
     for a, b, disputing in (
         (ClaimLink.claim_a_id, ClaimLink.claim_b_id, ClaimLink.kind == "contradicts"),
@@ -164,7 +172,21 @@ def _dispute_edges(scope: Select[Any] | None) -> Select[Any]:
     own_source, other_source = aliased(Source), aliased(Source)
     own_outlet, other_outlet = aliased(Outlet), aliased(Outlet)
     return (
-        select(edges.c.claim_id, own_outlet.stance, edges.c.other_id, other_outlet.stance)
+        select(
+            edges.c.claim_id,
+            own_outlet.stance,
+            edges.c.other_id,
+            other_outlet.stance,
+            other.source_id,
+            other_source.outlet_id,
+            other.language,
+            other.speaker_id,
+            other.speaker_key,
+            other.quote,
+            own.statement,
+            own.subject,
+            own.property_name,
+        )
         .join(own, own.id == edges.c.claim_id)
         .join(own_source, own_source.id == own.source_id)
         .join(own_outlet, own_outlet.id == own_source.outlet_id)
@@ -185,6 +207,14 @@ class _Contested:
     asserting_stances: list[str]
     disputing_claims: list[int]
     disputing_stances: list[str]
+    # Filled from the dispute edges for a lone claim; read by id for a cluster.
+    about: tuple[Any, ...] | None = None  # statement, subject, property
+    disputing_origins: int | None = None
+
+
+# Lone contested claims whose disputers' origins are counted together: their sources'
+# citations are read in one go, and their disputers' fields are let go after.
+_ORIGIN_BATCH = 2000
 
 
 def _lone_contested(
@@ -194,26 +224,58 @@ def _lone_contested(
 
     A claim in no same/supports cluster is one report, one origin, its own stance: it is
     contested when a claim disputing it has another stance, which the dispute edges
-    (read once, in claim order) tell without reading any report.
+    (read once, in claim order) tell, with the disputers' reports, without reading any
+    claim by id.
     """
     found: list[_Contested] = []
     clustered: set[int] = set()
+    pending: list[tuple[_Contested, list[Any]]] = []
     rows = session.execute(_dispute_edges(scope))
     for claim_id, group in groupby(rows, key=lambda row: row[0]):
         edges = list(group)
         if claim_id in index.cluster_of:
             clustered.add(min(index.cluster_of[claim_id]))
-        for _, _, other_id, _ in edges:
-            if other_id in index.cluster_of:
-                clustered.add(min(index.cluster_of[other_id]))
+        for edge in edges:
+            if edge[2] in index.cluster_of:
+                clustered.add(min(index.cluster_of[edge[2]]))
         if claim_id in index.cluster_of:
             continue
         stance = edges[0][1]
-        against = {other_id: other for _, _, other_id, other in edges}
-        stances = set(against.values())
-        if stances - {stance}:
-            found.append(_Contested(claim_id, 1, 1, [stance], sorted(against), sorted(stances)))
+        against = {edge[2]: edge for edge in edges}
+        stances = {edge[3] for edge in edges}
+        if not stances - {stance}:
+            continue
+        item = _Contested(
+            claim_id, 1, 1, [stance], sorted(against), sorted(stances), about=tuple(edges[0][10:])
+        )
+        found.append(item)
+        if len(against) == 1:
+            item.disputing_origins = 1
+            continue
+        pending.append((item, list(against.values())))
+        if len(pending) >= _ORIGIN_BATCH:
+            _count_disputing_origins(session, pending)
+            pending = []
+    _count_disputing_origins(session, pending)
     return found, clustered
+
+
+def _count_disputing_origins(session: Session, pending: list[tuple[_Contested, list[Any]]]) -> None:
+    """Count, for each contested claim, the independent origins among its disputers."""
+    cites = citations(session, (edge[4] for _, edges in pending for edge in edges))
+    reports: dict[int, Evidence] = {}
+    for item, edges in pending:
+        for edge in edges:
+            other_id = edge[2]
+            if other_id not in reports:
+                _, _, _, stance, source_id, outlet_id, language, speaker_id, speaker_key, quote = (
+                    edge[:10]
+                )
+                reports[other_id] = report_of(
+                    other_id, outlet_id, stance, language, speaker_id, speaker_key, quote,
+                    cites.get(source_id, ()),
+                )  # fmt: skip
+        item.disputing_origins = count_origins(reports[edge[2]] for edge in edges)
 
 
 def _clustered_in_scope(
@@ -260,15 +322,18 @@ def _contested(
     step = 4 * index.CHUNK
     for start in range(0, len(candidates), step):
         chunk = candidates[start : start + step]
+        unread = [item for item in chunk if item.about is None]
         several = {
-            m for item in chunk if len(item.disputing_claims) > 1 for m in item.disputing_claims
+            m for item in unread if len(item.disputing_claims) > 1 for m in item.disputing_claims
         }
-        reports = index.reports(several)
-        about = _about(session, [item.claim for item in chunk], index.CHUNK)
+        reports = index.reports(several) if several else {}
+        about = _about(session, [item.claim for item in unread], index.CHUNK)
         for item in chunk:
             disputing = item.disputing_claims
-            origins = count_origins(reports[m] for m in disputing) if len(disputing) > 1 else 1
-            statement, subject, property_name = about[item.claim]
+            origins = item.disputing_origins
+            if origins is None:
+                origins = count_origins(reports[m] for m in disputing) if len(disputing) > 1 else 1
+            statement, subject, property_name = item.about or about[item.claim]
             rows.append(
                 {
                     "claim": item.claim,

@@ -63,3 +63,97 @@ def test_topic_and_since_narrow_every_table(seeded_db: Any) -> None:
     assert topics <= {"energy", "oil", "gas", "electricity", "hydrogen", "uranium", "nuclear"}
     assert sum(r["claims"] for r in oil.table("outlets").rows) == oil.claims
     assert 0 < recent.claims < 131
+
+
+def _disputed_claim_data() -> list[dict[str, Any]]:
+    """A pro-Kremlin claim disputed by six claims from five origins in three groups.
+
+    Petrov speaks in two outlets; a third outlet relays the first; two outlets print the
+    same wire copy word for word; the sixth is on its own.
+    """
+    outlets = [
+        ("Kremlin Daily", "pro-kremlin"),
+        ("West A", "pro-western"),
+        ("West B", "pro-western"),
+        ("Kyiv C", "pro-ukrainian"),
+        ("Neutral D", "neutral"),
+        ("Neutral E", "neutral"),
+        ("West F", "pro-western"),
+    ]
+    records: list[dict[str, Any]] = [
+        {"type": "outlet", "name": name, "stance": stance, "language": "en"}
+        for name, stance in outlets
+    ]
+    cites = {"Kyiv C": ["West A"]}
+    for n, (name, _) in enumerate(outlets):
+        records.append(
+            {
+                "type": "source",
+                "key": f"src-{n}",
+                "outlet": name,
+                "title": f"Report {n}",
+                "url": f"https://example.org/{n}",
+                "language": "en",
+                "published": "2024-03-01",
+                "cites": cites.get(name, []),
+            }
+        )
+    wire = "the pipeline carried eighty percent of the oil exports last year said the ministry"
+    quotes = [
+        ("Kazakhstan ships almost no oil through the pipeline", None),
+        ("the pipeline carries most of the oil, Petrov said", "Ivan Petrov"),
+        ("most oil still goes through the pipeline, Petrov repeated", "Ivan Petrov"),
+        ("as West A reported, the pipeline carries most oil", None),
+        (wire, None),
+        (wire + " again", None),
+        ("our own count: the pipeline took most of the oil", None),
+    ]
+    for n, (quote, speaker) in enumerate(quotes):
+        claim: dict[str, Any] = {
+            "type": "claim",
+            "key": f"pipe-{n}",
+            "source": f"src-{n}",
+            "language": "en",
+            "statement": quote,
+            "quote": quote,
+        }
+        if speaker:
+            claim["speaker"] = speaker
+        records.append(claim)
+    return records
+
+
+def test_contested_counts_the_disputers_origins(tmp_path: Any, db_url: str) -> None:
+    """A claim in no cluster: its disputers' origins, counted from the dispute edges, are
+    those the corroboration index counts from the same claims read one by one."""
+    import json
+
+    from factbase.corroboration import CorroborationIndex, count_origins
+    from factbase.models import Claim
+
+    data = tmp_path / "pipeline.jsonl"
+    lines = (json.dumps(record, ensure_ascii=False) for record in _disputed_claim_data())
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cli = Cli(db_url)
+    cli.ok("import", str(data))
+    for n in range(1, 7):
+        cli.ok("link", "pipe-0", f"pipe-{n}", "--as", "contradicts")
+    db = Database.open(db_url)
+    try:
+        with db.session() as session:
+            ids = dict(session.query(Claim.key, Claim.id).all())
+            row = next(
+                r
+                for r in build_report(session, ReportFilter()).table("contested").rows
+                if r["claim"] == ids["pipe-0"]
+            )
+            disputers = [ids[f"pipe-{n}"] for n in range(1, 7)]
+            reports = CorroborationIndex(session).reports(disputers)
+            one_by_one = count_origins(reports[m] for m in disputers)
+    finally:
+        db.close()
+    assert row["disputing_claims"] == 6
+    assert row["disputing_origins"] == one_by_one == 3
+    assert row["asserting_stances"] == ["pro-kremlin"]
+    assert row["disputing_stances"] == ["neutral", "pro-ukrainian", "pro-western"]
+    assert row["statement"] == "Kazakhstan ships almost no oil through the pipeline"
