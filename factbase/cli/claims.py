@@ -24,6 +24,60 @@ class SortChoice(StrEnum):
     ID = "id"
 
 
+# The claim filters of `list`, which `export claims` and `export all` take too.
+TopicOption = Annotated[str | None, typer.Option(help="Topic slug; includes its sub-topics.")]
+LangOption = Annotated[str | None, typer.Option("--lang", help="Language of the quote.")]
+StanceOption = Annotated[str | None, typer.Option(help="Stance of the outlet.")]
+OutletOption = Annotated[str | None, typer.Option(help="Outlet name or id.")]
+SourceOption = Annotated[str | None, typer.Option(help="Source id, key or URL.")]
+SubjectOption = Annotated[str | None, typer.Option(help="Subject; any alias of the entity.")]
+SpeakerOption = Annotated[str | None, typer.Option(help="Speaker; any alias of the entity.")]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Published on or after (any date a person writes).")
+]
+UntilOption = Annotated[str | None, typer.Option(help="Published on or before.")]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(help="Text in statement, quote, speaker or subject (any case, ё = е)."),
+]
+StatusOption = Annotated[str | None, typer.Option(help="Claim status.")]
+
+
+def claim_filter(
+    topic: str | None,
+    lang: str | None,
+    stance: str | None,
+    outlet: str | None,
+    source: str | None,
+    subject: str | None,
+    speaker: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    status: str | None,
+    limit: int | None,
+    sort: SortChoice,
+) -> ClaimFilter:
+    """The library's claim filter from the options above."""
+    from factbase.listing import ClaimFilter, Sort
+
+    return ClaimFilter(
+        topic=topic,
+        language=lang,
+        stance=stance,
+        outlet=outlet,
+        source=source,
+        subject=subject,
+        speaker=speaker,
+        since=since,
+        until=until,
+        search=search,
+        status=status,
+        limit=limit,
+        sort=Sort(sort.value),
+    )
+
+
 FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="table for people; csv, json, jsonl for programs."),
@@ -222,22 +276,17 @@ def _num(value: float | None) -> str:
 
 
 def list_claims(
-    topic: Annotated[str | None, typer.Option(help="Topic slug; includes its sub-topics.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the quote.")] = None,
-    stance: Annotated[str | None, typer.Option(help="Stance of the outlet.")] = None,
-    outlet: Annotated[str | None, typer.Option(help="Outlet name or id.")] = None,
-    source: Annotated[str | None, typer.Option(help="Source id, key or URL.")] = None,
-    subject: Annotated[str | None, typer.Option(help="Subject; any alias of the entity.")] = None,
-    speaker: Annotated[str | None, typer.Option(help="Speaker; any alias of the entity.")] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Published on or after (any date a person writes).")
-    ] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before.")] = None,
-    search: Annotated[
-        str | None,
-        typer.Option(help="Text in statement, quote, speaker or subject (any case, ё = е)."),
-    ] = None,
-    status: Annotated[str | None, typer.Option(help="Claim status.")] = None,
+    topic: TopicOption = None,
+    lang: LangOption = None,
+    stance: StanceOption = None,
+    outlet: OutletOption = None,
+    source: SourceOption = None,
+    subject: SubjectOption = None,
+    speaker: SpeakerOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    status: StatusOption = None,
     limit: Annotated[int, typer.Option(help="At most this many claims; 0 for all.")] = 50,
     sort: Annotated[
         SortChoice,
@@ -246,24 +295,12 @@ def list_claims(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List claims; filters combine."""
-    from factbase.listing import ClaimFilter, Sort
     from factbase.quickread import claims_page as quick_page
 
-    where = ClaimFilter(
-        topic=topic,
-        language=lang,
-        stance=stance,
-        outlet=outlet,
-        source=source,
-        subject=subject,
-        speaker=speaker,
-        since=since,
-        until=until,
-        search=search,
-        status=status,
-        limit=limit,
-        sort=Sort(sort.value),
-    )
+    where = claim_filter(
+        topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
+        limit, sort,
+    )  # fmt: skip
     if fmt is not OutputFormat.TABLE:
         _emit_claims(where, fmt)
         return

@@ -11,7 +11,21 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import SortChoice
+from factbase.cli.claims import (
+    LangOption,
+    OutletOption,
+    SearchOption,
+    SinceOption,
+    SortChoice,
+    SourceOption,
+    SpeakerOption,
+    StanceOption,
+    StatusOption,
+    SubjectOption,
+    TopicOption,
+    UntilOption,
+    claim_filter,
+)
 
 if TYPE_CHECKING:
     from factbase.listing import ClaimFilter
@@ -105,54 +119,6 @@ def _export_table(
         _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
 
 
-def _claim_filter(
-    topic: str | None,
-    lang: str | None,
-    stance: str | None,
-    outlet: str | None,
-    source: str | None,
-    subject: str | None,
-    speaker: str | None,
-    since: str | None,
-    until: str | None,
-    search: str | None,
-    status: str | None,
-    limit: int,
-    sort: SortChoice,
-) -> ClaimFilter:
-    from factbase.listing import ClaimFilter, Sort
-
-    return ClaimFilter(
-        topic=topic,
-        language=lang,
-        stance=stance,
-        outlet=outlet,
-        source=source,
-        subject=subject,
-        speaker=speaker,
-        since=since,
-        until=until,
-        search=search,
-        status=status,
-        limit=limit or None,
-        sort=Sort(sort.value),
-    )
-
-
-# The claim filters of `factbase list`, shared by `export claims` and `export all`.
-TopicOption = Annotated[str | None, typer.Option(help="Topic slug; includes its sub-topics.")]
-LangOption = Annotated[str | None, typer.Option("--lang", help="Language of the quote.")]
-StanceOption = Annotated[str | None, typer.Option(help="Stance of the outlet.")]
-OutletOption = Annotated[str | None, typer.Option(help="Outlet name or id.")]
-SourceOption = Annotated[str | None, typer.Option(help="Source id, key or URL.")]
-SubjectOption = Annotated[str | None, typer.Option(help="Subject; any alias of the entity.")]
-SpeakerOption = Annotated[str | None, typer.Option(help="Speaker; any alias of the entity.")]
-SinceOption = Annotated[str | None, typer.Option(help="Published on or after.")]
-UntilOption = Annotated[str | None, typer.Option(help="Published on or before.")]
-SearchOption = Annotated[
-    str | None, typer.Option(help="Text in statement, quote, speaker or subject.")
-]
-StatusOption = Annotated[str | None, typer.Option(help="Claim status.")]
 LimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
 SortOption = Annotated[SortChoice, typer.Option(help="Order of the claims (default: id).")]
 
@@ -183,9 +149,9 @@ def export_claims(
 
     --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
     """
-    where = _claim_filter(
+    where = claim_filter(
         topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
-        limit, sort,
+        limit or None, sort,
     )  # fmt: skip
     if fmt is ClaimFormatChoice.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
@@ -309,7 +275,7 @@ def export_all(
 
         raise InvalidInput("export all writes json or jsonl")
     filters = (topic, lang, stance, outlet, source, subject, speaker, since, until, search, status)
-    where = _claim_filter(*filters, 0, SortChoice.ID) if any(f for f in filters) else None
+    where = claim_filter(*filters, None, SortChoice.ID) if any(f for f in filters) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
     db = state.open_db()
     with db.session() as session:
