@@ -3,6 +3,7 @@
     python benchmarks/run.py                     # 10k, 100k and 1M claims
     python benchmarks/run.py --quick             # 2k claims, one run each (CI)
     python benchmarks/run.py 10000 100000 --runs 5 --json results.json
+    python benchmarks/run.py 1000000 --keep ~/bench   # build once; later runs reuse it
 
 For each size: generate the data (benchmarks/generate.py), import it into a fresh SQLite
 file with `factbase import`, then time whole processes, as a user meets them, each the
@@ -24,6 +25,7 @@ as such, not guessed. Work that takes longer than --slow seconds runs once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -86,14 +88,21 @@ def factbase(db: Path, *args: str) -> list[str]:
 
 def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
     data = work / f"claims-{n}.jsonl"
-    with data.open("w", encoding="utf-8") as out:
-        generate.write(n, 1, out)
     db = work / f"factbase-{n}.db"
+    # Written once the import has succeeded: a kept database is reused only when whole.
+    imported_mark = work / f"factbase-{n}.imported"
     figures = []
 
     imported = Figure(n, "import JSONL")
-    elapsed, peak = timed(factbase(db, "import", str(data)))
-    imported.seconds, imported.peak_mb, imported.rows_per_s = [elapsed], peak, n / elapsed
+    if imported_mark.exists() and db.exists() and data.exists():
+        imported.note = f"not timed: reused {db}"
+    else:
+        db.unlink(missing_ok=True)
+        with data.open("w", encoding="utf-8") as out:
+            generate.write(n, 1, out)
+        elapsed, peak = timed(factbase(db, "import", str(data)))
+        imported.seconds, imported.peak_mb, imported.rows_per_s = [elapsed], peak, n / elapsed
+        imported_mark.write_text(f"{n} claims imported\n", encoding="utf-8")
     figures.append(imported)
     figures.append(_sqlite_utils_insert(n, data, work, runs, slow))
 
@@ -106,9 +115,10 @@ def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
     ):
         figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
     added = Figure(n, "add (with conflict check)")
-    for run in range(runs):
+    for _ in range(runs):
+        key = f"bench-add-{time.time_ns()}"  # unique, so that a kept database takes it too
         command = factbase(db, "add", "порт 1: показатель «oil transit» составляет 9 млн тонн",
-                           "--source", "s1", "--key", f"bench-add-{run}", "--language", "ru",
+                           "--source", "s1", "--key", key, "--language", "ru",
                            "--subject", "порт 1", "--property", "oil transit",
                            "--value", "9 млн тонн", "--as-of", "2022")  # fmt: skip
         added.seconds.append(timed(command)[0])
@@ -167,6 +177,7 @@ def _sqlite_utils_insert(n: int, data: Path, work: Path, runs: int, slow: float)
                 out.write(line)
     for run in range(runs):
         target = work / f"sqlite-utils-{run}.db"
+        target.unlink(missing_ok=True)
         elapsed, peak = timed([tool, "insert", str(target), "claims", str(claims), "--nl"])
         figure.seconds.append(elapsed)
         figure.peak_mb = max(figure.peak_mb or 0.0, peak)
@@ -215,13 +226,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slow", type=float, default=30.0, help="run once above this (s)")
     parser.add_argument("--json", type=Path, help="also save the figures here")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="work in DIR and keep the data and databases; a later run with the same DIR "
+        "reuses a size's imported database instead of building it again (import not timed)",
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes or ([2000] if args.quick else [10_000, 100_000, 1_000_000])
     runs = 1 if args.quick else args.runs
     figures: list[Figure] = []
-    with tempfile.TemporaryDirectory(prefix="factbase-bench-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            work = args.keep
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factbase-bench-")))
         for n in sizes:
-            figures.extend(one_size(n, Path(tmp), runs, args.slow))
+            figures.extend(one_size(n, work, runs, args.slow))
             print(render([f for f in figures if f.size == n]), "\n", flush=True)
     print(f"machine: {machine()}")
     if args.json:
