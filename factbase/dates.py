@@ -212,6 +212,10 @@ def _parser(languages: tuple[str, ...], today: date) -> Any:
     return parser
 
 
+# News repeats its dates (every article of a day carries the same one), and dateparser
+# takes about a millisecond each: a date read once is kept. The key holds everything the
+# result depends on, "today" included; PartialDate is frozen, so sharing it is safe.
+@lru_cache(maxsize=16384)
 def _read(
     text: str,
     original: str,

@@ -144,6 +144,7 @@ def _script(char: str) -> str:
     return "cyrillic" if name.startswith("CYRILLIC") else ""
 
 
+@lru_cache(maxsize=65536)
 def _scripts(word: str) -> frozenset[str]:
     return frozenset(_script(char) for char in word) - {""}
 
