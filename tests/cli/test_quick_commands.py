@@ -1,0 +1,102 @@
+"""`list` and `show` processes build only their own commands; they answer as the whole CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Cli
+
+from factbase.cli import _command_in
+
+WHOLE_CLI = """
+import sys
+from factbase import cli
+sys.argv = ["factbase", *sys.argv[1:]]
+cli.__getattr__("app")()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (["list"], "list"),
+        (["list", "--topic", "oil"], "list"),
+        (["--db", "x.db", "show", "1"], "show"),
+        (["--db=x.db", "--debug", "show", "1"], "show"),
+        (["--debug", "--db", "list", "export"], "export"),  # --db takes the next word
+        (["export", "claims"], "export"),
+        (["--version"], None),
+        (["-h", "list"], None),
+        (["--db"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_found_past_the_global_options(args: list[str], command: str | None) -> None:
+    assert _command_in(args) == command
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("quick-commands") / "seeded.db"
+    Cli(str(path)).ok("seed")
+    return path
+
+
+def _run(program: list[str], db: Path, args: list[str]) -> tuple[int, str, str]:
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, *program, "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--topic", "oil"],
+        ["list", "--search", "нефт", "--format", "csv"],
+        ["show", "1"],
+        ["show", "no-such-claim"],
+        ["list", "--bogus"],
+        ["list", "--help"],
+        ["show"],
+    ],
+)
+def test_a_quick_command_answers_as_the_whole_command_line(seeded: Path, args: list[str]) -> None:
+    quick = _run(["-m", "factbase"], seeded, args)
+    whole = _run(["-c", WHOLE_CLI], seeded, args)
+    assert quick == whole
+    assert quick[1] or quick[2]
+
+
+LOADED_MODULES = """
+import sys
+from factbase.cli import main
+sys.argv = ["factbase", *sys.argv[1:]]
+try:
+    main()
+finally:
+    loaded = sorted(m for m in sys.modules if m.startswith("factbase.cli."))
+    print("loaded:", " ".join(loaded), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "quick"),
+    [(["list", "--topic", "oil"], True), (["show", "1"], True), (["stats"], False)],
+)
+def test_only_a_quick_command_leaves_the_other_commands_unloaded(
+    seeded: Path, args: list[str], quick: bool
+) -> None:
+    code, _, stderr = _run(["-c", LOADED_MODULES], seeded, args)
+    assert code == 0, stderr
+    loaded = stderr.rsplit("loaded:", 1)[1].split()
+    assert "factbase.cli.claims" in loaded or not quick
+    assert ("factbase.cli.exports" not in loaded) is quick
