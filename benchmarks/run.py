@@ -231,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         metavar="DIR",
         help="work in DIR and keep the data and databases; a later run with the same DIR "
-        "reuses a size's imported database instead of building it again (import not timed)",
+        "reuses a size's imported database instead of building it again (import not timed). "
+        "DIR is the benchmark's: a database there without the mark of a finished import is "
+        "built again, and each run adds its `add` claims and the scan's conflicts",
     )
     args = parser.parse_args(argv)
     sizes = args.sizes or ([2000] if args.quick else [10_000, 100_000, 1_000_000])

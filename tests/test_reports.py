@@ -66,10 +66,10 @@ def test_topic_and_since_narrow_every_table(seeded_db: Any) -> None:
 
 
 def _disputed_claim_data() -> list[dict[str, Any]]:
-    """A pro-Kremlin claim disputed by six claims from five origins in three groups.
+    """A pro-Kremlin claim disputed by six claims from six outlets, of three origins.
 
-    Petrov speaks in two outlets; a third outlet relays the first; two outlets print the
-    same wire copy word for word; the sixth is on its own.
+    Petrov speaks in two outlets and a third relays the first of them (one origin); two
+    outlets print the same wire copy (another); the sixth is on its own.
     """
     outlets = [
         ("Kremlin Daily", "pro-kremlin"),
