@@ -40,7 +40,7 @@ from factbase.listing import (
     search_phrase,
 )
 from factbase.models import POLARITIES, STATUSES, Claim, ClaimTopic, Conflict, Outlet, Source
-from factbase.outlets import get_outlet, get_stance, list_stances
+from factbase.outlets import get_outlet, get_stance, stance_colours
 from factbase.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
 from factbase.sources import get_source, stored_date, validate_key
 from factbase.topics import (
@@ -393,7 +393,7 @@ def view_claim(session: Session, ref: str | int) -> ClaimView:
             ConflictView(c.id, c.kind, c.cause, c.status, c.explanation)
             for c in conflicts_of(session, claim.id)
         ],
-        stance_colours={stance.name: stance.colour for stance in list_stances(session)},
+        stance_colours=stance_colours(session),
     )
 
 
@@ -537,7 +537,7 @@ def claims_page(session: Session, where: ClaimFilter, *, with_support: bool) -> 
     return ClaimPage(
         claims=listed,
         total=count_claims(session, where) if more else len(claims),
-        stance_colours={stance.name: stance.colour for stance in list_stances(session)},
+        stance_colours=stance_colours(session),
     )
 
 

@@ -30,6 +30,11 @@ def list_stances(session: Session) -> list[Stance]:
     return list(session.scalars(select(Stance).order_by(Stance.name)))
 
 
+def stance_colours(session: Session) -> dict[str, str | None]:
+    """stance name -> its colour (None: uncoloured), as every stance column shows it."""
+    return {stance.name: stance.colour for stance in list_stances(session)}
+
+
 def add_stance(
     session: Session, name: str, description: str | None = None, colour: str | None = None
 ) -> Stance:

@@ -11,8 +11,6 @@ from factbase.cli import render, state
 from factbase.cli.render import OutputFormat
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from factbase.claim_view import ClaimView
     from factbase.listing import ClaimFilter, ClaimPage
 
@@ -88,12 +86,6 @@ def register(app: typer.Typer) -> None:
     app.command("add")(add)
     app.command("show")(show)
     app.command("list")(list_claims)
-
-
-def stance_colours(session: Session) -> dict[str, str | None]:
-    from factbase.outlets import list_stances
-
-    return {stance.name: stance.colour for stance in list_stances(session)}
 
 
 def add(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption, stance_colours
+from factbase.cli.claims import FormatOption
 from factbase.cli.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ def conflicts_show(
 ) -> None:
     """Put the two claims of a conflict side by side."""
     from factbase.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
+    from factbase.outlets import stance_colours
 
     db = state.open_db()
     with db.session() as session:

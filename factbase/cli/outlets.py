@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption, stance_colours
+from factbase.cli.claims import FormatOption
 from factbase.cli.render import OutputFormat
 
 outlet_app = typer.Typer(
@@ -87,7 +87,7 @@ def outlet_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List outlets with their stance and how many sources and claims they have."""
-    from factbase.outlets import OUTLET_COLUMNS, list_outlets
+    from factbase.outlets import OUTLET_COLUMNS, list_outlets, stance_colours
 
     db = state.open_db()
     with db.session() as session:

@@ -136,7 +136,7 @@ class Review:
         self.finish()
 
     def load(self) -> None:
-        from factbase.cli.claims import stance_colours
+        from factbase.outlets import stance_colours
         from factbase.review import conflict_queue, match_queue
 
         with self.db.session() as session:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption, stance_colours
+from factbase.cli.claims import FormatOption
 from factbase.cli.render import OutputFormat
 
 source_app = typer.Typer(
@@ -101,6 +101,7 @@ def source_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List sources, newest first."""
+    from factbase.outlets import stance_colours
     from factbase.sources import SOURCE_COLUMNS, list_sources
 
     db = state.open_db()
@@ -140,6 +141,7 @@ def source_show(
     from sqlalchemy import func, select
 
     from factbase.models import Claim
+    from factbase.outlets import stance_colours
     from factbase.sources import SOURCE_COLUMNS, get_source
 
     db = state.open_db()
