@@ -20,11 +20,12 @@ index and date walk), and ``tests/test_quickread.py`` holds both to the same pag
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from factbase.claim_view import ClaimView, ConflictView, Corroboration, LinkedView
 from factbase.dates import PartialDate, parse_date, stored_timestamp
@@ -47,6 +48,8 @@ from factbase.listing import (
     topic_subtree,
 )
 from factbase.location import HEAD_REVISION, existing_sqlite_file
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_SECONDS = 10.0
 # As factbase.corroboration.DISPUTING_STATUSES, which imports SQLAlchemy; a test keeps
@@ -75,13 +78,19 @@ def claims_page(
     location: str | None, where: ClaimFilter, *, with_support: bool
 ) -> ClaimPage | None:
     """The page `factbase list` shows, or None when the library has to read it."""
+    return _answer(location, lambda connection: _page(connection, where, with_support))
+
+
+def _answer(location: str | None, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """What ``read`` finds in the up-to-date SQLite file ``location`` names, in one
+    snapshot; None wherever the library has to answer instead."""
     path = _sqlite_file(location)
     if path is None:
         return None
     try:
         with closing(_connect(path)) as connection:
-            connection.execute("BEGIN")  # one snapshot for the page and its count
-            return _page(connection, where, with_support)
+            connection.execute("BEGIN")  # one snapshot for everything read
+            return read(connection)
     except (_Unanswered, sqlite3.Error, FactbaseError):
         return None
 
@@ -114,7 +123,7 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
         raise _Unanswered
     topics = _topic_ids(connection, where.topic) if where.topic else None
     filtered = _conditions(where, topics)
-    ids = _walked_ids(connection, where, topics)
+    ids, matched = _walked_ids(connection, where, topics)
     conditions, params = filtered if ids is None else ([f"c.id IN {_marks(ids)}"], list(ids))
     limit = f" LIMIT {where.limit}" if where.limit else ""
     sql = _PAGE.format(where=" AND ".join(conditions), order=_ORDER[where.sort], limit=limit)
@@ -124,11 +133,13 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
     claims = [_listed(row) for row in rows]
     if with_support and claims:
         claims = _with_support(connection, claims)
-    more = where.limit and len(rows) == where.limit
+    total = len(rows)
+    if where.limit and total == where.limit:  # a full page: more may match
+        total = matched if matched is not None else _count(connection, where, topics, filtered)
     return ClaimPage(
         claims=claims,
-        total=_count(connection, where, topics, filtered) if more else len(rows),
-        stance_colours=dict(connection.execute("SELECT name, colour FROM stance")),
+        total=total,
+        stance_colours=_stance_colours(connection),
     )
 
 
@@ -180,11 +191,13 @@ def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str]
 
 def _walked_ids(
     connection: sqlite3.Connection, where: ClaimFilter, topics: list[int] | None
-) -> list[int] | None:
-    """A newest-first page found by walking dates, in the cases the library walks them."""
+) -> tuple[list[int] | None, int | None]:
+    """A newest-first page found by walking dates, in the cases the library walks them,
+    and the claims matching when a search counted them on the way (None otherwise)."""
     walk = date_walk(where)
     if walk is None:
-        return None
+        return None, None
+    matching = None
     params: list[Any] = []
     condition = "1 = 1"
     if walk == "topic" and topics is not None:
@@ -193,19 +206,22 @@ def _walked_ids(
             f"SELECT count(*) FROM claim_topic WHERE topic_id IN {marks}", topics
         ).fetchone()[0]
         if linked < WALK_BY_DATE_FROM:
-            return None
+            return None, None
         condition, params = IN_TOPICS_SQL.format(topics=marks), topics
     elif walk == "search" and where.search:
         folded = fold(where.search)
         params = [search_phrase(folded)]
-        matching = connection.execute(
-            "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?", params
-        ).fetchone()[0]
+        # One index row per claim, matched exactly: this is the listing's total too.
+        matching = int(
+            connection.execute(
+                "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?", params
+            ).fetchone()[0]
+        )
         if matching < WALK_BY_DATE_FROM:
-            return None
+            return None, matching
         condition = MATCHES_SEARCH_SQL.format(phrase="?")
     sql = NEWEST_FIRST_SQL.format(topic=condition, limit=str(int(where.limit or 0)))
-    return [row[0] for row in connection.execute(sql, params)]
+    return [row[0] for row in connection.execute(sql, params)], matching
 
 
 def _count(
@@ -223,9 +239,6 @@ def _count(
     if walk == "topic" and topics is not None:
         sql = f"SELECT count(DISTINCT claim_id) FROM claim_topic WHERE topic_id IN {_marks(topics)}"
         return int(connection.execute(sql, topics).fetchone()[0])
-    if walk == "search" and where.search:  # one index row per claim, matched exactly
-        sql = "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?"
-        return int(connection.execute(sql, [search_phrase(fold(where.search))]).fetchone()[0])
     conditions, params = filtered
     joins = (
         " JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id"
@@ -279,6 +292,10 @@ def _iso(stored: str | None, precision: str | None) -> str | None:
     return PartialDate.from_parts(date.fromisoformat(stored), precision).iso()
 
 
+def _stance_colours(connection: sqlite3.Connection) -> dict[str, str | None]:
+    return dict(connection.execute("SELECT name, colour FROM stance"))
+
+
 def _marks(values: list[int]) -> str:
     return "(" + ", ".join("?" * len(values)) + ")"
 
@@ -315,15 +332,7 @@ def claim_view(location: str | None, ref: str) -> ClaimView | None:
     cluster (its corroboration counts origins across the cluster), and a claim not found
     (the library gives the error).
     """
-    path = _sqlite_file(location)
-    if path is None:
-        return None
-    try:
-        with closing(_connect(path)) as connection:
-            connection.execute("BEGIN")
-            return _view(connection, ref)
-    except (_Unanswered, sqlite3.Error, FactbaseError):
-        return None
+    return _answer(location, lambda connection: _view(connection, ref))
 
 
 def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
@@ -361,7 +370,7 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
         corroboration=_lone_corroboration(connection, record, links, conflicts).summary(),
         links=[_linked(claim_id, link) for link in links],
         conflicts=[ConflictView(*conflict[:5]) for conflict in conflicts],
-        stance_colours=dict(connection.execute("SELECT name, colour FROM stance")),
+        stance_colours=_stance_colours(connection),
     )
 
 
