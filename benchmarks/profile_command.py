@@ -47,11 +47,11 @@ def run_profiled(db: str, args: list[str]) -> tuple[pstats.Stats, int]:
     return pstats.Stats(profile, stream=io.StringIO()), code
 
 
-def _name(key: tuple[str, int, str]) -> str:
+def _name(key: tuple[str, int, str], package: str) -> str:
     filename, line, function = key
     if filename == "~":  # a built-in: the name says it all
         return function
-    if filename.startswith(_package()):
+    if filename.startswith(package):
         path = Path(filename)
         parent = path.parent.name
         module = path.stem if parent == "factbase" else f"{parent}/{path.stem}"
@@ -72,11 +72,11 @@ def tables(stats: pstats.Stats, top: int) -> str:
     lines = [f"total {total:.2f} s (profiled)", "", "factbase functions by cumulative time"]
     lines.append(f"{'cumulative s':>12} {'share':>6} {'calls':>10}  function")
     for cum, calls, _own, key in sorted(own_code, reverse=True)[:top]:
-        lines.append(f"{cum:12.2f} {cum / total:6.0%} {calls:10,}  {_name(key)}")
+        lines.append(f"{cum:12.2f} {cum / total:6.0%} {calls:10,}  {_name(key, package)}")
     lines += ["", "leaves by own time"]
     lines.append(f"{'own s':>12} {'share':>6} {'calls':>10}  function")
     for own, calls, _cum, key in sorted(leaves, reverse=True)[:top]:
-        lines.append(f"{own:12.2f} {own / total:6.0%} {calls:10,}  {_name(key)}")
+        lines.append(f"{own:12.2f} {own / total:6.0%} {calls:10,}  {_name(key, package)}")
     return "\n".join(lines)
 
 
