@@ -4,15 +4,15 @@
     python benchmarks/bench_conflict_scan.py --quick    # 500 2000
     python benchmarks/bench_conflict_scan.py 2000 8000 --runs 5
 
-For each size a fresh SQLite database is created with factbase.db.Database.open and filled
+For each size a fresh SQLite database is created with `Database.open` and filled
 with synthetic claims through SQLAlchemy Core inserts: subjects drawn from a Zipf-like
 distribution over n/20 subjects (a few subjects get most claims, as in real coverage), four
-properties, values with units and qualifiers from factbase.quantities.quantity_from_parts,
+properties, values with units and qualifiers from factbase.text.quantities.quantity_from_parts,
 mostly near-duplicates of one figure per subject and property, plus a share of real
 conflicts (outlying figures, denials, other event days) and of non-conflicts that look like
 them (other years, other currencies).
 
-`factbase.conflicts.scan` then runs in full on a copy of that database (the median of
+`factbase.analysis.conflicts.scan` then runs in full on a copy of that database (the median of
 --runs copies, or a single run when one takes longer than --slow seconds). The table shows
 whether the time per 1000 claims stays flat (linear) or grows with the size of the largest
 block (a pair-by-pair scan would: "all pairs" shows how many pairs that would be).
@@ -36,10 +36,10 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from factbase.conflicts import scan
-from factbase.db import Database
-from factbase.models import Claim, Outlet, Source
-from factbase.quantities import Quantity, quantity_from_parts
+from factbase.analysis.conflicts import scan
+from factbase.store.database import Database
+from factbase.store.models import Claim, Outlet, Source
+from factbase.text.quantities import Quantity, quantity_from_parts
 
 STANCES = ("pro-western", "pro-kremlin", "pro-ukrainian", "neutral", "state-affiliated")
 LANGUAGES = ("ru", "uk", "bg", "en")

@@ -4,7 +4,7 @@
     python benchmarks/bench_export.py --quick      # 2000 and 20000
     python benchmarks/bench_export.py 5000 50000 --format jsonl
 
-For each size a temporary SQLite database is created with factbase.db.Database.open and
+For each size a temporary SQLite database is created with factbase.store.database.Database.open and
 filled with Core inserts: 50 outlets of every stance, one source per 100 claims, claims
 in Cyrillic and Latin with values, topics, same/supports links joining a tenth of them
 into clusters, and open conflicts between a twentieth. `factbase export claims` then runs
@@ -27,8 +27,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from factbase.db import Database
-from factbase.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
+from factbase.store.database import Database
+from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 
 STANCES = ("pro-western", "pro-kremlin", "pro-ukrainian", "neutral", "state-affiliated")
 BATCH = 5000

@@ -1,12 +1,12 @@
 """Alembic environment: always runs on the connection factbase hands it.
 
-factbase opens the transaction itself (see ``factbase.db.Database.migrate``) so a
+factbase opens the transaction itself (see ``factbase.store.database.Database.migrate``) so a
 whole upgrade is one transaction on SQLite as well as on PostgreSQL.
 """
 
 from alembic import context
 
-from factbase.models import Base
+from factbase.store.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -84,7 +84,7 @@ def reset_postgres(url: str) -> None:
 @pytest.fixture(scope="session")
 def _migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file per test run; each test gets a copy (fast)."""
-    from factbase.db import Database
+    from factbase.store.database import Database
 
     path = tmp_path_factory.mktemp("template") / "template.db"
     Database.open(str(path)).close()
@@ -104,7 +104,7 @@ def empty_db_url(tmp_path: Path) -> str:
 def db_url(tmp_path: Path, _migrated_sqlite_template: Path) -> str:
     """A location holding an empty, fully migrated factbase database."""
     if PG_URL:
-        from factbase.db import Database
+        from factbase.store.database import Database
 
         reset_postgres(PG_URL)
         Database.open(PG_URL).close()
@@ -116,7 +116,7 @@ def db_url(tmp_path: Path, _migrated_sqlite_template: Path) -> str:
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[object]:
-    from factbase.db import Database
+    from factbase.store.database import Database
 
     database = Database.open(db_url)
     yield database
@@ -160,7 +160,7 @@ def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, to prove a failed command wrote nothing."""
     from sqlalchemy import create_engine, inspect, text
 
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     with engine.connect() as connection:

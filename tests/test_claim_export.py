@@ -1,4 +1,4 @@
-"""Streamed claim rows (factbase.claim_export) against the one-claim-at-a-time versions.
+"""Streamed claim rows (factbase.interchange.claim_rows) against the one-claim-at-a-time versions.
 
 Random small databases (outlets of several stances, echoing speakers and quotes,
 relayed outlets, same/supports/contradicts/refines links, conflicts in every
@@ -20,15 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
-from factbase import claim_export
-from factbase.claims import claim_row
-from factbase.corroboration import corroboration_fields
-from factbase.db import Database
-from factbase.exporters import CLAIM_EXPORT_COLUMNS, claim_rows, write_csv
-from factbase.listing import ClaimFilter, Sort
-from factbase.models import (
-    CONFLICT_STATUSES,
-    LINK_KINDS,
+from factbase.analysis.corroboration import corroboration_fields
+from factbase.claims.filter import ClaimFilter, Sort
+from factbase.claims.record import claim_row
+from factbase.interchange import claim_rows as claim_export
+from factbase.interchange.exports import CLAIM_EXPORT_COLUMNS, claim_rows, write_csv
+from factbase.store.database import Database
+from factbase.store.models import (
     Claim,
     ClaimLink,
     ClaimTopic,
@@ -38,6 +36,7 @@ from factbase.models import (
     SourceCite,
     Topic,
 )
+from factbase.vocabulary import CONFLICT_STATUSES, LINK_KINDS
 
 NOW = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 OUTLETS = ((1, "pro-western"), (2, "pro-kremlin"), (3, "neutral"), (4, "pro-kremlin"))

@@ -1,4 +1,4 @@
-"""Tests of factbase.claim_import: the batched claim path of `factbase import`.
+"""Tests of factbase.interchange.claim_writer: the batched claim path of `factbase import`.
 
 The batched path must record exactly what `factbase add` records for the same input,
 write nothing when any record fails (even after whole batches went to the database),
@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factbase import claim_import
-from factbase.claim_import import FIELDS
-from factbase.claims import ClaimInput, claim_values, save_claim
-from factbase.db import Database
+from factbase.claims.recording import ClaimInput, claim_values, save_claim
 from factbase.errors import FactbaseError, ImportFailed
-from factbase.importer import ImportSummary, import_files
-from factbase.models import Claim, ClaimTopic, Topic
+from factbase.interchange import claim_writer as claim_import
+from factbase.interchange.claim_writer import FIELDS
+from factbase.interchange.importer import ImportSummary, import_files
+from factbase.store.database import Database
+from factbase.store.models import Claim, ClaimTopic, Topic
 
 BASE = [
     {"type": "entity", "name": "Caspian Pipeline Consortium", "aliases": ["CPC", "КТК"]},
@@ -92,7 +92,7 @@ def claim_count(db: Database) -> int:
 
 def test_fields_are_exactly_what_claim_values_gives(base: Database) -> None:
     with base.session() as session:
-        from factbase.claims import SessionLookups
+        from factbase.claims.recording import SessionLookups
 
         values = claim_values(ClaimInput("silk", "A statement."), SessionLookups(session), [])
     assert tuple(values) == FIELDS
@@ -296,7 +296,7 @@ def test_claims_keep_file_order_when_jsonl_files_are_read_again(
 def test_jsonl_read_line_by_line_is_refused_as_when_read_whole(
     tmp_path: Path, content: bytes
 ) -> None:
-    from factbase.readers import iter_records, read_file
+    from factbase.interchange.readers import iter_records, read_file
 
     path = tmp_path / "file.jsonl"
     path.write_bytes(content)
@@ -308,7 +308,7 @@ def test_jsonl_read_line_by_line_is_refused_as_when_read_whole(
 
 
 def test_jsonl_read_line_by_line_gives_the_same_records(tmp_path: Path) -> None:
-    from factbase.readers import iter_records, read_file
+    from factbase.interchange.readers import iter_records, read_file
 
     path = tmp_path / "file.jsonl"
     text = '\ufeff{"type": "topic", "slug": "x"}\r\n\n{"type": "claim", "statement": "a\u2028b"}'

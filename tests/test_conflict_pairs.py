@@ -1,4 +1,4 @@
-"""Which pairs of a block are compared and recorded (factbase.conflict_pairs).
+"""Which pairs of a block are compared and recorded (factbase.analysis.conflict_pairs).
 
 Small blocks: every pair. Large blocks: each claim against its nearest disagreeing
 neighbours, recorded from the side more reports disagree with. The pure part runs on
@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
 from test_conflicts import facts
 
-from factbase.conflict_pairs import PARTNERS, SMALL_BLOCK, block_pairs
-from factbase.conflicts import ClaimFacts, compare, scan
-from factbase.db import Database
-from factbase.models import Claim, Outlet, Source
-from factbase.quantities import quantity_from_parts
+from factbase.analysis.conflict_pairs import PARTNERS, SMALL_BLOCK, block_pairs
+from factbase.analysis.conflicts import ClaimFacts, compare, scan
+from factbase.store.database import Database
+from factbase.store.models import Claim, Outlet, Source
+from factbase.text.quantities import quantity_from_parts
 
 
 def conflicting(a: ClaimFacts, b: ClaimFacts) -> bool:

@@ -14,17 +14,18 @@ import pytest
 from conftest import snapshot
 from sqlalchemy import insert, select, text
 
-from factbase.audit import history
-from factbase.claims import ClaimInput, add_claim, get_claim, save_claim
-from factbase.conflicts import resolve_conflict, scan
-from factbase.db import Database
-from factbase.entities import EntityInput, upsert_entity
+from factbase.analysis.conflicts import resolve_conflict, scan
+from factbase.analysis.links import link_claims, unlink_claims
+from factbase.catalog.audit import history
+from factbase.catalog.entities import EntityInput, upsert_entity
+from factbase.catalog.outlets import add_outlet
+from factbase.catalog.sources import SourceInput, add_source
+from factbase.claims.query import get_claim
+from factbase.claims.recording import ClaimInput, add_claim, save_claim
 from factbase.errors import InvalidInput, NotFound
-from factbase.importer import import_files
-from factbase.links import link_claims, unlink_claims
-from factbase.models import Claim
-from factbase.outlets import add_outlet
-from factbase.sources import SourceInput, add_source
+from factbase.interchange.importer import import_files
+from factbase.store.database import Database
+from factbase.store.models import Claim
 
 OUTLETS = [
     ("SilkBridge.info", "neutral", "ru"),

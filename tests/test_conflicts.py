@@ -1,4 +1,4 @@
-"""The pure comparison of two claims (factbase.conflicts.compare): no database.
+"""The pure comparison of two claims (factbase.analysis.conflicts.compare): no database.
 
 Every rule has its twin: the pair that must conflict next to the nearly identical pair
 that must not, so a rule that always (or never) fires fails here.
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, ClaimFacts, Finding, compare
-from factbase.dates import PartialDate, parse_date
-from factbase.quantities import Quantity, parse_quantity, quantity_from_parts
+from factbase.analysis.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, ClaimFacts, Finding, compare
+from factbase.text.dates import PartialDate, parse_date
+from factbase.text.quantities import Quantity, parse_quantity, quantity_from_parts
 
 BLOCK = ("entity:1", "share of kazakhstan oil exports")
 _ids = iter(range(1, 1_000_000))

@@ -1,4 +1,4 @@
-"""Tests for factbase.dates: written dates in en/ru/bg/uk, kept at their precision."""
+"""Tests for factbase.text.dates: written dates in en/ru/bg/uk, kept at their precision."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase import dates
-from factbase.dates import LANGUAGES, PartialDate, Precision, parse_date, parse_date_or_none
 from factbase.errors import InvalidDate
+from factbase.text import dates
+from factbase.text.dates import LANGUAGES, PartialDate, Precision, parse_date, parse_date_or_none
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2024, 3, 15)  # a Friday
@@ -378,7 +378,7 @@ def test_ordering_hashing_and_immutability() -> None:
 _CHILD = """
 import json, sys
 from datetime import date
-from factbase.dates import parse_date
+from factbase.text.dates import parse_date
 table = json.load(sys.stdin)
 out = []
 for text in table:
@@ -410,7 +410,7 @@ def test_results_do_not_depend_on_the_local_time_zone() -> None:
 def test_dateparser_is_imported_only_when_needed() -> None:
     code = (
         "import sys\n"
-        "from factbase.dates import parse_date\n"
+        "from factbase.text.dates import parse_date\n"
         "assert 'dateparser' not in sys.modules\n"
         "for text in ['2022', '2022-11', '2022-11-01T12:21:00', '01.12.2022', '12.2022']:\n"
         "    parse_date(text)\n"

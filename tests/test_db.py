@@ -12,14 +12,14 @@ import pytest
 from conftest import PG_URL, snapshot
 from sqlalchemy import inspect, select, text
 
-from factbase.db import (
+from factbase.errors import DatabaseBusy, InvalidInput, SchemaError
+from factbase.store.database import (
     HEAD_REVISION,
     Database,
     default_db_path,
     display_url,
     resolve_url,
 )
-from factbase.errors import DatabaseBusy, InvalidInput, SchemaError
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="checks SQLite files and pragmas")
 
@@ -105,7 +105,7 @@ def test_open_of_the_default_location_creates_the_file(tmp_path: Path) -> None:
 
 
 def test_reopening_keeps_the_data(db_url: str) -> None:
-    from factbase.outlets import add_outlet
+    from factbase.catalog.outlets import add_outlet
 
     db = Database.open(db_url)
     with db.session(write=True) as session:
@@ -147,10 +147,10 @@ def test_an_older_database_is_upgraded_on_open_not_recreated(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pretend this factbase is one revision newer than the database."""
-    import factbase.db
-    from factbase.claims import ClaimInput, add_claim
-    from factbase.outlets import add_outlet
-    from factbase.sources import SourceInput, add_source
+    import factbase.store.database
+    from factbase.catalog.outlets import add_outlet
+    from factbase.catalog.sources import SourceInput, add_source
+    from factbase.claims.recording import ClaimInput, add_claim
 
     db = Database.open(db_url)
     with db.session(write=True) as session:
@@ -164,13 +164,13 @@ def test_an_older_database_is_upgraded_on_open_not_recreated(
 
     copy = tmp_path / "migrations"
     shutil.copytree(
-        factbase.db.migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__")
+        factbase.store.database.migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__")
     )
     (copy / "versions" / "zz01_extra.py").write_text(
         textwrap.dedent(UPGRADE).format(down=HEAD_REVISION)
     )
-    monkeypatch.setattr(factbase.db, "migrations_dir", lambda: copy)
-    monkeypatch.setattr(factbase.db, "HEAD_REVISION", "zz01")
+    monkeypatch.setattr(factbase.store.database, "migrations_dir", lambda: copy)
+    monkeypatch.setattr(factbase.store.database, "HEAD_REVISION", "zz01")
 
     db = Database.open(db_url)
     try:
@@ -226,7 +226,7 @@ def test_a_database_from_a_newer_factbase_is_refused(db_url: str) -> None:
 
 @sqlite_only
 def test_sqlite_pragmas(db: Database) -> None:
-    from factbase.db import BUSY_TIMEOUT_SECONDS
+    from factbase.store.database import BUSY_TIMEOUT_SECONDS
 
     with db.connect() as connection:  # type: ignore[attr-defined]
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -241,10 +241,10 @@ def test_sqlite_pragmas(db: Database) -> None:
 def test_a_busy_database_is_reported_with_exit_code_75(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factbase.db
-    from factbase.outlets import add_outlet
+    import factbase.store.database
+    from factbase.catalog.outlets import add_outlet
 
-    monkeypatch.setattr(factbase.db, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(factbase.store.database, "BUSY_TIMEOUT_SECONDS", 0.2)
     holder = sqlite3.connect(db_url, timeout=0, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -262,7 +262,7 @@ def test_a_busy_database_is_reported_with_exit_code_75(
     db = Database.open(db_url)
     try:
         with db.session() as session:
-            from factbase.models import Outlet
+            from factbase.store.models import Outlet
 
             assert session.scalars(select(Outlet.name)).all() == []
     finally:
@@ -273,9 +273,9 @@ def test_a_busy_database_is_reported_with_exit_code_75(
 def test_a_busy_database_through_the_cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import Cli
 
-    import factbase.db
+    import factbase.store.database
 
-    monkeypatch.setattr(factbase.db, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(factbase.store.database, "BUSY_TIMEOUT_SECONDS", 0.2)
     holder = sqlite3.connect(db_url, timeout=0, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -291,7 +291,7 @@ def test_a_busy_database_through_the_cli(db_url: str, monkeypatch: pytest.Monkey
 @sqlite_only
 def test_a_writer_waits_for_the_lock_instead_of_failing(db_url: str) -> None:
     """Within the busy timeout a second writer waits, then succeeds."""
-    from factbase.outlets import add_outlet
+    from factbase.catalog.outlets import add_outlet
 
     holder = sqlite3.connect(db_url, timeout=0, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
@@ -302,7 +302,7 @@ def test_a_writer_waits_for_the_lock_instead_of_failing(db_url: str) -> None:
         with db.session(write=True) as session:
             add_outlet(session, "Waited", "neutral")
         with db.session() as session:
-            from factbase.models import Outlet
+            from factbase.store.models import Outlet
 
             assert session.scalars(select(Outlet.name)).all() == ["Waited"]
     finally:

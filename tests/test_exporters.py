@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from conftest import PG_URL, Cli, reset_postgres
 
-from factbase.corroboration import CorroborationIndex, corroboration_fields
-from factbase.db import Database
-from factbase.exporters import (
+from factbase.analysis.corroboration import CorroborationIndex, corroboration_fields
+from factbase.claims.filter import ClaimFilter, Sort
+from factbase.interchange.exports import (
     CLAIM_EXPORT_COLUMNS,
     atomic_output,
     claim_rows,
     csv_cell,
     number_text,
 )
-from factbase.listing import ClaimFilter, Sort
+from factbase.store.database import Database
 
 # -- cells ------------------------------------------------------------------------------
 

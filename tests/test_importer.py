@@ -1,6 +1,6 @@
-"""Tests of factbase.importer against a real database: every section, counts, idempotence,
-all-or-nothing failures, language detection, topic suggestion, entity resolution and a
-property-based round trip through `factbase list --format json`.
+"""Tests of factbase.interchange.importer against a real database: every section, counts,
+idempotence, all-or-nothing failures, language detection, topic suggestion, entity resolution
+and a property-based round trip through `factbase list --format json`.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from factbase.db import Database, resolve_url
 from factbase.errors import ImportFailed
-from factbase.importer import ImportSummary, import_files
-from factbase.language import normalise_quote, normalise_text
-from factbase.models import (
+from factbase.interchange.importer import ImportSummary, import_files
+from factbase.store.database import Database, resolve_url
+from factbase.store.models import (
     Base,
     Claim,
     ClaimLink,
@@ -40,6 +39,7 @@ from factbase.models import (
     SourceCite,
     Topic,
 )
+from factbase.text.language import normalise_quote, normalise_text
 
 BASE = """\
 entities:

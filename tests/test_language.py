@@ -1,4 +1,4 @@
-"""Tests of factbase.language: normalisation, folding, detection, lemmas and keyword matching."""
+"""Tests of factbase.text.language: normalisation, folding, detection, lemmas, keyword matching."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase import language
 from factbase.errors import InvalidInput
-from factbase.language import (
+from factbase.text import language
+from factbase.text.language import (
     ISO_639_1,
     LANGUAGES,
     confusable_words,
@@ -125,7 +125,8 @@ def _warm_models() -> Iterator[None]:
 
 def test_import_is_lazy() -> None:
     code = (
-        "import sys, factbase.language; print(*(m in sys.modules for m in ('lingua', 'simplemma')))"
+        "import sys, factbase.text.language; "
+        "print(*(m in sys.modules for m in ('lingua', 'simplemma')))"
     )
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run(

@@ -27,7 +27,7 @@ from factbase import (
     get_source,
 )
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
-from factbase.models import Claim, Outlet, Source
+from factbase.store.models import Claim, Outlet, Source
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="SQLite pragmas and locking")
 

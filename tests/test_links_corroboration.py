@@ -14,21 +14,28 @@ import pytest
 from conftest import Cli
 from sqlalchemy import text
 
-from factbase.audit import history
-from factbase.claims import ClaimInput, add_claim, get_claim
-from factbase.conflicts import resolve_conflict
-from factbase.corroboration import (
+from factbase.analysis.conflicts import resolve_conflict
+from factbase.analysis.corroboration import (
     CORROBORATION_COLUMNS,
     Report,
     corroboration,
     corroboration_fields,
     count_origins,
 )
-from factbase.db import Database
+from factbase.analysis.links import (
+    all_clusters,
+    cluster_of,
+    link_claims,
+    linked_claims,
+    unlink_claims,
+)
+from factbase.catalog.audit import history
+from factbase.catalog.outlets import add_outlet
+from factbase.catalog.sources import SourceInput, add_source
+from factbase.claims.query import get_claim
+from factbase.claims.recording import ClaimInput, add_claim
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
-from factbase.links import all_clusters, cluster_of, link_claims, linked_claims, unlink_claims
-from factbase.outlets import add_outlet
-from factbase.sources import SourceInput, add_source
+from factbase.store.database import Database
 
 # name, stance, language
 OUTLETS = [
@@ -283,7 +290,7 @@ def test_a_report_relaying_the_original_outlet_is_not_independent(base: Database
 
 @pytest.mark.parametrize(("second_speaker", "origins"), [("Токаев", 1), ("Путин", 2)])
 def test_same_speaker_is_one_origin(base: Database, second_speaker: str, origins: int) -> None:
-    from factbase.entities import EntityInput, upsert_entity
+    from factbase.catalog.entities import EntityInput, upsert_entity
 
     with base.session(write=True) as session:
         upsert_entity(session, EntityInput(name="Kassym-Jomart Tokayev", aliases=["Токаев"]))

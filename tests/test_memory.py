@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from factbase.memory import collector_paused
+from factbase.store.memory import collector_paused
 
 
 @pytest.fixture(autouse=True)
@@ -57,17 +57,17 @@ def test_bulk_work_runs_with_the_collector_paused(
     """Each bulk entry point pauses it: seen from inside the work itself."""
     from conftest import Cli
 
-    import factbase.conflicts
-    import factbase.reports
-    import factbase.xref
-    from factbase import claim_import
+    import factbase.analysis.conflicts
+    import factbase.analysis.reports
+    import factbase.analysis.xref
+    from factbase.interchange import claim_writer as claim_import
 
     seen: list[bool] = []
     targets = {
-        "scan": (factbase.conflicts, "_scan_block"),
+        "scan": (factbase.analysis.conflicts, "_scan_block"),
         "import": (claim_import, "ClaimWriter"),
-        "xref": (factbase.xref, "read_features"),
-        "report": (factbase.reports, "_claims_by_topic"),
+        "xref": (factbase.analysis.xref, "read_features"),
+        "report": (factbase.analysis.reports, "_claims_by_topic"),
     }
     module, name = targets[work]
     original = getattr(module, name)

@@ -18,9 +18,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from factbase.db import HEAD_REVISION, Database
-from factbase.models import is_search_index
-from factbase.resources import migrations_dir
+from factbase.store.database import HEAD_REVISION, Database
+from factbase.store.models import is_search_index
+from factbase.store.resources import migrations_dir
 
 
 def scripts() -> ScriptDirectory:
@@ -74,7 +74,7 @@ def user_tables(db: Database) -> set[str]:
 
 
 def test_upgrade_from_empty_creates_every_model_table(empty_db_url: str) -> None:
-    from factbase.models import Base
+    from factbase.store.models import Base
 
     db = Database.open(empty_db_url)
     try:
@@ -230,7 +230,7 @@ def test_models_match_the_migrated_schema(db: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from factbase.models import Base
+    from factbase.store.models import Base
 
     with db.connect() as connection:  # type: ignore[attr-defined]
         context = MigrationContext.configure(
@@ -291,13 +291,13 @@ def broken_migrations(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """A copy of the migrations with a failing revision on top, used by factbase.db."""
-    import factbase.db
+    import factbase.store.database
 
     copy = tmp_path / "migrations"
     shutil.copytree(migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
     source = textwrap.dedent(BROKEN).format(down=HEAD_REVISION, failure=FAILURES[request.param])
     (copy / "versions" / "zz99_broken.py").write_text(source)
-    monkeypatch.setattr(factbase.db, "migrations_dir", lambda: copy)
+    monkeypatch.setattr(factbase.store.database, "migrations_dir", lambda: copy)
     return copy
 
 
@@ -327,10 +327,10 @@ def test_a_failed_first_upgrade_leaves_an_empty_database(
     empty_db_url: str, broken_migrations: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every revision runs in one transaction: nothing of 0001… survives zz99's failure."""
-    import factbase.db
+    import factbase.store.database
     from factbase import FactbaseError
 
-    monkeypatch.setattr(factbase.db, "HEAD_REVISION", "zz99")
+    monkeypatch.setattr(factbase.store.database, "HEAD_REVISION", "zz99")
     with pytest.raises((RuntimeError, FactbaseError, DBAPIError)):
         Database.open(empty_db_url)
     db = Database.open(empty_db_url, upgrade=False)

@@ -1,4 +1,4 @@
-"""Tests for factbase.quantities: quantities as written in en/ru/bg/uk news."""
+"""Tests for factbase.text.quantities: quantities as written in en/ru/bg/uk news."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from factbase.errors import InvalidValue
-from factbase.quantities import (
+from factbase.text.quantities import (
     UNITS,
     Quantity,
     normalise_unit,

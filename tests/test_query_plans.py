@@ -16,18 +16,18 @@ import pytest
 from conftest import PG_URL, Cli
 from sqlalchemy import Select, bindparam, select, text
 
-from factbase import claims as claims_module
-from factbase.claims import claims_query
-from factbase.conflicts import ConflictFilter, conflicts_query
-from factbase.db import Database
-from factbase.listing import (
+from factbase.analysis.conflicts import ConflictFilter, conflicts_query
+from factbase.claims import query as claims_module
+from factbase.claims.filter import (
     IN_TOPICS_SQL,
     MATCHES_SEARCH_SQL,
     NEWEST_FIRST_SQL,
     ClaimFilter,
     search_phrase,
 )
-from factbase.models import Topic
+from factbase.claims.query import claims_query
+from factbase.store.database import Database
+from factbase.store.models import Topic
 
 pytestmark = pytest.mark.skipif(bool(PG_URL), reason="EXPLAIN QUERY PLAN is SQLite's")
 

@@ -1,7 +1,7 @@
 """`list` and `show` read without SQLAlchemy give what the library gives, or decline.
 
-:mod:`factbase.quickread` is a shortcut for the SQLite file. Whatever the filter, it
-must either answer exactly what :func:`factbase.claims.claims_page` answers, or return
+:mod:`factbase.claims.fastread` is a shortcut for the SQLite file. Whatever the filter, it
+must either answer exactly what :func:`factbase.claims.query.claims_page` answers, or return
 None so the library answers. These tests draw filters with Hypothesis (known and
 unknown topics, languages, stances, statuses, search terms, dates, sorts, limits,
 narrow and wide tables), check the cases it must answer itself, that a whole `list`
@@ -23,13 +23,13 @@ from conftest import Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factbase import claims as claims_module
-from factbase import quickread
-from factbase.claim_view import ClaimView
-from factbase.claims import claims_page, view_claim
-from factbase.db import Database
-from factbase.listing import ClaimFilter, ClaimPage, Sort
-from factbase.location import ENV_VAR
+from factbase.claims import fastread as quickread
+from factbase.claims import query as claims_module
+from factbase.claims.display import ClaimView
+from factbase.claims.filter import ClaimFilter, ClaimPage, Sort
+from factbase.claims.query import claims_page, view_claim
+from factbase.store.database import Database
+from factbase.store.location import ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
 # Generated claims on top of the seed data: several topics and common words then reach
@@ -390,7 +390,7 @@ def test_show_leaves_clusters_and_unknown_claims_to_the_library(
 
 
 def test_the_disputing_statuses_are_the_librarys() -> None:
-    from factbase.corroboration import DISPUTING_STATUSES
+    from factbase.analysis.corroboration import DISPUTING_STATUSES
 
     assert quickread.DISPUTING_STATUSES == DISPUTING_STATUSES
 

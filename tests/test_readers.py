@@ -1,4 +1,4 @@
-"""Tests of factbase.readers: interchange files into records, hostile input refused.
+"""Tests of factbase.interchange.readers: interchange files into records, hostile input refused.
 
 Pure: no database. Every input file is written into tmp_path; every rejection must be one
 :class:`ImportFailed` naming the file and the place in it, never another exception.
@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from factbase.errors import ImportFailed
-from factbase.readers import SECTION_OF_TYPE, Record, read_file
+from factbase.interchange.readers import SECTION_OF_TYPE, Record, read_file
 
 TYPES = ", ".join(SECTION_OF_TYPE)
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from conftest import PG_URL, Cli, reset_postgres
 
-from factbase.db import Database
-from factbase.reports import ReportFilter, build_report
+from factbase.analysis.reports import ReportFilter, build_report
+from factbase.store.database import Database
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +128,8 @@ def test_contested_counts_the_disputers_origins(tmp_path: Any, db_url: str) -> N
     those the corroboration index counts from the same claims read one by one."""
     import json
 
-    from factbase.corroboration import CorroborationIndex, count_origins
-    from factbase.models import Claim
+    from factbase.analysis.corroboration import CorroborationIndex, count_origins
+    from factbase.store.models import Claim
 
     data = tmp_path / "pipeline.jsonl"
     lines = (json.dumps(record, ensure_ascii=False) for record in _disputed_claim_data())

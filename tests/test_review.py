@@ -12,12 +12,9 @@ from conftest import PG_URL, snapshot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factbase.conflicts import CAUSE_ORDER, resolve_conflict
-from factbase.corroboration import corroboration
-from factbase.db import Database
-from factbase.errors import FactbaseError, InvalidInput
-from factbase.models import AuditEntry, Claim, ClaimLink, Conflict, XrefRejection
-from factbase.review import (
+from factbase.analysis.conflicts import CAUSE_ORDER, resolve_conflict
+from factbase.analysis.corroboration import corroboration
+from factbase.analysis.review import (
     ReviewFilter,
     conflict_queue,
     decide_conflict,
@@ -28,10 +25,13 @@ from factbase.review import (
     match_queue,
     undo,
 )
+from factbase.errors import FactbaseError, InvalidInput
+from factbase.store.database import Database
+from factbase.store.models import AuditEntry, Claim, ClaimLink, Conflict, XrefRejection
 
 
 def seed(url: str) -> None:
-    from factbase.importer import import_files, seed_files
+    from factbase.interchange.importer import import_files, seed_files
 
     database = Database.open(url)
     try:

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, text
 
-from factbase.claims import find_claims
-from factbase.db import Database
-from factbase.language import fold
-from factbase.listing import ClaimFilter
-from factbase.models import SEARCH_TRIGRAM_INDEX, Claim, Outlet, Source
+from factbase.claims.filter import ClaimFilter
+from factbase.claims.query import find_claims
+from factbase.store.database import Database
+from factbase.store.models import SEARCH_TRIGRAM_INDEX, Claim, Outlet, Source
+from factbase.text.language import fold
 
 # Letters that case folding treats in unusual ways (ß, İ, Cherokee, the Kelvin sign,
 # final sigma, a lone combining diaeresis) among the ordinary ones.

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from conftest import PG_URL, Cli
 
-from factbase.language import fold
+from factbase.text.language import fold
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "seeds" / "kazakhstan.yaml"
 # The contradictions a reader of the five articles sees, as (subject, property).

@@ -315,7 +315,7 @@ def call_parser(func: Any, text: str, language: str | None) -> Any:
 
 
 def test_values_parse(claims: list[dict[str, Any]]) -> None:
-    quantities = pytest.importorskip("factbase.quantities")
+    quantities = pytest.importorskip("factbase.text.quantities")
     failures = []
     for claim in claims:
         if "value" not in claim:
@@ -331,10 +331,10 @@ def test_values_parse(claims: list[dict[str, Any]]) -> None:
 
 
 def test_value_parts_build(claims: list[dict[str, Any]]) -> None:
-    quantities = pytest.importorskip("factbase.quantities")
+    quantities = pytest.importorskip("factbase.text.quantities")
     from_parts = getattr(quantities, "quantity_from_parts", None)
     if from_parts is None:
-        pytest.skip("factbase.quantities has no quantity_from_parts")
+        pytest.skip("factbase.text.quantities has no quantity_from_parts")
     failures = []
     for claim in claims:
         if "value_num" not in claim:
@@ -347,7 +347,7 @@ def test_value_parts_build(claims: list[dict[str, Any]]) -> None:
 
 
 def test_dates_parse(data: dict[str, Any], claims: list[dict[str, Any]]) -> None:
-    dates = pytest.importorskip("factbase.dates")
+    dates = pytest.importorskip("factbase.text.dates")
     to_check = [
         (s["key"], "published", s.get("published"), s.get("language")) for s in data["sources"]
     ]

@@ -21,11 +21,11 @@ import yaml
 from conftest import PG_URL, Cli, reset_postgres
 from sqlalchemy import func, select
 
-from factbase.dates import parse_date
-from factbase.db import Database
-from factbase.importer import seed_files
-from factbase.language import fold
-from factbase.models import Claim, ClaimTopic, Outlet, Source
+from factbase.interchange.importer import seed_files
+from factbase.store.database import Database
+from factbase.store.models import Claim, ClaimTopic, Outlet, Source
+from factbase.text.dates import parse_date
+from factbase.text.language import fold
 
 SEED_LANGUAGES = {"bg", "ru", "uk"}
 

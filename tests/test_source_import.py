@@ -1,8 +1,8 @@
-"""Tests of factbase.source_import: the batched source path of `factbase import`.
+"""Tests of factbase.interchange.source_writer: the batched source path of `factbase import`.
 
 Whatever the batch size, the batched path must store exactly what applying the records
-one at a time through :func:`factbase.sources.add_source` and
-:func:`factbase.sources.update_source` stores, count the same outcomes and fail on the
+one at a time through :func:`factbase.catalog.sources.add_source` and
+:func:`factbase.catalog.sources.update_source` stores, count the same outcomes and fail on the
 same record with the same message.
 """
 
@@ -20,15 +20,15 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factbase import source_import
-from factbase.db import Database
+from factbase.catalog.outlets import find_outlet
+from factbase.catalog.sources import SourceInput, add_source, find_source, update_source
 from factbase.errors import FactbaseError, ImportFailed
-from factbase.importer import import_files
-from factbase.language import normalise_text
-from factbase.models import Outlet, Source, SourceCite
-from factbase.outlets import find_outlet
-from factbase.source_import import FIELDS
-from factbase.sources import SourceInput, add_source, find_source, update_source
+from factbase.interchange import source_writer as source_import
+from factbase.interchange.importer import import_files
+from factbase.interchange.source_writer import FIELDS
+from factbase.store.database import Database
+from factbase.store.models import Outlet, Source, SourceCite
+from factbase.text.language import normalise_text
 
 OUTLETS = [
     {"type": "outlet", "name": "SilkBridge.info", "stance": "neutral"},

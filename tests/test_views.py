@@ -11,8 +11,8 @@ import pytest
 from conftest import Cli
 from sqlalchemy import inspect, text
 
-from factbase.db import HEAD_REVISION, Database
-from factbase.resources import migrations_dir
+from factbase.store.database import HEAD_REVISION, Database
+from factbase.store.resources import migrations_dir
 
 VIEWS = {"claim_details", "conflict_details"}
 
@@ -100,14 +100,14 @@ LATER = '''
 def test_a_later_table_rebuild_keeps_the_views_working(
     recorded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factbase.db
+    import factbase.store.database
 
     copy = tmp_path / "migrations"
     shutil.copytree(migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "versions" / "zz98_later.py").write_text(
         textwrap.dedent(LATER).format(down=HEAD_REVISION)
     )
-    monkeypatch.setattr(factbase.db, "migrations_dir", lambda: copy)
+    monkeypatch.setattr(factbase.store.database, "migrations_dir", lambda: copy)
     db = Database.open(recorded, upgrade=False)
     try:
         db.migrate("upgrade", "zz98")

@@ -19,14 +19,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factbase.dates import PartialDate
-from factbase.db import Database
-from factbase.errors import AlreadyExists, InvalidInput, NotFound
-from factbase.importer import import_files
-from factbase.links import link_claims
-from factbase.models import AuditEntry, Claim, ClaimLink, Outlet, Source, XrefRejection
-from factbase.quantities import parse_quantity
-from factbase.xref import (
+from factbase.analysis.links import link_claims
+from factbase.analysis.xref import (
     PENALTY_VALUES_DIFFER,
     W_SAME_BLOCK,
     W_VALUES_AGREE,
@@ -47,6 +41,12 @@ from factbase.xref import (
     suggestion_rows,
     value_evidence,
 )
+from factbase.errors import AlreadyExists, InvalidInput, NotFound
+from factbase.interchange.importer import import_files
+from factbase.store.database import Database
+from factbase.store.models import AuditEntry, Claim, ClaimLink, Outlet, Source, XrefRejection
+from factbase.text.dates import PartialDate
+from factbase.text.quantities import parse_quantity
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "kazakhstan.yaml"

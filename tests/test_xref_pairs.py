@@ -9,10 +9,8 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase.dates import PartialDate, Precision
-from factbase.quantities import parse_quantity
-from factbase.xref import ClaimFeatures, score_pair
-from factbase.xref_pairs import (
+from factbase.analysis.xref import ClaimFeatures, score_pair
+from factbase.analysis.xref_pairs import (
     LARGE_BLOCK,
     MIN_SHARED_LEMMAS,
     NEIGHBOURS,
@@ -20,6 +18,8 @@ from factbase.xref_pairs import (
     candidate_pairs,
     common_limit,
 )
+from factbase.text.dates import PartialDate, Precision
+from factbase.text.quantities import parse_quantity
 
 
 def claim(

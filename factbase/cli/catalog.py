@@ -29,7 +29,7 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> N
     """List topics as a tree with their keywords and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from factbase.topics import list_topics
+    from factbase.catalog.topics import list_topics
 
     db = state.open_db()
     with db.session() as session:
@@ -68,7 +68,7 @@ def topics_add(
     ] = None,
 ) -> None:
     """Add a topic, or update its label, parent and keywords."""
-    from factbase.topics import TopicInput, upsert_topic
+    from factbase.catalog.topics import TopicInput, upsert_topic
 
     db = state.open_db()
     with db.session(write=True) as session:
@@ -90,7 +90,7 @@ def entities_list(
     """List entities with their kind, aliases and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from factbase.entities import list_entities
+    from factbase.catalog.entities import list_entities
 
     db = state.open_db()
     with db.session() as session:
@@ -131,7 +131,7 @@ def entities_add(
     ] = None,
 ) -> None:
     """Add an entity, or add aliases to an existing one."""
-    from factbase.entities import EntityInput, upsert_entity
+    from factbase.catalog.entities import EntityInput, upsert_entity
 
     db = state.open_db()
     with db.session(write=True) as session:

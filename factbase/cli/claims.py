@@ -11,8 +11,8 @@ from factbase.cli import render, state
 from factbase.cli.render import OutputFormat
 
 if TYPE_CHECKING:
-    from factbase.claim_view import ClaimView
-    from factbase.listing import ClaimFilter, ClaimPage
+    from factbase.claims.display import ClaimView
+    from factbase.claims.filter import ClaimFilter, ClaimPage
 
 
 class SortChoice(StrEnum):
@@ -57,7 +57,7 @@ def claim_filter(
     sort: SortChoice,
 ) -> ClaimFilter:
     """The library's claim filter from the options above."""
-    from factbase.listing import ClaimFilter, Sort
+    from factbase.claims.filter import ClaimFilter, Sort
 
     return ClaimFilter(
         topic=topic,
@@ -121,7 +121,8 @@ def add(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Record a claim from a source."""
-    from factbase.claims import ClaimInput, add_claim, claim_row
+    from factbase.claims.record import claim_row
+    from factbase.claims.recording import ClaimInput, add_claim
 
     data = ClaimInput(
         source=source,
@@ -168,11 +169,11 @@ def show(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Show one claim with its source, outlet, stance and every field."""
-    from factbase.quickread import claim_view as quick_view
+    from factbase.claims.fastread import claim_view as quick_view
 
     view = quick_view(state.db_location, ref)
     if view is None:
-        from factbase.claims import view_claim
+        from factbase.claims.query import view_claim
 
         with state.open_db().session() as session:
             view = view_claim(session, ref)
@@ -287,7 +288,7 @@ def list_claims(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List claims; filters combine."""
-    from factbase.quickread import claims_page as quick_page
+    from factbase.claims.fastread import claims_page as quick_page
 
     where = claim_filter(
         topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
@@ -300,7 +301,7 @@ def list_claims(
     wide = render.console().width >= 110
     page = quick_page(state.db_location, where, with_support=wide)
     if page is None:
-        from factbase.claims import claims_page
+        from factbase.claims.query import claims_page
 
         with state.open_db().session() as session:
             page = claims_page(session, where, with_support=wide)
@@ -308,9 +309,9 @@ def list_claims(
 
 
 def _emit_claims(where: ClaimFilter, fmt: OutputFormat) -> None:
-    from factbase.claims import CLAIM_COLUMNS
-    from factbase.corroboration import CORROBORATION_COLUMNS
-    from factbase.exporters import claim_rows, primed
+    from factbase.analysis.corroboration import CORROBORATION_COLUMNS
+    from factbase.claims.record import CLAIM_COLUMNS
+    from factbase.interchange.exports import claim_rows, primed
 
     with state.open_db().session() as session:
         # Streamed like an export; primed so a bad filter fails before any output.

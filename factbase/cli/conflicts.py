@@ -12,7 +12,7 @@ from factbase.cli.claims import FormatOption
 from factbase.cli.render import OutputFormat
 
 if TYPE_CHECKING:
-    from factbase.models import Claim, Conflict
+    from factbase.store.models import Claim, Conflict
 
 conflicts_app = typer.Typer(
     help="List, show, scan and resolve conflicts between claims.", invoke_without_command=True
@@ -60,7 +60,12 @@ def conflicts_list(
     """List conflicts, direct contradictions first (default: the open ones)."""
     if ctx.invoked_subcommand is not None:
         return
-    from factbase.conflicts import CONFLICT_COLUMNS, ConflictFilter, conflict_row, find_conflicts
+    from factbase.analysis.conflicts import (
+        CONFLICT_COLUMNS,
+        ConflictFilter,
+        conflict_row,
+        find_conflicts,
+    )
 
     where = ConflictFilter(
         status=None if status.strip().lower() == "all" else status,
@@ -95,8 +100,8 @@ def conflicts_show(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Put the two claims of a conflict side by side."""
-    from factbase.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
-    from factbase.outlets import stance_colours
+    from factbase.analysis.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
+    from factbase.catalog.outlets import stance_colours
 
     db = state.open_db()
     with db.session() as session:
@@ -109,7 +114,7 @@ def conflicts_show(
 
 
 def _claim_cell(claim: Claim, colours: dict[str, str | None]) -> str:
-    from factbase.claims import claim_row
+    from factbase.claims.record import claim_row
 
     row = claim_row(claim)
     outlet = claim.source.outlet
@@ -149,7 +154,7 @@ def _print_side_by_side(conflict: Conflict, colours: dict[str, str | None]) -> N
 @conflicts_app.command("scan")
 def conflicts_scan() -> None:
     """Check every claim against the others about the same subject and property."""
-    from factbase.conflicts import scan
+    from factbase.analysis.conflicts import scan
 
     db = state.open_db()
     with db.session(write=True) as session:
@@ -177,7 +182,7 @@ def conflicts_resolve(
     ] = None,
 ) -> None:
     """Record a decision on a conflict. Dismissed conflicts never come back on a rescan."""
-    from factbase.conflicts import resolve_conflict
+    from factbase.analysis.conflicts import resolve_conflict
 
     db = state.open_db()
     with db.session(write=True) as session:
@@ -196,7 +201,7 @@ def link(
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Link two claims. `contradicts` records a declared conflict."""
-    from factbase.links import link_claims
+    from factbase.analysis.links import link_claims
 
     db = state.open_db()
     with db.session(write=True) as session:
@@ -210,7 +215,7 @@ def unlink(
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Remove the link between two claims."""
-    from factbase.links import unlink_claims
+    from factbase.analysis.links import unlink_claims
 
     db = state.open_db()
     with db.session(write=True) as session:
@@ -226,7 +231,7 @@ def history(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """The audit log: who decided what, when and why; newest first."""
-    from factbase.audit import history as audit_history
+    from factbase.catalog.audit import history as audit_history
 
     db = state.open_db()
     with db.session() as session:

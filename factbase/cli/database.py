@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 @db_app.command("path")
 def db_path() -> None:
     """Print where the database is (a file path, or the URL without its password)."""
-    from factbase.db import display_url, resolve_url
+    from factbase.store.database import display_url, resolve_url
 
     typer.echo(display_url(resolve_url(state.db_location)))
 
@@ -26,7 +26,7 @@ def db_path() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision and whether it is the newest."""
-    from factbase.location import HEAD_REVISION
+    from factbase.store.location import HEAD_REVISION
 
     db = state.open_db(upgrade=False)
     revision = db.current_revision()
@@ -42,7 +42,7 @@ def db_current() -> None:
 @db_app.command("history")
 def db_history() -> None:
     """List every schema revision, oldest first."""
-    from factbase.db import revision_history
+    from factbase.store.database import revision_history
 
     for revision, doc in revision_history():
         typer.echo(f"{revision}  {doc.splitlines()[0] if doc else ''}")

@@ -28,8 +28,8 @@ from factbase.cli.claims import (
 )
 
 if TYPE_CHECKING:
-    from factbase.listing import ClaimFilter
-    from factbase.reports import Report
+    from factbase.analysis.reports import Report
+    from factbase.claims.filter import ClaimFilter
 
 export_app = typer.Typer(
     help="Write claims, conflicts, sources or outlets as CSV, JSON or JSON Lines.",
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
 
 def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], what: str) -> None:
     """Run ``write`` on stdout, or on a file that appears only once complete."""
-    from factbase.exporters import atomic_output
+    from factbase.interchange.exports import atomic_output
 
     if output is None:
         if excel:
@@ -95,7 +95,7 @@ def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], wha
 
 def _table_format(output: Path | None, fmt: StrEnum | None, excel: bool) -> Any:
     from factbase.errors import InvalidInput
-    from factbase.exporters import ExportFormat, format_for
+    from factbase.interchange.exports import ExportFormat, format_for
 
     chosen = format_for(output, fmt.value if fmt else None, ExportFormat.CSV)
     if excel and chosen is not ExportFormat.CSV:
@@ -110,7 +110,7 @@ def _export_table(
     table: str,
     rows_of: Callable[[Any], Any],
 ) -> None:
-    from factbase.exporters import COLUMNS, WRITERS, primed
+    from factbase.interchange.exports import COLUMNS, WRITERS, primed
 
     chosen = _table_format(output, fmt, excel)
     db = state.open_db()
@@ -156,15 +156,15 @@ def export_claims(
     if fmt is ClaimFormatChoice.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
         return
-    from factbase.claim_export import claim_records
+    from factbase.interchange.claim_rows import claim_records
 
     _export_table(output, fmt, excel, "claims", lambda session: claim_records(session, where))
 
 
 def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
-    from factbase.claimreview import claimreview_items, write_claimreview
     from factbase.errors import InvalidInput
-    from factbase.exporters import primed
+    from factbase.interchange.claimreview import claimreview_items, write_claimreview
+    from factbase.interchange.exports import primed
 
     if excel:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
@@ -194,7 +194,7 @@ def export_conflicts(
     limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
 ) -> None:
     """Conflicts with both claims side by side, the decision and the review note."""
-    from factbase.exporters import ConflictExportFilter, conflict_rows
+    from factbase.interchange.exports import ConflictExportFilter, conflict_rows
 
     where = ConflictExportFilter(status, kind, topic, stance, lang, limit or None)
     _export_table(output, fmt, excel, "conflicts", lambda session: conflict_rows(session, where))
@@ -213,7 +213,7 @@ def export_sources(
     stance: StanceOption = None,
 ) -> None:
     """Sources with their outlet, stance, the outlets they relay and their claim count."""
-    from factbase.exporters import source_rows
+    from factbase.interchange.exports import source_rows
 
     _export_table(
         output,
@@ -235,7 +235,7 @@ def export_outlets(
     stance: StanceOption = None,
 ) -> None:
     """Outlets with their stance and how many sources and claims they have."""
-    from factbase.exporters import outlet_rows
+    from factbase.interchange.exports import outlet_rows
 
     _export_table(
         output, fmt, excel, "outlets", lambda session: outlet_rows(session, stance=stance)
@@ -266,8 +266,8 @@ def export_all(
     Entities, topics, outlets, sources, claims and links. With claim filters, only
     those claims, the sources and outlets they need and the links between them.
     """
-    from factbase.exporters import ExportFormat, format_for, primed
-    from factbase.interchange import interchange_records, write_document, write_lines
+    from factbase.interchange.dump import interchange_records, write_document, write_lines
+    from factbase.interchange.exports import ExportFormat, format_for, primed
 
     chosen = format_for(output, fmt.value if fmt else None, ExportFormat.JSON)
     if chosen not in (ExportFormat.JSON, ExportFormat.JSONL):
@@ -305,7 +305,7 @@ def report(
     ] = 15,
 ) -> None:
     """A summary: claims per topic, stance and language; conflicts; contested facts; outlets."""
-    from factbase.reports import ReportFilter, build_report
+    from factbase.analysis.reports import ReportFilter, build_report
 
     db = state.open_db()
     with db.session() as session:
@@ -321,7 +321,7 @@ def report(
 
 def _write_report(found: Report, directory: Path) -> None:
     from factbase.errors import InvalidInput
-    from factbase.exporters import atomic_output, write_csv
+    from factbase.interchange.exports import atomic_output, write_csv
 
     directory = directory.expanduser()
     if directory.exists() and not directory.is_dir():
@@ -388,7 +388,7 @@ def stats(
     ] = ViewFormat.TABLE,
 ) -> None:
     """Counts of everything, and where the database lives."""
-    from factbase.stats import collect_stats
+    from factbase.analysis.stats import collect_stats
 
     db = state.open_db()
     with db.session() as session:

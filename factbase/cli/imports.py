@@ -14,7 +14,7 @@ from factbase.cli import render, state
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from factbase.importer import ImportSummary
+    from factbase.interchange.importer import ImportSummary
 
 MAX_WARNINGS_SHOWN = 20
 
@@ -48,13 +48,13 @@ def seed_command(
 
     Idempotent: running it again changes nothing.
     """
-    from factbase.importer import seed_files
+    from factbase.interchange.importer import seed_files
 
     _run_import(seed_files(), dry_run=dry_run, json_summary=json_summary)
 
 
 def _run_import(files: list[Path], *, dry_run: bool, json_summary: bool) -> None:
-    from factbase.importer import import_files
+    from factbase.interchange.importer import import_files
 
     db = state.open_db()
     with db.session(write=True, commit=not dry_run) as session, ProgressBar() as progress:
@@ -99,7 +99,7 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     if hidden > 0:
         render.warn(f"… and {hidden} more warnings (use --json to see them all)")
     table = render.new_table("records", "added", "updated", "unchanged")
-    from factbase.readers import SECTIONS
+    from factbase.interchange.readers import SECTIONS
 
     for section in SECTIONS:
         counts = [summary.count(section, outcome) for outcome in ("added", "updated", "unchanged")]

@@ -39,7 +39,7 @@ def outlet_add(
     note: Annotated[str | None, typer.Option(help="Why that stance, in a line.")] = None,
 ) -> None:
     """Record an outlet with its stance."""
-    from factbase.outlets import add_outlet
+    from factbase.catalog.outlets import add_outlet
 
     db = state.open_db()
     with db.session(write=True) as session:
@@ -61,7 +61,7 @@ def outlet_edit(
     note: Annotated[str | None, typer.Option(help="Why that stance.")] = None,
 ) -> None:
     """Change an outlet's stance or details."""
-    from factbase.outlets import get_outlet, update_outlet
+    from factbase.catalog.outlets import get_outlet, update_outlet
 
     db = state.open_db()
     with db.session(write=True) as session:
@@ -87,7 +87,7 @@ def outlet_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List outlets with their stance and how many sources and claims they have."""
-    from factbase.outlets import OUTLET_COLUMNS, list_outlets, stance_colours
+    from factbase.catalog.outlets import OUTLET_COLUMNS, list_outlets, stance_colours
 
     db = state.open_db()
     with db.session() as session:
@@ -128,7 +128,7 @@ def outlet_list(
 @stance_app.command("list")
 def stance_list(fmt: FormatOption = OutputFormat.TABLE) -> None:
     """List the stance labels outlets can carry."""
-    from factbase.outlets import list_stances
+    from factbase.catalog.outlets import list_stances
 
     db = state.open_db()
     with db.session() as session:
@@ -158,7 +158,7 @@ def stance_add(
     ] = None,
 ) -> None:
     """Add a stance label of your own."""
-    from factbase.outlets import add_stance
+    from factbase.catalog.outlets import add_stance
 
     if colour:
         from rich.color import Color, ColorParseError

@@ -74,8 +74,8 @@ def escape(text: str | None) -> str:
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV-safe cell (see factbase.exporters.csv_cell): formulas neutralised."""
-    from factbase.exporters import csv_cell as safe_cell
+    """A CSV-safe cell (see factbase.interchange.exports.csv_cell): formulas neutralised."""
+    from factbase.interchange.exports import csv_cell as safe_cell
 
     return safe_cell(value)
 

@@ -19,9 +19,9 @@ from factbase.cli.keys import KeyReader
 from factbase.cli.review_view import show_help, show_item, show_sources
 
 if TYPE_CHECKING:
-    from factbase.db import Database
-    from factbase.review import ConflictItem, Decision, MatchItem, ReviewFilter
-    from factbase.xref import Suggestion
+    from factbase.analysis.review import ConflictItem, Decision, MatchItem, ReviewFilter
+    from factbase.analysis.xref import Suggestion
+    from factbase.store.database import Database
 
 
 class Queue(StrEnum):
@@ -81,7 +81,7 @@ def review(
 
     Without a terminal one line is read per decision: printf 'd\\nc\\nq\\n' | factbase review
     """
-    from factbase.review import ReviewFilter
+    from factbase.analysis.review import ReviewFilter
 
     where = ReviewFilter(topic=topic, kind=kind, stance=stance, language=lang)
     db = state.open_db()
@@ -136,8 +136,8 @@ class Review:
         self.finish()
 
     def load(self) -> None:
-        from factbase.outlets import stance_colours
-        from factbase.review import conflict_queue, match_queue
+        from factbase.analysis.review import conflict_queue, match_queue
+        from factbase.catalog.outlets import stance_colours
 
         with self.db.session() as session:
             self.colours = stance_colours(session)
@@ -171,7 +171,7 @@ class Review:
         return f" ({self.decided_before} of {self.total} decided)" if self.total else ""
 
     def fetch(self, ref: int) -> ConflictItem | MatchItem | None:
-        from factbase.review import load_conflict, load_match
+        from factbase.analysis.review import load_conflict, load_match
 
         with self.db.session() as session:
             if self.what is Queue.CONFLICTS:
@@ -218,7 +218,7 @@ class Review:
                 return True
 
     def decide(self, ref: int, command: str, note: str | None) -> None:
-        from factbase.review import decide_conflict, decide_match
+        from factbase.analysis.review import decide_conflict, decide_match
 
         with self.db.session(write=True) as session:
             if self.what is Queue.CONFLICTS:
@@ -231,8 +231,8 @@ class Review:
 
     def undo_last(self, current: int) -> bool:
         """Undo this run's last decision and show its item again; False if nothing changed."""
+        from factbase.analysis.review import undo
         from factbase.errors import FactbaseError
-        from factbase.review import undo
 
         console = render.console()
         if not self.decided:

@@ -9,7 +9,7 @@ from factbase.cli import render
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from factbase.review import ClaimView, ConflictItem, MatchItem
+    from factbase.analysis.review import ClaimView, ConflictItem, MatchItem
 
 # Without colour (NO_COLOR, a pipe) a style is invisible: the marked words get these.
 MARK_OPEN, MARK_CLOSE = "**", "**"
@@ -91,7 +91,7 @@ def show_item(
 ) -> None:
     from rich.text import Text
 
-    from factbase.review import ConflictItem
+    from factbase.analysis.review import ConflictItem
 
     console = render.console()
     console.print()

@@ -20,8 +20,8 @@ def register(app: typer.Typer) -> None:
 
 
 def source_row(source: object, claims: int | None = None) -> dict[str, object]:
-    from factbase.models import Source
-    from factbase.sources import stored_date
+    from factbase.catalog.sources import stored_date
+    from factbase.store.models import Source
 
     assert isinstance(source, Source)
     published = stored_date(source.published, source.published_precision)
@@ -68,7 +68,7 @@ def source_add(
     ] = None,
 ) -> None:
     """Record a source (an article or document) from an outlet."""
-    from factbase.sources import SourceInput, add_source
+    from factbase.catalog.sources import SourceInput, add_source
 
     data = SourceInput(
         outlet=outlet,
@@ -101,8 +101,8 @@ def source_list(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List sources, newest first."""
-    from factbase.outlets import stance_colours
-    from factbase.sources import SOURCE_COLUMNS, list_sources
+    from factbase.catalog.outlets import stance_colours
+    from factbase.catalog.sources import SOURCE_COLUMNS, list_sources
 
     db = state.open_db()
     with db.session() as session:
@@ -140,9 +140,9 @@ def source_show(
     """Show one source with its outlet and the outlets it relays."""
     from sqlalchemy import func, select
 
-    from factbase.models import Claim
-    from factbase.outlets import stance_colours
-    from factbase.sources import SOURCE_COLUMNS, get_source
+    from factbase.catalog.outlets import stance_colours
+    from factbase.catalog.sources import SOURCE_COLUMNS, get_source
+    from factbase.store.models import Claim
 
     db = state.open_db()
     with db.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from factbase.db import Database
+    from factbase.store.database import Database
 
 db_location: str | None = None
 debug: bool = False
@@ -35,6 +35,6 @@ def redact(text: str) -> str:
 
 
 def open_db(*, upgrade: bool = True) -> Database:
-    from factbase.db import Database
+    from factbase.store.database import Database
 
     return Database.open(db_location, upgrade=upgrade)

@@ -56,8 +56,8 @@ def xref_list(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from factbase.analysis.xref import XREF_COLUMNS, suggest, suggestion_rows
     from factbase.errors import InvalidInput
-    from factbase.xref import XREF_COLUMNS, suggest, suggestion_rows
 
     if as_ is not None and not accept:
         raise InvalidInput("--as only applies with --accept")
@@ -67,7 +67,7 @@ def xref_list(
         suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=limit)
         rows = suggestion_rows(session, suggestions)
         if accept:
-            from factbase.xref import accept as accept_suggestions
+            from factbase.analysis.xref import accept as accept_suggestions
 
             accept_suggestions(session, suggestions, kind)
     if fmt is not OutputFormat.TABLE:
@@ -128,7 +128,7 @@ def xref_reject(
     note: Annotated[str | None, typer.Option(help="Why the two are not related.")] = None,
 ) -> None:
     """Record that two claims are not related: the pair is never suggested again."""
-    from factbase.xref import reject
+    from factbase.analysis.xref import reject
 
     db = state.open_db()
     with db.session(write=True) as session:

@@ -23,7 +23,7 @@ import pytest
 from conftest import PG_URL, Cli, snapshot
 from sqlalchemy import create_engine, text
 
-from factbase.claims import CLAIM_COLUMNS
+from factbase.claims.record import CLAIM_COLUMNS
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -33,7 +33,7 @@ ANSI = re.compile(r"\x1b\[")
 
 def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
     """Rows read straight from the database, bypassing factbase's own code."""
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:
@@ -148,12 +148,12 @@ OUTLETS = [
 
 def build_corpus(url: str) -> None:
     """Through the library for speed; the CLI path is tested on its own below."""
-    from factbase.claims import ClaimInput, add_claim
-    from factbase.db import Database
-    from factbase.entities import EntityInput, upsert_entity
-    from factbase.outlets import add_outlet
-    from factbase.sources import SourceInput, add_source
-    from factbase.topics import TopicInput, upsert_topic
+    from factbase.catalog.entities import EntityInput, upsert_entity
+    from factbase.catalog.outlets import add_outlet
+    from factbase.catalog.sources import SourceInput, add_source
+    from factbase.catalog.topics import TopicInput, upsert_topic
+    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.store.database import Database
 
     db = Database.open(url)
     try:
@@ -684,8 +684,8 @@ def test_list_limit(corpus: Cli) -> None:
 
 
 def test_list_default_limit_is_50_and_zero_means_all(one_source: Cli) -> None:
-    from factbase.claims import ClaimInput, add_claim
-    from factbase.db import Database
+    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.store.database import Database
 
     db = Database.open(one_source.url)
     try:

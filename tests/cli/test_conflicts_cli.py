@@ -19,7 +19,7 @@ import typer.testing
 from conftest import PG_URL, Cli, snapshot
 from sqlalchemy import create_engine, text
 
-from factbase.conflicts import CONFLICT_COLUMNS
+from factbase.analysis.conflicts import CONFLICT_COLUMNS
 
 OUTLETS = [
     ("SilkBridge.info", "neutral", "ru"),
@@ -46,7 +46,7 @@ def _click_command_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:
@@ -58,11 +58,11 @@ def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
 
 def build_base(url: str) -> None:
     """Outlets, sources, an entity with aliases and topics, through the library (fast)."""
-    from factbase.db import Database
-    from factbase.entities import EntityInput, upsert_entity
-    from factbase.outlets import add_outlet
-    from factbase.sources import SourceInput, add_source
-    from factbase.topics import TopicInput, upsert_topic
+    from factbase.catalog.entities import EntityInput, upsert_entity
+    from factbase.catalog.outlets import add_outlet
+    from factbase.catalog.sources import SourceInput, add_source
+    from factbase.catalog.topics import TopicInput, upsert_topic
+    from factbase.store.database import Database
 
     database = Database.open(url)
     try:
@@ -109,8 +109,8 @@ WORLD: list[tuple[str, str, str, str, dict[str, Any]]] = [
 
 
 def build_world(url: str) -> None:
-    from factbase.claims import ClaimInput, add_claim
-    from factbase.db import Database
+    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.store.database import Database
 
     build_base(url)
     database = Database.open(url)
@@ -305,7 +305,7 @@ def test_scan_twice_never_duplicates(world: Cli) -> None:
 
 def test_scan_finds_what_is_missing(world: Cli) -> None:
     world.ok("link", "a", "b", "--as", "same")  # a link adds no detected conflict
-    from factbase.db import Database
+    from factbase.store.database import Database
 
     database = Database.open(world.url)
     try:

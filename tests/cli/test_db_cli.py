@@ -20,7 +20,7 @@ from conftest import PG_URL, Cli, snapshot
 from sqlalchemy import create_engine, inspect, text
 from typer.testing import CliRunner
 
-from factbase.db import HEAD_REVISION
+from factbase.store.database import HEAD_REVISION
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="checks SQLite files and paths")
 
@@ -52,7 +52,7 @@ def factbase(
 
 
 def query(url: str, sql: str) -> list[tuple[Any, ...]]:
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:
@@ -63,7 +63,7 @@ def query(url: str, sql: str) -> list[tuple[Any, ...]]:
 
 
 def tables(url: str) -> set[str]:
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:
@@ -203,7 +203,7 @@ def test_db_current_on_a_new_path_creates_no_file(tmp_path: Path) -> None:
 def test_db_history_lists_every_revision_oldest_first(cli: Cli) -> None:
     from alembic.script import ScriptDirectory
 
-    from factbase.resources import migrations_dir
+    from factbase.store.resources import migrations_dir
 
     scripts = ScriptDirectory(str(migrations_dir()))
     expected = [s.revision for s in reversed(list(scripts.walk_revisions()))]
@@ -238,7 +238,7 @@ def test_downgrade_to_base_then_any_command_upgrades_again(cli: Cli) -> None:
 
 
 def test_downgrade_to_the_previous_revision_then_upgrade(cli: Cli) -> None:
-    from factbase.db import revision_history
+    from factbase.store.database import revision_history
 
     revisions = [revision for revision, _ in revision_history()]
     if len(revisions) < 2:
@@ -251,7 +251,7 @@ def test_downgrade_to_the_previous_revision_then_upgrade(cli: Cli) -> None:
 
 
 def test_upgrading_to_an_older_revision_is_refused_like_the_reverse(cli: Cli) -> None:
-    from factbase.db import revision_history
+    from factbase.store.database import revision_history
 
     revisions = [revision for revision, _ in revision_history()]
     if len(revisions) < 2:
@@ -265,7 +265,7 @@ def test_upgrading_to_an_older_revision_is_refused_like_the_reverse(cli: Cli) ->
 
 
 def test_downgrading_to_a_newer_revision_is_refused(cli: Cli) -> None:
-    from factbase.db import revision_history
+    from factbase.store.database import revision_history
 
     revisions = [revision for revision, _ in revision_history()]
     if len(revisions) < 2:
@@ -324,7 +324,7 @@ def test_existing_database_keeps_its_data_when_opened_again(cli: Cli) -> None:
 
 
 def test_older_database_is_upgraded_in_place_with_its_data(cli: Cli) -> None:
-    from factbase.db import revision_history
+    from factbase.store.database import revision_history
 
     revisions = [revision for revision, _ in revision_history()]
     if len(revisions) < 2:
@@ -411,7 +411,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(text_file: Path) ->
 
 @pytest.fixture
 def newer_db(db_url: str) -> str:
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(db_url))
     with engine.begin() as connection:
@@ -452,7 +452,7 @@ def test_db_current_reports_a_newer_revision_without_failing(newer_db: str) -> N
 
 
 def test_relative_revisions_are_arguments_not_options(cli: Cli) -> None:
-    from factbase.db import revision_history
+    from factbase.store.database import revision_history
 
     revisions = [revision for revision, _ in revision_history()]
     one_back = revisions[-2] if len(revisions) > 1 else None

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from conftest import Cli
 
-from factbase.db import HEAD_REVISION
-from factbase.exporters import (
+from factbase.analysis.reports import TABLE_COLUMNS
+from factbase.interchange.exports import (
     CLAIM_EXPORT_COLUMNS,
     CONFLICT_EXPORT_COLUMNS,
     OUTLET_EXPORT_COLUMNS,
     SOURCE_EXPORT_COLUMNS,
 )
-from factbase.reports import TABLE_COLUMNS
+from factbase.store.database import HEAD_REVISION
 
 HOSTILE = 'He said "yes, and no",\nthen: «Казахстан — союзник»'
 

@@ -24,7 +24,7 @@ DEFAULT_STANCES = [
 
 
 def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:
@@ -476,9 +476,9 @@ def test_source_list_refuses_a_negative_limit(outlet: Cli) -> None:
 
 
 def _columns(name: str) -> tuple[str, ...]:
+    from factbase.catalog.outlets import OUTLET_COLUMNS
+    from factbase.catalog.sources import SOURCE_COLUMNS
     from factbase.cli import catalog
-    from factbase.outlets import OUTLET_COLUMNS
-    from factbase.sources import SOURCE_COLUMNS
 
     return {
         "outlet": OUTLET_COLUMNS,

@@ -24,8 +24,8 @@ TIMEOUT = 20  # seconds for one screen; a passing run needs about one
 
 
 def seed(url: str) -> None:
-    from factbase.db import Database
-    from factbase.importer import import_files, seed_files
+    from factbase.interchange.importer import import_files, seed_files
+    from factbase.store.database import Database
 
     database = Database.open(url)
     try:
@@ -57,7 +57,7 @@ def seeded(cli: Cli, _seeded_template: Path | None) -> Cli:
 
 
 def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:

@@ -17,7 +17,7 @@ import pytest
 from conftest import Cli, snapshot
 from sqlalchemy import create_engine, text
 
-from factbase.xref import XREF_COLUMNS
+from factbase.analysis.xref import XREF_COLUMNS
 
 CORPUS = """
 entities:
@@ -108,7 +108,7 @@ def corpus(cli: Cli, tmp_path: Path) -> Cli:
 
 def query(url: str, sql: str) -> list[dict[str, Any]]:
     """Rows read straight from the database, bypassing factbase's own code."""
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:

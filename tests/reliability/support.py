@@ -62,9 +62,9 @@ def start_worker(*args: str, env: dict[str, str] | None = None) -> subprocess.Po
 
 def add_source(url: str, key: str = "rel-src", outlet: str = "Reliability Wire") -> None:
     """An outlet and a source for claims to cite."""
-    from factbase.db import Database
-    from factbase.outlets import add_outlet
-    from factbase.sources import SourceInput, add_source
+    from factbase.catalog.outlets import add_outlet
+    from factbase.catalog.sources import SourceInput, add_source
+    from factbase.store.database import Database
 
     database = Database.open(url)
     try:
@@ -86,7 +86,7 @@ def add_source(url: str, key: str = "rel-src", outlet: str = "Reliability Wire")
 
 def orphan_rows(url: str) -> list[str]:
     """Every row whose foreign key points at nothing, as `child.column -> parent: n`."""
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     problems = []
@@ -140,7 +140,7 @@ def assert_healthy(url: str) -> None:
 
 
 def claim_keys(url: str) -> list[str]:
-    from factbase.db import resolve_url
+    from factbase.store.database import resolve_url
 
     engine = create_engine(resolve_url(url))
     try:

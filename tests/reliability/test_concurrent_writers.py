@@ -137,7 +137,7 @@ def test_eight_writers_an_import_a_scan_and_a_reader_at_once(db_url: str, tmp_pa
 @contextmanager
 def write_lock_held(url: str, *, release_after: float | None = None) -> Iterator[None]:
     """Another client holding the write lock, as a long `factbase import` would."""
-    from factbase.db import Database
+    from factbase.store.database import Database
 
     taken, release = threading.Event(), threading.Event()
     failure: list[BaseException] = []
@@ -170,10 +170,10 @@ def write_lock_held(url: str, *, release_after: float | None = None) -> Iterator
 def test_a_lock_held_past_the_busy_timeout_is_exit_75_and_writes_nothing(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import factbase.db
+    import factbase.store.database
 
     add_source(db_url)
-    monkeypatch.setattr(factbase.db, "BUSY_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(factbase.store.database, "BUSY_TIMEOUT_SECONDS", 0.3)
     cli = Cli(db_url)
     with write_lock_held(db_url):
         before = snapshot(db_url)  # readers are never blocked by a writer

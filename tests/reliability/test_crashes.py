@@ -18,8 +18,8 @@ import pytest
 from conftest import snapshot
 from support import add_source, assert_healthy, claim_keys, run_factbase, start_worker
 
-from factbase.db import HEAD_REVISION, Database
-from factbase.resources import migrations_dir
+from factbase.store.database import HEAD_REVISION, Database
+from factbase.store.resources import migrations_dir
 
 pytestmark = pytest.mark.reliability
 

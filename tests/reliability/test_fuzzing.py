@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import add_source
 
-from factbase.db import Database
 from factbase.errors import FactbaseError
-from factbase.importer import FIELDS, import_files
+from factbase.interchange.importer import FIELDS, import_files
+from factbase.store.database import Database
 
 pytestmark = pytest.mark.reliability
 

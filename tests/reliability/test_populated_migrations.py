@@ -18,9 +18,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, insert, inspect, select, text
 from support import assert_healthy
 
-from factbase.db import Database, resolve_url
-from factbase.models import SEARCH_INDEX, is_search_index
-from factbase.resources import migrations_dir
+from factbase.store.database import Database, resolve_url
+from factbase.store.models import SEARCH_INDEX, is_search_index
+from factbase.store.resources import migrations_dir
 
 pytestmark = pytest.mark.reliability
 
@@ -35,8 +35,8 @@ def revisions() -> list[str]:
 
 def _populate(url: str) -> None:
     """The seed dataset through the importer, then synthetic claims through Core."""
-    from factbase.importer import import_files, seed_files
-    from factbase.models import Claim, ClaimTopic, Source, Topic
+    from factbase.interchange.importer import import_files, seed_files
+    from factbase.store.models import Claim, ClaimTopic, Source, Topic
 
     database = Database.open(url)
     try:

@@ -3,7 +3,7 @@ under TZ=UTC, Asia/Almaty, and two zones 26 hours apart (so that at any hour of
 the day at least one of them has a different local date than UTC: a stray use
 of the local date shows up whenever the suite runs, not only late at night).
 
-"today" and "yesterday" are counted from today's date in UTC (factbase.dates).
+"today" and "yesterday" are counted from today's date in UTC (factbase.text.dates).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from support import child_env, start_worker
 
-from factbase.db import Database
+from factbase.store.database import Database
 
 pytestmark = pytest.mark.reliability
 
@@ -24,10 +24,10 @@ ZONES = ("UTC", "Asia/Almaty", "Pacific/Kiritimati", "Etc/GMT+12")
 
 def _populate(url: str) -> None:
     """Sources published yesterday, today and tomorrow (UTC), with conflicting claims."""
-    from factbase.claims import ClaimInput, add_claim
-    from factbase.links import link_claims
-    from factbase.outlets import add_outlet
-    from factbase.sources import SourceInput, add_source
+    from factbase.analysis.links import link_claims
+    from factbase.catalog.outlets import add_outlet
+    from factbase.catalog.sources import SourceInput, add_source
+    from factbase.claims.recording import ClaimInput, add_claim
 
     today = datetime.now(UTC).date()
     database = Database.open(url)

@@ -1,7 +1,7 @@
 """Child processes for the reliability suite, run as `python workers.py MODE …`.
 
 Each mode is a real client of a factbase database: it opens it through
-factbase.db like the command line does, so the parent test can run several at
+factbase.store.database like the command line does, so the parent test can run several at
 once, kill one half-way, or run one under another timezone. Nothing here
 imports the test suite's conftest.
 """
@@ -38,8 +38,8 @@ def _claim_args(prefix: str, number: int) -> dict[str, object]:
 
 
 def add_with_library(url: str, prefix: str, count: int, go: Path) -> int:
-    from factbase.claims import ClaimInput, add_claim
-    from factbase.db import Database
+    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.store.database import Database
 
     database = Database.open(url)
     print("ready", flush=True)
@@ -77,8 +77,8 @@ def add_with_cli(url: str, prefix: str, count: int, go: Path) -> int:
 
 def import_with_progress(url: str, path: Path) -> int:
     """Import one file, printing `claims N` after each claim so the parent can kill us."""
-    from factbase.db import Database
-    from factbase.importer import import_files
+    from factbase.interchange.importer import import_files
+    from factbase.store.database import Database
 
     def progress(done: int, total: int) -> None:
         print(f"claims {done} of {total}", flush=True)
@@ -92,11 +92,11 @@ def import_with_progress(url: str, path: Path) -> int:
 
 def migrate(url: str, migrations: Path, head: str) -> int:
     """Upgrade with another set of migrations (one of them may hang until killed)."""
-    import factbase.db
+    import factbase.store.database
 
-    factbase.db.migrations_dir = lambda: migrations  # type: ignore[assignment]
-    factbase.db.HEAD_REVISION = head
-    factbase.db.Database.open(url).close()
+    factbase.store.database.migrations_dir = lambda: migrations  # type: ignore[assignment]
+    factbase.store.database.HEAD_REVISION = head
+    factbase.store.database.Database.open(url).close()
     print("upgraded", flush=True)
     return 0
 

@@ -1,0 +1,599 @@
+"""Conflict detection: which claims cannot both be right, and why.
+
+The comparison of two claims is pure (:func:`compare`) and works on
+:class:`ClaimFacts`, plain values read with Core, so it tests without a
+database and scans without building ORM objects. Claims are only compared
+within a block of the same subject (aliases resolved) and property, so a scan
+grows with the size of the blocks, not with the square of the database.
+
+A conflict is recorded once per pair and kind. A rescan never re-opens or
+duplicates what a person decided: dismissed conflicts stay dismissed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from factbase.analysis.conflict_pairs import block_pairs
+from factbase.catalog.sources import stored_date
+from factbase.claims.record import stored_quantity, subject_identity
+from factbase.store.memory import collector_paused
+from factbase.store.models import Claim, ClaimLink, Conflict, Outlet, Source
+from factbase.text.dates import PartialDate
+from factbase.text.quantities import Quantity
+
+# A gap between two approximate figures smaller than this share of the larger one
+# is more likely loose wording than a contradiction.
+EDGE_TOLERANCE = 0.10
+# The order reviewers should meet conflicts in.
+CAUSE_ORDER = {"direct": 0, "declared": 1, "time-scope": 2, "approximation": 3}
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What conflict detection needs to know of a claim."""
+
+    id: int
+    block: tuple[str, str] | None  # (subject identity, property key)
+    polarity: str
+    value: Quantity | None
+    as_of: PartialDate | None
+    event: PartialDate | None
+    outlet: str
+    language: str | None
+    published: PartialDate | None
+    about: str = ""  # "Kazakhstan · distancing from Russia", for explanations
+
+    def context(self) -> str:
+        when = self.as_of or self.published
+        parts = [self.outlet, self.language or "?", when.iso() if when else "undated"]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    cause: str
+    explanation: str
+
+
+def _periods_overlap(a: PartialDate | None, b: PartialDate | None) -> bool:
+    return a is None or b is None or a.overlaps(b)
+
+
+def _same_scope(a: PartialDate | None, b: PartialDate | None) -> bool:
+    return a == b
+
+
+def _gap(a: Quantity, b: Quantity) -> float:
+    """Distance between two disjoint intervals."""
+    if a.high is not None and b.low is not None and a.high < b.low:
+        return b.low - a.high
+    if b.high is not None and a.low is not None and b.high < a.low:
+        return a.low - b.high
+    return 0.0
+
+
+def _both_affirmed(a: ClaimFacts, b: ClaimFacts) -> bool:
+    # "Not 80 %" and "not 60 %" can both be true: only affirmed figures and dates clash.
+    return a.polarity == "affirmed" and b.polarity == "affirmed"
+
+
+def _value_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
+    if a.value is None or b.value is None or not _both_affirmed(a, b):
+        return None
+    if a.value.unit != b.value.unit:  # no exchange rates: tenge and dollars are not compared
+        return None
+    if not _periods_overlap(a.as_of, b.as_of):
+        return None
+    if a.event and b.event and not a.event.agrees_with(b.event):
+        return None  # figures about two different events
+    if a.value.overlaps(b.value):
+        return None
+    if not _same_scope(a.as_of, b.as_of):
+        cause = "time-scope"
+    elif _is_loose(a.value, b.value):
+        cause = "approximation"
+    else:
+        cause = "direct"
+    explanation = (
+        f"{a.about}: {a.value.describe()} ({a.context()}) vs {b.value.describe()} ({b.context()})"
+    )
+    return Finding("value", cause, explanation)
+
+
+def _is_loose(a: Quantity, b: Quantity) -> bool:
+    if a.qualifier == "exact" and b.qualifier == "exact":
+        return False
+    scale = max(abs(a.value), abs(b.value))
+    return scale > 0 and _gap(a, b) <= EDGE_TOLERANCE * scale
+
+
+def _date_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
+    if a.event is None or b.event is None or not _both_affirmed(a, b):
+        return None
+    if not _periods_overlap(a.as_of, b.as_of) or a.event.agrees_with(b.event):
+        return None
+    explanation = (
+        f"{a.about}: {a.event.human()} ({a.context()}) vs {b.event.human()} ({b.context()})"
+    )
+    return Finding("date", "direct", explanation)
+
+
+def _polarity_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
+    # Unlike figures, an assessment affirmed for one period and denied for another is
+    # still worth a reviewer's look ("distancing from Russia" in 2022, "cannot" in 2023);
+    # it is triaged as a difference of time scope rather than left out.
+    if a.polarity == b.polarity:
+        return None
+    # "About 80 %" affirmed and "60 %" denied, or an event on 1 Nov and a denied one on
+    # 5 Nov, speak of different things and can both be true.
+    if a.value is not None and b.value is not None and not a.value.overlaps(b.value):
+        return None
+    if a.event and b.event and not a.event.agrees_with(b.event):
+        return None
+    cause = "direct" if _same_scope(a.as_of, b.as_of) else "time-scope"
+    explanation = f"{a.about}: {a.polarity} ({a.context()}) vs {b.polarity} ({b.context()})"
+    return Finding("polarity", cause, explanation)
+
+
+def compare(a: ClaimFacts, b: ClaimFacts) -> list[Finding]:
+    """Every way in which two claims about the same subject and property disagree."""
+    if a.block is None or a.block != b.block or a.id == b.id:
+        return []
+    findings = (_value_finding(a, b), _date_finding(a, b), _polarity_finding(a, b))
+    return [finding for finding in findings if finding is not None]
+
+
+# -- reading facts -------------------------------------------------------------------
+
+
+def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
+    query = (
+        select(
+            Claim.id,
+            Claim.subject_id,
+            Claim.subject_key,
+            Claim.property_key,
+            Claim.polarity,
+            Claim.value_text,
+            Claim.value_num,
+            Claim.value_unit,
+            Claim.value_low,
+            Claim.value_high,
+            Claim.value_qualifier,
+            Claim.as_of,
+            Claim.as_of_precision,
+            Claim.event_date,
+            Claim.event_precision,
+            Claim.language,
+            Outlet.name,
+            Source.published,
+            Source.published_precision,
+            Claim.subject,
+            Claim.property_name,
+        )
+        .join(Source, Claim.source_id == Source.id)
+        .join(Outlet, Source.outlet_id == Outlet.id)
+    )
+    if not comparable_only:
+        return query
+    return query.where(
+        Claim.status != "retracted",
+        Claim.property_key.is_not(None),
+        or_(Claim.subject_id.is_not(None), Claim.subject_key.is_not(None)),
+    )
+
+
+# A scan reads every comparable claim's three dates, drawn from a few thousand values;
+# PartialDate is immutable, so one object serves every claim with the same date.
+_stored_date = lru_cache(maxsize=65536)(stored_date)
+
+
+def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
+    (
+        claim_id, subject_id, subject_key, property_key, polarity,
+        value_text, value_num, unit, low, high, qualifier,
+        as_of, as_of_precision, event, event_precision, language,
+        outlet, published, published_precision, subject_text, property_text,
+    ) = row  # fmt: skip
+    subject = subject_identity(subject_id, subject_key)
+    return ClaimFacts(
+        id=claim_id,
+        block=(subject, property_key) if subject and property_key else None,
+        polarity=polarity,
+        value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
+        as_of=_stored_date(as_of, as_of_precision),
+        event=_stored_date(event, event_precision),
+        outlet=outlet,
+        language=language,
+        published=_stored_date(published, published_precision),
+        about=" · ".join(part for part in (subject_text, property_text) if part),
+    )
+
+
+def _blocks(
+    session: Session, claim_ids: Iterable[int] | None
+) -> dict[tuple[str, str], list[ClaimFacts]]:
+    """Claims grouped by block; with claim_ids, only the blocks those claims are in."""
+    query = _facts_query()
+    wanted_blocks: set[tuple[str, str]] | None = None
+    if claim_ids is not None:
+        wanted_blocks = _blocks_of(session, list(claim_ids))
+        if not wanted_blocks:
+            return {}
+        query = query.where(_in_blocks(wanted_blocks))
+    blocks: dict[tuple[str, str], list[ClaimFacts]] = defaultdict(list)
+    for row in session.execute(query.order_by(Claim.id)):
+        facts = facts_from_row(row)
+        if facts.block is not None and (wanted_blocks is None or facts.block in wanted_blocks):
+            blocks[facts.block].append(facts)
+    return blocks
+
+
+def _in_blocks(blocks: set[tuple[str, str]]) -> Any:
+    """A WHERE clause for the claims of ``blocks``, through the (subject, property) indexes."""
+    if len(blocks) > 100:
+        # A superset by property, narrowed to the exact blocks in Python: one IN list
+        # rather than hundreds of OR terms (SQLite caps expression depth at 1000).
+        return Claim.property_key.in_(sorted({prop for _subject, prop in blocks}))
+    terms = []
+    for subject, prop in sorted(blocks):
+        kind, _, identity = subject.partition(":")
+        column = Claim.subject_id if kind == "entity" else Claim.subject_key
+        value: int | str = int(identity) if kind == "entity" else identity
+        terms.append(and_(column == value, Claim.property_key == prop))
+    return or_(*terms)
+
+
+def _blocks_of(session: Session, claim_ids: list[int]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(claim_ids), 500):
+        chunk = claim_ids[start : start + 500]
+        rows = session.execute(
+            select(Claim.subject_id, Claim.subject_key, Claim.property_key).where(
+                Claim.id.in_(chunk), Claim.property_key.is_not(None)
+            )
+        )
+        for subject_id, subject_key, property_key in rows:
+            subject = subject_identity(subject_id, subject_key)
+            if subject and property_key:
+                found.add((subject, property_key))
+    return found
+
+
+# -- scanning ------------------------------------------------------------------------
+
+
+@dataclass
+class ScanResult:
+    compared_pairs: int = 0
+    new_ids: list[int] = field(default_factory=list)
+    already_known: int = 0
+    withdrawn: int = 0  # open conflicts that no longer hold (a claim was corrected)
+
+
+def scan(session: Session, claim_ids: Iterable[int] | None = None) -> ScanResult:
+    """Record the conflicts among all claims, or between ``claim_ids`` and their blocks.
+
+    Which pairs of a block are compared is decided by :mod:`factbase.analysis.conflict_pairs`;
+    with ``claim_ids`` the same pairs as in a full scan are kept when they involve one of
+    those claims, so an incremental check and a full scan agree.
+    """
+    with collector_paused():
+        return _scan(session, set(claim_ids) if claim_ids is not None else None)
+
+
+def _scan(session: Session, focus: set[int] | None) -> ScanResult:
+    result = ScanResult()
+    found: dict[tuple[int, int, str], Finding] = {}
+    facts: dict[int, ClaimFacts] = {}
+    for members in _blocks(session, focus).values():
+        facts.update((member.id, member) for member in members)
+        _scan_block(members, focus, found, result)
+    existing = _existing(session, focus)
+    new_rows: list[dict[str, object]] = []
+    for key, finding in found.items():
+        if key in existing:
+            result.already_known += 1
+            continue
+        new_rows.append(
+            {
+                "claim_a_id": key[0],
+                "claim_b_id": key[1],
+                "kind": key[2],
+                "cause": finding.cause,
+                "explanation": finding.explanation,
+            }
+        )
+    for start in range(0, len(new_rows), 1000):
+        chunk = new_rows[start : start + 1000]
+        result.new_ids.extend(session.scalars(insert(Conflict).returning(Conflict.id), chunk))
+    withdrawn: list[int] = [
+        conflict_id
+        for key, (conflict_id, status) in existing.items()
+        if key not in found and status == "open" and key[2] != "declared"
+        and not _still_holds(key, facts)
+    ]  # fmt: skip
+    for start in range(0, len(withdrawn), 500):
+        stale = withdrawn[start : start + 500]
+        session.execute(delete(Conflict).where(Conflict.id.in_(stale)))
+    result.withdrawn = len(withdrawn)
+    return result
+
+
+def _scan_block(
+    members: Sequence[ClaimFacts],
+    focus: set[int] | None,
+    found: dict[tuple[int, int, str], Finding],
+    result: ScanResult,
+) -> None:
+    findings: dict[tuple[int, int], list[Finding]] = {}
+
+    def conflicting(a: ClaimFacts, b: ClaimFacts) -> bool:
+        first, second = (a, b) if a.id < b.id else (b, a)
+        key = (first.id, second.id)
+        if key not in findings:
+            result.compared_pairs += 1
+            findings[key] = compare(first, second)
+        return bool(findings[key])
+
+    for first, second in block_pairs(members, conflicting):
+        if focus is not None and first.id not in focus and second.id not in focus:
+            continue
+        if conflicting(first, second):
+            for finding in findings[(first.id, second.id)]:
+                found[(first.id, second.id, finding.kind)] = finding
+
+
+def _still_holds(key: tuple[int, int, str], facts: dict[int, ClaimFacts]) -> bool:
+    """A recorded conflict a large block no longer selects, but whose claims still clash."""
+    first, second = facts.get(key[0]), facts.get(key[1])
+    if first is None or second is None:
+        return False
+    return any(finding.kind == key[2] for finding in compare(first, second))
+
+
+def _existing(
+    session: Session, focus: set[int] | None
+) -> dict[tuple[int, int, str], tuple[int, str]]:
+    """Recorded conflicts as (claim a, claim b, kind) -> (id, status)."""
+    columns = select(
+        Conflict.claim_a_id, Conflict.claim_b_id, Conflict.kind, Conflict.id, Conflict.status
+    )
+    found: dict[tuple[int, int, str], tuple[int, str]] = {}
+    if focus is None:
+        queries = [columns]
+    else:
+        ids = sorted(focus)
+        queries = [
+            columns.where(or_(Conflict.claim_a_id.in_(chunk), Conflict.claim_b_id.in_(chunk)))
+            for chunk in (ids[start : start + 500] for start in range(0, len(ids), 500))
+        ]
+    for query in queries:
+        for a, b, kind, conflict_id, status in session.execute(query):
+            found[(a, b, kind)] = (conflict_id, status)
+    return found
+
+
+def record_declared_conflict(session: Session, link: ClaimLink) -> Conflict:
+    """A `contradicts` link made by a person is a conflict of kind 'declared'."""
+    key = (link.claim_a_id, link.claim_b_id)
+    existing = session.scalar(
+        select(Conflict).where(
+            Conflict.claim_a_id == key[0],
+            Conflict.claim_b_id == key[1],
+            Conflict.kind == "declared",
+        )
+    )
+    if existing is not None:
+        return existing
+    facts = _facts_by_id(session, key)
+    a, b = facts[key[0]], facts[key[1]]
+    first, second = session.get(Claim, key[0]), session.get(Claim, key[1])
+    assert first is not None and second is not None
+    # The link's note stays with the link (`factbase show`); one line is enough here.
+    explanation = f"“{first.statement}” ({a.context()}) vs “{second.statement}” ({b.context()})"
+    conflict = Conflict(
+        claim_a_id=key[0],
+        claim_b_id=key[1],
+        kind="declared",
+        cause="declared",
+        explanation=explanation,
+    )
+    session.add(conflict)
+    session.flush()
+    return conflict
+
+
+def _facts_by_id(session: Session, ids: Sequence[int]) -> dict[int, ClaimFacts]:
+    """Facts for any claims, with or without subject and property (for declared conflicts)."""
+    query = _facts_query(comparable_only=False).where(Claim.id.in_(list(ids)))
+    return {row[0]: facts_from_row(row) for row in session.execute(query)}
+
+
+# -- review --------------------------------------------------------------------------
+
+DECISIONS = ("confirmed", "dismissed", "resolved")
+CONFLICT_COLUMNS = (
+    "id",
+    "kind",
+    "cause",
+    "status",
+    "explanation",
+    "claim_a",
+    "claim_a_key",
+    "claim_b",
+    "claim_b_key",
+    "statement_a",
+    "statement_b",
+    "outlet_a",
+    "outlet_b",
+    "stance_a",
+    "stance_b",
+    "language_a",
+    "language_b",
+    "kept_claim",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass
+class ConflictFilter:
+    status: str | None = "open"  # None: every status
+    kind: str | None = None
+    topic: str | None = None
+    stance: str | None = None
+    language: str | None = None
+    limit: int | None = None
+
+
+def _either_side(claim_ids: Select[Any]) -> Any:
+    return or_(Conflict.claim_a_id.in_(claim_ids), Conflict.claim_b_id.in_(claim_ids))
+
+
+def find_conflicts(session: Session, where: ConflictFilter) -> list[Conflict]:
+    """Conflicts, direct contradictions first; topic, stance and language match either side."""
+    conflicts = list(session.scalars(conflicts_query(session, where).order_by(Conflict.id)))
+    conflicts.sort(key=lambda c: (CAUSE_ORDER.get(c.cause, 9), c.id))
+    return conflicts[: where.limit] if where.limit else conflicts
+
+
+def conflicts_query(session: Session, where: ConflictFilter) -> Select[Any]:
+    """The filtered select behind :func:`find_conflicts`, unordered."""
+    from factbase.catalog.outlets import get_stance
+    from factbase.catalog.topics import descendant_ids, get_topic
+    from factbase.store.models import ClaimTopic
+    from factbase.text.language import validate_language
+    from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, validate_choice
+
+    query = select(Conflict)
+    if where.status:
+        query = query.where(
+            Conflict.status == validate_choice(where.status, CONFLICT_STATUSES, "status", "open")
+        )
+    if where.kind:
+        query = query.where(
+            Conflict.kind == validate_choice(where.kind, CONFLICT_KINDS, "kind", "")
+        )
+    if where.topic:
+        topics = descendant_ids(session, get_topic(session, where.topic))
+        query = query.where(
+            _either_side(select(ClaimTopic.claim_id).where(ClaimTopic.topic_id.in_(topics)))
+        )
+    if where.stance:
+        stance = get_stance(session, where.stance).name
+        query = query.where(
+            _either_side(
+                select(Claim.id)
+                .join(Source, Claim.source_id == Source.id)
+                .join(Outlet, Source.outlet_id == Outlet.id)
+                .where(Outlet.stance == stance)
+            )
+        )
+    if where.language:
+        language = validate_language(where.language)
+        query = query.where(_either_side(select(Claim.id).where(Claim.language == language)))
+    return query
+
+
+def get_conflict(session: Session, ref: str | int) -> Conflict:
+    from factbase.errors import NotFound, as_id
+
+    text = str(ref).strip()
+    conflict_id = as_id(text)
+    conflict = session.get(Conflict, conflict_id) if conflict_id is not None else None
+    if conflict is None:
+        raise NotFound(f"no conflict {ref!r} (see `factbase conflicts --status all`)")
+    return conflict
+
+
+def resolve_conflict(
+    session: Session,
+    ref: str | int,
+    decision: str,
+    note: str,
+    keep: str | None = None,
+) -> Conflict:
+    """Record a reviewer's decision; keeping one claim marks the other disputed."""
+    from factbase.catalog import audit
+    from factbase.claims.query import get_claim
+    from factbase.errors import InvalidInput
+    from factbase.text.language import normalise_text
+    from factbase.vocabulary import validate_choice
+
+    conflict = get_conflict(session, ref)
+    decision = validate_choice(decision, DECISIONS, "decision", "")
+    if not note or not normalise_text(note):
+        raise InvalidInput("say why in --note: the decision is kept in the audit log")
+    kept: Claim | None = None
+    if keep:
+        if decision == "dismissed":
+            raise InvalidInput("--keep goes with --as resolved or confirmed, not dismissed")
+        kept = get_claim(session, keep)
+        if kept.id not in (conflict.claim_a_id, conflict.claim_b_id):
+            raise InvalidInput(f"claim {kept.id} is not part of conflict {conflict.id}")
+        other_id = conflict.claim_b_id if kept.id == conflict.claim_a_id else conflict.claim_a_id
+        if conflict.kept_claim_id == other_id and kept.status == "disputed":
+            # This conflict's earlier decision disputed the claim now kept: undo that.
+            kept.status = "unverified"
+        get_claim(session, other_id).status = "disputed"
+    previous = conflict.status
+    conflict.status = decision
+    conflict.kept_claim_id = kept.id if kept else None
+    conflict.note = normalise_text(note)
+    session.flush()
+    audit.record(
+        session,
+        f"conflict-{decision}",
+        f"conflict {conflict.id}",
+        detail={"previous": previous, "kept": conflict.kept_claim_id, "kind": conflict.kind},
+        note=conflict.note,
+    )
+    return conflict
+
+
+def conflict_row(conflict: Conflict) -> dict[str, Any]:
+    a, b = conflict.claim_a, conflict.claim_b
+    return {
+        "id": conflict.id,
+        "kind": conflict.kind,
+        "cause": conflict.cause,
+        "status": conflict.status,
+        "explanation": conflict.explanation,
+        "claim_a": a.id,
+        "claim_a_key": a.key,
+        "claim_b": b.id,
+        "claim_b_key": b.key,
+        "statement_a": a.statement,
+        "statement_b": b.statement,
+        "outlet_a": a.source.outlet.name,
+        "outlet_b": b.source.outlet.name,
+        "stance_a": a.source.outlet.stance,
+        "stance_b": b.source.outlet.stance,
+        "language_a": a.language,
+        "language_b": b.language,
+        "kept_claim": conflict.kept_claim_id,
+        "note": conflict.note,
+        "created_at": conflict.created_at.isoformat(timespec="seconds"),
+        "updated_at": conflict.updated_at.isoformat(timespec="seconds"),
+    }
+
+
+def conflicts_of(session: Session, claim_id: int) -> list[Conflict]:
+    return list(
+        session.scalars(
+            select(Conflict)
+            .where(or_(Conflict.claim_a_id == claim_id, Conflict.claim_b_id == claim_id))
+            .order_by(Conflict.id)
+        )
+    )

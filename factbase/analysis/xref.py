@@ -1,0 +1,595 @@
+"""Cross-reference suggestions: pairs of claims that seem to say the same thing.
+
+:func:`suggest` proposes links nobody has made yet, ranked, each with the reasons for its
+score; :func:`accept` turns suggestions into links and :func:`reject` records that a pair is
+not related, so it is never offered again.
+
+Blocking
+--------
+Claims are never compared with every other claim: only claims that share a blocking key
+(the same subject and property, an entity, or two rare statement lemmas), and within a
+subject-and-property block of thousands only each claim's nearest neighbours by value, date
+and wording. See :mod:`factbase.analysis.xref_pairs`. Claims are read with Core selects, never as
+ORM objects; with a ``limit`` only the best suggestions so far are kept (a bounded heap).
+
+Pairs from the same source (not independent reports), pairs already linked (any kind),
+pairs a person rejected, pairs involving a retracted claim and pairs of opposite polarity
+are never suggested.
+
+Scoring
+-------
+The features of a pair are pure functions of :class:`ClaimFeatures` (:func:`score_pair`).
+Each piece of evidence has a strength in [0, 1]; they combine like independent signals
+(noisy-OR, :func:`combine`): ``score = (1 - Π(1 - strength)) × Π(penalty)``.
+
+===============================================  =========================================
+evidence                                          strength
+===============================================  =========================================
+same subject and property                         0.60 (:data:`W_SAME_BLOCK`)
+same subject, other or no property                0.15 (:data:`W_SAME_SUBJECT`); none when
+                                                  the subject is too common to block on
+values agree (same unit, overlapping intervals)   0.30 in one block, else 0.15 (unit given)
+shared topics                                     0.15 × Jaccard of the topic sets
+wording                                           0.70 × min(1, Jaccard / 0.5), the larger
+                                                  of the statements' and (same language
+                                                  only) the quotes' content-lemma sets
+close dates (event dates, else as-of dates)       0.25 / 0.15 / 0.08 if the periods
+                                                  overlap, by the coarser precision (day,
+                                                  month, year); 0.125 for two days at
+                                                  most 31 days apart
+===============================================  =========================================
+
+=================================================  ========================================
+penalty (multiplies the score)                      factor
+=================================================  ========================================
+values in one unit that do not overlap              × 0.3: a conflict, not a match
+event dates more than 31 days apart                 × 0.5: two events
+two different entities as subjects                  × 0.7: two actors
+=================================================  ========================================
+
+Same subject and property alone scores 0.60, so it passes the default minimum of 0.5; so
+does wording alone at a lemma overlap of about 0.36. A pair of opposite polarity is never a
+suggestion. Scores are rounded to three decimals; ties are ordered by ids.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from factbase.analysis.links import CLUSTER_KINDS, find_link, link_claims, ordered
+from factbase.analysis.xref_pairs import Blocks, XrefStats, candidate_pairs, common_limit
+from factbase.catalog import audit
+from factbase.catalog.sources import stored_date
+from factbase.claims.query import get_claim
+from factbase.claims.record import stored_quantity, subject_identity
+from factbase.errors import AlreadyExists, InvalidInput
+from factbase.store.memory import collector_paused
+from factbase.store.models import Claim, ClaimLink, ClaimTopic, Outlet, Source, Topic, XrefRejection
+from factbase.text.dates import PartialDate
+from factbase.text.language import LANGUAGES, fold, lemmas, normalise_text
+from factbase.text.quantities import Quantity
+
+__all__ = [
+    "XREF_COLUMNS",
+    "Blocks",
+    "ClaimFeatures",
+    "Suggestion",
+    "XrefStats",
+    "accept",
+    "candidate_pairs",
+    "combine",
+    "common_limit",
+    "content_lemmas",
+    "date_evidence",
+    "jaccard",
+    "read_features",
+    "reject",
+    "score_pair",
+    "suggest",
+    "suggestion_rows",
+    "value_evidence",
+]
+
+# -- weights (see the module docstring) ------------------------------------------------
+
+W_SAME_BLOCK = 0.60
+W_SAME_SUBJECT = 0.15
+W_VALUES_AGREE = 0.30
+W_VALUES_AGREE_LOOSE = 0.15
+W_TOPICS = 0.15
+W_WORDING = 0.70
+WORDING_SATURATION = 0.5  # a lemma-set Jaccard this high is as close as paraphrases get
+# Close dates, by the coarser precision of the two: sharing a day says more than a year.
+W_DATES: dict[str, float] = {"day": 0.25, "month": 0.15, "year": 0.08}
+CLOSE_DAYS = 31
+PENALTY_VALUES_DIFFER = 0.3
+PENALTY_EVENTS_DIFFER = 0.5
+PENALTY_OTHER_ENTITIES = 0.7
+SCORE_DIGITS = 3
+
+# -- blocking ----------------------------------------------------------------------------
+
+MIN_LEMMA_LENGTH = 3
+
+
+def _folded_words(words: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in words.split())
+
+
+# Function words (as folded lemmas) of the four languages that survive the length rule.
+STOP_LEMMAS: frozenset[str] = _folded_words(
+    """
+    the and for with that this these those from its his her their they them she him who whom
+    whose which what when where while than then there here have has had having was were are
+    been being will would can could shall should may might must not but nor all any both each
+    other such into onto over under about after before during between through across against
+    also only very more most some one two own same too out off yet per via said say says
+    accord according
+
+    что это этот эта эти тот как для при после перед его она они оно быть был свой или так уже
+    только еще весь все около более менее через между под над без который которая
+    также тоже когда если где чтобы этого того этом том также однако
+
+    че това този тази тези които който която което като със във към след през бъда съм има
+    няма още също според около между близо над под без чрез когато ако обаче
+
+    що цей ця ці той який яка яке які також тож для після перед бути або вже тільки лише ще
+    весь між через без над під коли якщо щоб проте
+    """
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Two claims (``claim_a`` < ``claim_b``) that may say the same thing, and why."""
+
+    claim_a: int
+    claim_b: int
+    score: float  # 0..1
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFeatures:
+    """What scoring and blocking need to know of a claim: plain values, no ORM."""
+
+    id: int
+    source_id: int
+    subject: str | None  # "entity:3" (resolved through aliases) or "text:<folded subject>"
+    property_key: str | None
+    speaker_id: int | None
+    polarity: str
+    value: Quantity | None
+    event: PartialDate | None
+    as_of: PartialDate | None
+    topics: frozenset[str]
+    statement_lemmas: frozenset[str]
+    quote: str | None
+    language: str | None
+
+    @property
+    def block(self) -> tuple[str, str] | None:
+        if self.subject is None or self.property_key is None:
+            return None
+        return (self.subject, self.property_key)
+
+
+# -- pure features -----------------------------------------------------------------------
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    """|A ∩ B| / |A ∪ B|; 0.0 when both are empty."""
+    first, second = set(a), set(b)
+    union = first | second
+    return len(first & second) / len(union) if union else 0.0
+
+
+@lru_cache(maxsize=65536)
+def content_lemmas(text: str, language: str | None) -> frozenset[str]:
+    """Folded lemmas of ``text`` that carry meaning: three letters or more, no function words.
+
+    ``language`` None means detect it (see :func:`factbase.text.language.lemmas`).
+    """
+    return frozenset(
+        lemma
+        for lemma in lemmas(text, language)
+        if len(lemma) >= MIN_LEMMA_LENGTH and lemma not in STOP_LEMMAS
+    )
+
+
+def value_evidence(
+    a: Quantity | None, b: Quantity | None, *, same_block: bool, explain: bool = True
+) -> tuple[float, float, str] | None:
+    """(strength, penalty, reason) from two values, or None when they say nothing.
+
+    Values are compared only in one unit (no exchange rates): overlapping intervals agree,
+    others differ. Outside one subject-and-property block, agreement only counts for values
+    with a unit, since two bare counts ("2") agree by chance. ``explain`` False leaves the
+    reason empty: most pairs are scored only to be left out, and wording it costs most.
+    """
+    if a is None or b is None or a.unit != b.unit:
+        return None
+    if a.overlaps(b):
+        if same_block:
+            strength = W_VALUES_AGREE
+        elif a.unit is not None:
+            strength = W_VALUES_AGREE_LOOSE
+        else:
+            return None
+        return strength, 1.0, f"values agree: {a.describe()} ~ {b.describe()}" if explain else ""
+    reason = f"values differ: {a.describe()} vs {b.describe()}" if explain else ""
+    return 0.0, PENALTY_VALUES_DIFFER, reason
+
+
+_PRECISION_ORDER = ("day", "month", "year")
+
+
+def _days_apart(a: PartialDate, b: PartialDate) -> int:
+    if a.overlaps(b):
+        return 0
+    return max((b.start - a.end).days, (a.start - b.end).days)
+
+
+def date_evidence(
+    event_a: PartialDate | None,
+    event_b: PartialDate | None,
+    as_of_a: PartialDate | None,
+    as_of_b: PartialDate | None,
+    *,
+    explain: bool = True,
+) -> tuple[float, float, str] | None:
+    """(strength, penalty, reason) from event dates, else as-of dates, or None.
+
+    Overlapping periods are close, the more so the finer the coarser of the two precisions
+    (:data:`W_DATES`); two days at most :data:`CLOSE_DAYS` apart half as close. Event dates
+    further apart are two events (a penalty); as-of dates further apart only say the claims
+    hold for different times, which is neither for nor against. Adjacent months or years
+    are neither close nor far. ``explain`` False leaves the reason empty.
+    """
+    if event_a is not None and event_b is not None:
+        first, second, is_event = event_a, event_b, True
+    elif as_of_a is not None and as_of_b is not None:
+        first, second, is_event = as_of_a, as_of_b, False
+    else:
+        return None
+    days = _days_apart(first, second)
+    coarser = max(first.precision, second.precision, key=_PRECISION_ORDER.index)
+    weight = W_DATES[str(coarser)]
+    if days == 0:
+        return weight, 1.0, f"dates agree: {first.human()} ~ {second.human()}" if explain else ""
+    if days <= CLOSE_DAYS:
+        # Adjacent months or years are not "close": the days between them are unknown.
+        if str(coarser) != "day":
+            return None
+        plural = "day" if days == 1 else "days"
+        return weight / 2, 1.0, f"dates within {days} {plural}" if explain else ""
+    if is_event:
+        return (
+            0.0,
+            PENALTY_EVENTS_DIFFER,
+            f"event dates differ: {first.human()} vs {second.human()}" if explain else "",
+        )
+    return None
+
+
+def combine(strengths: Iterable[float], penalties: Iterable[float] = ()) -> float:
+    """Noisy-OR of the strengths, times every penalty; in [0, 1]."""
+    missing = 1.0
+    for strength in strengths:
+        missing *= 1.0 - min(max(strength, 0.0), 1.0)
+    return (1.0 - missing) * math.prod(min(max(p, 0.0), 1.0) for p in penalties)
+
+
+def score_pair(
+    a: ClaimFeatures,
+    b: ClaimFeatures,
+    *,
+    common_subjects: frozenset[str] = frozenset(),
+    explain: bool = True,
+) -> Suggestion | None:
+    """How likely two claims say the same thing, with the reasons; None if they cannot.
+
+    A subject in ``common_subjects`` (too common to block on) is no evidence by itself.
+    ``explain`` False gives the same score without reasons, at a fraction of the cost.
+    """
+    if a.id == b.id or a.polarity != b.polarity:
+        return None
+    if a.id > b.id:
+        a, b = b, a
+    strengths: list[float] = []
+    penalties: list[float] = []
+    reasons: list[str] = []
+
+    def add(evidence: tuple[float, float, str] | None) -> None:
+        if evidence is not None:
+            strengths.append(evidence[0])
+            penalties.append(evidence[1])
+            if explain:
+                reasons.append(evidence[2])
+
+    same_block = a.block is not None and a.block == b.block
+    if same_block:
+        add((W_SAME_BLOCK, 1.0, "same subject and property"))
+    elif a.subject is not None and a.subject == b.subject:
+        if a.subject not in common_subjects:
+            add((W_SAME_SUBJECT, 1.0, "same subject"))
+    elif _both_entities(a.subject, b.subject):
+        add((0.0, PENALTY_OTHER_ENTITIES, "different subjects"))
+    add(value_evidence(a.value, b.value, same_block=same_block, explain=explain))
+    shared_topics = a.topics & b.topics
+    if shared_topics:
+        topics = ", ".join(sorted(shared_topics)) if explain else ""
+        add((W_TOPICS * jaccard(a.topics, b.topics), 1.0, f"shared topics: {topics}"))
+    add(_wording_evidence(a, b, explain))
+    add(date_evidence(a.event, b.event, a.as_of, b.as_of, explain=explain))
+    score = round(combine(strengths, penalties), SCORE_DIGITS)
+    return Suggestion(a.id, b.id, score, tuple(reasons))
+
+
+def _both_entities(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.startswith("entity:") and b.startswith("entity:")
+
+
+def _wording_evidence(
+    a: ClaimFeatures, b: ClaimFeatures, explain: bool
+) -> tuple[float, float, str] | None:
+    statements = jaccard(a.statement_lemmas, b.statement_lemmas)
+    quotes = 0.0
+    if a.quote and b.quote and a.language and a.language == b.language:
+        quotes = jaccard(content_lemmas(a.quote, a.language), content_lemmas(b.quote, b.language))
+    if statements == 0.0 and quotes == 0.0:
+        return None
+    overlap = max(statements, quotes)
+    strength = W_WORDING * min(1.0, overlap / WORDING_SATURATION)
+    if not explain:
+        return strength, 1.0, ""
+    if quotes > statements:
+        return strength, 1.0, f"quote wording overlap {quotes:.2f} ({a.language})"
+    return strength, 1.0, f"wording overlap {statements:.2f}"
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+_FEATURE_COLUMNS = (
+    Claim.id, Claim.source_id, Claim.subject_id, Claim.subject_key, Claim.property_key,
+    Claim.speaker_id, Claim.polarity, Claim.value_text, Claim.value_num, Claim.value_unit,
+    Claim.value_low, Claim.value_high, Claim.value_qualifier, Claim.event_date,
+    Claim.event_precision, Claim.as_of, Claim.as_of_precision, Claim.statement, Claim.quote,
+    Claim.language,
+)  # fmt: skip
+
+
+def _hint(language: str | None) -> str | None:
+    """The language to read a statement in: the claim's, when factbase lemmatises it.
+
+    Latin words are read as English whatever the hint, so English statements come out the
+    same for every claim; a Cyrillic statement is read in the language of its claim's quote
+    rather than detected, which would cost a language model run per claim.
+    """
+    return language if language in LANGUAGES else None
+
+
+def _shared(sets: dict[frozenset[str], frozenset[str]], items: frozenset[str]) -> frozenset[str]:
+    return sets.setdefault(items, items)
+
+
+def read_features(session: Session) -> list[ClaimFeatures]:
+    """The features of every claim that is not retracted, by id, read with Core."""
+    topics: dict[int, set[str]] = defaultdict(set)
+    topic_rows = session.execute(
+        select(ClaimTopic.claim_id, Topic.slug).join(Topic, ClaimTopic.topic_id == Topic.id)
+    )
+    for claim_id, slug in topic_rows:
+        topics[claim_id].add(slug)
+    query = select(*_FEATURE_COLUMNS).where(Claim.status != "retracted").order_by(Claim.id)
+    # Many claims share a topic set or a statement: one frozenset each, not one per claim.
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    features = []
+    for row in session.execute(query):
+        (
+            claim_id, source_id, subject_id, subject_key, property_key, speaker_id, polarity,
+            value_text, value_num, unit, low, high, qualifier,
+            event, event_precision, as_of, as_of_precision, statement, quote, language,
+        ) = row  # fmt: skip
+        features.append(
+            ClaimFeatures(
+                id=claim_id,
+                source_id=source_id,
+                subject=subject_identity(subject_id, subject_key),
+                property_key=property_key or None,
+                speaker_id=speaker_id,
+                polarity=polarity,
+                value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
+                event=stored_date(event, event_precision),
+                as_of=stored_date(as_of, as_of_precision),
+                topics=_shared(shared, frozenset(topics.pop(claim_id, ()))),
+                statement_lemmas=_shared(shared, content_lemmas(statement, _hint(language))),
+                quote=quote,
+                language=language,
+            )
+        )
+    return features
+
+
+def _settled_pairs(session: Session, focus: int | None) -> set[tuple[int, int]]:
+    """Pairs already linked (any kind) or rejected: never suggested."""
+    pairs: set[tuple[int, int]] = set()
+    for table in (ClaimLink, XrefRejection):
+        query = select(table.claim_a_id, table.claim_b_id)
+        if focus is not None:
+            query = query.where(or_(table.claim_a_id == focus, table.claim_b_id == focus))
+        pairs.update((a, b) for a, b in session.execute(query))
+    return pairs
+
+
+# -- the operations ----------------------------------------------------------------------
+
+
+def suggest(
+    session: Session,
+    *,
+    claim_id: int | str | None = None,
+    min_score: float = 0.5,
+    limit: int | None = None,
+    stats: XrefStats | None = None,
+) -> list[Suggestion]:
+    """Unlinked pairs of claims that seem to say the same thing, best first (ties by ids).
+
+    ``claim_id`` (an id or key) restricts to pairs involving that claim; ``limit`` None or 0
+    means all; ``stats`` is filled with what was compared.
+    """
+    if not 0.0 <= min_score <= 1.0:
+        raise InvalidInput(f"--min-score must be between 0 and 1, not {min_score:g}")
+    if limit is not None and limit < 0:
+        raise InvalidInput("--limit must be 0 (no limit) or more")
+    with collector_paused():
+        return _suggest(session, claim_id, min_score, limit, stats)
+
+
+def _suggest(
+    session: Session,
+    claim_id: int | str | None,
+    min_score: float,
+    limit: int | None,
+    stats: XrefStats | None,
+) -> list[Suggestion]:
+    focus = get_claim(session, claim_id).id if claim_id is not None else None
+    stats = stats if stats is not None else XrefStats()
+    features = read_features(session)
+    by_id = {claim.id: claim for claim in features}
+    settled = _settled_pairs(session, focus)
+    blocks = Blocks(features, stats)
+    # With a limit only the best so far are kept: a min-heap whose top is the worst kept,
+    # the lowest score and, among equal scores, the highest ids.
+    best: list[tuple[float, int, int, Suggestion]] = []
+    found: list[Suggestion] = []
+    for low, high in blocks.pairs(focus):
+        first, second = by_id[low], by_id[high]
+        if first.source_id == second.source_id or (low, high) in settled:
+            stats.excluded_pairs += 1
+            continue
+        stats.compared_pairs += 1
+        common = blocks.common_subjects
+        scored = score_pair(first, second, common_subjects=common, explain=False)
+        if scored is None or scored.score <= 0 or scored.score < min_score:
+            continue
+        stats.suggestions += 1
+        rank = (scored.score, -low, -high)
+        if limit and len(best) == limit and rank <= best[0][:3]:
+            continue
+        suggestion = score_pair(first, second, common_subjects=common)
+        assert suggestion is not None
+        if not limit:
+            found.append(suggestion)
+        elif len(best) < limit:
+            heapq.heappush(best, (*rank, suggestion))
+        else:
+            heapq.heapreplace(best, (*rank, suggestion))
+    if limit:
+        found = [entry[3] for entry in best]
+    found.sort(key=lambda s: (-s.score, s.claim_a, s.claim_b))
+    return found
+
+
+def accept(
+    session: Session, suggestions: Iterable[Suggestion], kind: str = "same"
+) -> list[ClaimLink]:
+    """Link each suggested pair (``same`` or ``supports``) in the caller's transaction."""
+    kind = kind.strip().lower()
+    if kind not in CLUSTER_KINDS:
+        raise InvalidInput(f"suggestions are accepted as one of: {', '.join(CLUSTER_KINDS)}")
+    links = []
+    for suggestion in suggestions:
+        note = f"accepted xref suggestion (score {suggestion.score:.2f}: "
+        note += "; ".join(suggestion.reasons) + ")"
+        links.append(
+            link_claims(session, str(suggestion.claim_a), str(suggestion.claim_b), kind, note)
+        )
+    return links
+
+
+def reject(session: Session, ref_a: str, ref_b: str, note: str | None = None) -> XrefRejection:
+    """Record that two claims are not related, so the pair is never suggested again."""
+    first, second = get_claim(session, ref_a), get_claim(session, ref_b)
+    if first.id == second.id:
+        raise InvalidInput("a claim cannot be rejected as unrelated to itself")
+    low, high = ordered(first.id, second.id)
+    link = find_link(session, low, high)
+    if link is not None:
+        raise AlreadyExists(
+            f"claims {low} and {high} are linked as {link.kind!r}; unlink them first"
+        )
+    if session.get(XrefRejection, (low, high)) is not None:
+        raise AlreadyExists(f"claims {low} and {high} are already rejected as unrelated")
+    cleaned = normalise_text(note) if note and note.strip() else None
+    rejection = XrefRejection(
+        claim_a_id=low, claim_b_id=high, note=cleaned, created_by=audit.current_actor()
+    )
+    session.add(rejection)
+    session.flush()
+    audit.record(session, "xref-reject", f"claims {low}-{high}", note=cleaned)
+    return rejection
+
+
+# -- describing --------------------------------------------------------------------------
+
+XREF_COLUMNS = (
+    "score",
+    "claim_a",
+    "claim_a_key",
+    "claim_b",
+    "claim_b_key",
+    "language_a",
+    "language_b",
+    "outlet_a",
+    "outlet_b",
+    "statement_a",
+    "statement_b",
+    "reasons",
+)
+
+
+def suggestion_rows(session: Session, suggestions: Sequence[Suggestion]) -> list[dict[str, Any]]:
+    """One flat record per suggestion with :data:`XREF_COLUMNS`, for output."""
+    ids = {s.claim_a for s in suggestions} | {s.claim_b for s in suggestions}
+    claims: dict[int, tuple[Any, ...]] = {}
+    id_list = sorted(ids)
+    for start in range(0, len(id_list), 500):
+        query = (
+            select(Claim.id, Claim.key, Claim.language, Outlet.name, Claim.statement)
+            .join(Source, Claim.source_id == Source.id)
+            .join(Outlet, Source.outlet_id == Outlet.id)
+            .where(Claim.id.in_(id_list[start : start + 500]))
+        )
+        claims.update({row[0]: tuple(row) for row in session.execute(query)})
+    rows = []
+    for s in suggestions:
+        _, key_a, language_a, outlet_a, statement_a = claims[s.claim_a]
+        _, key_b, language_b, outlet_b, statement_b = claims[s.claim_b]
+        rows.append(
+            {
+                "score": s.score,
+                "claim_a": s.claim_a,
+                "claim_a_key": key_a,
+                "claim_b": s.claim_b,
+                "claim_b_key": key_b,
+                "language_a": language_a,
+                "language_b": language_b,
+                "outlet_a": outlet_a,
+                "outlet_b": outlet_b,
+                "statement_a": statement_a,
+                "statement_b": statement_b,
+                "reasons": list(s.reasons),
+            }
+        )
+    return rows

@@ -1,0 +1,238 @@
+"""Sources: the articles and documents claims come from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from factbase.catalog.outlets import ensure_outlet, get_outlet, get_stance
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
+from factbase.store.models import Claim, Outlet, Source
+from factbase.text.dates import PartialDate, parse_date
+from factbase.text.language import detect_language, normalise_text, validate_language, within
+
+
+@dataclass
+class SourceInput:
+    """What a user gives to record a source; text fields as typed."""
+
+    outlet: str
+    title: str
+    key: str | None = None
+    url: str | None = None
+    language: str | None = None
+    published: str | None = None
+    author: str | None = None
+    retrieved: str | None = None
+    cites: Sequence[str] = field(default_factory=tuple)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: Source
+    claims: int
+
+
+def stored_date(start: date | None, precision: str | None) -> PartialDate | None:
+    """The partial date kept in a (start, precision) column pair."""
+    if start is None or precision is None:
+        return None
+    return PartialDate.from_parts(start, precision)
+
+
+def validate_url(url: str) -> str:
+    url = within(url.strip(), 2000, "URL")
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise InvalidInput(f"URL {url!r} is malformed ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInput(f"URL {url!r} must start with http:// or https:// and name a host")
+    return url
+
+
+def validate_key(key: str) -> str:
+    key = within(key.strip(), 200, "key")
+    if not key or key.isdigit() or any(ch.isspace() for ch in key):
+        raise InvalidInput(f"key {key!r} must be a non-numeric word without spaces")
+    return key
+
+
+def find_source(session: Session, ref: str) -> Source | None:
+    ref = ref.strip()
+    source_id = as_id(ref)
+    if source_id is not None:
+        return session.get(Source, source_id)
+    return session.scalar(select(Source).where((Source.key == ref) | (Source.url == ref)))
+
+
+def get_source(session: Session, ref: str | int) -> Source:
+    """A source by id, key or URL."""
+    source = find_source(session, str(ref))
+    if source is None:
+        raise source_not_found(ref)
+    return source
+
+
+def source_not_found(ref: str | int) -> NotFound:
+    return NotFound(f"no source {ref!r} (give its id, key or URL; see `factbase source list`)")
+
+
+def _source_fields(session: Session, data: SourceInput) -> dict[str, Any]:
+    return source_fields(data, lambda ref: get_outlet(session, ref).id)
+
+
+def source_fields(
+    data: SourceInput,
+    outlet_id: Callable[[str], int],
+    read_date: Callable[[str], PartialDate] = parse_date,
+) -> dict[str, Any]:
+    """The source's column values from what a user gave; every check a source goes through.
+
+    ``outlet_id`` names the outlet (raising NotFound), ``read_date`` reads a date: an
+    import answers both from per-run caches, `factbase source add` with queries.
+    """
+    with in_field("title"):
+        title = normalise_text(data.title)
+        if not title:
+            raise InvalidInput("a source needs a title")
+    with in_field("published"):
+        published = read_date(data.published) if data.published else None
+    with in_field("retrieved"):
+        retrieved = read_date(data.retrieved) if data.retrieved else None
+    with in_field("language"):
+        language = validate_language(data.language) if data.language else detect_language(title)
+    with in_field("key"):
+        key = validate_key(data.key) if data.key else None
+    with in_field("url"):
+        url = validate_url(data.url) if data.url else None
+    with in_field("outlet"):
+        outlet = outlet_id(data.outlet)
+    return {
+        "key": key,
+        "url": url,
+        "outlet_id": outlet,
+        "title": title,
+        "language": language,
+        "published": published.start if published else None,
+        "published_end": published.end if published else None,
+        "published_precision": str(published.precision) if published else None,
+        "retrieved": retrieved.start if retrieved else None,
+        "retrieved_end": retrieved.end if retrieved else None,
+        "retrieved_precision": str(retrieved.precision) if retrieved else None,
+        "author": normalise_text(data.author) if data.author else None,
+        "note": normalise_text(data.note) if data.note else None,
+    }
+
+
+def _cited_outlets(session: Session, names: Sequence[str]) -> list[Outlet]:
+    outlets: dict[int, Outlet] = {}
+    for name in names:
+        if normalise_text(name):
+            outlet = ensure_outlet(session, normalise_text(name))
+            outlets[outlet.id] = outlet
+    return sorted(outlets.values(), key=lambda o: o.name_key)
+
+
+def _check_unique(session: Session, fields: dict[str, object], own_id: int | None) -> None:
+    for column in ("key", "url"):
+        value = fields[column]
+        if value is None:
+            continue
+        other = session.scalar(select(Source).where(getattr(Source, column) == value))
+        if other is not None and other.id != own_id:
+            raise AlreadyExists(f"source {other.id} already has {column} {value!r}")
+
+
+def add_source(session: Session, data: SourceInput) -> Source:
+    fields = _source_fields(session, data)
+    _check_unique(session, fields, None)
+    source = Source(**fields)
+    source.cites = _cited_outlets(session, data.cites)
+    session.add(source)
+    session.flush()
+    return source
+
+
+def update_source(session: Session, source: Source, data: SourceInput) -> bool:
+    """Make the source match ``data``; returns whether anything changed."""
+    fields = _source_fields(session, data)
+    _check_unique(session, fields, source.id)
+    changed = False
+    for name, value in fields.items():
+        if getattr(source, name) != value:
+            setattr(source, name, value)
+            changed = True
+    cites = _cited_outlets(session, data.cites)
+    if {o.id for o in source.cites} != {o.id for o in cites}:
+        source.cites = cites
+        changed = True
+    session.flush()
+    return changed
+
+
+# The columns of a source in listings and exports, in order.
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "key",
+    "title",
+    "url",
+    "language",
+    "published",
+    "author",
+    "retrieved",
+    "outlet",
+    "stance",
+    "cites",
+    "note",
+    "claims",
+)
+
+
+def sources_query(
+    session: Session,
+    columns: Sequence[Any],
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    stance: str | None = None,
+) -> Select[Any]:
+    """``columns`` of the sources the filters keep, joined with their outlet, and their
+    number of claims as a last column ``claims``; unordered."""
+    counts = select(Claim.source_id, func.count().label("n")).group_by(Claim.source_id).subquery()
+    query = (
+        select(*columns, func.coalesce(counts.c.n, 0).label("claims"))
+        .join(Outlet, Source.outlet_id == Outlet.id)
+        .outerjoin(counts, counts.c.source_id == Source.id)
+    )
+    if outlet:
+        query = query.where(Source.outlet_id == get_outlet(session, outlet).id)
+    if language:
+        query = query.where(Source.language == validate_language(language))
+    if stance:
+        query = query.where(Outlet.stance == get_stance(session, stance).name)
+    return query
+
+
+def list_sources(
+    session: Session,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    stance: str | None = None,
+    limit: int | None = None,
+) -> list[SourceSummary]:
+    if limit is not None and limit < 0:
+        raise InvalidInput("--limit must be 0 (no limit) or more")
+    query = sources_query(session, [Source], outlet=outlet, language=language, stance=stance)
+    query = query.order_by(Source.published.desc().nulls_last(), Source.id)
+    if limit:
+        query = query.limit(limit)
+    return [SourceSummary(s, int(n)) for s, n in session.execute(query)]

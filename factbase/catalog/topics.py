@@ -1,0 +1,148 @@
+"""Topics: a small tree of subject areas with multilingual keywords."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from factbase.claims.filter import topic_subtree
+from factbase.errors import InvalidInput, NotFound
+from factbase.store.models import ClaimTopic, Topic, TopicKeyword
+from factbase.text.language import match_keywords, normalise_text, within
+
+_SLUG = re.compile(r"^[^\W_][\w-]*$")
+
+
+@dataclass
+class TopicInput:
+    slug: str
+    label: str | None = None
+    parent: str | None = None
+    keywords: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    topic: Topic
+    depth: int
+    claims: int
+
+
+def validate_slug(slug: str) -> str:
+    slug = normalise_text(slug).lower()
+    if not _SLUG.match(slug) or len(slug) > 100:
+        raise InvalidInput(f"topic slug {slug!r} must be one lower-case word or words-with-hyphens")
+    return slug
+
+
+def find_topic(session: Session, slug: str) -> Topic | None:
+    return session.scalar(select(Topic).where(Topic.slug == validate_slug(slug)))
+
+
+def get_topic(session: Session, slug: str) -> Topic:
+    topic = find_topic(session, slug)
+    if topic is None:
+        raise NotFound(f"no topic {slug!r} (see `factbase topics`)")
+    return topic
+
+
+def ensure_topic(session: Session, slug: str) -> tuple[Topic, bool]:
+    """The topic with this slug, created with the slug as its label when unknown."""
+    existing = find_topic(session, slug)
+    if existing is not None:
+        return existing, False
+    topic = Topic(slug=validate_slug(slug), label=validate_slug(slug))
+    session.add(topic)
+    session.flush()
+    return topic, True
+
+
+def _clean_keywords(keywords: Iterable[str]) -> list[str]:
+    cleaned = {within(normalise_text(k), 200, "topic keyword") for k in keywords}
+    return sorted(k for k in cleaned if k)
+
+
+def _parent_id(session: Session, topic: Topic | None, parent: str | None) -> int | None:
+    if not parent:
+        return None
+    parent_topic = get_topic(session, parent)
+    ancestor: Topic | None = parent_topic
+    while ancestor is not None:
+        if topic is not None and ancestor.id == topic.id:
+            raise InvalidInput(
+                f"topic {topic.slug!r} cannot be under its own descendant {parent!r}"
+            )
+        ancestor = ancestor.parent
+    return parent_topic.id
+
+
+def upsert_topic(session: Session, data: TopicInput) -> tuple[Topic, str]:
+    """Create or update a topic; returns it and 'added', 'updated' or 'unchanged'."""
+    slug = validate_slug(data.slug)
+    topic = find_topic(session, slug)
+    label = normalise_text(data.label) if data.label else None
+    keywords = _clean_keywords(data.keywords)
+    if topic is None:
+        topic = Topic(
+            slug=slug, label=label or slug, parent_id=_parent_id(session, None, data.parent)
+        )
+        topic.keywords = [TopicKeyword(keyword=k) for k in keywords]
+        session.add(topic)
+        session.flush()
+        return topic, "added"
+    changed = False
+    parent_id = _parent_id(session, topic, data.parent)
+    if data.parent is not None and topic.parent_id != parent_id:
+        topic.parent_id = parent_id
+        changed = True
+    if label and topic.label != label:
+        topic.label = label
+        changed = True
+    if keywords and sorted(k.keyword for k in topic.keywords) != keywords:
+        topic.keywords = [TopicKeyword(keyword=k) for k in keywords]
+        changed = True
+    session.flush()
+    return topic, "updated" if changed else "unchanged"
+
+
+def descendant_ids(session: Session, topic: Topic) -> set[int]:
+    """The topic and every topic under it (`--topic energy` includes oil)."""
+    return topic_subtree(topic.id, session.execute(select(Topic.id, Topic.parent_id)))
+
+
+def list_topics(session: Session) -> list[TopicSummary]:
+    """Every topic in tree order (parents before their children), with claim counts."""
+    query = select(ClaimTopic.topic_id, func.count()).group_by(ClaimTopic.topic_id)
+    counts: dict[int, int] = {row[0]: row[1] for row in session.execute(query)}
+    topics = list(session.scalars(select(Topic).order_by(Topic.slug)))
+    by_parent: dict[int | None, list[Topic]] = {}
+    for topic in topics:
+        by_parent.setdefault(topic.parent_id, []).append(topic)
+    ordered: list[TopicSummary] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for topic in by_parent.get(parent_id, []):
+            ordered.append(TopicSummary(topic, depth, int(counts.get(topic.id, 0))))
+            walk(topic.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+class TopicSuggester:
+    """Suggests topic slugs from keyword matches; load once per command or import."""
+
+    def __init__(self, session: Session) -> None:
+        self.keywords: dict[str, list[str]] = {}
+        rows = session.execute(select(Topic.slug, TopicKeyword.keyword).join(Topic.keywords))
+        for slug, keyword in rows:
+            self.keywords.setdefault(slug, []).append(keyword)
+
+    def suggest(self, text: str, language: str | None) -> list[str]:
+        if not self.keywords or not text.strip():
+            return []
+        return match_keywords(text, language, self.keywords)

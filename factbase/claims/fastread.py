@@ -1,0 +1,456 @@
+"""`factbase list` and `show` read straight from the SQLite file, without SQLAlchemy.
+
+People wait on `list` and `show`; importing SQLAlchemy alone takes about 0.3 s, longer than the
+query. For an up-to-date SQLite file and the filters that need no lookup beyond a
+topic or a stance, this module answers with the standard library's ``sqlite3``. It
+is a shortcut, never a second source of truth; it answers ``None`` (the library then
+answers instead) whenever it could differ:
+
+- a URL, a missing file, another schema revision, or any SQLite error;
+- a filter it does not handle (outlet, source, subject, speaker), a bad limit or date;
+- an unknown topic, and an empty result filtered by language, status or stance: the
+  library confirms "no claims" or gives the error for the value it refuses;
+- for the wide table, a claim on the page in a same/supports cluster, whose
+  corroboration needs :class:`~factbase.analysis.corroboration.CorroborationIndex`.
+
+The SQL mirrors :func:`factbase.claims.query.claims_query` (same joins, subqueries, search
+index and date walk), and ``tests/test_quickread.py`` holds both to the same pages.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from factbase.claims.display import ClaimView, ConflictView, Corroboration, LinkedView
+from factbase.claims.filter import (
+    IN_TOPICS_SQL,
+    INDEXED_SEARCH,
+    MATCHES_SEARCH_SQL,
+    MAX_LIMIT,
+    NEWEST_FIRST_SQL,
+    WALK_BY_DATE_FROM,
+    ClaimFilter,
+    ClaimPage,
+    ListedClaim,
+    Sort,
+    date_walk,
+    like_pattern,
+    search_phrase,
+    topic_subtree,
+)
+from factbase.errors import FactbaseError, as_id
+from factbase.store.location import HEAD_REVISION, existing_sqlite_file
+from factbase.text.dates import PartialDate, parse_date, stored_timestamp
+from factbase.text.language import fold, normalise_text
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_SECONDS = 10.0
+# As factbase.analysis.corroboration.DISPUTING_STATUSES, which imports SQLAlchemy; a test keeps
+# the two equal.
+DISPUTING_STATUSES = ("open", "confirmed")
+
+_ORDER = {
+    Sort.PUBLISHED: "s.published DESC NULLS LAST, c.id DESC",
+    Sort.EVENT: "c.event_date DESC NULLS LAST, c.id DESC",
+    Sort.ADDED: "c.id DESC",
+    Sort.ID: "c.id",
+}
+_PAGE = """
+SELECT c.id, c.statement, c.value_text, c.language, o.name, o.stance,
+       s.published, s.published_precision
+FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE {where} ORDER BY {order}{limit}
+"""
+
+
+class _Unanswered(Exception):
+    """The library must answer this one."""
+
+
+def claims_page(
+    location: str | None, where: ClaimFilter, *, with_support: bool
+) -> ClaimPage | None:
+    """The page `factbase list` shows, or None when the library has to read it."""
+    return _answer(location, lambda connection: _page(connection, where, with_support))
+
+
+def _answer(location: str | None, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """What ``read`` finds in the up-to-date SQLite file ``location`` names, in one
+    snapshot; None wherever the library has to answer instead."""
+    path = _sqlite_file(location)
+    if path is None:
+        return None
+    try:
+        with closing(_connect(path)) as connection:
+            connection.execute("BEGIN")  # one snapshot for everything read
+            return read(connection)
+    except (_Unanswered, sqlite3.Error, FactbaseError):
+        return None
+
+
+def _sqlite_file(location: str | None) -> Path | None:
+    """The existing SQLite file named; None for anything else, even a location that cannot
+    be a path at all (``~nobody/x.db``, a NUL byte): the library words that error."""
+    try:
+        return existing_sqlite_file(location)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # mode=rw: never create a file; the library decides what a missing one means.
+    connection = sqlite3.connect(
+        f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+    )
+    revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    if revision != [(HEAD_REVISION,)]:
+        connection.close()
+        raise _Unanswered
+    return connection
+
+
+def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool) -> ClaimPage:
+    if where.outlet or where.source or where.subject or where.speaker:
+        raise _Unanswered
+    if where.limit is None or not 0 <= where.limit <= MAX_LIMIT:
+        raise _Unanswered
+    topics = _topic_ids(connection, where.topic) if where.topic else None
+    filtered = _conditions(where, topics)
+    ids, matched = _walked_ids(connection, where, topics)
+    conditions, params = filtered if ids is None else ([f"c.id IN {_marks(ids)}"], list(ids))
+    limit = f" LIMIT {where.limit}" if where.limit else ""
+    sql = _PAGE.format(where=" AND ".join(conditions), order=_ORDER[where.sort], limit=limit)
+    rows = connection.execute(sql, params).fetchall()
+    if not rows and (where.language or where.stance or where.status):
+        raise _Unanswered  # the library tells "none" from a value it refuses
+    claims = [_listed(row) for row in rows]
+    if with_support and claims:
+        claims = _with_support(connection, claims)
+    total = len(rows)
+    if where.limit and total == where.limit:  # a full page: more may match
+        total = matched if matched is not None else _count(connection, where, topics, filtered)
+    return ClaimPage(
+        claims=claims,
+        total=total,
+        stance_colours=_stance_colours(connection),
+    )
+
+
+def _topic_ids(connection: sqlite3.Connection, slug: str) -> list[int]:
+    """The topic and every topic under it, as :func:`factbase.catalog.topics.descendant_ids`."""
+    found = connection.execute(
+        "SELECT id FROM topic WHERE slug = ?", (normalise_text(slug).lower(),)
+    ).fetchone()
+    if found is None:
+        raise _Unanswered
+    pairs = connection.execute("SELECT id, parent_id FROM topic")
+    return sorted(topic_subtree(found[0], pairs))
+
+
+def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str], list[Any]]:
+    conditions: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if topics is not None:
+        conditions.append(
+            f"c.id IN (SELECT claim_id FROM claim_topic WHERE topic_id IN {_marks(topics)})"
+        )
+        params += topics
+    if where.language:
+        conditions.append("c.language = ?")
+        params.append(where.language.strip().lower())
+    if where.stance:
+        conditions.append("o.stance = ?")
+        params.append(where.stance.strip().lower())
+    # Dates narrow the sources first, as in the library, so the date index leads.
+    if where.since:
+        conditions.append("c.source_id IN (SELECT id FROM source WHERE published_end >= ?)")
+        params.append(parse_date(where.since).start.isoformat())
+    if where.until:
+        conditions.append("c.source_id IN (SELECT id FROM source WHERE published <= ?)")
+        params.append(parse_date(where.until).end.isoformat())
+    folded = fold(where.search) if where.search else ""
+    if folded:
+        if len(folded) >= INDEXED_SEARCH:
+            conditions.append("c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?)")
+            params.append(search_phrase(folded))
+        else:
+            conditions.append("c.search_text LIKE '%' || ? || '%' ESCAPE '/'")
+            params.append(like_pattern(folded))
+    if where.status:
+        conditions.append("c.status = ?")
+        params.append(where.status.strip().lower())
+    return conditions, params
+
+
+def _walked_ids(
+    connection: sqlite3.Connection, where: ClaimFilter, topics: list[int] | None
+) -> tuple[list[int] | None, int | None]:
+    """A newest-first page found by walking dates, in the cases the library walks them,
+    and the claims matching when a search counted them on the way (None otherwise)."""
+    walk = date_walk(where)
+    if walk is None:
+        return None, None
+    matching = None
+    params: list[Any] = []
+    condition = "1 = 1"
+    if walk == "topic" and topics is not None:
+        marks = _marks(topics)
+        linked = connection.execute(
+            f"SELECT count(*) FROM claim_topic WHERE topic_id IN {marks}", topics
+        ).fetchone()[0]
+        if linked < WALK_BY_DATE_FROM:
+            return None, None
+        condition, params = IN_TOPICS_SQL.format(topics=marks), topics
+    elif walk == "search" and where.search:
+        folded = fold(where.search)
+        params = [search_phrase(folded)]
+        # One index row per claim, matched exactly: this is the listing's total too.
+        matching = int(
+            connection.execute(
+                "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?", params
+            ).fetchone()[0]
+        )
+        if matching < WALK_BY_DATE_FROM:
+            return None, matching
+        condition = MATCHES_SEARCH_SQL.format(phrase="?")
+    sql = NEWEST_FIRST_SQL.format(topic=condition, limit=str(int(where.limit or 0)))
+    return [row[0] for row in connection.execute(sql, params)], matching
+
+
+def _count(
+    connection: sqlite3.Connection,
+    where: ClaimFilter,
+    topics: list[int] | None,
+    filtered: tuple[list[str], list[Any]],
+) -> int:
+    """Claims matching the filter, from an index where one holds the answer.
+
+    Every claim has a source and every source an outlet (foreign keys), so only a
+    stance filter needs the joins.
+    """
+    walk = date_walk(where)
+    if walk == "topic" and topics is not None:
+        sql = f"SELECT count(DISTINCT claim_id) FROM claim_topic WHERE topic_id IN {_marks(topics)}"
+        return int(connection.execute(sql, topics).fetchone()[0])
+    conditions, params = filtered
+    joins = (
+        " JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id"
+        if where.stance
+        else ""
+    )
+    sql = f"SELECT count(*) FROM claim AS c{joins} WHERE {' AND '.join(conditions)}"
+    return int(connection.execute(sql, params).fetchone()[0])
+
+
+def _with_support(connection: sqlite3.Connection, claims: list[ListedClaim]) -> list[ListedClaim]:
+    """Topics and corroboration, for claims in no same/supports cluster: one report, one origin."""
+    ids = [claim.id for claim in claims]
+    marks = _marks(ids)
+    clustered = connection.execute(
+        f"SELECT 1 FROM claim_link WHERE kind IN ('same', 'supports') "
+        f"AND (claim_a_id IN {marks} OR claim_b_id IN {marks}) LIMIT 1",
+        ids + ids,
+    ).fetchone()
+    if clustered:
+        raise _Unanswered
+    slugs: dict[int, list[str]] = {}
+    for claim_id, slug in connection.execute(
+        f"SELECT ct.claim_id, t.slug FROM claim_topic AS ct JOIN topic AS t ON t.id = ct.topic_id "
+        f"WHERE ct.claim_id IN {marks}",
+        ids,
+    ):
+        slugs.setdefault(claim_id, []).append(slug)
+    return [
+        replace(claim, topics=tuple(sorted(slugs.get(claim.id, ()))), reports=1, origins=1)
+        for claim in claims
+    ]
+
+
+def _listed(row: tuple[Any, ...]) -> ListedClaim:
+    claim_id, statement, value, language, outlet, stance, published, precision = row
+    return ListedClaim(
+        id=claim_id,
+        statement=statement,
+        value=value,
+        language=language,
+        outlet=outlet,
+        stance=stance,
+        published=_iso(published, precision),
+    )
+
+
+def _iso(stored: str | None, precision: str | None) -> str | None:
+    if stored is None or precision is None:
+        return None
+    return PartialDate.from_parts(date.fromisoformat(stored), precision).iso()
+
+
+def _stance_colours(connection: sqlite3.Connection) -> dict[str, str | None]:
+    return dict(connection.execute("SELECT name, colour FROM stance"))
+
+
+def _marks(values: list[int]) -> str:
+    return "(" + ", ".join("?" * len(values)) + ")"
+
+
+# -- one claim, for `factbase show` -----------------------------------------------------
+
+_CLAIM = """
+SELECT c.id, c.key, c.statement, c.quote, c.language, c.speaker, c.subject, c.property,
+       c.value_text, c.value_num, c.value_unit, c.value_low, c.value_high, c.value_qualifier,
+       c.event_date, c.event_precision, c.as_of, c.as_of_precision, c.polarity, c.status,
+       c.source_id, s.key, s.title, s.url, o.name, o.stance, s.published,
+       s.published_precision, c.note, c.created_at, c.updated_at
+FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE {where}
+"""
+_LINKS = """
+SELECT l.kind, l.refining_id, l.claim_a_id, l.claim_b_id, c.statement, o.name, o.stance, c.language
+FROM claim_link AS l
+JOIN claim AS c ON c.id = CASE WHEN l.claim_a_id = :id THEN l.claim_b_id ELSE l.claim_a_id END
+JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE l.claim_a_id = :id OR l.claim_b_id = :id ORDER BY l.id
+"""
+_DISPUTERS = """
+SELECT DISTINCT o.stance, c.language FROM claim AS c
+JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE c.id IN {ids}
+"""
+
+
+def claim_view(location: str | None, ref: str) -> ClaimView | None:
+    """What `factbase show` shows of a claim, or None when the library has to read it.
+
+    Declined, besides the cases of :func:`claims_page`: a claim in a same/supports
+    cluster (its corroboration counts origins across the cluster), and a claim not found
+    (the library gives the error).
+    """
+    return _answer(location, lambda connection: _view(connection, ref))
+
+
+def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
+    text_ref = str(ref).strip()
+    claim_id = as_id(text_ref)
+    where, param = ("c.id = ?", claim_id) if claim_id is not None else ("c.key = ?", text_ref)
+    row = connection.execute(_CLAIM.format(where=where), (param,)).fetchone()
+    if row is None:
+        raise _Unanswered
+    record = _record(row)
+    claim_id = record["id"]
+    links = connection.execute(_LINKS, {"id": claim_id}).fetchall()
+    if any(kind in ("same", "supports") for kind, *_ in links):
+        raise _Unanswered
+    topics = connection.execute(
+        "SELECT t.slug, ct.suggested FROM claim_topic AS ct JOIN topic AS t "
+        "ON t.id = ct.topic_id WHERE ct.claim_id = ? ORDER BY t.slug",
+        (claim_id,),
+    ).fetchall()
+    record["topics"] = [slug for slug, _ in topics]
+    relays = connection.execute(
+        "SELECT o.name FROM source_cite AS sc JOIN outlet AS o ON o.id = sc.outlet_id "
+        "WHERE sc.source_id = ? ORDER BY o.name",
+        (record["source_id"],),
+    ).fetchall()
+    conflicts = connection.execute(
+        "SELECT id, kind, cause, status, explanation, claim_a_id, claim_b_id FROM conflict "
+        "WHERE claim_a_id = ? OR claim_b_id = ? ORDER BY id",
+        (claim_id, claim_id),
+    ).fetchall()
+    return ClaimView(
+        record=record,
+        topics=[(slug, bool(suggested)) for slug, suggested in topics],
+        relays=[name for (name,) in relays],
+        corroboration=_lone_corroboration(connection, record, links, conflicts).summary(),
+        links=[_linked(claim_id, link) for link in links],
+        conflicts=[ConflictView(*conflict[:5]) for conflict in conflicts],
+        stance_colours=_stance_colours(connection),
+    )
+
+
+def _record(row: tuple[Any, ...]) -> dict[str, Any]:
+    """The claim as :func:`factbase.claims.record.claim_row` gives it (CLAIM_COLUMNS order)."""
+    (id_, key, statement, quote, language, speaker, subject, property_name, value_text) = row[:9]
+    (value_num, unit, low, high, qualifier, event, event_precision, as_of) = row[9:17]
+    (as_of_precision, polarity, status, source_id, source_key, title, url, outlet) = row[17:25]
+    (stance, published, published_precision, note, created_at, updated_at) = row[25:]
+    return {
+        "id": id_,
+        "key": key,
+        "statement": statement,
+        "quote": quote,
+        "language": language,
+        "speaker": speaker,
+        "topics": [],
+        "subject": subject,
+        "property": property_name,
+        "value": value_text,
+        "value_num": value_num,
+        "unit": unit,
+        "value_low": low,
+        "value_high": high,
+        "qualifier": qualifier,
+        "event_date": _iso(event, event_precision),
+        "as_of": _iso(as_of, as_of_precision),
+        "polarity": polarity,
+        "status": status,
+        "source_id": source_id,
+        "source_key": source_key,
+        "source_title": title,
+        "source_url": url,
+        "outlet": outlet,
+        "stance": stance,
+        "published": _iso(published, published_precision),
+        "note": note,
+        "created_at": stored_timestamp(created_at),
+        "updated_at": stored_timestamp(updated_at),
+    }
+
+
+def _lone_corroboration(
+    connection: sqlite3.Connection,
+    record: dict[str, Any],
+    links: list[tuple[Any, ...]],
+    conflicts: list[tuple[Any, ...]],
+) -> Corroboration:
+    """A claim in no cluster: one report, one origin, disputed by contradicting links
+    and by open or confirmed conflicts, as :func:`factbase.analysis.corroboration.corroboration`."""
+    claim_id = record["id"]
+    disputing = {a if b == claim_id else b for kind, _, a, b, *_ in links if kind == "contradicts"}
+    disputing |= {
+        a if b == claim_id else b
+        for *_, status, _, a, b in conflicts
+        if status in DISPUTING_STATUSES
+    }
+    disputing.discard(claim_id)
+    stances: set[str] = set()
+    languages: set[str] = set()
+    if disputing:
+        ids = sorted(disputing)
+        for stance, language in connection.execute(_DISPUTERS.format(ids=_marks(ids)), ids):
+            stances.add(stance)
+            if language:
+                languages.add(language)
+    return Corroboration(
+        cluster=[claim_id],
+        reports=1,
+        origins=1,
+        asserting_stances=[record["stance"]],
+        asserting_languages=[record["language"]] if record["language"] else [],
+        disputing_claims=sorted(disputing),
+        disputing_stances=sorted(stances),
+        disputing_languages=sorted(languages),
+    )
+
+
+def _linked(claim_id: int, link: tuple[Any, ...]) -> LinkedView:
+    kind, refining_id, a, b, statement, outlet, stance, language = link
+    if kind == "refines" and refining_id != claim_id:
+        kind = "refined by"
+    return LinkedView(kind, b if a == claim_id else a, statement, outlet, stance, language)

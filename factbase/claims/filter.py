@@ -1,0 +1,166 @@
+"""What a claim listing asks for and what it shows, whichever way it was read.
+
+`factbase list` has two readers: the library (SQLAlchemy, any backend, every filter)
+and :mod:`factbase.claims.fastread` (the SQLite file through the standard library, for the
+common filters, without the ~0.3 s it takes to import SQLAlchemy). Both take a
+:class:`ClaimFilter` and give a :class:`ClaimPage`, so the command renders one thing
+and the tests can hold the two readers to the same answer.
+
+Nothing here imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from factbase.text.language import fold
+
+MAX_LIMIT = 2**31 - 1
+
+
+class Sort(StrEnum):
+    PUBLISHED = "published"
+    EVENT = "event"
+    ADDED = "added"
+    ID = "id"
+
+
+@dataclass
+class ClaimFilter:
+    topic: str | None = None
+    language: str | None = None
+    stance: str | None = None
+    outlet: str | None = None
+    source: str | None = None
+    subject: str | None = None
+    speaker: str | None = None
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+    status: str | None = None
+    limit: int | None = 50
+    sort: Sort = Sort.PUBLISHED
+
+    def filters(self) -> dict[str, str | None]:
+        """Every filter by name, as given (limit and sort are not filters)."""
+        return {name: getattr(self, name) for name in FILTER_NAMES}
+
+
+FILTER_NAMES = (
+    "topic",
+    "language",
+    "stance",
+    "outlet",
+    "source",
+    "subject",
+    "speaker",
+    "since",
+    "until",
+    "search",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class ListedClaim:
+    """One line of `factbase list`."""
+
+    id: int
+    statement: str
+    value: str | None
+    language: str | None
+    outlet: str
+    stance: str
+    published: str | None  # ISO at the source's precision: 2022, 2022-11 or 2022-11-01
+    # Only read for the wide table (with_support): sorted topic slugs and corroboration.
+    topics: tuple[str, ...] = ()
+    reports: int | None = None
+    origins: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    claims: list[ListedClaim]
+    total: int  # claims matching the filter, beyond the limit too
+    stance_colours: dict[str, str | None] = field(default_factory=dict)
+
+
+def topic_subtree(root: int, parents: Iterable[tuple[int, int | None]]) -> set[int]:
+    """``root`` and every topic under it, from (topic id, parent id) pairs: `--topic
+    energy` includes oil."""
+    children: dict[int | None, list[int]] = {}
+    for topic_id, parent_id in parents:
+        children.setdefault(parent_id, []).append(topic_id)
+    found, pending = {root}, [root]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+# From this many claims in a topic on, the newest page of it is found by walking sources
+# in date order and stopping at the limit rather than sorting every claim of the topic
+# (a third of a million claims about oil: 2 s against a few milliseconds).
+WALK_BY_DATE_FROM = 2000
+# SQLite keeps the join order and the index it is told: sources newest first, then their
+# claims, the topic checked claim by claim. Equal dates are sorted among themselves only.
+NEWEST_FIRST_SQL = """
+SELECT c.id FROM source AS s INDEXED BY ix_source_published
+CROSS JOIN claim AS c ON c.source_id = s.id
+WHERE {topic}
+ORDER BY s.published DESC NULLS LAST, c.id DESC LIMIT {limit}
+"""
+# {topics}: "(?, ?)" for sqlite3, ":topics" (expanding) for SQLAlchemy.
+IN_TOPICS_SQL = (
+    "EXISTS (SELECT 1 FROM claim_topic AS ct WHERE ct.claim_id = c.id AND ct.topic_id IN {topics})"
+)
+
+
+# Fewer characters than a trigram cannot use the search index (migration 0004).
+INDEXED_SEARCH = 3
+# The index's trigrams are exact (migration 0005): a phrase of at least INDEXED_SEARCH
+# characters matches exactly the folded texts that hold it, with no LIKE after it.
+# {phrase}: a placeholder for search_phrase(). EXISTS, not IN: walking dates, each claim
+# is looked up in the index rather than the index read whole.
+MATCHES_SEARCH_SQL = (
+    "EXISTS (SELECT 1 FROM claim_search WHERE claim_search MATCH {phrase} AND rowid = c.id)"
+)
+
+
+def search_phrase(folded: str) -> str:
+    """An FTS5 phrase query for ``folded`` text, quotes doubled."""
+    return '"' + folded.replace('"', '""') + '"'
+
+
+def like_pattern(folded: str) -> str:
+    """``folded`` for LIKE ... ESCAPE '/': its own /, % and _ taken literally."""
+    return folded.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+# The filters a date walk can check claim by claim as it goes.
+WALKED = ("topic", "search")
+
+
+def date_walk(where: ClaimFilter) -> str | None:
+    """What a newest-first page may be found for by walking dates, if anything.
+
+    "all" with no filter; "topic" or "search" when that is the only filter (a search
+    of at least a trigram). Whether walking pays depends on how many claims match,
+    which each reader counts against WALK_BY_DATE_FROM.
+    """
+    if where.sort is not Sort.PUBLISHED or not where.limit:
+        return None
+    others = (value for name, value in where.filters().items() if name not in WALKED)
+    if any(value is not None for value in others):
+        return None
+    if where.topic is None and where.search is None:
+        return "all"
+    if where.search is None:
+        return "topic"
+    if where.topic is None and len(fold(where.search)) >= INDEXED_SEARCH:
+        return "search"
+    return None

@@ -1,0 +1,325 @@
+"""Recording claims: what a user gives, checked and turned into column values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factbase.catalog.entities import resolve_entity
+from factbase.catalog.sources import get_source, validate_key
+from factbase.catalog.topics import (
+    TopicSuggester,
+    ensure_topic,
+    get_topic,
+    validate_slug,
+)
+from factbase.errors import AlreadyExists, InvalidInput, in_field
+from factbase.store.models import Claim, ClaimTopic, Conflict
+from factbase.text.dates import PartialDate, parse_date
+from factbase.text.language import (
+    confusable_words,
+    detect_language,
+    fold,
+    language_mismatch,
+    normalise_quote,
+    normalise_text,
+    validate_language,
+    within,
+)
+from factbase.text.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
+from factbase.vocabulary import POLARITIES, STATUSES, validate_choice
+
+
+@dataclass
+class ClaimInput:
+    """What a user gives to record a claim; text fields as typed."""
+
+    source: str
+    statement: str
+    key: str | None = None
+    quote: str | None = None
+    language: str | None = None
+    speaker: str | None = None
+    topics: Sequence[str] = field(default_factory=tuple)
+    subject: str | None = None
+    property: str | None = None
+    value: str | None = None
+    value_num: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    event_date: str | None = None
+    as_of: str | None = None
+    polarity: str | None = None
+    status: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class ClaimResult:
+    claim: Claim
+    outcome: str  # "added", "updated" or "unchanged"
+    warnings: list[str] = field(default_factory=list)
+    created_topics: list[str] = field(default_factory=list)
+    new_conflicts: list[Conflict] = field(default_factory=list)
+
+
+# -- recording -----------------------------------------------------------------------
+
+
+def _quantity(data: ClaimInput) -> Quantity | None:
+    if data.value and data.value_num is not None:
+        raise InvalidInput("give the value as text or as value_num/unit, not both")
+    if data.value_num is not None:
+        qualifier = validate_choice(data.qualifier, _QUALIFIERS, "qualifier", "exact")
+        return quantity_from_parts(data.value_num, data.unit, qualifier)  # type: ignore[arg-type]
+    if not data.value or not data.value.strip():
+        return None
+    quantity = _cached_quantity(data.value)
+    if not data.unit:
+        return quantity
+    unit = normalise_unit(data.unit)
+    if quantity.unit is None:
+        # "441 млрд" with --unit KZT: the words' interval stays, the unit is added.
+        return replace(quantity, unit=unit)
+    if unit != quantity.unit:
+        raise InvalidInput(f"the value says {quantity.unit!r} but the unit given is {unit!r}")
+    return quantity
+
+
+_QUALIFIERS = ("exact", "approx", "almost", "over", "at_least", "under", "up_to")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """What recording a claim needs of its source."""
+
+    id: int
+    published_year: int | None
+
+
+class ClaimLookups(Protocol):
+    """The database facts :func:`claim_values` needs, from queries or from an import's caches."""
+
+    def source(self, ref: str) -> SourceRef:
+        """The source named by id, key or URL; raises NotFound."""
+        ...
+
+    def entity_id(self, name: str) -> int | None:
+        """The entity one of whose spellings is ``name``."""
+        ...
+
+    def topic_id(self, slug: str) -> tuple[int, bool]:
+        """The topic with this slug and whether it was created just now."""
+        ...
+
+    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
+        """Topics whose keywords occur in ``text``."""
+        ...
+
+
+class SessionLookups:
+    """:class:`ClaimLookups` answered by queries, for recording one claim at a time."""
+
+    def __init__(self, session: Session, suggester: TopicSuggester | None = None) -> None:
+        self.session = session
+        self.suggester = suggester
+
+    def source(self, ref: str) -> SourceRef:
+        source = get_source(self.session, ref)
+        return SourceRef(source.id, source.published.year if source.published else None)
+
+    def entity_id(self, name: str) -> int | None:
+        entity = resolve_entity(self.session, name)
+        return entity.id if entity else None
+
+    def topic_id(self, slug: str) -> tuple[int, bool]:
+        topic, created = ensure_topic(self.session, slug)
+        return topic.id, created
+
+    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
+        self.suggester = self.suggester or TopicSuggester(self.session)
+        slugs = self.suggester.suggest(text, language)
+        return [get_topic(self.session, slug).id for slug in slugs]
+
+
+@lru_cache(maxsize=4096)
+def _cached_date(text: str, default_year: int | None, today: date) -> PartialDate:
+    # Imports repeat the same few thousand dates ("2022", "ноябрь 2023"); dateparser
+    # takes about a millisecond for each.
+    return parse_date(text, default_year=default_year, today=today)
+
+
+@lru_cache(maxsize=8192)
+def _cached_quantity(text: str) -> Quantity:
+    return parse_quantity(text)
+
+
+def _date(
+    text: str | None, what: str, source: SourceRef, warnings: list[str]
+) -> PartialDate | None:
+    if not text or not text.strip():
+        return None
+    today = datetime.now(UTC).date()
+    try:
+        return _cached_date(text, None, today)
+    except InvalidInput:
+        if source.published_year is None:
+            raise
+        year = source.published_year
+        parsed = _cached_date(text, year, today)
+        warnings.append(f"{what} {text.strip()!r} has no year; took {year} from the source")
+        return parsed
+
+
+def _language(data: ClaimInput, text: str, warnings: list[str]) -> str | None:
+    if data.language and data.language.strip():
+        language = validate_language(data.language)
+        mismatch = language_mismatch(text, language)
+        if mismatch:
+            warnings.append(mismatch)
+        return language
+    return detect_language(text)
+
+
+def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -> dict[str, Any]:
+    """The claim's column values (by model attribute) from what a user gave.
+
+    Every check a claim goes through is here, so `factbase add` and `factbase import`
+    record the same input the same way. Problems raise InvalidInput or NotFound
+    prefixed with the field; warnings are appended to ``warnings``.
+    """
+    with in_field("statement"):
+        statement = normalise_text(data.statement)
+        if not statement:
+            raise InvalidInput("a claim needs a statement")
+    with in_field("source"):
+        source = lookups.source(data.source)
+    quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
+    speaker = within(normalise_text(data.speaker), 300, "speaker") if data.speaker else None
+    subject = within(normalise_text(data.subject), 300, "subject") if data.subject else None
+    prop = within(normalise_text(data.property), 300, "property") if data.property else None
+    with in_field("value"):
+        quantity = _quantity(data)
+    with in_field("event_date"):
+        event = _date(data.event_date, "event date", source, warnings)
+    with in_field("as_of"):
+        as_of = _date(data.as_of, "as_of", source, warnings)
+    with in_field("language"):
+        language = _language(data, quote or statement, warnings)
+    with in_field("key"):
+        key = validate_key(data.key) if data.key else None
+    with in_field("polarity"):
+        polarity = validate_choice(data.polarity, POLARITIES, "polarity", "affirmed")
+    with in_field("status"):
+        status = validate_choice(data.status, STATUSES, "status", "unverified")
+    for word in confusable_words(f"{statement} {quote or ''}"):
+        warnings.append(f"{word!r} mixes Latin and Cyrillic letters")
+    speaker_key = fold(speaker) if speaker else None
+    subject_key = fold(subject) if subject else None
+    return {
+        "key": key,
+        "source_id": source.id,
+        "statement": statement,
+        "quote": quote,
+        "language": language,
+        "speaker": speaker,
+        "speaker_key": speaker_key,
+        "speaker_id": lookups.entity_id(speaker) if speaker else None,
+        "subject": subject,
+        "subject_key": subject_key,
+        "subject_id": lookups.entity_id(subject) if subject else None,
+        "property_name": prop,
+        "property_key": fold(prop) if prop else None,
+        "value_text": quantity.text if quantity else None,
+        "value_num": quantity.value if quantity else None,
+        "value_unit": quantity.unit if quantity else None,
+        "value_low": quantity.low if quantity else None,
+        "value_high": quantity.high if quantity else None,
+        "value_qualifier": quantity.qualifier if quantity else None,
+        "event_date": event.start if event else None,
+        "event_date_end": event.end if event else None,
+        "event_precision": str(event.precision) if event else None,
+        "as_of": as_of.start if as_of else None,
+        "as_of_end": as_of.end if as_of else None,
+        "as_of_precision": str(as_of.precision) if as_of else None,
+        "polarity": polarity,
+        "status": status,
+        "note": normalise_text(data.note) if data.note else None,
+        "search_text": fold(" ".join(filter(None, (statement, quote, speaker, subject, prop)))),
+    }
+
+
+def claim_topics(
+    data: ClaimInput, row: dict[str, Any], lookups: ClaimLookups, created: list[str]
+) -> dict[int, bool]:
+    """topic id -> suggested, for the topics given or, when none are, suggested.
+
+    Slugs of topics created on the way are appended to ``created``.
+    """
+    links: dict[int, bool] = {}
+    for slug in data.topics:
+        if not normalise_text(slug):
+            continue
+        topic_id, was_created = lookups.topic_id(slug)
+        if was_created:
+            created.append(validate_slug(slug))
+        links[topic_id] = False
+    if links:
+        return links
+    text = " ".join(filter(None, (row["statement"], row["quote"])))
+    return dict.fromkeys(lookups.suggested_topic_ids(text, row["language"]), True)
+
+
+def save_claim(
+    session: Session,
+    data: ClaimInput,
+    *,
+    existing: Claim | None = None,
+    suggester: TopicSuggester | None = None,
+) -> ClaimResult:
+    """Add a claim, or make ``existing`` match ``data``. Never commits."""
+    warnings: list[str] = []
+    lookups = SessionLookups(session, suggester)
+    fields = claim_values(data, lookups, warnings)
+    if fields["key"]:
+        other = session.scalar(select(Claim).where(Claim.key == fields["key"]))
+        if other is not None and (existing is None or other.id != existing.id):
+            raise AlreadyExists(f"claim {other.id} already has key {fields['key']!r}")
+    claim = existing or Claim()
+    result = ClaimResult(claim, "added" if existing is None else "unchanged", warnings)
+    links = claim_topics(data, fields, lookups, result.created_topics)
+    if existing is None:
+        for name, value in fields.items():
+            setattr(claim, name, value)
+        claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+        session.add(claim)
+    else:
+        changed = [name for name, value in fields.items() if getattr(claim, name) != value]
+        for name in changed:
+            setattr(claim, name, fields[name])
+        current = {link.topic_id: link.suggested for link in claim.claim_topics}
+        if current != links:
+            claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+            changed.append("topics")
+        if changed:
+            result.outcome = "updated"
+    session.flush()
+    return result
+
+
+def add_claim(session: Session, data: ClaimInput) -> ClaimResult:
+    """Record a claim and check it against the claims about the same thing."""
+    from factbase.analysis.conflicts import scan
+
+    result = save_claim(session, data)
+    new_ids = scan(session, [result.claim.id]).new_ids
+    if new_ids:
+        query = select(Conflict).where(Conflict.id.in_(new_ids)).order_by(Conflict.id)
+        result.new_conflicts = list(session.scalars(query))
+    return result

@@ -1,0 +1,329 @@
+"""Claim rows for exports and machine listings, streamed at close to the storage engine's pace.
+
+A claim row is the claim joined with its source and outlet, plus three things
+kept in other tables: its topics, its open conflicts and the stances of the
+claims disputing it (for corroboration). Those are read as *side streams*:
+
+- when claims come in ascending id order from an unfiltered query (a full
+  export), each side is one query ordered by claim id, read alongside the claims
+  and merged a chunk at a time: one pass over each table, whatever its size;
+- otherwise (another order, a filter, a short listing), each chunk of claims
+  looks its sides up by id, a few queries per chunk.
+
+Corroboration is cheap for the common case: a claim in no same/supports cluster
+is one report from one origin, asserted by its own outlet's stance and disputed
+by the stances of whatever disputes it, which the dispute side stream gives.
+Only claims in a cluster go through :class:`~factbase.analysis.corroboration.CorroborationIndex`.
+
+Rows are plain tuples in :data:`CLAIM_EXPORT_COLUMNS` order: writers turn them
+into CSV cells or JSON records without building a dict per row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Generator, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from factbase.analysis.corroboration import (
+    CORROBORATION_COLUMNS,
+    DISPUTING_STATUSES,
+    CorroborationIndex,
+)
+from factbase.catalog.sources import stored_date
+from factbase.claims.display import Corroboration
+from factbase.claims.filter import ClaimFilter, Sort
+from factbase.claims.query import claims_query
+from factbase.claims.record import CLAIM_COLUMNS
+from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
+from factbase.text.dates import stored_timestamp
+
+CLAIM_EXPORT_COLUMNS: tuple[str, ...] = (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS)
+
+# Claims read per round trip, and the unit in which sides are merged or looked up.
+CHUNK = 1000
+
+
+def _raw(column: Any) -> Any:
+    """A date or timestamp as the driver gives it: text on SQLite, a date on PostgreSQL."""
+    return type_coerce(column, String())
+
+
+_CLAIM_SELECT = (
+    Claim.id,
+    Claim.key,
+    Claim.statement,
+    Claim.quote,
+    Claim.language,
+    Claim.speaker,
+    Claim.subject,
+    Claim.property_name,
+    Claim.value_text,
+    Claim.value_num,
+    Claim.value_unit,
+    Claim.value_low,
+    Claim.value_high,
+    Claim.value_qualifier,
+    _raw(Claim.event_date),
+    Claim.event_precision,
+    _raw(Claim.as_of),
+    Claim.as_of_precision,
+    Claim.polarity,
+    Claim.status,
+    Claim.note,
+    _raw(Claim.created_at),
+    _raw(Claim.updated_at),
+    Claim.source_id,
+    Source.key,
+    Source.title,
+    Source.url,
+    _raw(Source.published),
+    Source.published_precision,
+    Outlet.name,
+    Outlet.stance,
+)
+
+# The status a `contradicts` link stands under in the dispute side stream.
+CONTRADICTS = "contradicts"
+_DISPUTING = frozenset((*DISPUTING_STATUSES, CONTRADICTS))
+
+Restriction = Callable[[Any], ColumnElement[bool] | None]
+
+
+def _topic_links(restrict: Restriction) -> Select[*tuple[Any, ...]]:
+    query = select(ClaimTopic.claim_id, ClaimTopic.topic_id)
+    condition = restrict(ClaimTopic.claim_id)
+    if condition is not None:
+        query = query.where(condition)
+    return query.order_by(ClaimTopic.claim_id)
+
+
+def _disputes(restrict: Restriction) -> Select[*tuple[Any, ...]]:
+    """(claim id, stance of a claim disputing it, 1 when that is an open conflict).
+
+    Disputes are `contradicts` links and open or confirmed conflicts, read from
+    either side; each part joins the other claim to its outlet for the stance.
+    """
+    parts = []
+    sides = (
+        (Conflict, Conflict.claim_a_id, Conflict.claim_b_id, Conflict.status),
+        (Conflict, Conflict.claim_b_id, Conflict.claim_a_id, Conflict.status),
+        (ClaimLink, ClaimLink.claim_a_id, ClaimLink.claim_b_id, literal(CONTRADICTS)),
+        (ClaimLink, ClaimLink.claim_b_id, ClaimLink.claim_a_id, literal(CONTRADICTS)),
+    )
+    for table, own, other, status in sides:
+        part = (
+            select(own.label("claim_id"), Outlet.stance.label("stance"), status.label("status"))
+            .select_from(table)
+            .join(Claim, Claim.id == other)
+            .join(Source, Source.id == Claim.source_id)
+            .join(Outlet, Outlet.id == Source.outlet_id)
+        )
+        # A conflict's status is left to Python: given it, SQLite's planner walks the
+        # status index instead of the claim index.
+        if table is ClaimLink:
+            part = part.where(ClaimLink.kind == "contradicts")
+        condition = restrict(own)
+        parts.append(part.where(condition) if condition is not None else part)
+    every = union_all(*parts).subquery()
+    return select(every.c.claim_id, every.c.stance, every.c.status).order_by(every.c.claim_id)
+
+
+class _Sides:
+    """Topics, disputing stances and open-conflict counts of a chunk of claims."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.slugs = dict(iter(session.execute(select(Topic.id, Topic.slug))))
+
+    def rows(self, ids: Sequence[int]) -> tuple[Iterator[Any], Iterator[Any]]:
+        """Rows of the two side queries that concern ``ids`` (and maybe others)."""
+
+        def among(column: Any) -> ColumnElement[bool]:
+            condition: ColumnElement[bool] = column.in_(ids)
+            return condition
+
+        connection = self.session.connection()
+        topics = connection.execute(_topic_links(among))
+        disputes = connection.execute(_disputes(among))
+        return iter(topics), iter(disputes)
+
+    def close(self) -> None:
+        pass
+
+    def of(
+        self, ids: Sequence[int]
+    ) -> tuple[dict[int, list[str]], dict[int, set[str]], dict[int, int]]:
+        topic_rows, dispute_rows = self.rows(ids)
+        slugs = self.slugs
+        topics: dict[int, list[str]] = {}
+        for claim_id, topic_id in topic_rows:
+            topics.setdefault(claim_id, []).append(slugs[topic_id])
+        for found in topics.values():
+            found.sort()
+        stances: dict[int, set[str]] = {}
+        opened: dict[int, int] = {}
+        disputing = _DISPUTING
+        for claim_id, stance, status in dispute_rows:
+            if status in disputing:
+                stances.setdefault(claim_id, set()).add(stance)
+                if status == "open":
+                    opened[claim_id] = opened.get(claim_id, 0) + 1
+        return topics, stances, opened
+
+
+class _MergedSides(_Sides):
+    """The side queries read once each, in claim id order, alongside ascending claims."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+
+        def everything(column: Any) -> None:
+            return None
+
+        self.results = [
+            session.connection().execute(query.execution_options(yield_per=CHUNK))
+            for query in (_topic_links(everything), _disputes(everything))
+        ]
+        self.streams = [
+            _Ahead(itertools.chain.from_iterable(result.partitions())) for result in self.results
+        ]
+
+    def rows(self, ids: Sequence[int]) -> tuple[Iterator[Any], Iterator[Any]]:
+        topics, disputes = (stream.upto(ids[-1]) for stream in self.streams)
+        return iter(topics), iter(disputes)
+
+    def close(self) -> None:
+        for result in self.results:
+            result.close()
+
+
+class _Ahead:
+    """An iterator of rows ordered by their first field, taken a range at a time."""
+
+    def __init__(self, rows: Iterator[Any]) -> None:
+        self.rows = rows
+        self.next = next(rows, None)
+
+    def upto(self, last: int) -> list[Any]:
+        taken = []
+        row, rows = self.next, self.rows
+        while row is not None and row[0] <= last:
+            taken.append(row)
+            row = next(rows, None)
+        self.next = row
+        return taken
+
+
+class _DateTexts(dict[tuple[Any, Any], str | None]):
+    """(start, precision) -> ``2022``, ``2022-11`` or ``2022-11-01``; few distinct, so kept."""
+
+    def __missing__(self, key: tuple[Any, Any]) -> str | None:
+        start, precision = key
+        if isinstance(start, str):
+            start = date.fromisoformat(start[:10])
+        partial = stored_date(start, precision)
+        text = self[key] = partial.iso() if partial else None
+        return text
+
+
+def _chunks(
+    session: Session, query: Select[*tuple[Any, ...]]
+) -> Generator[Sequence[Sequence[Any]]]:
+    """The query's rows a chunk at a time, as plain tuples where that is safe and faster.
+
+    On SQLite, with parameters the driver takes as they are (integers, text), the
+    compiled statement runs on the driver's cursor: no Row objects, no result
+    processing (dates and timestamps are selected as text anyway). Otherwise
+    Core runs it, on a server-side cursor where the driver has one.
+    """
+    connection = session.connection()
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    names = compiled.positiontup
+    values = compiled.params
+    plain = names is not None and all(
+        values[name] is None or values[name].__class__ in (int, str) for name in names
+    )
+    if connection.dialect.name != "sqlite" or not plain:
+        result = connection.execute(query.execution_options(yield_per=CHUNK))
+        try:
+            yield from result.partitions()
+        finally:
+            result.close()
+        return
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(compiled.string, [values[name] for name in names or ()])
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _merges(where: ClaimFilter) -> bool:
+    """Whether every claim comes, in ascending id order: then sides are read in one pass."""
+    short = where.limit is not None and 0 < where.limit <= CHUNK
+    return where.sort is Sort.ID and not short and not any(where.filters().values())
+
+
+def claim_records(session: Session, where: ClaimFilter) -> Iterator[tuple[Any, ...]]:
+    """Claim rows as tuples in :data:`CLAIM_EXPORT_COLUMNS` order, streamed."""
+    query = claims_query(session, where).with_only_columns(*_CLAIM_SELECT)
+    index = CorroborationIndex(session)
+    clustered = index.cluster_of
+    sides = _MergedSides(session) if _merges(where) else _Sides(session)
+    result = _chunks(session, query)
+    dates = _DateTexts()
+    try:
+        for chunk in result:
+            ids = [row[0] for row in chunk]
+            topics, disputing, opened = sides.of(ids)
+            in_clusters = [claim_id for claim_id in ids if claim_id in clustered]
+            support: dict[int, Corroboration] = (
+                index.corroborations(in_clusters) if in_clusters else {}
+            )
+            for (
+                claim_id, key, statement, quote, language, speaker, subject, property_name,
+                value_text, value_num, value_unit, value_low, value_high, qualifier,
+                event_date, event_precision, as_of, as_of_precision, polarity, status, note,
+                created_at, updated_at, source_id, source_key, source_title, source_url,
+                published, published_precision, outlet, stance,
+            ) in chunk:  # fmt: skip
+                found = support.get(claim_id) if support else None
+                if found is None:
+                    # In no cluster: one report, one origin, its own stance.
+                    reports = origins = 1
+                    asserting = [stance]
+                    against = disputing.get(claim_id)
+                    disputed = sorted(against) if against else []
+                else:
+                    reports, origins = found.reports, found.origins
+                    asserting, disputed = found.asserting_stances, found.disputing_stances
+                yield (
+                    claim_id, key, statement, quote, language, speaker,
+                    topics.get(claim_id, []), subject, property_name, value_text, value_num,
+                    value_unit, value_low, value_high, qualifier,
+                    dates[event_date, event_precision], dates[as_of, as_of_precision],
+                    polarity, status, source_id, source_key, source_title, source_url,
+                    outlet, stance, dates[published, published_precision], note,
+                    stored_timestamp(created_at),
+                    stored_timestamp(updated_at),
+                    reports, origins, asserting, disputed, opened.get(claim_id, 0),
+                )  # fmt: skip
+    finally:
+        result.close()
+        sides.close()

@@ -1,0 +1,323 @@
+"""`factbase export all`: the database as an interchange document (docs/format.md).
+
+What `factbase import` reads, this writes: entities, topics, outlets, sources,
+claims and links, so an export imported into an empty database gives the same
+claims back, Cyrillic and all, and exporting that database again gives the same
+document. Records are streamed section by section.
+
+A few things have no place in the format and are written so nothing is lost:
+a source with neither key nor URL gets the key ``source-<id>`` (claims name
+their source by key or URL), and a keyless claim that takes part in a link gets
+``claim-<id>``. Conflicts are found again by the import's scan; decisions on
+them and the audit log are not part of the format (`export conflicts` has them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from factbase.claims.filter import ClaimFilter
+from factbase.claims.query import claims_query
+from factbase.errors import FactbaseError
+from factbase.interchange.exports import _chunks, _iso, cited_outlets, topics_of
+from factbase.interchange.readers import SECTION_OF_TYPE
+from factbase.store.models import (
+    Claim,
+    ClaimLink,
+    Entity,
+    EntityAlias,
+    Outlet,
+    Source,
+    SourceCite,
+    Topic,
+    TopicKeyword,
+)
+from factbase.text.quantities import parse_quantity
+
+TYPE_OF_SECTION = {section: kind for kind, section in SECTION_OF_TYPE.items()}
+
+
+def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v is not None and v != []}
+
+
+def _entities(session: Session) -> Iterator[dict[str, Any]]:
+    query = select(Entity.id, Entity.name, Entity.kind, Entity.note).order_by(Entity.name)
+    for chunk in _chunks(session, query):
+        aliases: dict[int, list[str]] = {}
+        for entity_id, alias in session.execute(
+            select(EntityAlias.entity_id, EntityAlias.alias)
+            .where(EntityAlias.entity_id.in_([row.id for row in chunk]))
+            .order_by(EntityAlias.alias)
+        ):
+            aliases.setdefault(entity_id, []).append(alias)
+        for row in chunk:
+            others = [a for a in aliases.get(row.id, []) if a != row.name]
+            yield _drop_empty(
+                {"name": row.name, "kind": row.kind, "aliases": others, "note": row.note}
+            )
+
+
+def _topics(session: Session) -> Iterator[dict[str, Any]]:
+    """Every topic, parents before their children."""
+    rows = session.execute(select(Topic.id, Topic.slug, Topic.label, Topic.parent_id)).all()
+    keywords: dict[int, list[str]] = {}
+    for topic_id, keyword in session.execute(
+        select(TopicKeyword.topic_id, TopicKeyword.keyword).order_by(TopicKeyword.keyword)
+    ):
+        keywords.setdefault(topic_id, []).append(keyword)
+    slug = {row.id: row.slug for row in rows}
+    children: dict[int | None, list[Any]] = {}
+    for row in sorted(rows, key=lambda r: r.slug):
+        children.setdefault(row.parent_id, []).append(row)
+    pending = list(reversed(children.get(None, [])))
+    while pending:
+        row = pending.pop()
+        yield _drop_empty(
+            {
+                "slug": row.slug,
+                "label": row.label,
+                "parent": slug.get(row.parent_id) if row.parent_id else None,
+                "keywords": keywords.get(row.id, []),
+            }
+        )
+        pending.extend(reversed(children.get(row.id, [])))
+
+
+def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
+    query = select(
+        Outlet.name, Outlet.stance, Outlet.country, Outlet.language, Outlet.homepage, Outlet.note
+    ).order_by(Outlet.name_key)
+    if source_ids is not None:
+        query = query.where(
+            or_(
+                Outlet.id.in_(select(Source.outlet_id).where(Source.id.in_(source_ids))),
+                Outlet.id.in_(
+                    select(SourceCite.outlet_id).where(SourceCite.source_id.in_(source_ids))
+                ),
+            )
+        )
+    for chunk in _chunks(session, query):
+        for row in chunk:
+            yield _drop_empty(dict(row._mapping))
+
+
+def source_ref(key: str | None, url: str | None, source_id: int) -> str:
+    """How claims name a source in the document: its key, else its URL, else a made-up key."""
+    return key or url or f"source-{source_id}"
+
+
+def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
+    query = (
+        select(
+            Source.id,
+            Source.key,
+            Source.url,
+            Source.title,
+            Source.language,
+            Source.published,
+            Source.published_precision,
+            Source.author,
+            Source.retrieved,
+            Source.retrieved_precision,
+            Source.note,
+            Outlet.name.label("outlet"),
+        )
+        .join(Outlet, Source.outlet_id == Outlet.id)
+        .order_by(Source.id)
+    )
+    if source_ids is not None:
+        query = query.where(Source.id.in_(source_ids))
+    for chunk in _chunks(session, query):
+        cites = cited_outlets(session, [row.id for row in chunk])
+        for row in chunk:
+            key = row.key if (row.key or row.url) else source_ref(None, None, row.id)
+            yield _drop_empty(
+                {
+                    "key": key,
+                    "outlet": row.outlet,
+                    "title": row.title,
+                    "url": row.url,
+                    "language": row.language,
+                    "published": _iso(row.published, row.published_precision),
+                    "author": row.author,
+                    "retrieved": _iso(row.retrieved, row.retrieved_precision),
+                    "cites": cites.get(row.id, []),
+                    "note": row.note,
+                }
+            )
+
+
+def value_fields(row: Any) -> dict[str, Any]:
+    """The claim's quantity as the fields that give it back exactly on import.
+
+    The words as written when they parse to the stored figures (the usual case),
+    with the unit when it was given apart from them; else the parts.
+    """
+    if row.value_num is None:
+        return {}
+    stored = (row.value_num, row.value_unit, row.value_low, row.value_high, row.value_qualifier)
+    if row.value_text:
+        try:
+            parsed = parse_quantity(row.value_text)
+        except FactbaseError:
+            parsed = None
+        if parsed is not None:
+            again = (parsed.value, parsed.unit, parsed.low, parsed.high, parsed.qualifier)
+            if again == stored:
+                return {"value": row.value_text}
+            if parsed.unit is None and again == (stored[0], None, *stored[2:]):
+                return {"value": row.value_text, "unit": row.value_unit}
+    return {"value_num": row.value_num, "unit": row.value_unit, "qualifier": row.value_qualifier}
+
+
+_CLAIM_FIELDS = (
+    Claim.id,
+    Claim.key,
+    Claim.statement,
+    Claim.quote,
+    Claim.language,
+    Claim.speaker,
+    Claim.subject,
+    Claim.property_name,
+    Claim.value_text,
+    Claim.value_num,
+    Claim.value_unit,
+    Claim.value_low,
+    Claim.value_high,
+    Claim.value_qualifier,
+    Claim.event_date,
+    Claim.event_precision,
+    Claim.as_of,
+    Claim.as_of_precision,
+    Claim.polarity,
+    Claim.status,
+    Claim.note,
+    Source.id.label("source_id"),
+    Source.key.label("source_key"),
+    Source.url.label("source_url"),
+)
+
+
+def claim_ref(key: str | None, claim_id: int) -> str:
+    return key or f"claim-{claim_id}"
+
+
+def _linked_keyless(session: Session) -> set[int]:
+    """Keyless claims that links name: they need a key in the document."""
+    found: set[int] = set()
+    for column in (ClaimLink.claim_a_id, ClaimLink.claim_b_id):
+        query = select(Claim.id).join(ClaimLink, column == Claim.id).where(Claim.key.is_(None))
+        found.update(session.scalars(query))
+    return found
+
+
+def _claims(session: Session, claims: Select[Any], keyed: set[int]) -> Iterator[dict[str, Any]]:
+    for chunk in _chunks(session, claims.with_only_columns(*_CLAIM_FIELDS)):
+        topics = topics_of(session, [row.id for row in chunk])
+        for row in chunk:
+            key = claim_ref(None, row.id) if row.id in keyed else row.key
+            yield _drop_empty(
+                {
+                    "key": key,
+                    "source": source_ref(row.source_key, row.source_url, row.source_id),
+                    "statement": row.statement,
+                    "quote": row.quote,
+                    "language": row.language,
+                    "speaker": row.speaker,
+                    "topics": topics.get(row.id, []),
+                    "subject": row.subject,
+                    "property": row.property_name,
+                    **value_fields(row),
+                    "event_date": _iso(row.event_date, row.event_precision),
+                    "as_of": _iso(row.as_of, row.as_of_precision),
+                    "polarity": row.polarity,
+                    "status": row.status,
+                    "note": row.note,
+                }
+            )
+
+
+def _links(session: Session, claim_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
+    first, other = aliased(Claim), aliased(Claim)
+    query = (
+        select(
+            ClaimLink.id,
+            ClaimLink.kind,
+            ClaimLink.note,
+            ClaimLink.refining_id,
+            first.id.label("a_id"),
+            first.key.label("a_key"),
+            other.id.label("b_id"),
+            other.key.label("b_key"),
+        )
+        .join(first, ClaimLink.claim_a_id == first.id)
+        .join(other, ClaimLink.claim_b_id == other.id)
+        .order_by(ClaimLink.id)
+    )
+    if claim_ids is not None:
+        query = query.where(
+            ClaimLink.claim_a_id.in_(claim_ids), ClaimLink.claim_b_id.in_(claim_ids)
+        )
+    for chunk in _chunks(session, query):
+        for row in chunk:
+            a, b = claim_ref(row.a_key, row.a_id), claim_ref(row.b_key, row.b_id)
+            if row.kind == "refines" and row.refining_id == row.b_id:
+                a, b = b, a  # the refining claim comes first
+            yield _drop_empty({"claim": a, "other": b, "kind": row.kind, "note": row.note})
+
+
+def interchange_records(
+    session: Session, where: ClaimFilter | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(section, record) for the whole database, or for the claims ``where`` selects.
+
+    With a filter, only the sources and outlets those claims need come along (and
+    the links between two of them); entities and topics always come whole.
+    """
+    claims = claims_query(session, where or ClaimFilter(limit=None))
+    claims = claims.order_by(None).order_by(Claim.id) if where is None else claims
+    chosen_claims = claims.with_only_columns(Claim.id) if where is not None else None
+    chosen_sources = (
+        claims.with_only_columns(Claim.source_id).order_by(None) if where is not None else None
+    )
+    keyed = _linked_keyless(session)
+    yield from (("entities", r) for r in _entities(session))
+    yield from (("topics", r) for r in _topics(session))
+    yield from (("outlets", r) for r in _outlets(session, chosen_sources))
+    yield from (("sources", r) for r in _sources(session, chosen_sources))
+    yield from (("claims", r) for r in _claims(session, claims, keyed))
+    yield from (("links", r) for r in _links(session, chosen_claims))
+
+
+def write_document(out: TextIO, records: Iterator[tuple[str, dict[str, Any]]]) -> int:
+    """One JSON document with a list per section, written as the records come."""
+    count, current = 0, None
+    out.write("{")
+    for section, record in records:
+        if section != current:
+            if current is not None:
+                out.write("\n  ],")
+            out.write(f"\n  {json.dumps(section)}: [\n    ")
+            current = section
+        else:
+            out.write(",\n    ")
+        out.write(json.dumps(record, ensure_ascii=False))
+        count += 1
+    out.write("\n  ]\n}\n" if current is not None else "}\n")
+    return count
+
+
+def write_lines(out: TextIO, records: Iterator[tuple[str, dict[str, Any]]]) -> int:
+    """JSON Lines: one record a line, with its "type"."""
+    count = 0
+    for section, record in records:
+        out.write(json.dumps({"type": TYPE_OF_SECTION[section], **record}, ensure_ascii=False))
+        out.write("\n")
+        count += 1
+    return count

@@ -1,0 +1,553 @@
+"""Exports: claims, conflicts, sources and outlets as CSV, JSON or JSON Lines.
+
+Rows are read with Core in chunks (``yield_per``) and written as they come, so
+memory stays flat whatever the size of the database. Claim rows, with their
+topics, corroboration and open conflicts, come from
+:func:`~factbase.interchange.claim_rows.claim_records` as tuples; writers take tuples in
+column order or mappings by column name.
+
+Column names and their order are part of the interface (docs/export.md): new
+columns are only ever added at the end.
+
+CSV is written for spreadsheets: RFC 4180 quoting, and any text cell a
+spreadsheet would run as a formula is prefixed with a single quote (OWASP's
+advice against CSV injection). Numbers are written as numbers and never
+prefixed: -5 in a numeric column stays -5.
+
+A file is written to a temporary name beside it and moved into place only once
+complete (:func:`atomic_output`): an interrupted or failed export leaves no
+half-written file behind, and no temporary file either.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
+
+from factbase.catalog.outlets import OUTLET_COLUMNS, outlets_query
+from factbase.catalog.sources import SOURCE_COLUMNS, sources_query, stored_date
+from factbase.claims.filter import ClaimFilter
+from factbase.errors import InvalidInput
+from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
+from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
+
+T = TypeVar("T")
+
+# Rows read from the database per round trip; also the size of a corroboration chunk.
+CHUNK = 1000
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    CLAIMREVIEW = "claimreview"
+
+
+TABLES = ("claims", "conflicts", "sources", "outlets")
+
+CONFLICT_EXPORT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "cause",
+    "status",
+    "explanation",
+    "claim_a",
+    "claim_a_key",
+    "claim_b",
+    "claim_b_key",
+    "statement_a",
+    "statement_b",
+    "quote_a",
+    "quote_b",
+    "speaker_a",
+    "speaker_b",
+    "value_a",
+    "value_b",
+    "event_date_a",
+    "event_date_b",
+    "as_of_a",
+    "as_of_b",
+    "outlet_a",
+    "outlet_b",
+    "stance_a",
+    "stance_b",
+    "language_a",
+    "language_b",
+    "published_a",
+    "published_b",
+    "source_title_a",
+    "source_title_b",
+    "source_url_a",
+    "source_url_b",
+    "kept_claim",
+    "note",
+    "created_at",
+    "updated_at",
+)
+# Sources and outlets export the columns their listings show.
+SOURCE_EXPORT_COLUMNS = SOURCE_COLUMNS
+OUTLET_EXPORT_COLUMNS = OUTLET_COLUMNS
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "claims": CLAIM_EXPORT_COLUMNS,
+    "conflicts": CONFLICT_EXPORT_COLUMNS,
+    "sources": SOURCE_EXPORT_COLUMNS,
+    "outlets": OUTLET_EXPORT_COLUMNS,
+}
+# Columns that hold numbers (or nothing): written as numbers, never neutralised.
+NUMERIC_COLUMNS = frozenset(
+    {
+        "id",
+        "value_num",
+        "value_low",
+        "value_high",
+        "source_id",
+        "reports",
+        "origins",
+        "open_conflicts",
+        "claim_a",
+        "claim_b",
+        "kept_claim",
+        "sources",
+        "claims",
+    }
+)
+
+# Dates and timestamps that factbase writes itself (2022-11, 2024-01-01T00:00:00+00:00):
+# they start with a digit, so a tuple row's cells in them are written as they are.
+FORMATTED_COLUMNS = frozenset({"event_date", "as_of", "published", "created_at", "updated_at"})
+
+
+# -- cells and writers ------------------------------------------------------------------
+
+# OWASP (CSV injection): a cell starting with one of these is a formula to a spreadsheet.
+# The full-width and small forms are folded to ASCII by some spreadsheets, so they count too.
+FORMULA_STARTS = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "＝",
+    "＋",
+    "－",
+    "＠",
+    "﹦",
+    "﹢",
+    "﹣",
+    "﹫",
+)
+
+
+def number_text(value: int | float) -> str:
+    """A number as a spreadsheet reads it: 80.0 -> "80", 0.5 -> "0.5"."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: numbers as numbers, lists joined with '; ', formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number_text(value)
+    if isinstance(value, list | tuple):
+        value = "; ".join(str(item) for item in value)
+    text = str(value)
+    # Leading spaces do not stop every spreadsheet from reading " =1+1" as a formula.
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
+
+
+# A text cell needs a closer look only when it starts with one of these (or a space).
+_RISKY_FIRST = frozenset(start[0] for start in FORMULA_STARTS) | {" "}
+
+Row = Mapping[str, Any] | tuple[Any, ...]
+
+
+def write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
+    """RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
+
+    A row is a mapping by column name or a tuple in column order. Tuples take a
+    fast path giving the cells :func:`csv_cell` gives: the csv module already
+    writes None as nothing and whole numbers as digits, so only floats, lists and
+    text starting with a risky character need converting.
+    """
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    numeric = [i for i, column in enumerate(columns) if column in NUMERIC_COLUMNS]
+    textual = [
+        i
+        for i, column in enumerate(columns)
+        if column not in NUMERIC_COLUMNS and column not in FORMATTED_COLUMNS
+    ]
+    risky = _RISKY_FIRST
+    count = 0
+    for row in rows:
+        if isinstance(row, tuple):
+            cells = list(row)
+            for i in numeric:
+                value = cells[i]
+                if value.__class__ is float:
+                    # number_text, inlined: a third of the cells of a claim row.
+                    whole = value.is_integer() and -(2**53) < value < 2**53
+                    cells[i] = str(int(value)) if whole else repr(value)
+                elif not (value is None or value.__class__ is int):
+                    cells[i] = csv_cell(value)
+            for i in textual:
+                value = cells[i]
+                kind = value.__class__
+                if kind is str:
+                    if value and value[0] in risky:
+                        cells[i] = csv_cell(value)
+                elif kind is list:
+                    try:
+                        text = "; ".join(value)
+                    except TypeError:  # not all text: csv_cell writes each item as str()
+                        text = csv_cell(value)
+                    cells[i] = csv_cell(text) if text and text[0] in risky else text
+                elif value is not None:
+                    cells[i] = csv_cell(value)
+            writer.writerow(cells)
+        else:
+            writer.writerow([csv_cell(row.get(column)) for column in columns])
+        count += 1
+    return count
+
+
+def _record(columns: Sequence[str], row: Row) -> str:
+    if isinstance(row, tuple):
+        return json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False)
+    return json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False)
+
+
+def write_json(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
+    """A JSON array written one record at a time."""
+    count = 0
+    out.write("[")
+    for row in rows:
+        out.write(",\n  " if count else "\n  ")
+        out.write(_record(columns, row))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_jsonl(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
+    count = 0
+    for row in rows:
+        out.write(_record(columns, row) + "\n")
+        count += 1
+    return count
+
+
+WRITERS = {
+    ExportFormat.CSV: write_csv,
+    ExportFormat.JSON: write_json,
+    ExportFormat.JSONL: write_jsonl,
+}
+
+
+def format_for(path: Path | None, given: str | None, default: ExportFormat) -> ExportFormat:
+    """The format asked for, else the one the file name says (.csv, .json, .jsonl)."""
+    if given:
+        try:
+            return ExportFormat(given.strip().lower())
+        except ValueError:
+            known = ", ".join(f.value for f in ExportFormat)
+            raise InvalidInput(f"format {given!r} must be one of: {known}") from None
+    suffix = path.suffix.lower().lstrip(".") if path else ""
+    return ExportFormat(suffix) if suffix in ("csv", "json", "jsonl") else default
+
+
+@contextmanager
+def atomic_output(path: Path, *, bom: bool = False) -> Iterator[TextIO]:
+    """A text file that appears at ``path`` complete, or not at all.
+
+    Written to a hidden temporary file in the same directory (so the final move
+    is an atomic rename on one file system), flushed to disk, then moved over
+    ``path``. Any exception, Ctrl-C included, removes the temporary file and
+    leaves whatever was at ``path`` before untouched.
+    """
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise InvalidInput(f"directory {parent} does not exist")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write in {parent}: {exc.strerror}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        temp.chmod(_file_mode(path))
+        temp.replace(path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a new file would get (mkstemp makes 0600), or the replaced file's mode."""
+    with suppress(FileNotFoundError):
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+# -- rows -------------------------------------------------------------------------------
+
+
+def _iso(start: Any, precision: str | None) -> str | None:
+    partial = stored_date(start, precision)
+    return partial.iso() if partial else None
+
+
+def _timestamp(value: Any) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _chunks(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[Sequence[Any]]:
+    """The query's rows a chunk at a time; a server-side cursor where the driver has one."""
+    result = session.execute(query.execution_options(yield_per=CHUNK))
+    yield from result.partitions()
+
+
+def topics_of(session: Session, claim_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    query = (
+        select(ClaimTopic.claim_id, Topic.slug)
+        .join(Topic, ClaimTopic.topic_id == Topic.id)
+        .where(ClaimTopic.claim_id.in_(list(claim_ids)))
+        .order_by(ClaimTopic.claim_id, Topic.slug)
+    )
+    for claim_id, slug in session.execute(query):
+        found.setdefault(claim_id, []).append(slug)
+    return found
+
+
+def claim_rows(session: Session, where: ClaimFilter) -> Iterator[dict[str, Any]]:
+    """Claim rows with :data:`CLAIM_EXPORT_COLUMNS`, as `list` gives them, streamed."""
+    for record in claim_records(session, where):
+        yield dict(zip(CLAIM_EXPORT_COLUMNS, record, strict=True))
+
+
+@dataclass
+class ConflictExportFilter:
+    status: str | None = None  # None: every status
+    kind: str | None = None
+    topic: str | None = None
+    stance: str | None = None
+    language: str | None = None
+    limit: int | None = None
+
+
+def conflicts_query(session: Session, where: ConflictExportFilter) -> Select[Any]:
+    """Conflict ids in id order with the filters of `factbase conflicts` (and status all)."""
+    from factbase.analysis.conflicts import ConflictFilter
+    from factbase.analysis.conflicts import conflicts_query as filtered
+
+    status = where.status
+    if status and status.strip().lower() == "all":
+        status = None
+    if where.limit is not None and where.limit < 0:
+        raise InvalidInput("--limit must be 0 (no limit) or more")
+    conditions = ConflictFilter(
+        status=status,
+        kind=where.kind,
+        topic=where.topic,
+        stance=where.stance,
+        language=where.language,
+    )
+    query = filtered(session, conditions).with_only_columns(Conflict.id).order_by(Conflict.id)
+    return query.limit(where.limit) if where.limit else query
+
+
+def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dict[str, Any]]:
+    """Conflict rows with :data:`CONFLICT_EXPORT_COLUMNS`: both claims side by side."""
+    sides = {}
+    columns: list[Any] = [
+        Conflict.id,
+        Conflict.kind,
+        Conflict.cause,
+        Conflict.status,
+        Conflict.explanation,
+        Conflict.kept_claim_id,
+        Conflict.note,
+        Conflict.created_at,
+        Conflict.updated_at,
+    ]
+    for side in ("a", "b"):
+        claim, source, outlet = aliased(Claim), aliased(Source), aliased(Outlet)
+        sides[side] = (claim, source, outlet)
+        columns += [
+            claim.id.label(f"claim_{side}"),
+            claim.key.label(f"key_{side}"),
+            claim.statement.label(f"statement_{side}"),
+            claim.quote.label(f"quote_{side}"),
+            claim.speaker.label(f"speaker_{side}"),
+            claim.value_text.label(f"value_{side}"),
+            claim.event_date.label(f"event_{side}"),
+            claim.event_precision.label(f"event_precision_{side}"),
+            claim.as_of.label(f"as_of_{side}"),
+            claim.as_of_precision.label(f"as_of_precision_{side}"),
+            claim.language.label(f"language_{side}"),
+            source.title.label(f"title_{side}"),
+            source.url.label(f"url_{side}"),
+            source.published.label(f"published_{side}"),
+            source.published_precision.label(f"published_precision_{side}"),
+            outlet.name.label(f"outlet_{side}"),
+            outlet.stance.label(f"stance_{side}"),
+        ]
+    query = select(*columns).where(Conflict.id.in_(conflicts_query(session, where)))
+    for side, (claim, source, outlet) in sides.items():
+        claim_id = Conflict.claim_a_id if side == "a" else Conflict.claim_b_id
+        query = (
+            query.join(claim, claim.id == claim_id)
+            .join(source, source.id == claim.source_id)
+            .join(outlet, outlet.id == source.outlet_id)
+        )
+    query = query.order_by(Conflict.id)
+    for chunk in _chunks(session, query):
+        for row in chunk:
+            yield _conflict_record(row._mapping)
+
+
+def _conflict_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": row["id"],
+        "kind": row["kind"],
+        "cause": row["cause"],
+        "status": row["status"],
+        "explanation": row["explanation"],
+        "kept_claim": row["kept_claim_id"],
+        "note": row["note"],
+        "created_at": _timestamp(row["created_at"]),
+        "updated_at": _timestamp(row["updated_at"]),
+    }
+    for side in ("a", "b"):
+        record |= {
+            f"claim_{side}": row[f"claim_{side}"],
+            f"claim_{side}_key": row[f"key_{side}"],
+            f"statement_{side}": row[f"statement_{side}"],
+            f"quote_{side}": row[f"quote_{side}"],
+            f"speaker_{side}": row[f"speaker_{side}"],
+            f"value_{side}": row[f"value_{side}"],
+            f"event_date_{side}": _iso(row[f"event_{side}"], row[f"event_precision_{side}"]),
+            f"as_of_{side}": _iso(row[f"as_of_{side}"], row[f"as_of_precision_{side}"]),
+            f"outlet_{side}": row[f"outlet_{side}"],
+            f"stance_{side}": row[f"stance_{side}"],
+            f"language_{side}": row[f"language_{side}"],
+            f"published_{side}": _iso(row[f"published_{side}"], row[f"published_precision_{side}"]),
+            f"source_title_{side}": row[f"title_{side}"],
+            f"source_url_{side}": row[f"url_{side}"],
+        }
+    return record
+
+
+def cited_outlets(session: Session, source_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    query = (
+        select(SourceCite.source_id, Outlet.name)
+        .join(Outlet, SourceCite.outlet_id == Outlet.id)
+        .where(SourceCite.source_id.in_(list(source_ids)))
+        .order_by(SourceCite.source_id, Outlet.name)
+    )
+    for source_id, name in session.execute(query):
+        found.setdefault(source_id, []).append(name)
+    return found
+
+
+def source_rows(
+    session: Session,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    stance: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Source rows with :data:`SOURCE_EXPORT_COLUMNS`, in id order."""
+    columns = (
+        Source.id,
+        Source.key,
+        Source.title,
+        Source.url,
+        Source.language,
+        Source.published,
+        Source.published_precision,
+        Source.author,
+        Source.retrieved,
+        Source.retrieved_precision,
+        Source.note,
+        Outlet.name.label("outlet"),
+        Outlet.stance,
+    )
+    filters = {"outlet": outlet, "language": language, "stance": stance}
+    query = sources_query(session, columns, **filters).order_by(Source.id)
+    for chunk in _chunks(session, query):
+        cites = cited_outlets(session, [row.id for row in chunk])
+        for row in chunk:
+            yield {
+                "id": row.id,
+                "key": row.key,
+                "title": row.title,
+                "url": row.url,
+                "language": row.language,
+                "published": _iso(row.published, row.published_precision),
+                "author": row.author,
+                "retrieved": _iso(row.retrieved, row.retrieved_precision),
+                "outlet": row.outlet,
+                "stance": row.stance,
+                "cites": cites.get(row.id, []),
+                "note": row.note,
+                "claims": int(row.claims),
+            }
+
+
+def outlet_rows(session: Session, *, stance: str | None = None) -> Iterator[dict[str, Any]]:
+    """Outlet rows with :data:`OUTLET_EXPORT_COLUMNS`, by name."""
+    columns = (
+        Outlet.id,
+        Outlet.name,
+        Outlet.stance,
+        Outlet.country,
+        Outlet.language,
+        Outlet.homepage,
+        Outlet.note,
+    )
+    query = outlets_query(session, columns, stance=stance)
+    for chunk in _chunks(session, query):
+        for row in chunk:
+            record = dict(row._mapping)
+            record["sources"], record["claims"] = int(row.sources), int(row.claims)
+            yield record
+
+
+def primed(rows: Iterator[T]) -> Iterator[T]:
+    """``rows`` with its first row already read, so a bad filter fails before any output."""
+    first = next(rows, None)
+    if first is None:
+        return iter(())
+    return itertools.chain((first,), rows)

@@ -1,0 +1,380 @@
+"""Where the database lives, how it is opened, and how its schema is kept current.
+
+One code path opens every database: :meth:`Database.open` resolves the location
+(argument, then ``FACTBASE_DB``, then the user's data directory), connects, and
+upgrades the schema to the newest revision inside one transaction. A database
+that is newer than this program, or is not a factbase database, is refused,
+never recreated.
+
+SQLite specifics live here and nowhere else: foreign keys on, WAL, a busy
+timeout, and write transactions that take the write lock up front
+(``BEGIN IMMEDIATE``) so two writers never deadlock half-way through a command.
+PostgreSQL write transactions queue the same way on one advisory lock, with
+the same timeout, so both backends give writers one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
+from sqlalchemy.orm import Session
+
+from factbase.errors import DatabaseBusy, FactbaseError, InvalidInput, SchemaError
+from factbase.store.location import APP_NAME, HEAD_REVISION, default_db_path, given_location
+from factbase.store.resources import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+BUSY_TIMEOUT_SECONDS = 10.0
+# PostgreSQL advisory lock every write transaction holds until it ends: "factbase" in ASCII.
+WRITER_LOCK_KEY = 0x6661637462617365
+
+
+def resolve_url(location: str | None = None) -> URL:
+    """Turn a path or SQLAlchemy URL (or nothing) into a database URL."""
+    location = given_location(location)
+    if location is None:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return URL.create("sqlite", database=str(path))
+    if "://" in location:
+        try:
+            return make_url(location)
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+            raise InvalidInput("not a database URL: use a file path or a SQLAlchemy URL") from None
+    path = Path(location).expanduser().resolve()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory; give the database file's path")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"directory {path.parent} does not exist")
+    return URL.create("sqlite", database=str(path))
+
+
+def display_url(url: URL) -> str:
+    """The URL as users may see it: never with its password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def _install_sqlite_behaviour(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        # WAL itself is switched on once the file is known to be ours (ensure_current):
+        # it is written into the file, and a refused file must stay untouched.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the lock before reading, so it waits (busy timeout) at the
+        # start instead of failing with "database is locked" in the middle.
+        write = connection.get_execution_options().get("factbase_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def create_db_engine(url: URL) -> Engine:
+    backend = url.get_backend_name()
+    try:
+        if backend == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+            _install_sqlite_behaviour(engine)
+            return engine
+        engine = create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
+        if backend == "postgresql":
+            _install_postgresql_behaviour(engine)
+        return engine
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise InvalidInput(f"no driver for database URL {display_url(url)}: {exc}") from None
+
+
+def _install_postgresql_behaviour(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # Writers take turns, as on SQLite: without this, two commands creating the same
+        # topic both find it absent and one fails on the unique key, and two claims
+        # added at once are each checked for conflicts without seeing the other.
+        if connection.get_execution_options().get("factbase_write", False):
+            timeout_ms = max(1, int(BUSY_TIMEOUT_SECONDS * 1000))
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+
+
+def _server_connect_args(url: URL) -> dict[str, Any]:
+    if url.get_backend_name() == "postgresql":
+        return {"connect_timeout": 10, "application_name": APP_NAME}
+    return {}
+
+
+def translate_operational_error(exc: DatabaseError, url: URL) -> FactbaseError:
+    """Turn a driver error into one line a user can act on, without secrets."""
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = message.lower()
+    if "file is not a database" in lowered:
+        return SchemaError(f"{display_url(url)} is not a SQLite database")
+    # 55P03: PostgreSQL's lock_timeout ran out waiting for another writer.
+    waited_too_long = getattr(exc.orig, "sqlstate", None) == "55P03"
+    if waited_too_long or "database is locked" in lowered or "database is busy" in lowered:
+        return DatabaseBusy(
+            f"database busy: another process held {display_url(url)} for more than "
+            f"{BUSY_TIMEOUT_SECONDS:g} s; try again"
+        )
+    first_line = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    if url.password:
+        first_line = first_line.replace(str(url.password), "***")
+    return FactbaseError(f"cannot use database {display_url(url)}: {first_line}")
+
+
+@dataclass
+class Database:
+    """An open factbase database: the engine plus schema management."""
+
+    url: URL
+    engine: Engine
+
+    @classmethod
+    def open(cls, location: str | None = None, *, upgrade: bool = True) -> Database:
+        url = resolve_url(location)
+        database = cls(url, create_db_engine(url))
+        try:
+            if upgrade:
+                database.ensure_current()
+            elif database.exists:  # looking must not create a file
+                database.check_is_factbase()
+        except BaseException:
+            database.close()
+            raise
+        return database
+
+    @property
+    def display(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except IntegrityError:
+            raise  # a constraint the library failed to check first: a bug, not the database
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_operational_error(exc, self.url) from None
+
+    @contextmanager
+    def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        ``commit=False`` rolls back even on success: a dry run that checks
+        everything a real run would, constraints included, and keeps nothing.
+        """
+        bind = self.engine.execution_options(factbase_write=True) if write else self.engine
+        try:
+            with Session(bind, expire_on_commit=False) as session:
+                event.listen(session, "before_flush", _refuse_nul_characters)
+                transaction = session.begin()
+                try:
+                    yield session
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                if commit:
+                    transaction.commit()
+                else:
+                    transaction.rollback()
+        except IntegrityError:
+            raise  # a constraint the library failed to check first: a bug, not the database
+        except (OperationalError, DatabaseError) as exc:
+            raise translate_operational_error(exc, self.url) from None
+
+    # -- schema -------------------------------------------------------------------
+
+    def current_revision(self) -> str | None:
+        if not self.exists:
+            return None
+        with self.connect() as connection:
+            return _read_revision(connection)
+
+    def check_is_factbase(self) -> None:
+        with self.connect() as connection:
+            revision = _read_revision(connection)
+            if revision is None and _user_tables(connection):
+                raise SchemaError(
+                    f"{self.display} is not a factbase database (it has tables but no "
+                    "factbase schema version); refusing to touch it"
+                )
+
+    @property
+    def exists(self) -> bool:
+        """False for a SQLite file that is not there yet (servers always exist)."""
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            return True
+        return Path(str(self.url.database)).exists()
+
+    def ensure_current(self) -> None:
+        """Upgrade to the newest schema when needed; refuse a newer or foreign schema."""
+        self.check_is_factbase()
+        revision = self.current_revision()
+        if revision != HEAD_REVISION:
+            self.check_known(revision)
+            self.migrate("upgrade", "head")
+        self._use_wal()
+
+    def check_known(self, revision: str | None) -> None:
+        if revision is not None and revision not in _known_revisions():
+            raise SchemaError(
+                f"{self.display} has schema revision {revision}, which this version of "
+                "factbase does not know; upgrade factbase"
+            )
+
+    def _use_wal(self) -> None:
+        """Readers never wait for a writer in WAL mode; persistent, so set once per file."""
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            return
+        with self.connect() as connection:
+            driver = connection.connection.driver_connection
+            mode = driver.execute("PRAGMA journal_mode").fetchone()[0]  # type: ignore[union-attr]
+            if str(mode).lower() != "wal":
+                driver.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
+
+    def migrate(self, direction: str, target: str) -> None:
+        """Run Alembic in one transaction: a failed migration changes nothing."""
+        from alembic import command
+        from alembic.util import CommandError
+
+        if direction != "upgrade" and not self.exists:
+            raise SchemaError(f"there is no database at {self.display}")
+        self.check_is_factbase()
+        current = self.current_revision()
+        self.check_known(current)
+        if direction == "upgrade" and current and target not in ("head", current):
+            self._refuse_upgrade_to_older(current, target)
+        try:
+            self._run_alembic(command, direction, target)
+        except CommandError as exc:
+            message = " ".join(str(exc).split())
+            raise SchemaError(
+                f"cannot {direction} {self.display} to {target!r}: {message}"
+            ) from None
+
+    def _refuse_upgrade_to_older(self, current: str, target: str) -> None:
+        """Alembic would do nothing and report success; say what is meant instead."""
+        from alembic.script import ScriptDirectory
+
+        scripts = ScriptDirectory(str(migrations_dir()))
+        older = {s.revision for s in scripts.iterate_revisions(current, "base")} - {current}
+        if target in older:
+            raise SchemaError(
+                f"{self.display} is at {current}, newer than {target}; "
+                f"use `factbase db downgrade {target}`"
+            )
+
+    def _run_alembic(self, command: Any, direction: str, target: str) -> None:
+        with self.connect() as connection:
+            if self.is_sqlite:
+                # Batch mode copies tables; with foreign keys on, dropping the old copy
+                # would cascade. The pragma only takes effect outside a transaction.
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA foreign_keys = OFF"
+                )
+                # Batch mode renames the rebuilt table into place; without this, SQLite
+                # re-checks every view at that rename and fails on the views of 0003.
+                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA legacy_alter_table = ON"
+                )
+            try:
+                with connection.execution_options(factbase_write=True).begin():
+                    config = _alembic_config(connection)
+                    if direction == "upgrade":
+                        command.upgrade(config, target)
+                    else:
+                        command.downgrade(config, target)
+                    if self.is_sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if self.is_sqlite:
+                    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA foreign_keys = ON"
+                    )
+                    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA legacy_alter_table = OFF"
+                    )
+
+
+def _refuse_nul_characters(session: Session, _context: Any, _instances: Any) -> None:
+    """SQLite would store a NUL character and PostgreSQL refuse it: refuse it on both."""
+    for record in (*session.new, *session.dirty):
+        for column in inspect(record).mapper.column_attrs:
+            value = getattr(record, column.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidInput(
+                    f"{column.key}: contains a NUL character, which cannot be stored"
+                )
+
+
+def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(migrations_dir()))
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+def revision_history() -> list[tuple[str, str]]:
+    """Every migration, oldest first, as (revision, description)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(migrations_dir()))
+    history = [(s.revision, s.doc or "") for s in scripts.walk_revisions()]
+    return list(reversed(history))
+
+
+def _read_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if rows else None
+
+
+def _user_tables(connection: Connection) -> list[str]:
+    return [name for name in inspect(connection).get_table_names() if name != "alembic_version"]
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        table = problems[0][0]
+        raise SchemaError(f"migration left {len(problems)} broken references (first in {table})")
