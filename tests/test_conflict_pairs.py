@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
 from test_conflicts import facts
 
-from factbase.analysis.conflict_pairs import PARTNERS, SMALL_BLOCK, block_pairs
-from factbase.analysis.conflicts import ClaimFacts, compare, scan
+from factbase.analysis.conflict_pairs import PARTNERS, SMALL_BLOCK, ClaimFacts, block_pairs
+from factbase.analysis.conflicts import compare, scan
 from factbase.store.database import Database
 from factbase.store.models import Claim, Outlet, Source
 from factbase.text.quantities import quantity_from_parts

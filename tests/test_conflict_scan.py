@@ -15,13 +15,14 @@ from conftest import snapshot
 from sqlalchemy import insert, select, text
 
 from factbase.analysis.conflicts import resolve_conflict, scan
+from factbase.analysis.intake import add_claim
 from factbase.analysis.links import link_claims, unlink_claims
 from factbase.catalog.audit import history
 from factbase.catalog.entities import EntityInput, upsert_entity
 from factbase.catalog.outlets import add_outlet
 from factbase.catalog.sources import SourceInput, add_source
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput, add_claim, save_claim
+from factbase.claims.recording import ClaimInput, save_claim
 from factbase.errors import InvalidInput, NotFound
 from factbase.interchange.importer import import_files
 from factbase.store.database import Database

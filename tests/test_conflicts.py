@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase.analysis.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, ClaimFacts, Finding, compare
+from factbase.analysis.conflict_pairs import ClaimFacts
+from factbase.analysis.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, Finding, compare
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.quantities import Quantity, parse_quantity, quantity_from_parts
 

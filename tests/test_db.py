@@ -148,9 +148,10 @@ def test_an_older_database_is_upgraded_on_open_not_recreated(
 ) -> None:
     """Pretend this factbase is one revision newer than the database."""
     import factbase.store.database
+    from factbase.analysis.intake import add_claim
     from factbase.catalog.outlets import add_outlet
     from factbase.catalog.sources import SourceInput, add_source
-    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.claims.recording import ClaimInput
 
     db = Database.open(db_url)
     with db.session(write=True) as session:

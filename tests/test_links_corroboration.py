@@ -22,6 +22,7 @@ from factbase.analysis.corroboration import (
     corroboration_fields,
     count_origins,
 )
+from factbase.analysis.intake import add_claim
 from factbase.analysis.links import (
     all_clusters,
     cluster_of,
@@ -33,7 +34,7 @@ from factbase.catalog.audit import history
 from factbase.catalog.outlets import add_outlet
 from factbase.catalog.sources import SourceInput, add_source
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput, add_claim
+from factbase.claims.recording import ClaimInput
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
 from factbase.store.database import Database
 

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-import factbase
+from factbase.moved import MOVED_MODULES
 
 
-@pytest.mark.parametrize(("old", "new"), sorted(factbase.MOVED_MODULES.items()))
+@pytest.mark.parametrize(("old", "new"), sorted(MOVED_MODULES.items()))
 def test_an_old_module_path_is_the_new_module_with_a_warning(old: str, new: str) -> None:
     sys.modules.pop(old, None)
     with pytest.warns(DeprecationWarning, match=f"{old} moved to {new}"):

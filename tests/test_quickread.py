@@ -23,11 +23,11 @@ from conftest import Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factbase.analysis.claim_views import claims_page, view_claim
 from factbase.claims import fastread as quickread
 from factbase.claims import query as claims_module
 from factbase.claims.display import ClaimView
 from factbase.claims.filter import ClaimFilter, ClaimPage, Sort
-from factbase.claims.query import claims_page, view_claim
 from factbase.store.database import Database
 from factbase.store.location import ENV_VAR
 

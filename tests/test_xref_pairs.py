@@ -9,11 +9,12 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase.analysis.xref import ClaimFeatures, score_pair
+from factbase.analysis.xref import score_pair
 from factbase.analysis.xref_pairs import (
     LARGE_BLOCK,
     MIN_SHARED_LEMMAS,
     NEIGHBOURS,
+    ClaimFeatures,
     XrefStats,
     candidate_pairs,
     common_limit,

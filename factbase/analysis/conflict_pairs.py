@@ -14,7 +14,7 @@ the block. So a large block is compared differently:
 
 Work per block is O(n log n) and the conflicts recorded are at most ``PARTNERS`` per
 claim and axis, so a full scan grows close to linearly with the number of claims. The
-module is pure: it works on :class:`~factbase.analysis.conflicts.ClaimFacts` and is told by the
+module is pure: it works on :class:`ClaimFacts` and is told by the
 caller which pairs really conflict.
 """
 
@@ -24,11 +24,33 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain, zip_longest
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from factbase.analysis.conflicts import ClaimFacts
+from factbase.text.dates import PartialDate
+from factbase.text.quantities import Quantity
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What conflict detection needs to know of a claim."""
+
+    id: int
+    block: tuple[str, str] | None  # (subject identity, property key)
+    polarity: str
+    value: Quantity | None
+    as_of: PartialDate | None
+    event: PartialDate | None
+    outlet: str
+    language: str | None
+    published: PartialDate | None
+    about: str = ""  # "Kazakhstan · distancing from Russia", for explanations
+
+    def context(self) -> str:
+        when = self.as_of or self.published
+        parts = [self.outlet, self.language or "?", when.iso() if when else "undated"]
+        return ", ".join(parts)
+
 
 # Blocks up to this size are compared pair by pair: every conflict is recorded.
 SMALL_BLOCK = 40

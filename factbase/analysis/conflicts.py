@@ -21,40 +21,26 @@ from typing import Any
 from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from factbase.analysis.conflict_pairs import block_pairs
-from factbase.catalog.sources import stored_date
+from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
+from factbase.catalog import audit
+from factbase.catalog.outlets import get_stance
+from factbase.catalog.topics import descendant_ids, get_topic
+from factbase.claims.query import get_claim
 from factbase.claims.record import stored_quantity, subject_identity
+from factbase.errors import InvalidInput, NotFound, as_id
 from factbase.store.memory import collector_paused
-from factbase.store.models import Claim, ClaimLink, Conflict, Outlet, Source
+from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source
+from factbase.text.date_formats import stored_date
 from factbase.text.dates import PartialDate
+from factbase.text.language import normalise_text, validate_language
 from factbase.text.quantities import Quantity
+from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, validate_choice
 
 # A gap between two approximate figures smaller than this share of the larger one
 # is more likely loose wording than a contradiction.
 EDGE_TOLERANCE = 0.10
 # The order reviewers should meet conflicts in.
 CAUSE_ORDER = {"direct": 0, "declared": 1, "time-scope": 2, "approximation": 3}
-
-
-@dataclass(frozen=True)
-class ClaimFacts:
-    """What conflict detection needs to know of a claim."""
-
-    id: int
-    block: tuple[str, str] | None  # (subject identity, property key)
-    polarity: str
-    value: Quantity | None
-    as_of: PartialDate | None
-    event: PartialDate | None
-    outlet: str
-    language: str | None
-    published: PartialDate | None
-    about: str = ""  # "Kazakhstan · distancing from Russia", for explanations
-
-    def context(self) -> str:
-        when = self.as_of or self.published
-        parts = [self.outlet, self.language or "?", when.iso() if when else "undated"]
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -470,11 +456,6 @@ def find_conflicts(session: Session, where: ConflictFilter) -> list[Conflict]:
 
 def conflicts_query(session: Session, where: ConflictFilter) -> Select[Any]:
     """The filtered select behind :func:`find_conflicts`, unordered."""
-    from factbase.catalog.outlets import get_stance
-    from factbase.catalog.topics import descendant_ids, get_topic
-    from factbase.store.models import ClaimTopic
-    from factbase.text.language import validate_language
-    from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, validate_choice
 
     query = select(Conflict)
     if where.status:
@@ -507,7 +488,6 @@ def conflicts_query(session: Session, where: ConflictFilter) -> Select[Any]:
 
 
 def get_conflict(session: Session, ref: str | int) -> Conflict:
-    from factbase.errors import NotFound, as_id
 
     text = str(ref).strip()
     conflict_id = as_id(text)
@@ -525,11 +505,6 @@ def resolve_conflict(
     keep: str | None = None,
 ) -> Conflict:
     """Record a reviewer's decision; keeping one claim marks the other disputed."""
-    from factbase.catalog import audit
-    from factbase.claims.query import get_claim
-    from factbase.errors import InvalidInput
-    from factbase.text.language import normalise_text
-    from factbase.vocabulary import validate_choice
 
     conflict = get_conflict(session, ref)
     decision = validate_choice(decision, DECISIONS, "decision", "")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from factbase.analysis.links import cluster_of
+from factbase.analysis.links import all_clusters, cluster_of
 from factbase.claims.display import Corroboration
-from factbase.store.models import Claim, ClaimLink, Conflict, SourceCite
+from factbase.store.models import Claim, ClaimLink, Conflict, Outlet, Source, SourceCite
 from factbase.text.language import fold
 
 # Quotes sharing this share of their words are one text copied, not two reports.
@@ -231,7 +231,6 @@ class CorroborationIndex:
     KEEP = 5_000
 
     def __init__(self, session: Session) -> None:
-        from factbase.analysis.links import all_clusters
 
         self.session = session
         self.cluster_of: dict[int, frozenset[int]] = {}
@@ -246,7 +245,6 @@ class CorroborationIndex:
 
     def reports(self, claim_ids: Iterable[int]) -> dict[int, Report]:
         """Reports of any claims, read with Core in chunks of :attr:`CHUNK`."""
-        from factbase.store.models import Outlet, Source
 
         ids = sorted(set(claim_ids))
         found: dict[int, Report] = {}

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from factbase.analysis.conflicts import record_declared_conflict
 from factbase.catalog import audit
 from factbase.claims.query import get_claim
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
-from factbase.store.models import Claim, ClaimLink, XrefRejection
+from factbase.store.models import Claim, ClaimLink, Conflict, XrefRejection
 from factbase.text.language import normalise_text
 from factbase.vocabulary import LINK_KINDS
 
@@ -72,8 +73,6 @@ def link_claims(
         session, "link", f"claims {low}-{high}", detail={"kind": kind, "from": first.id}, note=note
     )
     if kind == "contradicts":
-        from factbase.analysis.conflicts import record_declared_conflict
-
         record_declared_conflict(session, link)
     return link
 
@@ -99,7 +98,6 @@ def unlink_claims(session: Session, ref_a: str, ref_b: str, note: str | None = N
 
 def _withdraw_declared_conflict(session: Session, low: int, high: int) -> None:
     """An open declared conflict goes with its link; a decided one stays on record."""
-    from factbase.store.models import Conflict
 
     conflict = session.scalar(
         select(Conflict).where(

@@ -24,6 +24,7 @@ from factbase.analysis.corroboration import (
     report_of,
 )
 from factbase.analysis.corroboration import Report as Evidence
+from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query
 from factbase.store.memory import collector_paused
@@ -72,7 +73,6 @@ def _within(claim_id: Any, scope: Select[Any] | None) -> ColumnElement[bool]:
 def _topic_ids(session: Session, where: ReportFilter) -> set[int] | None:
     if not where.topic:
         return None
-    from factbase.catalog.topics import descendant_ids, get_topic
 
     return descendant_ids(session, get_topic(session, where.topic))
 

@@ -45,11 +45,13 @@ from factbase.analysis.corroboration import CorroborationIndex
 from factbase.analysis.links import find_link, link_claims, ordered
 from factbase.analysis.xref import Suggestion, reject, suggest
 from factbase.catalog import audit
+from factbase.catalog.outlets import get_stance
+from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.display import Corroboration
 from factbase.claims.record import claim_row
 from factbase.errors import InvalidInput, NotFound
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, XrefRejection
-from factbase.text.language import fold
+from factbase.text.language import fold, validate_language
 
 CONFLICT_ACTIONS = ("confirm", "dismiss", "keep-left", "keep-right")
 DEFAULT_MIN_SCORE = 0.5
@@ -186,9 +188,6 @@ def match_queue(
 
 def _claim_sets(session: Session, where: ReviewFilter) -> list[set[int]]:
     """One set of claim ids per filter given; an item passes when either claim is in each."""
-    from factbase.catalog.outlets import get_stance
-    from factbase.catalog.topics import descendant_ids, get_topic
-    from factbase.text.language import validate_language
 
     sets: list[set[int]] = []
     if where.topic:

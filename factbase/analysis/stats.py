@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from factbase.store.database import Database
 from factbase.store.models import (
     AuditEntry,
     Claim,
@@ -21,9 +22,6 @@ from factbase.store.models import (
     Topic,
     XrefRejection,
 )
-
-if TYPE_CHECKING:
-    from factbase.store.database import Database
 
 # (label, model) in the order they are shown.
 COUNTED: tuple[tuple[str, Any], ...] = (

@@ -66,14 +66,20 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from factbase.analysis.links import CLUSTER_KINDS, find_link, link_claims, ordered
-from factbase.analysis.xref_pairs import Blocks, XrefStats, candidate_pairs, common_limit
+from factbase.analysis.xref_pairs import (
+    Blocks,
+    ClaimFeatures,
+    XrefStats,
+    candidate_pairs,
+    common_limit,
+)
 from factbase.catalog import audit
-from factbase.catalog.sources import stored_date
 from factbase.claims.query import get_claim
 from factbase.claims.record import stored_quantity, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Outlet, Source, Topic, XrefRejection
+from factbase.text.date_formats import stored_date
 from factbase.text.dates import PartialDate
 from factbase.text.language import LANGUAGES, fold, lemmas, normalise_text
 from factbase.text.quantities import Quantity
@@ -156,31 +162,6 @@ class Suggestion:
     claim_b: int
     score: float  # 0..1
     reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimFeatures:
-    """What scoring and blocking need to know of a claim: plain values, no ORM."""
-
-    id: int
-    source_id: int
-    subject: str | None  # "entity:3" (resolved through aliases) or "text:<folded subject>"
-    property_key: str | None
-    speaker_id: int | None
-    polarity: str
-    value: Quantity | None
-    event: PartialDate | None
-    as_of: PartialDate | None
-    topics: frozenset[str]
-    statement_lemmas: frozenset[str]
-    quote: str | None
-    language: str | None
-
-    @property
-    def block(self) -> tuple[str, str] | None:
-        if self.subject is None or self.property_key is None:
-            return None
-        return (self.subject, self.property_key)
 
 
 # -- pure features -----------------------------------------------------------------------

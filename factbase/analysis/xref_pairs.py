@@ -29,7 +29,7 @@ cluster. Neighbourhoods in an order are symmetric, so each pair is still generat
 Work per claim is then bounded by the number of its keys times :data:`MAX_COMMON_LIMIT`
 plus ``6 × NEIGHBOURS`` per large block, so it grows with the number of claims, not with
 its square. Pairs are generated claim by claim (later ids only), never held all at once.
-The module is pure: it works on :class:`~factbase.analysis.xref.ClaimFeatures`.
+The module is pure: it works on :class:`ClaimFeatures`.
 """
 
 from __future__ import annotations
@@ -39,10 +39,36 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from factbase.analysis.xref import ClaimFeatures
+from factbase.text.dates import PartialDate
+from factbase.text.quantities import Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFeatures:
+    """What scoring and blocking need to know of a claim: plain values, no ORM."""
+
+    id: int
+    source_id: int
+    subject: str | None  # "entity:3" (resolved through aliases) or "text:<folded subject>"
+    property_key: str | None
+    speaker_id: int | None
+    polarity: str
+    value: Quantity | None
+    event: PartialDate | None
+    as_of: PartialDate | None
+    topics: frozenset[str]
+    statement_lemmas: frozenset[str]
+    quote: str | None
+    language: str | None
+
+    @property
+    def block(self) -> tuple[str, str] | None:
+        if self.subject is None or self.property_key is None:
+            return None
+        return (self.subject, self.property_key)
+
 
 COMMON_SHARE = 0.05
 MIN_COMMON_LIMIT = 10

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,13 +37,6 @@ class SourceInput:
 class SourceSummary:
     source: Source
     claims: int
-
-
-def stored_date(start: date | None, precision: str | None) -> PartialDate | None:
-    """The partial date kept in a (start, precision) column pair."""
-    if start is None or precision is None:
-        return None
-    return PartialDate.from_parts(start, precision)
 
 
 def validate_url(url: str) -> str:

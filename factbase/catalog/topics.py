@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factbase.claims.filter import topic_subtree
+from factbase.catalog.topic_tree import topic_subtree
 from factbase.errors import InvalidInput, NotFound
 from factbase.store.models import ClaimTopic, Topic, TopicKeyword
 from factbase.text.language import match_keywords, normalise_text, within

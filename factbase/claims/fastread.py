@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from factbase.catalog.topic_tree import topic_subtree
 from factbase.claims.display import ClaimView, ConflictView, Corroboration, LinkedView
 from factbase.claims.filter import (
     IN_TOPICS_SQL,
@@ -42,11 +43,11 @@ from factbase.claims.filter import (
     date_walk,
     like_pattern,
     search_phrase,
-    topic_subtree,
 )
 from factbase.errors import FactbaseError, as_id
 from factbase.store.location import HEAD_REVISION, existing_sqlite_file
-from factbase.text.dates import PartialDate, parse_date, stored_timestamp
+from factbase.text.date_formats import stored_timestamp
+from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import fold, normalise_text
 
 T = TypeVar("T")

@@ -11,7 +11,6 @@ Nothing here imports SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -85,21 +84,6 @@ class ClaimPage:
     claims: list[ListedClaim]
     total: int  # claims matching the filter, beyond the limit too
     stance_colours: dict[str, str | None] = field(default_factory=dict)
-
-
-def topic_subtree(root: int, parents: Iterable[tuple[int, int | None]]) -> set[int]:
-    """``root`` and every topic under it, from (topic id, parent id) pairs: `--topic
-    energy` includes oil."""
-    children: dict[int | None, list[int]] = {}
-    for topic_id, parent_id in parents:
-        children.setdefault(parent_id, []).append(topic_id)
-    found, pending = {root}, [root]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            if child not in found:
-                found.add(child)
-                pending.append(child)
-    return found
 
 
 # From this many claims in a topic on, the newest page of it is found by walking sources

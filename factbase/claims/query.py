@@ -9,13 +9,12 @@ from sqlalchemy import Select, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from factbase.catalog.entities import resolve_entity
-from factbase.catalog.outlets import get_outlet, get_stance, stance_colours
+from factbase.catalog.outlets import get_outlet, get_stance
 from factbase.catalog.sources import get_source
 from factbase.catalog.topics import (
     descendant_ids,
     get_topic,
 )
-from factbase.claims.display import ClaimView, ConflictView, LinkedView
 from factbase.claims.filter import (
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
@@ -24,13 +23,10 @@ from factbase.claims.filter import (
     NEWEST_FIRST_SQL,
     WALK_BY_DATE_FROM,
     ClaimFilter,
-    ClaimPage,
-    ListedClaim,
     Sort,
     date_walk,
     search_phrase,
 )
-from factbase.claims.record import claim_row
 from factbase.errors import InvalidInput, NotFound, as_id
 from factbase.store.models import Claim, ClaimTopic, Outlet, Source
 from factbase.text.dates import parse_date
@@ -54,37 +50,6 @@ def get_claim(session: Session, ref: str | int) -> Claim:
     if claim is None:
         raise NotFound(f"no claim {ref!r} (give its id or key; see `factbase list`)")
     return claim
-
-
-def view_claim(session: Session, ref: str | int) -> ClaimView:
-    """Everything `factbase show` shows of a claim: fields, relations and corroboration."""
-    from factbase.analysis.conflicts import conflicts_of
-    from factbase.analysis.corroboration import corroboration
-    from factbase.analysis.links import linked_claims
-
-    claim = get_claim(session, ref)
-    links = []
-    for item in linked_claims(session, claim.id):
-        kind = item.link.kind
-        if kind == "refines" and item.link.refining_id != claim.id:
-            kind = "refined by"
-        other = item.other
-        outlet = other.source.outlet
-        links.append(
-            LinkedView(kind, other.id, other.statement, outlet.name, outlet.stance, other.language)
-        )
-    return ClaimView(
-        record=claim_row(claim),
-        topics=sorted((link.topic.slug, link.suggested) for link in claim.claim_topics),
-        relays=[outlet.name for outlet in claim.source.cites],
-        corroboration=corroboration(session, claim.id).summary(),
-        links=links,
-        conflicts=[
-            ConflictView(c.id, c.kind, c.cause, c.status, c.explanation)
-            for c in conflicts_of(session, claim.id)
-        ],
-        stance_colours=stance_colours(session),
-    )
 
 
 def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
@@ -198,37 +163,6 @@ def _newest_first_ids(session: Session, where: ClaimFilter) -> list[int] | None:
     if "topics" in params:
         query = query.bindparams(bindparam("topics", expanding=True))
     return list(session.scalars(query, params))
-
-
-def claims_page(session: Session, where: ClaimFilter, *, with_support: bool) -> ClaimPage:
-    """One page of `factbase list`; with its topics and corroboration when ``with_support``."""
-    from factbase.analysis.corroboration import corroboration
-
-    claims = find_claims(session, where)
-    listed = []
-    for claim in claims:
-        row = claim_row(claim)
-        support = corroboration(session, claim.id) if with_support else None
-        listed.append(
-            ListedClaim(
-                id=claim.id,
-                statement=claim.statement,
-                value=claim.value_text,
-                language=claim.language,
-                outlet=row["outlet"],
-                stance=row["stance"],
-                published=row["published"],
-                topics=tuple(row["topics"]) if with_support else (),
-                reports=support.reports if support else None,
-                origins=support.origins if support else None,
-            )
-        )
-    more = where.limit and len(claims) == where.limit
-    return ClaimPage(
-        claims=listed,
-        total=count_claims(session, where) if more else len(claims),
-        stance_colours=stance_colours(session),
-    )
 
 
 def count_claims(session: Session, where: ClaimFilter) -> int:

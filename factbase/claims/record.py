@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from factbase.catalog.sources import stored_date
 from factbase.store.models import Claim
+from factbase.text.date_formats import stored_date
 from factbase.text.quantities import Quantity
 
 # -- describing ----------------------------------------------------------------------

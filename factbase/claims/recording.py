@@ -311,15 +311,3 @@ def save_claim(
             result.outcome = "updated"
     session.flush()
     return result
-
-
-def add_claim(session: Session, data: ClaimInput) -> ClaimResult:
-    """Record a claim and check it against the claims about the same thing."""
-    from factbase.analysis.conflicts import scan
-
-    result = save_claim(session, data)
-    new_ids = scan(session, [result.claim.id]).new_ids
-    if new_ids:
-        query = select(Conflict).where(Conflict.id.in_(new_ids)).order_by(Conflict.id)
-        result.new_conflicts = list(session.scalars(query))
-    return result

@@ -121,8 +121,9 @@ def add(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Record a claim from a source."""
+    from factbase.analysis.intake import add_claim
     from factbase.claims.record import claim_row
-    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.claims.recording import ClaimInput
 
     data = ClaimInput(
         source=source,
@@ -173,7 +174,7 @@ def show(
 
     view = quick_view(state.db_location, ref)
     if view is None:
-        from factbase.claims.query import view_claim
+        from factbase.analysis.claim_views import view_claim
 
         with state.open_db().session() as session:
             view = view_claim(session, ref)
@@ -301,7 +302,7 @@ def list_claims(
     wide = render.console().width >= 110
     page = quick_page(state.db_location, where, with_support=wide)
     if page is None:
-        from factbase.claims.query import claims_page
+        from factbase.analysis.claim_views import claims_page
 
         with state.open_db().session() as session:
             page = claims_page(session, where, with_support=wide)

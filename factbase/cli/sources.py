@@ -20,8 +20,8 @@ def register(app: typer.Typer) -> None:
 
 
 def source_row(source: object, claims: int | None = None) -> dict[str, object]:
-    from factbase.catalog.sources import stored_date
     from factbase.store.models import Source
+    from factbase.text.date_formats import stored_date
 
     assert isinstance(source, Source)
     published = stored_date(source.published, source.published_precision)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from factbase.moved import moved_name
+
 # What `factbase.interchange` held when it was one module (it wrote `export all`).
 _MOVED = dict.fromkeys(
     (
@@ -18,6 +20,4 @@ _MOVED = dict.fromkeys(
 
 
 def __getattr__(name: str) -> Any:
-    from factbase import moved_name
-
     return moved_name(__name__, _MOVED, name)

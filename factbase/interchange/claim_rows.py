@@ -42,13 +42,12 @@ from factbase.analysis.corroboration import (
     DISPUTING_STATUSES,
     CorroborationIndex,
 )
-from factbase.catalog.sources import stored_date
 from factbase.claims.display import Corroboration
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query
 from factbase.claims.record import CLAIM_COLUMNS
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
-from factbase.text.dates import stored_timestamp
+from factbase.text.date_formats import stored_date, stored_timestamp
 
 CLAIM_EXPORT_COLUMNS: tuple[str, ...] = (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS)
 

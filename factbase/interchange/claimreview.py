@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from factbase.analysis.corroboration import CorroborationIndex
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import claims_query
-from factbase.interchange.exports import _chunks, _iso, _timestamp
+from factbase.store.batches import chunks
 from factbase.store.models import Claim, Conflict, Outlet, Source
+from factbase.text.date_formats import stored_iso, timestamp_iso
 
 SCHEMA = "http://schema.org/"
 CONTEXT: dict[str, Any] = {
@@ -53,7 +54,7 @@ def _appearance(row: Any) -> dict[str, Any]:
     work: dict[str, Any] = {"@type": "CreativeWork", "headline": row.title}
     if row.url:
         work["url"] = row.url
-    published = _iso(row.published, row.published_precision)
+    published = stored_iso(row.published, row.published_precision)
     if published:
         work["datePublished"] = published
     if row.language:
@@ -137,7 +138,7 @@ def _review(conflict: Any, claim: Any, iri: str) -> dict[str, Any]:
             f"{conflict.status}",
         },
         "author": {"@type": "Organization", "name": "factbase reviewer"},
-        "datePublished": _timestamp(conflict.updated_at),
+        "datePublished": timestamp_iso(conflict.updated_at),
     }
     if conflict.note:
         review["reviewBody"] = conflict.note
@@ -150,7 +151,7 @@ def claimreview_items(session: Session, where: ClaimFilter) -> Iterator[dict[str
     query = claims_query(session, where).with_only_columns(
         Claim.id, Claim.key, Claim.statement, Claim.language, Claim.speaker, Claim.quote
     )
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         ids = [row.id for row in chunk]
         clusters = {claim_id: index.cluster(claim_id) for claim_id in ids}
         sources = _appearances(session, set().union(*clusters.values()))

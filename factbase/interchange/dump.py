@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session, aliased
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import claims_query
 from factbase.errors import FactbaseError
-from factbase.interchange.exports import _chunks, _iso, cited_outlets, topics_of
+from factbase.interchange.exports import cited_outlets, topics_of
 from factbase.interchange.readers import SECTION_OF_TYPE
+from factbase.store.batches import chunks
 from factbase.store.models import (
     Claim,
     ClaimLink,
@@ -37,6 +38,7 @@ from factbase.store.models import (
     Topic,
     TopicKeyword,
 )
+from factbase.text.date_formats import stored_iso
 from factbase.text.quantities import parse_quantity
 
 TYPE_OF_SECTION = {section: kind for kind, section in SECTION_OF_TYPE.items()}
@@ -48,7 +50,7 @@ def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
 
 def _entities(session: Session) -> Iterator[dict[str, Any]]:
     query = select(Entity.id, Entity.name, Entity.kind, Entity.note).order_by(Entity.name)
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         aliases: dict[int, list[str]] = {}
         for entity_id, alias in session.execute(
             select(EntityAlias.entity_id, EntityAlias.alias)
@@ -102,7 +104,7 @@ def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
                 ),
             )
         )
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         for row in chunk:
             yield _drop_empty(dict(row._mapping))
 
@@ -133,7 +135,7 @@ def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
     )
     if source_ids is not None:
         query = query.where(Source.id.in_(source_ids))
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         cites = cited_outlets(session, [row.id for row in chunk])
         for row in chunk:
             key = row.key if (row.key or row.url) else source_ref(None, None, row.id)
@@ -144,9 +146,9 @@ def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
                     "title": row.title,
                     "url": row.url,
                     "language": row.language,
-                    "published": _iso(row.published, row.published_precision),
+                    "published": stored_iso(row.published, row.published_precision),
                     "author": row.author,
-                    "retrieved": _iso(row.retrieved, row.retrieved_precision),
+                    "retrieved": stored_iso(row.retrieved, row.retrieved_precision),
                     "cites": cites.get(row.id, []),
                     "note": row.note,
                 }
@@ -218,7 +220,7 @@ def _linked_keyless(session: Session) -> set[int]:
 
 
 def _claims(session: Session, claims: Select[Any], keyed: set[int]) -> Iterator[dict[str, Any]]:
-    for chunk in _chunks(session, claims.with_only_columns(*_CLAIM_FIELDS)):
+    for chunk in chunks(session, claims.with_only_columns(*_CLAIM_FIELDS)):
         topics = topics_of(session, [row.id for row in chunk])
         for row in chunk:
             key = claim_ref(None, row.id) if row.id in keyed else row.key
@@ -234,8 +236,8 @@ def _claims(session: Session, claims: Select[Any], keyed: set[int]) -> Iterator[
                     "subject": row.subject,
                     "property": row.property_name,
                     **value_fields(row),
-                    "event_date": _iso(row.event_date, row.event_precision),
-                    "as_of": _iso(row.as_of, row.as_of_precision),
+                    "event_date": stored_iso(row.event_date, row.event_precision),
+                    "as_of": stored_iso(row.as_of, row.as_of_precision),
                     "polarity": row.polarity,
                     "status": row.status,
                     "note": row.note,
@@ -264,7 +266,7 @@ def _links(session: Session, claim_ids: Select[Any] | None) -> Iterator[dict[str
         query = query.where(
             ClaimLink.claim_a_id.in_(claim_ids), ClaimLink.claim_b_id.in_(claim_ids)
         )
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         for row in chunk:
             a, b = claim_ref(row.a_key, row.a_id), claim_ref(row.b_key, row.b_id)
             if row.kind == "refines" and row.refining_id == row.b_id:

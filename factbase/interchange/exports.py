@@ -36,17 +36,18 @@ from typing import Any, TextIO, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from factbase.analysis.conflicts import ConflictFilter
+from factbase.analysis.conflicts import conflicts_query as filtered
 from factbase.catalog.outlets import OUTLET_COLUMNS, outlets_query
-from factbase.catalog.sources import SOURCE_COLUMNS, sources_query, stored_date
+from factbase.catalog.sources import SOURCE_COLUMNS, sources_query
 from factbase.claims.filter import ClaimFilter
 from factbase.errors import InvalidInput
 from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
+from factbase.store.batches import chunks
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
+from factbase.text.date_formats import stored_iso, timestamp_iso
 
 T = TypeVar("T")
-
-# Rows read from the database per round trip; also the size of a corroboration chunk.
-CHUNK = 1000
 
 
 class ExportFormat(StrEnum):
@@ -321,21 +322,6 @@ def _file_mode(path: Path) -> int:
 # -- rows -------------------------------------------------------------------------------
 
 
-def _iso(start: Any, precision: str | None) -> str | None:
-    partial = stored_date(start, precision)
-    return partial.iso() if partial else None
-
-
-def _timestamp(value: Any) -> str | None:
-    return value.isoformat(timespec="seconds") if value is not None else None
-
-
-def _chunks(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[Sequence[Any]]:
-    """The query's rows a chunk at a time; a server-side cursor where the driver has one."""
-    result = session.execute(query.execution_options(yield_per=CHUNK))
-    yield from result.partitions()
-
-
 def topics_of(session: Session, claim_ids: Sequence[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     query = (
@@ -367,8 +353,6 @@ class ConflictExportFilter:
 
 def conflicts_query(session: Session, where: ConflictExportFilter) -> Select[Any]:
     """Conflict ids in id order with the filters of `factbase conflicts` (and status all)."""
-    from factbase.analysis.conflicts import ConflictFilter
-    from factbase.analysis.conflicts import conflicts_query as filtered
 
     status = where.status
     if status and status.strip().lower() == "all":
@@ -431,7 +415,7 @@ def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dic
             .join(outlet, outlet.id == source.outlet_id)
         )
     query = query.order_by(Conflict.id)
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         for row in chunk:
             yield _conflict_record(row._mapping)
 
@@ -445,8 +429,8 @@ def _conflict_record(row: Mapping[str, Any]) -> dict[str, Any]:
         "explanation": row["explanation"],
         "kept_claim": row["kept_claim_id"],
         "note": row["note"],
-        "created_at": _timestamp(row["created_at"]),
-        "updated_at": _timestamp(row["updated_at"]),
+        "created_at": timestamp_iso(row["created_at"]),
+        "updated_at": timestamp_iso(row["updated_at"]),
     }
     for side in ("a", "b"):
         record |= {
@@ -456,12 +440,14 @@ def _conflict_record(row: Mapping[str, Any]) -> dict[str, Any]:
             f"quote_{side}": row[f"quote_{side}"],
             f"speaker_{side}": row[f"speaker_{side}"],
             f"value_{side}": row[f"value_{side}"],
-            f"event_date_{side}": _iso(row[f"event_{side}"], row[f"event_precision_{side}"]),
-            f"as_of_{side}": _iso(row[f"as_of_{side}"], row[f"as_of_precision_{side}"]),
+            f"event_date_{side}": stored_iso(row[f"event_{side}"], row[f"event_precision_{side}"]),
+            f"as_of_{side}": stored_iso(row[f"as_of_{side}"], row[f"as_of_precision_{side}"]),
             f"outlet_{side}": row[f"outlet_{side}"],
             f"stance_{side}": row[f"stance_{side}"],
             f"language_{side}": row[f"language_{side}"],
-            f"published_{side}": _iso(row[f"published_{side}"], row[f"published_precision_{side}"]),
+            f"published_{side}": stored_iso(
+                row[f"published_{side}"], row[f"published_precision_{side}"]
+            ),
             f"source_title_{side}": row[f"title_{side}"],
             f"source_url_{side}": row[f"url_{side}"],
         }
@@ -506,7 +492,7 @@ def source_rows(
     )
     filters = {"outlet": outlet, "language": language, "stance": stance}
     query = sources_query(session, columns, **filters).order_by(Source.id)
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         cites = cited_outlets(session, [row.id for row in chunk])
         for row in chunk:
             yield {
@@ -515,9 +501,9 @@ def source_rows(
                 "title": row.title,
                 "url": row.url,
                 "language": row.language,
-                "published": _iso(row.published, row.published_precision),
+                "published": stored_iso(row.published, row.published_precision),
                 "author": row.author,
-                "retrieved": _iso(row.retrieved, row.retrieved_precision),
+                "retrieved": stored_iso(row.retrieved, row.retrieved_precision),
                 "outlet": row.outlet,
                 "stance": row.stance,
                 "cites": cites.get(row.id, []),
@@ -538,7 +524,7 @@ def outlet_rows(session: Session, *, stance: str | None = None) -> Iterator[dict
         Outlet.note,
     )
     query = outlets_query(session, columns, stance=stance)
-    for chunk in _chunks(session, query):
+    for chunk in chunks(session, query):
         for row in chunk:
             record = dict(row._mapping)
             record["sources"], record["claims"] = int(row.sources), int(row.claims)

@@ -23,14 +23,21 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from factbase.analysis.conflicts import scan
+from factbase.analysis.links import find_link, link_claims, ordered, unlink_claims
 from factbase.catalog.entities import EntityInput, upsert_entity
 from factbase.catalog.outlets import add_outlet, find_outlet, update_outlet
 from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
+from factbase.claims.query import get_claim
 from factbase.claims.recording import ClaimInput, claim_topics, claim_values
 from factbase.errors import FactbaseError, ImportFailed
+from factbase.interchange.claim_writer import ClaimWriter, ImportLookups, PendingClaim
 from factbase.interchange.readers import SECTIONS, Record, iter_records
+from factbase.interchange.source_writer import SourceWriter
 from factbase.store.memory import collector_paused
+from factbase.store.models import Conflict
+from factbase.store.resources import seeds_dir
 
 # field -> "str" | "list" | "num"; anything else in a record is a typo worth stopping for.
 FIELDS: dict[str, dict[str, str]] = {
@@ -155,8 +162,6 @@ def _import_files(
     for record in by_section["links"]:
         _apply(session, record, summary)
     if summary.changed_claims:
-        from factbase.analysis.conflicts import scan
-
         summary.conflicts_found += len(scan(session, summary.changed_claims).new_ids)
     return summary
 
@@ -193,7 +198,6 @@ class _ClaimRecords:
 
 def _apply_sources(session: Session, records: list[Record], summary: ImportSummary) -> None:
     """Check every source record as `factbase source add` would, then write them in batches."""
-    from factbase.interchange.source_writer import SourceWriter
 
     if not records:
         return
@@ -216,7 +220,6 @@ def _apply_claims(
     session: Session, records: _ClaimRecords, summary: ImportSummary, progress: Progress | None
 ) -> None:
     """Check every claim record as `factbase add` would, then write them in batches."""
-    from factbase.interchange.claim_writer import ClaimWriter, ImportLookups, PendingClaim
 
     lookups = ImportLookups(session)
     writer = ClaimWriter(session)
@@ -352,8 +355,6 @@ def _outlet(session: Session, data: dict[str, Any], *_: Any) -> str:
 
 def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: Any) -> str:
     """A link between two claims named by key or id; the same link again changes nothing."""
-    from factbase.analysis.links import find_link, unlink_claims
-    from factbase.claims.query import get_claim
 
     first, second = get_claim(session, data["claim"]), get_claim(session, data["other"])
     existing = find_link(session, first.id, second.id)
@@ -376,8 +377,6 @@ def _new_link(
     pair: tuple[int, int],
 ) -> None:
     """Link the pair, counting the declared conflict a `contradicts` link records."""
-    from factbase.analysis.links import link_claims, ordered
-    from factbase.store.models import Conflict
 
     low, high = ordered(*pair)
     declared = select(Conflict.id).where(
@@ -400,6 +399,5 @@ _APPLY: dict[str, Callable[..., str]] = {
 
 def seed_files() -> list[Path]:
     """The bundled seed dataset's files, in a stable order."""
-    from factbase.store.resources import seeds_dir
 
     return sorted(seeds_dir().glob("*.yaml"))

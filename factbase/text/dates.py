@@ -305,14 +305,3 @@ def parse_date_or_none(
     if text is None or not text.strip():
         return None
     return parse_date(text, languages=languages, default_year=default_year, today=today)
-
-
-def stored_timestamp(value: str | datetime) -> str:
-    """A stored timestamp as models.UTCDateTime reads it (naive UTC made aware), in ISO to
-    the second: the text SQLite gives or the datetime PostgreSQL gives, without SQLAlchemy."""
-    if isinstance(value, str):
-        # SQLite keeps "2024-01-01 10:00:00.123456": cut to the second without parsing.
-        if len(value) in (19, 26) and value[10] == " " and value[19:20] in ("", "."):
-            return value[:10] + "T" + value[11:19] + "+00:00"
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC).isoformat(timespec="seconds")

@@ -148,11 +148,12 @@ OUTLETS = [
 
 def build_corpus(url: str) -> None:
     """Through the library for speed; the CLI path is tested on its own below."""
+    from factbase.analysis.intake import add_claim
     from factbase.catalog.entities import EntityInput, upsert_entity
     from factbase.catalog.outlets import add_outlet
     from factbase.catalog.sources import SourceInput, add_source
     from factbase.catalog.topics import TopicInput, upsert_topic
-    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.claims.recording import ClaimInput
     from factbase.store.database import Database
 
     db = Database.open(url)
@@ -684,7 +685,8 @@ def test_list_limit(corpus: Cli) -> None:
 
 
 def test_list_default_limit_is_50_and_zero_means_all(one_source: Cli) -> None:
-    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.analysis.intake import add_claim
+    from factbase.claims.recording import ClaimInput
     from factbase.store.database import Database
 
     db = Database.open(one_source.url)

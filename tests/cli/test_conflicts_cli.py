@@ -109,7 +109,8 @@ WORLD: list[tuple[str, str, str, str, dict[str, Any]]] = [
 
 
 def build_world(url: str) -> None:
-    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.analysis.intake import add_claim
+    from factbase.claims.recording import ClaimInput
     from factbase.store.database import Database
 
     build_base(url)

@@ -24,10 +24,11 @@ ZONES = ("UTC", "Asia/Almaty", "Pacific/Kiritimati", "Etc/GMT+12")
 
 def _populate(url: str) -> None:
     """Sources published yesterday, today and tomorrow (UTC), with conflicting claims."""
+    from factbase.analysis.intake import add_claim
     from factbase.analysis.links import link_claims
     from factbase.catalog.outlets import add_outlet
     from factbase.catalog.sources import SourceInput, add_source
-    from factbase.claims.recording import ClaimInput, add_claim
+    from factbase.claims.recording import ClaimInput
 
     today = datetime.now(UTC).date()
     database = Database.open(url)

@@ -1,0 +1,75 @@
+"""What `factbase list` and `show` display, as the library reads it: any backend, every filter.
+
+A page of claims with their topics and corroboration, and one claim with its links,
+conflicts and corroboration. :mod:`factbase.claims.fastread` answers the common cases
+straight from the SQLite file; ``tests/test_quickread.py`` holds both to the same answer.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from factbase.analysis.conflicts import conflicts_of
+from factbase.analysis.corroboration import corroboration
+from factbase.analysis.links import linked_claims
+from factbase.catalog.outlets import stance_colours
+from factbase.claims.display import ClaimView, ConflictView, LinkedView
+from factbase.claims.filter import ClaimFilter, ClaimPage, ListedClaim
+from factbase.claims.query import count_claims, find_claims, get_claim
+from factbase.claims.record import claim_row
+
+
+def view_claim(session: Session, ref: str | int) -> ClaimView:
+    """Everything `factbase show` shows of a claim: fields, relations and corroboration."""
+    claim = get_claim(session, ref)
+    links = []
+    for item in linked_claims(session, claim.id):
+        kind = item.link.kind
+        if kind == "refines" and item.link.refining_id != claim.id:
+            kind = "refined by"
+        other = item.other
+        outlet = other.source.outlet
+        links.append(
+            LinkedView(kind, other.id, other.statement, outlet.name, outlet.stance, other.language)
+        )
+    return ClaimView(
+        record=claim_row(claim),
+        topics=sorted((link.topic.slug, link.suggested) for link in claim.claim_topics),
+        relays=[outlet.name for outlet in claim.source.cites],
+        corroboration=corroboration(session, claim.id).summary(),
+        links=links,
+        conflicts=[
+            ConflictView(c.id, c.kind, c.cause, c.status, c.explanation)
+            for c in conflicts_of(session, claim.id)
+        ],
+        stance_colours=stance_colours(session),
+    )
+
+
+def claims_page(session: Session, where: ClaimFilter, *, with_support: bool) -> ClaimPage:
+    """One page of `factbase list`; with its topics and corroboration when ``with_support``."""
+    claims = find_claims(session, where)
+    listed = []
+    for claim in claims:
+        row = claim_row(claim)
+        support = corroboration(session, claim.id) if with_support else None
+        listed.append(
+            ListedClaim(
+                id=claim.id,
+                statement=claim.statement,
+                value=claim.value_text,
+                language=claim.language,
+                outlet=row["outlet"],
+                stance=row["stance"],
+                published=row["published"],
+                topics=tuple(row["topics"]) if with_support else (),
+                reports=support.reports if support else None,
+                origins=support.origins if support else None,
+            )
+        )
+    more = where.limit and len(claims) == where.limit
+    return ClaimPage(
+        claims=listed,
+        total=count_claims(session, where) if more else len(claims),
+        stance_colours=stance_colours(session),
+    )
