@@ -17,7 +17,7 @@ from sqlalchemy import text
 from factbase.analysis.conflicts import resolve_conflict
 from factbase.analysis.corroboration import (
     CORROBORATION_COLUMNS,
-    Report,
+    Evidence,
     corroboration,
     corroboration_fields,
     count_origins,
@@ -199,7 +199,7 @@ def test_links_and_unlinks_are_audited(claims: Database, monkeypatch: pytest.Mon
 # -- corroboration ---------------------------------------------------------------------
 
 
-def report(claim_id: int, **fields: Any) -> Report:
+def report(claim_id: int, **fields: Any) -> Evidence:
     defaults: dict[str, Any] = {
         "outlet_id": claim_id,
         "stance": "neutral",
@@ -208,7 +208,7 @@ def report(claim_id: int, **fields: Any) -> Report:
         "cited_outlets": frozenset(),
         "quote_words": frozenset(),
     }
-    return Report(claim_id=claim_id, **{**defaults, **fields})
+    return Evidence(claim_id=claim_id, **{**defaults, **fields})
 
 
 WORDS = frozenset(

@@ -28,7 +28,7 @@ DISPUTING_STATUSES = ("open", "confirmed")
 
 
 @dataclass(frozen=True)
-class Report:
+class Evidence:
     """One claim as evidence: who said it, where, and whom it relays."""
 
     claim_id: int
@@ -40,7 +40,7 @@ class Report:
     quote_words: frozenset[str]
 
 
-def report_of(
+def evidence_of(
     claim_id: int,
     outlet_id: int,
     stance: str,
@@ -49,9 +49,9 @@ def report_of(
     speaker_key: str | None,
     quote: str | None,
     cited_outlets: Iterable[int] = (),
-) -> Report:
+) -> Evidence:
     """A claim's report from its stored fields (and the outlets its source cites)."""
-    return Report(
+    return Evidence(
         claim_id=claim_id,
         outlet_id=outlet_id,
         stance=stance,
@@ -75,7 +75,7 @@ def citations(session: Session, source_ids: Iterable[int]) -> dict[int, set[int]
     return cites
 
 
-def _same_origin(a: Report, b: Report) -> bool:
+def _same_origin(a: Evidence, b: Evidence) -> bool:
     if a.speaker is not None and a.speaker == b.speaker:
         return True
     if a.outlet_id in b.cited_outlets or b.outlet_id in a.cited_outlets:
@@ -96,12 +96,12 @@ def _near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= NEAR_IDENTICAL
 
 
-def count_origins(reports: Iterable[Report]) -> int:
+def count_origins(reports: Iterable[Evidence]) -> int:
     """Groups of reports joined by a shared origin (union-find over the pairs)."""
     return len(set(origin_groups(reports)))
 
 
-def origin_groups(reports: Iterable[Report]) -> list[int]:
+def origin_groups(reports: Iterable[Evidence]) -> list[int]:
     """For each report, the group of reports sharing its origin (a label per group)."""
     items = list(reports)
     parent = list(range(len(items)))
@@ -119,11 +119,11 @@ def origin_groups(reports: Iterable[Report]) -> list[int]:
     return [root(i) for i in range(len(items))]
 
 
-def _reports(session: Session, claim_ids: Iterable[int]) -> list[Report]:
+def _reports(session: Session, claim_ids: Iterable[int]) -> list[Evidence]:
     claims = session.scalars(select(Claim).where(Claim.id.in_(list(claim_ids)))).all()
     cites = citations(session, (claim.source_id for claim in claims))
     return [
-        report_of(
+        evidence_of(
             claim.id,
             claim.source.outlet_id,
             claim.source.outlet.stance,
@@ -243,11 +243,11 @@ class CorroborationIndex:
     def cluster(self, claim_id: int) -> frozenset[int]:
         return self.cluster_of.get(claim_id) or frozenset((claim_id,))
 
-    def reports(self, claim_ids: Iterable[int]) -> dict[int, Report]:
+    def reports(self, claim_ids: Iterable[int]) -> dict[int, Evidence]:
         """Reports of any claims, read with Core in chunks of :attr:`CHUNK`."""
 
         ids = sorted(set(claim_ids))
-        found: dict[int, Report] = {}
+        found: dict[int, Evidence] = {}
         for start in range(0, len(ids), self.CHUNK):
             chunk = ids[start : start + self.CHUNK]
             rows = self.session.execute(
@@ -267,7 +267,7 @@ class CorroborationIndex:
             ).all()
             cites = citations(self.session, {row.source_id for row in rows})
             for row in rows:
-                found[row.id] = report_of(
+                found[row.id] = evidence_of(
                     row.id,
                     row.outlet_id,
                     row.stance,

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session, aliased
 from factbase.analysis.corroboration import (
     DISPUTING_STATUSES,
     CorroborationIndex,
+    Evidence,
     citations,
     count_origins,
+    evidence_of,
     origin_groups,
-    report_of,
 )
-from factbase.analysis.corroboration import Report as Evidence
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query
@@ -271,7 +271,7 @@ def _count_disputing_origins(session: Session, pending: list[tuple[_Contested, l
                 _, _, _, stance, source_id, outlet_id, language, speaker_id, speaker_key, quote = (
                     edge[:10]
                 )
-                reports[other_id] = report_of(
+                reports[other_id] = evidence_of(
                     other_id, outlet_id, stance, language, speaker_id, speaker_key, quote,
                     cites.get(source_id, ()),
                 )  # fmt: skip

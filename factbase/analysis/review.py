@@ -76,7 +76,7 @@ class ReviewFilter:
 
 
 @dataclass(frozen=True)
-class ClaimView:
+class ReviewSide:
     """One side of a review item, as a reviewer needs to see it."""
 
     id: int
@@ -105,14 +105,14 @@ class ConflictItem:
     kind: str
     cause: str
     explanation: str
-    left: ClaimView
-    right: ClaimView
+    left: ReviewSide
+    right: ReviewSide
 
 
 @dataclass(frozen=True)
 class MatchItem:
-    left: ClaimView
-    right: ClaimView
+    left: ReviewSide
+    right: ReviewSide
     score: float
     reasons: tuple[str, ...]
 
@@ -247,9 +247,9 @@ def load_match(session: Session, suggestion: Suggestion) -> MatchItem | None:
     )
 
 
-def _view(claim: Claim, found: Corroboration, kind: str | None) -> ClaimView:
+def _view(claim: Claim, found: Corroboration, kind: str | None) -> ReviewSide:
     row = claim_row(claim)
-    return ClaimView(
+    return ReviewSide(
         id=claim.id,
         key=claim.key,
         statement=claim.statement,

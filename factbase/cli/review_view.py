@@ -9,7 +9,7 @@ from factbase.cli import render
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from factbase.analysis.review import ClaimView, ConflictItem, MatchItem
+    from factbase.analysis.review import ConflictItem, MatchItem, ReviewSide
 
 # Without colour (NO_COLOR, a pipe) a style is invisible: the marked words get these.
 MARK_OPEN, MARK_CLOSE = "**", "**"
@@ -40,7 +40,7 @@ def quote_text(quote: str, marked: tuple[tuple[int, int], ...]) -> Text:
     return text
 
 
-def claim_text(side: ClaimView, label: str, colours: dict[str, str | None]) -> Text:
+def claim_text(side: ReviewSide, label: str, colours: dict[str, str | None]) -> Text:
     from rich.text import Text
 
     text = Text()
@@ -75,7 +75,7 @@ def claim_text(side: ClaimView, label: str, colours: dict[str, str | None]) -> T
     return text
 
 
-def _side_by_side(left: ClaimView, right: ClaimView, colours: dict[str, str | None]) -> None:
+def _side_by_side(left: ReviewSide, right: ReviewSide, colours: dict[str, str | None]) -> None:
     from rich import box
     from rich.table import Table
 

@@ -36,8 +36,7 @@ from typing import Any, TextIO, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from factbase.analysis.conflicts import ConflictFilter
-from factbase.analysis.conflicts import conflicts_query as filtered
+from factbase.analysis.conflicts import ConflictFilter, conflicts_query
 from factbase.catalog.outlets import OUTLET_COLUMNS, outlets_query
 from factbase.catalog.sources import SOURCE_COLUMNS, sources_query
 from factbase.claims.filter import ClaimFilter
@@ -351,7 +350,7 @@ class ConflictExportFilter:
     limit: int | None = None
 
 
-def conflicts_query(session: Session, where: ConflictExportFilter) -> Select[Any]:
+def conflict_export_query(session: Session, where: ConflictExportFilter) -> Select[Any]:
     """Conflict ids in id order with the filters of `factbase conflicts` (and status all)."""
 
     status = where.status
@@ -366,7 +365,9 @@ def conflicts_query(session: Session, where: ConflictExportFilter) -> Select[Any
         stance=where.stance,
         language=where.language,
     )
-    query = filtered(session, conditions).with_only_columns(Conflict.id).order_by(Conflict.id)
+    query = (
+        conflicts_query(session, conditions).with_only_columns(Conflict.id).order_by(Conflict.id)
+    )
     return query.limit(where.limit) if where.limit else query
 
 
@@ -406,7 +407,7 @@ def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dic
             outlet.name.label(f"outlet_{side}"),
             outlet.stance.label(f"stance_{side}"),
         ]
-    query = select(*columns).where(Conflict.id.in_(conflicts_query(session, where)))
+    query = select(*columns).where(Conflict.id.in_(conflict_export_query(session, where)))
     for side, (claim, source, outlet) in sides.items():
         claim_id = Conflict.claim_a_id if side == "a" else Conflict.claim_b_id
         query = (
