@@ -264,6 +264,7 @@ class Database:
 
     def migrate(self, direction: str, target: str) -> None:
         """Run Alembic in one transaction: a failed migration changes nothing."""
+        # Alembic is slow to import: deferred until the schema is checked or changed.
         from alembic import command
         from alembic.util import CommandError
 
@@ -284,6 +285,7 @@ class Database:
 
     def _refuse_upgrade_to_older(self, current: str, target: str) -> None:
         """Alembic would do nothing and report success; say what is meant instead."""
+        # Alembic is slow to import: deferred until the schema is checked or changed.
         from alembic.script import ScriptDirectory
 
         scripts = ScriptDirectory(str(migrations_dir()))
@@ -338,6 +340,7 @@ def _refuse_nul_characters(session: Session, _context: Any, _instances: Any) -> 
 
 
 def _alembic_config(connection: Connection) -> Config:
+    # Alembic is slow to import: deferred until the schema is checked or changed.
     from alembic.config import Config
 
     config = Config()
@@ -347,6 +350,7 @@ def _alembic_config(connection: Connection) -> Config:
 
 
 def _known_revisions() -> set[str]:
+    # Alembic is slow to import: deferred until the schema is checked or changed.
     from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory(str(migrations_dir()))
@@ -355,6 +359,7 @@ def _known_revisions() -> set[str]:
 
 def revision_history() -> list[tuple[str, str]]:
     """Every migration, oldest first, as (revision, description)."""
+    # Alembic is slow to import: deferred until the schema is checked or changed.
     from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory(str(migrations_dir()))

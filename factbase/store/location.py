@@ -19,6 +19,7 @@ HEAD_REVISION = "0005"
 
 def default_db_path() -> Path:
     """The database file used when no location is given."""
+    # Deferred: a command given --db never needs platformdirs.
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False) / DB_FILENAME

@@ -197,6 +197,7 @@ def _clean(text: str) -> str:
 @lru_cache(maxsize=16)
 def _parser(languages: tuple[str, ...], today: date) -> Any:
     """One dateparser parser per languages and day: the day is a setting of the parser."""
+    # dateparser takes ~0.2 s to import: deferred until a date is parsed.
     from dateparser.date import DateDataParser
 
     settings = {

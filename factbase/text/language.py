@@ -157,6 +157,7 @@ def _tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _detector(codes: tuple[str, ...]) -> LanguageDetector:
+    # Deferred: only detecting or checking a language needs lingua.
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     isos = [IsoCode639_1.from_str(code) for code in codes]
@@ -278,6 +279,7 @@ def language_mismatch(text: str, declared: str) -> str | None:
     # A language we do not detect: lingua must know it too and still prefer one of ours.
     if code not in ISO_639_1 or len(_tokens(text)) < 2:
         return None
+    # Deferred: only detecting or checking a language needs lingua.
     from lingua import IsoCode639_1
 
     try:
@@ -303,6 +305,7 @@ def _lemma(token: str, language: str | None) -> str:
         langs = _GUESS_ORDER  # simplemma uses the first language that knows the word
     if not langs:
         return fold(token)
+    # simplemma takes ~0.3 s to import: deferred until a word is lemmatised.
     import simplemma
 
     return fold(simplemma.lemmatize(token, lang=langs))
