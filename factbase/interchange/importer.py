@@ -27,6 +27,7 @@ from factbase.catalog.entities import EntityInput, upsert_entity
 from factbase.catalog.outlets import add_outlet, find_outlet, update_outlet
 from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
+from factbase.claims.fields import document_fields
 from factbase.claims.recording import ClaimInput, claim_topics, claim_values
 from factbase.errors import FactbaseError, ImportFailed
 from factbase.interchange.readers import SECTIONS, Record, iter_records
@@ -56,26 +57,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "cites": "list",
         "note": "str",
     },
-    "claims": {
-        "key": "str",
-        "source": "str",
-        "statement": "str",
-        "quote": "str",
-        "language": "str",
-        "speaker": "str",
-        "topics": "list",
-        "subject": "str",
-        "property": "str",
-        "value": "str",
-        "value_num": "num",
-        "unit": "str",
-        "qualifier": "str",
-        "event_date": "str",
-        "as_of": "str",
-        "polarity": "str",
-        "status": "str",
-        "note": "str",
-    },
+    # A claim record holds the declared fields that have a name in documents.
+    "claims": {field.document: field.kind for field in document_fields() if field.document},
     "links": {"claim": "str", "other": "str", "kind": "str", "note": "str"},
 }
 REQUIRED = {
