@@ -99,16 +99,19 @@ def _answer(location: str | None, read: Callable[[sqlite3.Connection], T]) -> T 
     if path is None:
         return None
     try:
-        with closing(_connect(path)) as connection:
-            connection.execute("BEGIN")  # one snapshot for everything read
-            try:
-                return read(connection)
-            except sqlite3.Error:
-                if os.environ.get(STRICT_ENV):
-                    raise
-                return None
+        connection = _connect(path)
     except (_Unanswered, sqlite3.Error, FactbaseError):
-        return None
+        return None  # not an up-to-date factbase file
+    with closing(connection):
+        try:
+            connection.execute("BEGIN")  # one snapshot for everything read
+            return read(connection)
+        except (_Unanswered, FactbaseError):
+            return None
+        except sqlite3.Error:
+            if os.environ.get(STRICT_ENV):
+                raise
+            return None
 
 
 def _sqlite_file(location: str | None) -> Path | None:

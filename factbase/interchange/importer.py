@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,13 @@ FIELDS: dict[str, dict[str, str]] = {
         "cites": "list",
         "note": "str",
     },
-    # A claim record holds the declared fields that have a name in documents.
-    "claims": {field.document: field.kind for field in document_fields() if field.document},
+    # A claim record holds the declared fields with a name in documents that recording a
+    # claim takes (ClaimInput): a field exported before `import` learns it is refused by name.
+    "claims": {
+        field.document: field.kind
+        for field in document_fields()
+        if field.document in {given.name for given in fields(ClaimInput)}
+    },
     "links": {"claim": "str", "other": "str", "kind": "str", "note": "str"},
 }
 REQUIRED = {
