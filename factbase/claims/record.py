@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import String, type_coerce
@@ -73,10 +73,11 @@ def column_label(column: str) -> str:
     return attribute if table == "claim" else f"{table}_{attribute}"
 
 
-def model_column(column: str) -> Any:
-    """``"source.title"`` as the model attribute, ``Source.title``."""
+def model_column(column: str, models: Mapping[str, Any] = _MODELS) -> Any:
+    """``"source.title"`` as the model attribute, ``Source.title`` (or an alias's, given
+    ``models`` by table)."""
     table, attribute = column.split(".")
-    return getattr(_MODELS[table], attribute)
+    return getattr(models[table], attribute)
 
 
 def selected(columns: Sequence[str], *, as_text: Collection[str] = ()) -> list[Any]:
