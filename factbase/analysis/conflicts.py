@@ -25,8 +25,9 @@ from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
+from factbase.claims.fields import column_plan, fields_named
 from factbase.claims.query import get_claim
-from factbase.claims.record import stored_quantity, subject_identity
+from factbase.claims.record import selected, stored_quantity, subject_identity
 from factbase.errors import InvalidInput, NotFound, as_id
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source
@@ -141,31 +142,28 @@ def compare(a: ClaimFacts, b: ClaimFacts) -> list[Finding]:
 # -- reading facts -------------------------------------------------------------------
 
 
+# What a comparison reads of a claim: what it is about (not record fields: the keys are
+# folded) and the record fields it compares, read as the record reads them.
+_FACT_COLUMNS = (
+    "claim.id",
+    "claim.subject_id",
+    "claim.subject_key",
+    "claim.property_key",
+    *column_plan(
+        fields_named(
+            (
+                *("polarity", "value", "value_num", "unit", "value_low", "value_high"),
+                *("qualifier", "as_of", "event_date", "language", "outlet", "published"),
+                *("subject", "property"),
+            )
+        )
+    ),
+)
+
+
 def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
     query = (
-        select(
-            Claim.id,
-            Claim.subject_id,
-            Claim.subject_key,
-            Claim.property_key,
-            Claim.polarity,
-            Claim.value_text,
-            Claim.value_num,
-            Claim.value_unit,
-            Claim.value_low,
-            Claim.value_high,
-            Claim.value_qualifier,
-            Claim.as_of,
-            Claim.as_of_precision,
-            Claim.event_date,
-            Claim.event_precision,
-            Claim.language,
-            Outlet.name,
-            Source.published,
-            Source.published_precision,
-            Claim.subject,
-            Claim.property_name,
-        )
+        select(*selected(_FACT_COLUMNS))
         .join(Source, Claim.source_id == Source.id)
         .join(Outlet, Source.outlet_id == Outlet.id)
     )
@@ -183,25 +181,27 @@ def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
 _stored_date = lru_cache(maxsize=65536)(stored_date)
 
 
-def facts_from_row(row: Sequence[Any]) -> ClaimFacts:
-    (
-        claim_id, subject_id, subject_key, property_key, polarity,
-        value_text, value_num, unit, low, high, qualifier,
-        as_of, as_of_precision, event, event_precision, language,
-        outlet, published, published_precision, subject_text, property_text,
-    ) = row  # fmt: skip
-    subject = subject_identity(subject_id, subject_key)
+def facts_from_row(row: Any) -> ClaimFacts:
+    """A row of :func:`_facts_query` (columns by their labels) as facts to compare."""
+    subject = subject_identity(row.subject_id, row.subject_key)
     return ClaimFacts(
-        id=claim_id,
-        block=(subject, property_key) if subject and property_key else None,
-        polarity=polarity,
-        value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
-        as_of=_stored_date(as_of, as_of_precision),
-        event=_stored_date(event, event_precision),
-        outlet=outlet,
-        language=language,
-        published=_stored_date(published, published_precision),
-        about=" · ".join(part for part in (subject_text, property_text) if part),
+        id=row.id,
+        block=(subject, row.property_key) if subject and row.property_key else None,
+        polarity=row.polarity,
+        value=stored_quantity(
+            row.value_text,
+            row.value_num,
+            row.value_unit,
+            row.value_low,
+            row.value_high,
+            row.value_qualifier,
+        ),
+        as_of=_stored_date(row.as_of, row.as_of_precision),
+        event=_stored_date(row.event_date, row.event_precision),
+        outlet=row.outlet_name,
+        language=row.language,
+        published=_stored_date(row.source_published, row.source_published_precision),
+        about=" · ".join(part for part in (row.subject, row.property_name) if part),
     )
 
 
@@ -402,7 +402,7 @@ def record_declared_conflict(session: Session, link: ClaimLink) -> Conflict:
 def _facts_by_id(session: Session, ids: Sequence[int]) -> dict[int, ClaimFacts]:
     """Facts for any claims, with or without subject and property (for declared conflicts)."""
     query = _facts_query(comparable_only=False).where(Claim.id.in_(list(ids)))
-    return {row[0]: facts_from_row(row) for row in session.execute(query)}
+    return {row.id: facts_from_row(row) for row in session.execute(query)}
 
 
 # -- review --------------------------------------------------------------------------

@@ -74,8 +74,9 @@ from factbase.analysis.xref_pairs import (
     common_limit,
 )
 from factbase.catalog import audit
+from factbase.claims.fields import column_plan, fields_named
 from factbase.claims.query import get_claim
-from factbase.claims.record import stored_quantity, subject_identity
+from factbase.claims.record import selected, stored_quantity, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Outlet, Source, Topic, XrefRejection
@@ -341,13 +342,24 @@ def _wording_evidence(
 # -- reading -----------------------------------------------------------------------------
 
 
+# What a suggestion weighs of a claim: what it is about and who says it (not record
+# fields) and the record fields it compares, read as the record reads them.
 _FEATURE_COLUMNS = (
-    Claim.id, Claim.source_id, Claim.subject_id, Claim.subject_key, Claim.property_key,
-    Claim.speaker_id, Claim.polarity, Claim.value_text, Claim.value_num, Claim.value_unit,
-    Claim.value_low, Claim.value_high, Claim.value_qualifier, Claim.event_date,
-    Claim.event_precision, Claim.as_of, Claim.as_of_precision, Claim.statement, Claim.quote,
-    Claim.language,
-)  # fmt: skip
+    "claim.id",
+    "claim.source_id",
+    "claim.subject_id",
+    "claim.subject_key",
+    "claim.property_key",
+    "claim.speaker_id",
+    *column_plan(
+        fields_named(
+            (
+                *("polarity", "value", "value_num", "unit", "value_low", "value_high"),
+                *("qualifier", "event_date", "as_of", "statement", "quote", "language"),
+            )
+        )
+    ),
+)
 
 
 def _hint(language: str | None) -> str | None:
@@ -372,31 +384,36 @@ def read_features(session: Session) -> list[ClaimFeatures]:
     )
     for claim_id, slug in topic_rows:
         topics[claim_id].add(slug)
-    query = select(*_FEATURE_COLUMNS).where(Claim.status != "retracted").order_by(Claim.id)
+    query = select(*selected(_FEATURE_COLUMNS)).where(Claim.status != "retracted")
     # Many claims share a topic set or a statement: one frozenset each, not one per claim.
     shared: dict[frozenset[str], frozenset[str]] = {}
     features = []
-    for row in session.execute(query):
-        (
-            claim_id, source_id, subject_id, subject_key, property_key, speaker_id, polarity,
-            value_text, value_num, unit, low, high, qualifier,
-            event, event_precision, as_of, as_of_precision, statement, quote, language,
-        ) = row  # fmt: skip
+    for row in session.execute(query.order_by(Claim.id)):
+        value = stored_quantity(
+            row.value_text,
+            row.value_num,
+            row.value_unit,
+            row.value_low,
+            row.value_high,
+            row.value_qualifier,
+        )
         features.append(
             ClaimFeatures(
-                id=claim_id,
-                source_id=source_id,
-                subject=subject_identity(subject_id, subject_key),
-                property_key=property_key or None,
-                speaker_id=speaker_id,
-                polarity=polarity,
-                value=stored_quantity(value_text, value_num, unit, low, high, qualifier),
-                event=stored_date(event, event_precision),
-                as_of=stored_date(as_of, as_of_precision),
-                topics=_shared(shared, frozenset(topics.pop(claim_id, ()))),
-                statement_lemmas=_shared(shared, content_lemmas(statement, _hint(language))),
-                quote=quote,
-                language=language,
+                id=row.id,
+                source_id=row.source_id,
+                subject=subject_identity(row.subject_id, row.subject_key),
+                property_key=row.property_key or None,
+                speaker_id=row.speaker_id,
+                polarity=row.polarity,
+                value=value,
+                event=stored_date(row.event_date, row.event_precision),
+                as_of=stored_date(row.as_of, row.as_of_precision),
+                topics=_shared(shared, frozenset(topics.pop(row.id, ()))),
+                statement_lemmas=_shared(
+                    shared, content_lemmas(row.statement, _hint(row.language))
+                ),
+                quote=row.quote,
+                language=row.language,
             )
         )
     return features

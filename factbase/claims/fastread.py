@@ -6,8 +6,10 @@ topic or a stance, this module answers with the standard library's ``sqlite3``. 
 is a shortcut, never a second source of truth; it answers ``None`` (the library then
 answers instead) whenever it could differ:
 
-- a URL, a missing file, another schema revision, or any SQLite error;
-- a filter it does not handle (outlet, source, subject, speaker), a bad limit or date;
+- a URL, a missing file, another schema revision, or any SQLite error (raised instead
+  under tests, where :data:`STRICT_ENV` is set: there it means a bug);
+- a filter not marked ``fast`` on :class:`~factbase.claims.filter.ClaimFilter` (outlet,
+  source, subject, speaker, and any filter added unmarked), a bad limit or date;
 - an unknown topic, and an empty result filtered by language, status or stance: the
   library confirms "no claims" or gives the error for the value it refuses;
 - for the wide table, a claim on the page in a same/supports cluster, whose
@@ -19,17 +21,20 @@ index and date walk), and ``tests/test_quickread.py`` holds both to the same pag
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
+from dataclasses import fields as dc_fields
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from factbase.catalog.topic_tree import topic_subtree
 from factbase.claims.display import ClaimView, ConflictView, Corroboration, LinkedView
+from factbase.claims.fields import RecordReader, exported_fields, fields_named, sql_column
 from factbase.claims.filter import (
+    FAST_FILTERS,
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
     MATCHES_SEARCH_SQL,
@@ -46,8 +51,7 @@ from factbase.claims.filter import (
 )
 from factbase.errors import FactbaseError, as_id
 from factbase.store.location import HEAD_REVISION, existing_sqlite_file
-from factbase.text.date_formats import stored_timestamp
-from factbase.text.dates import PartialDate, parse_date
+from factbase.text.dates import parse_date
 from factbase.text.language import fold, normalise_text
 
 T = TypeVar("T")
@@ -63,12 +67,18 @@ _ORDER = {
     Sort.ADDED: "c.id DESC",
     Sort.ID: "c.id",
 }
-_PAGE = """
-SELECT c.id, c.statement, c.value_text, c.language, o.name, o.stance,
-       s.published, s.published_precision
+# A listed claim's own fields (not those only the wide table reads) are record fields.
+_LISTED = RecordReader(
+    fields_named([f.name for f in dc_fields(ListedClaim) if f.default is f.default_factory])
+)
+_PAGE = f"""
+SELECT {", ".join(sql_column(column) for column in _LISTED.columns)}
 FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
-WHERE {where} ORDER BY {order}{limit}
+WHERE {{where}} ORDER BY {{order}}{{limit}}
 """
+# Under tests, an SQLite error in a query of an up-to-date file is a bug (a column named
+# wrongly, say), not a reason to let the library answer: it is raised.
+STRICT_ENV = "FACTBASE_FASTREAD_STRICT"
 
 
 class _Unanswered(Exception):
@@ -89,11 +99,19 @@ def _answer(location: str | None, read: Callable[[sqlite3.Connection], T]) -> T 
     if path is None:
         return None
     try:
-        with closing(_connect(path)) as connection:
+        connection = _connect(path)
+    except (_Unanswered, sqlite3.Error, FactbaseError):
+        return None  # not an up-to-date factbase file
+    with closing(connection):
+        try:
             connection.execute("BEGIN")  # one snapshot for everything read
             return read(connection)
-    except (_Unanswered, sqlite3.Error, FactbaseError):
-        return None
+        except (_Unanswered, FactbaseError):
+            return None
+        except sqlite3.Error:
+            if os.environ.get(STRICT_ENV):
+                raise
+            return None
 
 
 def _sqlite_file(location: str | None) -> Path | None:
@@ -118,8 +136,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool) -> ClaimPage:
-    if where.outlet or where.source or where.subject or where.speaker:
-        raise _Unanswered
+    if any(value for name, value in where.filters().items() if name not in FAST_FILTERS):
+        raise _Unanswered  # a filter this module does not read
     if where.limit is None or not 0 <= where.limit <= MAX_LIMIT:
         raise _Unanswered
     topics = _topic_ids(connection, where.topic) if where.topic else None
@@ -275,22 +293,7 @@ def _with_support(connection: sqlite3.Connection, claims: list[ListedClaim]) -> 
 
 
 def _listed(row: tuple[Any, ...]) -> ListedClaim:
-    claim_id, statement, value, language, outlet, stance, published, precision = row
-    return ListedClaim(
-        id=claim_id,
-        statement=statement,
-        value=value,
-        language=language,
-        outlet=outlet,
-        stance=stance,
-        published=_iso(published, precision),
-    )
-
-
-def _iso(stored: str | None, precision: str | None) -> str | None:
-    if stored is None or precision is None:
-        return None
-    return PartialDate.from_parts(date.fromisoformat(stored), precision).iso()
+    return ListedClaim(**_LISTED.record(row, {}))
 
 
 def _stance_colours(connection: sqlite3.Connection) -> dict[str, str | None]:
@@ -303,14 +306,11 @@ def _marks(values: list[int]) -> str:
 
 # -- one claim, for `factbase show` -----------------------------------------------------
 
-_CLAIM = """
-SELECT c.id, c.key, c.statement, c.quote, c.language, c.speaker, c.subject, c.property,
-       c.value_text, c.value_num, c.value_unit, c.value_low, c.value_high, c.value_qualifier,
-       c.event_date, c.event_precision, c.as_of, c.as_of_precision, c.polarity, c.status,
-       c.source_id, s.key, s.title, s.url, o.name, o.stance, s.published,
-       s.published_precision, c.note, c.created_at, c.updated_at
+_RECORD = RecordReader(exported_fields())
+_CLAIM = f"""
+SELECT {", ".join(sql_column(column) for column in _RECORD.columns)}
 FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
-WHERE {where}
+WHERE {{where}}
 """
 _LINKS = """
 SELECT l.kind, l.refining_id, l.claim_a_id, l.claim_b_id, c.statement, o.name, o.stance, c.language
@@ -343,8 +343,7 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
     row = connection.execute(_CLAIM.format(where=where), (param,)).fetchone()
     if row is None:
         raise _Unanswered
-    record = _record(row)
-    claim_id = record["id"]
+    claim_id = row[_RECORD.position["claim.id"]]
     links = connection.execute(_LINKS, {"id": claim_id}).fetchall()
     if any(kind in ("same", "supports") for kind, *_ in links):
         raise _Unanswered
@@ -353,7 +352,7 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
         "ON t.id = ct.topic_id WHERE ct.claim_id = ? ORDER BY t.slug",
         (claim_id,),
     ).fetchall()
-    record["topics"] = [slug for slug, _ in topics]
+    record = _RECORD.record(row, {claim_id: [slug for slug, _ in topics]})
     relays = connection.execute(
         "SELECT o.name FROM source_cite AS sc JOIN outlet AS o ON o.id = sc.outlet_id "
         "WHERE sc.source_id = ? ORDER BY o.name",
@@ -373,45 +372,6 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
         conflicts=[ConflictView(*conflict[:5]) for conflict in conflicts],
         stance_colours=_stance_colours(connection),
     )
-
-
-def _record(row: tuple[Any, ...]) -> dict[str, Any]:
-    """The claim as :func:`factbase.claims.record.claim_row` gives it (CLAIM_COLUMNS order)."""
-    (id_, key, statement, quote, language, speaker, subject, property_name, value_text) = row[:9]
-    (value_num, unit, low, high, qualifier, event, event_precision, as_of) = row[9:17]
-    (as_of_precision, polarity, status, source_id, source_key, title, url, outlet) = row[17:25]
-    (stance, published, published_precision, note, created_at, updated_at) = row[25:]
-    return {
-        "id": id_,
-        "key": key,
-        "statement": statement,
-        "quote": quote,
-        "language": language,
-        "speaker": speaker,
-        "topics": [],
-        "subject": subject,
-        "property": property_name,
-        "value": value_text,
-        "value_num": value_num,
-        "unit": unit,
-        "value_low": low,
-        "value_high": high,
-        "qualifier": qualifier,
-        "event_date": _iso(event, event_precision),
-        "as_of": _iso(as_of, as_of_precision),
-        "polarity": polarity,
-        "status": status,
-        "source_id": source_id,
-        "source_key": source_key,
-        "source_title": title,
-        "source_url": url,
-        "outlet": outlet,
-        "stance": stance,
-        "published": _iso(published, published_precision),
-        "note": note,
-        "created_at": stored_timestamp(created_at),
-        "updated_at": stored_timestamp(updated_at),
-    }
 
 
 def _lone_corroboration(

@@ -11,8 +11,9 @@ Nothing here imports SQLAlchemy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from typing import Any
 
 from factbase.text.language import fold
 
@@ -26,19 +27,25 @@ class Sort(StrEnum):
     ID = "id"
 
 
+def _filter(*, fast: bool) -> Any:
+    """A filter field; ``fast`` when :mod:`factbase.claims.fastread` reads it too. A filter
+    not marked fast leaves every listing it is given to the library."""
+    return field(default=None, metadata={"filter": True, "fast": fast})
+
+
 @dataclass
 class ClaimFilter:
-    topic: str | None = None
-    language: str | None = None
-    stance: str | None = None
-    outlet: str | None = None
-    source: str | None = None
-    subject: str | None = None
-    speaker: str | None = None
-    since: str | None = None
-    until: str | None = None
-    search: str | None = None
-    status: str | None = None
+    topic: str | None = _filter(fast=True)
+    language: str | None = _filter(fast=True)
+    stance: str | None = _filter(fast=True)
+    outlet: str | None = _filter(fast=False)
+    source: str | None = _filter(fast=False)
+    subject: str | None = _filter(fast=False)
+    speaker: str | None = _filter(fast=False)
+    since: str | None = _filter(fast=True)
+    until: str | None = _filter(fast=True)
+    search: str | None = _filter(fast=True)
+    status: str | None = _filter(fast=True)
     limit: int | None = 50
     sort: Sort = Sort.PUBLISHED
 
@@ -47,19 +54,9 @@ class ClaimFilter:
         return {name: getattr(self, name) for name in FILTER_NAMES}
 
 
-FILTER_NAMES = (
-    "topic",
-    "language",
-    "stance",
-    "outlet",
-    "source",
-    "subject",
-    "speaker",
-    "since",
-    "until",
-    "search",
-    "status",
-)
+FILTER_NAMES = tuple(f.name for f in fields(ClaimFilter) if f.metadata.get("filter"))
+# The filters the SQLite shortcut reads; given any other, it leaves the listing alone.
+FAST_FILTERS = frozenset(f.name for f in fields(ClaimFilter) if f.metadata.get("fast"))
 
 
 @dataclass(frozen=True)

@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from factbase.store.models import Claim
-from factbase.text.date_formats import stored_date
+from sqlalchemy import String, type_coerce
+
+from factbase.claims.fields import (
+    ClaimField,
+    Decode,
+    RecordReader,
+    claim_columns,
+    exported_fields,
+)
+from factbase.store.models import Claim, Outlet, Source
 from factbase.text.quantities import Quantity
 
 # -- describing ----------------------------------------------------------------------
 
-CLAIM_COLUMNS = (
-    "id",
-    "key",
-    "statement",
-    "quote",
-    "language",
-    "speaker",
-    "topics",
-    "subject",
-    "property",
-    "value",
-    "value_num",
-    "unit",
-    "value_low",
-    "value_high",
-    "qualifier",
-    "event_date",
-    "as_of",
-    "polarity",
-    "status",
-    "source_id",
-    "source_key",
-    "source_title",
-    "source_url",
-    "outlet",
-    "stance",
-    "published",
-    "note",
-    "created_at",
-    "updated_at",
-)
+CLAIM_COLUMNS = claim_columns()
+_READER = RecordReader(exported_fields())
+# Where each column of the record comes from on a loaded claim.
+_OWNER: dict[str, Callable[[Claim], Any]] = {
+    "claim": lambda claim: claim,
+    "source": lambda claim: claim.source,
+    "outlet": lambda claim: claim.source.outlet,
+}
 
 
 def subject_identity(subject_id: int | None, subject_key: str | None) -> str | None:
@@ -64,42 +50,51 @@ def stored_quantity(
     return Quantity(text or "", value, unit, low, high, qualifier or "exact")  # type: ignore[arg-type]
 
 
-def _iso(start: Any, precision: str | None) -> str | None:
-    partial = stored_date(start, precision)
-    return partial.iso() if partial else None
-
-
 def claim_row(claim: Claim) -> dict[str, Any]:
     """The claim as one flat record with :data:`CLAIM_COLUMNS`, for machine formats."""
-    source = claim.source
-    return {
-        "id": claim.id,
-        "key": claim.key,
-        "statement": claim.statement,
-        "quote": claim.quote,
-        "language": claim.language,
-        "speaker": claim.speaker,
-        "topics": claim.topic_slugs,
-        "subject": claim.subject,
-        "property": claim.property_name,
-        "value": claim.value_text,
-        "value_num": claim.value_num,
-        "unit": claim.value_unit,
-        "value_low": claim.value_low,
-        "value_high": claim.value_high,
-        "qualifier": claim.value_qualifier,
-        "event_date": _iso(claim.event_date, claim.event_precision),
-        "as_of": _iso(claim.as_of, claim.as_of_precision),
-        "polarity": claim.polarity,
-        "status": claim.status,
-        "source_id": source.id,
-        "source_key": source.key,
-        "source_title": source.title,
-        "source_url": source.url,
-        "outlet": source.outlet.name,
-        "stance": source.outlet.stance,
-        "published": _iso(source.published, source.published_precision),
-        "note": claim.note,
-        "created_at": claim.created_at.isoformat(timespec="seconds"),
-        "updated_at": claim.updated_at.isoformat(timespec="seconds"),
-    }
+    row = [_column(claim, column) for column in _READER.columns]
+    return _READER.record(row, {claim.id: claim.topic_slugs})
+
+
+def _column(claim: Claim, column: str) -> Any:
+    table, attribute = column.split(".")
+    return getattr(_OWNER[table](claim), attribute)
+
+
+# -- selecting -----------------------------------------------------------------------
+
+_MODELS: dict[str, Any] = {"claim": Claim, "source": Source, "outlet": Outlet}
+
+
+def column_label(column: str) -> str:
+    """A selected column's label: a claim's by its attribute (``value_text``), a source's
+    or outlet's after its table (``source_key``), so none collide."""
+    table, attribute = column.split(".")
+    return attribute if table == "claim" else f"{table}_{attribute}"
+
+
+def model_column(column: str, models: Mapping[str, Any] = _MODELS) -> Any:
+    """``"source.title"`` as the model attribute, ``Source.title`` (or an alias's, given
+    ``models`` by table)."""
+    table, attribute = column.split(".")
+    return getattr(models[table], attribute)
+
+
+def selected(columns: Sequence[str], *, as_text: Collection[str] = ()) -> list[Any]:
+    """A select list for ``columns`` (a :func:`~factbase.claims.fields.column_plan`), from a
+    query joining Claim, Source and Outlet; those in ``as_text`` as the driver gives them
+    (text on SQLite), for decoders that take text."""
+    found = []
+    for column in columns:
+        element = model_column(column)
+        if column in as_text:
+            element = type_coerce(element, String())
+        found.append(element.label(column_label(column)))
+    return found
+
+
+def stored_as_text(fields: Sequence[ClaimField]) -> frozenset[str]:
+    """The dates and timestamps ``fields`` read: decoded from text faster than from the
+    date and datetime objects SQLAlchemy would make of them."""
+    decoded = (Decode.DATE, Decode.TIMESTAMP)
+    return frozenset(field.columns[0] for field in fields if field.decode in decoded)

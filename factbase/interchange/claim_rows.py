@@ -16,23 +16,22 @@ by the stances of whatever disputes it, which the dispute side stream gives.
 Only claims in a cluster go through :class:`~factbase.analysis.corroboration.CorroborationIndex`.
 
 Rows are plain tuples in :data:`CLAIM_EXPORT_COLUMNS` order: writers turn them
-into CSV cells or JSON records without building a dict per row.
+into CSV cells or JSON records without building a dict per row. Their claim fields are
+decoded as :data:`~factbase.claims.fields.CLAIM_FIELDS` declares, a column per field
+and chunk, and zipped into rows.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Generator, Iterator, Sequence
-from datetime import date
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
-    String,
     literal,
     select,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -43,56 +42,15 @@ from factbase.analysis.corroboration import (
     CorroborationIndex,
 )
 from factbase.claims.display import Corroboration
+from factbase.claims.fields import RecordReader, exported_fields
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query
-from factbase.claims.record import CLAIM_COLUMNS
+from factbase.claims.record import CLAIM_COLUMNS, selected, stored_as_text
+from factbase.store.batches import CHUNK, plain_chunks
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
-from factbase.text.date_formats import stored_date, stored_timestamp
 
 CLAIM_EXPORT_COLUMNS: tuple[str, ...] = (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS)
 
-# Claims read per round trip, and the unit in which sides are merged or looked up.
-CHUNK = 1000
-
-
-def _raw(column: Any) -> Any:
-    """A date or timestamp as the driver gives it: text on SQLite, a date on PostgreSQL."""
-    return type_coerce(column, String())
-
-
-_CLAIM_SELECT = (
-    Claim.id,
-    Claim.key,
-    Claim.statement,
-    Claim.quote,
-    Claim.language,
-    Claim.speaker,
-    Claim.subject,
-    Claim.property_name,
-    Claim.value_text,
-    Claim.value_num,
-    Claim.value_unit,
-    Claim.value_low,
-    Claim.value_high,
-    Claim.value_qualifier,
-    _raw(Claim.event_date),
-    Claim.event_precision,
-    _raw(Claim.as_of),
-    Claim.as_of_precision,
-    Claim.polarity,
-    Claim.status,
-    Claim.note,
-    _raw(Claim.created_at),
-    _raw(Claim.updated_at),
-    Claim.source_id,
-    Source.key,
-    Source.title,
-    Source.url,
-    _raw(Source.published),
-    Source.published_precision,
-    Outlet.name,
-    Outlet.stance,
-)
 
 # The status a `contradicts` link stands under in the dispute side stream.
 CONTRADICTS = "contradicts"
@@ -226,53 +184,6 @@ class _Ahead:
         return taken
 
 
-class _DateTexts(dict[tuple[Any, Any], str | None]):
-    """(start, precision) -> ``2022``, ``2022-11`` or ``2022-11-01``; few distinct, so kept."""
-
-    def __missing__(self, key: tuple[Any, Any]) -> str | None:
-        start, precision = key
-        if isinstance(start, str):
-            start = date.fromisoformat(start[:10])
-        partial = stored_date(start, precision)
-        text = self[key] = partial.iso() if partial else None
-        return text
-
-
-def _chunks(
-    session: Session, query: Select[*tuple[Any, ...]]
-) -> Generator[Sequence[Sequence[Any]]]:
-    """The query's rows a chunk at a time, as plain tuples where that is safe and faster.
-
-    On SQLite, with parameters the driver takes as they are (integers, text), the
-    compiled statement runs on the driver's cursor: no Row objects, no result
-    processing (dates and timestamps are selected as text anyway). Otherwise
-    Core runs it, on a server-side cursor where the driver has one.
-    """
-    connection = session.connection()
-    compiled = query.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    names = compiled.positiontup
-    values = compiled.params
-    plain = names is not None and all(
-        values[name] is None or values[name].__class__ in (int, str) for name in names
-    )
-    if connection.dialect.name != "sqlite" or not plain:
-        result = connection.execute(query.execution_options(yield_per=CHUNK))
-        try:
-            yield from result.partitions()
-        finally:
-            result.close()
-        return
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(compiled.string, [values[name] for name in names or ()])
-        while rows := cursor.fetchmany(CHUNK):
-            yield rows
-    finally:
-        cursor.close()
-
-
 def _merges(where: ClaimFilter) -> bool:
     """Whether every claim comes, in ascending id order: then sides are read in one pass."""
     short = where.limit is not None and 0 < where.limit <= CHUNK
@@ -281,48 +192,57 @@ def _merges(where: ClaimFilter) -> bool:
 
 def claim_records(session: Session, where: ClaimFilter) -> Iterator[tuple[Any, ...]]:
     """Claim rows as tuples in :data:`CLAIM_EXPORT_COLUMNS` order, streamed."""
-    query = claims_query(session, where).with_only_columns(*_CLAIM_SELECT)
+    reader = RecordReader(exported_fields())
+    columns = selected(reader.columns, as_text=stored_as_text(reader.fields))
+    query = claims_query(session, where).with_only_columns(*columns)
     index = CorroborationIndex(session)
     clustered = index.cluster_of
     sides = _MergedSides(session) if _merges(where) else _Sides(session)
-    result = _chunks(session, query)
-    dates = _DateTexts()
+    result = plain_chunks(session, query)
+    claim_id, stance = reader.getter("claim.id"), reader.getter("outlet.stance")
     try:
         for chunk in result:
-            ids = [row[0] for row in chunk]
+            ids = list(map(claim_id, chunk))
             topics, disputing, opened = sides.of(ids)
-            in_clusters = [claim_id for claim_id in ids if claim_id in clustered]
+            in_clusters = [found for found in ids if found in clustered]
             support: dict[int, Corroboration] = (
                 index.corroborations(in_clusters) if in_clusters else {}
             )
-            for (
-                claim_id, key, statement, quote, language, speaker, subject, property_name,
-                value_text, value_num, value_unit, value_low, value_high, qualifier,
-                event_date, event_precision, as_of, as_of_precision, polarity, status, note,
-                created_at, updated_at, source_id, source_key, source_title, source_url,
-                published, published_precision, outlet, stance,
-            ) in chunk:  # fmt: skip
-                found = support.get(claim_id) if support else None
-                if found is None:
-                    # In no cluster: one report, one origin, its own stance.
-                    reports = origins = 1
-                    asserting = [stance]
-                    against = disputing.get(claim_id)
-                    disputed = sorted(against) if against else []
-                else:
-                    reports, origins = found.reports, found.origins
-                    asserting, disputed = found.asserting_stances, found.disputing_stances
-                yield (
-                    claim_id, key, statement, quote, language, speaker,
-                    topics.get(claim_id, []), subject, property_name, value_text, value_num,
-                    value_unit, value_low, value_high, qualifier,
-                    dates[event_date, event_precision], dates[as_of, as_of_precision],
-                    polarity, status, source_id, source_key, source_title, source_url,
-                    outlet, stance, dates[published, published_precision], note,
-                    stored_timestamp(created_at),
-                    stored_timestamp(updated_at),
-                    reports, origins, asserting, disputed, opened.get(claim_id, 0),
-                )  # fmt: skip
+            stances = list(map(stance, chunk))
+            yield from zip(
+                *reader.values(chunk, topics),
+                *_support(ids, stances, support, disputing, opened),
+                strict=True,
+            )
     finally:
         result.close()
         sides.close()
+
+
+def _support(
+    ids: list[int],
+    stances: list[str],
+    support: dict[int, Corroboration],
+    disputing: dict[int, set[str]],
+    opened: dict[int, int],
+) -> list[list[Any]]:
+    """The :data:`CORROBORATION_COLUMNS` of a chunk's claims, a list per column."""
+    reports: list[int] = []
+    origins: list[int] = []
+    asserting: list[list[str]] = []
+    disputed: list[list[str]] = []
+    for claim_id, stance in zip(ids, stances, strict=True):
+        found = support.get(claim_id) if support else None
+        if found is None:
+            # In no cluster: one report, one origin, its own stance.
+            reports.append(1)
+            origins.append(1)
+            asserting.append([stance])
+            against = disputing.get(claim_id)
+            disputed.append(sorted(against) if against else [])
+        else:
+            reports.append(found.reports)
+            origins.append(found.origins)
+            asserting.append(found.asserting_stances)
+            disputed.append(found.disputing_stances)
+    return [reports, origins, asserting, disputed, [opened.get(i, 0) for i in ids]]

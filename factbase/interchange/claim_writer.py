@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from factbase.catalog.sources import source_not_found
 from factbase.catalog.topics import TopicSuggester, validate_slug
+from factbase.claims.fields import SQL_COLUMN_OF
 from factbase.claims.recording import SourceRef
 from factbase.errors import as_id
 from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
@@ -31,7 +32,7 @@ _CLAIM = cast(Table, Claim.__table__)
 _CLAIM_TOPIC = cast(Table, ClaimTopic.__table__)
 _TOPIC = cast(Table, Topic.__table__)
 # claim_values() names values by model attribute; the table names one column differently.
-_COLUMN_OF = {"property_name": "property"}
+_COLUMN_OF = SQL_COLUMN_OF
 FIELDS = (
     "key",
     "source_id",

@@ -15,14 +15,16 @@ them and the audit log are not part of the format (`export conflicts` has them).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from factbase.claims.fields import ClaimField, RecordReader, document_fields, source_ref
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import claims_query
+from factbase.claims.record import selected
 from factbase.errors import FactbaseError
 from factbase.interchange.exports import cited_outlets, topics_of
 from factbase.interchange.readers import SECTION_OF_TYPE
@@ -109,11 +111,6 @@ def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
             yield _drop_empty(dict(row._mapping))
 
 
-def source_ref(key: str | None, url: str | None, source_id: int) -> str:
-    """How claims name a source in the document: its key, else its URL, else a made-up key."""
-    return key or url or f"source-{source_id}"
-
-
 def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
     query = (
         select(
@@ -178,34 +175,6 @@ def value_fields(row: Any) -> dict[str, Any]:
     return {"value_num": row.value_num, "unit": row.value_unit, "qualifier": row.value_qualifier}
 
 
-_CLAIM_FIELDS = (
-    Claim.id,
-    Claim.key,
-    Claim.statement,
-    Claim.quote,
-    Claim.language,
-    Claim.speaker,
-    Claim.subject,
-    Claim.property_name,
-    Claim.value_text,
-    Claim.value_num,
-    Claim.value_unit,
-    Claim.value_low,
-    Claim.value_high,
-    Claim.value_qualifier,
-    Claim.event_date,
-    Claim.event_precision,
-    Claim.as_of,
-    Claim.as_of_precision,
-    Claim.polarity,
-    Claim.status,
-    Claim.note,
-    Source.id.label("source_id"),
-    Source.key.label("source_key"),
-    Source.url.label("source_url"),
-)
-
-
 def claim_ref(key: str | None, claim_id: int) -> str:
     return key or f"claim-{claim_id}"
 
@@ -220,29 +189,34 @@ def _linked_keyless(session: Session) -> set[int]:
 
 
 def _claims(session: Session, claims: Select[Any], keyed: set[int]) -> Iterator[dict[str, Any]]:
-    for chunk in chunks(session, claims.with_only_columns(*_CLAIM_FIELDS)):
-        topics = topics_of(session, [row.id for row in chunk])
-        for row in chunk:
-            key = claim_ref(None, row.id) if row.id in keyed else row.key
-            yield _drop_empty(
-                {
-                    "key": key,
-                    "source": source_ref(row.source_key, row.source_url, row.source_id),
-                    "statement": row.statement,
-                    "quote": row.quote,
-                    "language": row.language,
-                    "speaker": row.speaker,
-                    "topics": topics.get(row.id, []),
-                    "subject": row.subject,
-                    "property": row.property_name,
-                    **value_fields(row),
-                    "event_date": stored_iso(row.event_date, row.event_precision),
-                    "as_of": stored_iso(row.as_of, row.as_of_precision),
-                    "polarity": row.polarity,
-                    "status": row.status,
-                    "note": row.note,
-                }
-            )
+    reader = RecordReader(document_fields())
+    plan = _document_plan(reader.fields)
+    claim_id = reader.getter("claim.id")
+    for chunk in chunks(session, claims.with_only_columns(*selected(reader.columns))):
+        topics = topics_of(session, list(map(claim_id, chunk)))
+        for row, values in zip(chunk, reader.tuples(chunk, topics), strict=True):
+            record: dict[str, Any] = {}
+            for name, i in plan:
+                if name is None:
+                    record.update(value_fields(row))
+                else:
+                    record[name] = values[i]
+            if row.id in keyed:
+                record["key"] = claim_ref(None, row.id)
+            yield _drop_empty(record)
+
+
+def _document_plan(fields: Sequence[ClaimField]) -> list[tuple[str | None, int]]:
+    """(name in the document, index of the value) for each field a document holds, in
+    order; the quantity's place once, as None: :func:`value_fields` writes it."""
+    plan: list[tuple[str | None, int]] = []
+    for i, field in enumerate(fields):
+        if field.quantity:
+            if (None, -1) not in plan:
+                plan.append((None, -1))
+        elif field.document:
+            plan.append((field.document, i))
+    return plan
 
 
 def _links(session: Session, claim_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:

@@ -39,7 +39,9 @@ from sqlalchemy.orm import Session, aliased
 from factbase.analysis.conflicts import ConflictFilter, conflicts_query
 from factbase.catalog.outlets import OUTLET_COLUMNS, outlets_query
 from factbase.catalog.sources import SOURCE_COLUMNS, sources_query
+from factbase.claims.fields import RecordReader, fields_named
 from factbase.claims.filter import ClaimFilter
+from factbase.claims.record import model_column
 from factbase.errors import InvalidInput
 from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
 from factbase.store.batches import chunks
@@ -58,44 +60,38 @@ class ExportFormat(StrEnum):
 
 TABLES = ("claims", "conflicts", "sources", "outlets")
 
+# A conflict's own columns, before and after its two claims.
+_CONFLICT_HEAD = ("id", "kind", "cause", "status", "explanation")
+_CONFLICT_TAIL = ("kept_claim", "note", "created_at", "updated_at")
+# The record fields of each claim of a conflict, side by side: a group's fields of claim a,
+# then those of claim b (claim_a, claim_a_key, claim_b, claim_b_key, statement_a, ...).
+CONFLICT_SIDE_GROUPS = (
+    ("id", "key"),
+    *((name,) for name in ("statement", "quote", "speaker", "value", "event_date", "as_of")),
+    *((name,) for name in ("outlet", "stance", "language", "published")),
+    *((name,) for name in ("source_title", "source_url")),
+)
+CONFLICT_SIDE_FIELDS = tuple(name for group in CONFLICT_SIDE_GROUPS for name in group)
+SIDES = ("a", "b")
+
+
+def side_column(field: str, side: str) -> str:
+    """A claim field's column in the conflict export: ``claim_a``, ``claim_a_key``,
+    ``statement_a``."""
+    if field in ("id", "key"):
+        return f"claim_{side}" + ("_key" if field == "key" else "")
+    return f"{field}_{side}"
+
+
 CONFLICT_EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "cause",
-    "status",
-    "explanation",
-    "claim_a",
-    "claim_a_key",
-    "claim_b",
-    "claim_b_key",
-    "statement_a",
-    "statement_b",
-    "quote_a",
-    "quote_b",
-    "speaker_a",
-    "speaker_b",
-    "value_a",
-    "value_b",
-    "event_date_a",
-    "event_date_b",
-    "as_of_a",
-    "as_of_b",
-    "outlet_a",
-    "outlet_b",
-    "stance_a",
-    "stance_b",
-    "language_a",
-    "language_b",
-    "published_a",
-    "published_b",
-    "source_title_a",
-    "source_title_b",
-    "source_url_a",
-    "source_url_b",
-    "kept_claim",
-    "note",
-    "created_at",
-    "updated_at",
+    *_CONFLICT_HEAD,
+    *(
+        side_column(field, side)
+        for group in CONFLICT_SIDE_GROUPS
+        for side in SIDES
+        for field in group
+    ),
+    *_CONFLICT_TAIL,
 )
 # Sources and outlets export the columns their listings show.
 SOURCE_EXPORT_COLUMNS = SOURCE_COLUMNS
@@ -373,86 +369,41 @@ def conflict_export_query(session: Session, where: ConflictExportFilter) -> Sele
 
 def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dict[str, Any]]:
     """Conflict rows with :data:`CONFLICT_EXPORT_COLUMNS`: both claims side by side."""
-    sides = {}
-    columns: list[Any] = [
-        Conflict.id,
-        Conflict.kind,
-        Conflict.cause,
-        Conflict.status,
-        Conflict.explanation,
+    reader = RecordReader(fields_named(CONFLICT_SIDE_FIELDS))
+    own: list[Any] = [
+        *(getattr(Conflict, name) for name in _CONFLICT_HEAD),
         Conflict.kept_claim_id,
-        Conflict.note,
-        Conflict.created_at,
-        Conflict.updated_at,
+        *(getattr(Conflict, name) for name in _CONFLICT_TAIL[1:]),
     ]
-    for side in ("a", "b"):
+    query = select(*own)
+    for side in SIDES:
         claim, source, outlet = aliased(Claim), aliased(Source), aliased(Outlet)
-        sides[side] = (claim, source, outlet)
-        columns += [
-            claim.id.label(f"claim_{side}"),
-            claim.key.label(f"key_{side}"),
-            claim.statement.label(f"statement_{side}"),
-            claim.quote.label(f"quote_{side}"),
-            claim.speaker.label(f"speaker_{side}"),
-            claim.value_text.label(f"value_{side}"),
-            claim.event_date.label(f"event_{side}"),
-            claim.event_precision.label(f"event_precision_{side}"),
-            claim.as_of.label(f"as_of_{side}"),
-            claim.as_of_precision.label(f"as_of_precision_{side}"),
-            claim.language.label(f"language_{side}"),
-            source.title.label(f"title_{side}"),
-            source.url.label(f"url_{side}"),
-            source.published.label(f"published_{side}"),
-            source.published_precision.label(f"published_precision_{side}"),
-            outlet.name.label(f"outlet_{side}"),
-            outlet.stance.label(f"stance_{side}"),
-        ]
-    query = select(*columns).where(Conflict.id.in_(conflict_export_query(session, where)))
-    for side, (claim, source, outlet) in sides.items():
+        models = {"claim": claim, "source": source, "outlet": outlet}
+        query = query.add_columns(*(model_column(c, models) for c in reader.columns))
         claim_id = Conflict.claim_a_id if side == "a" else Conflict.claim_b_id
         query = (
             query.join(claim, claim.id == claim_id)
             .join(source, source.id == claim.source_id)
             .join(outlet, outlet.id == source.outlet_id)
         )
-    query = query.order_by(Conflict.id)
+    query = query.where(Conflict.id.in_(conflict_export_query(session, where))).order_by(
+        Conflict.id
+    )
+    head, width = len(own), len(reader.columns)
+    names = [*_CONFLICT_HEAD, *_CONFLICT_TAIL]
     for chunk in chunks(session, query):
-        for row in chunk:
-            yield _conflict_record(row._mapping)
-
-
-def _conflict_record(row: Mapping[str, Any]) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "id": row["id"],
-        "kind": row["kind"],
-        "cause": row["cause"],
-        "status": row["status"],
-        "explanation": row["explanation"],
-        "kept_claim": row["kept_claim_id"],
-        "note": row["note"],
-        "created_at": timestamp_iso(row["created_at"]),
-        "updated_at": timestamp_iso(row["updated_at"]),
-    }
-    for side in ("a", "b"):
-        record |= {
-            f"claim_{side}": row[f"claim_{side}"],
-            f"claim_{side}_key": row[f"key_{side}"],
-            f"statement_{side}": row[f"statement_{side}"],
-            f"quote_{side}": row[f"quote_{side}"],
-            f"speaker_{side}": row[f"speaker_{side}"],
-            f"value_{side}": row[f"value_{side}"],
-            f"event_date_{side}": stored_iso(row[f"event_{side}"], row[f"event_precision_{side}"]),
-            f"as_of_{side}": stored_iso(row[f"as_of_{side}"], row[f"as_of_precision_{side}"]),
-            f"outlet_{side}": row[f"outlet_{side}"],
-            f"stance_{side}": row[f"stance_{side}"],
-            f"language_{side}": row[f"language_{side}"],
-            f"published_{side}": stored_iso(
-                row[f"published_{side}"], row[f"published_precision_{side}"]
-            ),
-            f"source_title_{side}": row[f"title_{side}"],
-            f"source_url_{side}": row[f"url_{side}"],
-        }
-    return record
+        sides = [
+            reader.values([row[start : start + width] for row in chunk], {})
+            for start in (head, head + width)
+        ]
+        for i, row in enumerate(chunk):
+            record = dict(zip(names, row[:head], strict=True))
+            record["created_at"] = timestamp_iso(record["created_at"])
+            record["updated_at"] = timestamp_iso(record["updated_at"])
+            for side, values in zip(SIDES, sides, strict=True):
+                for field, column in zip(CONFLICT_SIDE_FIELDS, values, strict=True):
+                    record[side_column(field, side)] = column[i]
+            yield record
 
 
 def cited_outlets(session: Session, source_ids: Sequence[int]) -> dict[int, list[str]]:

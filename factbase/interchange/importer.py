@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from factbase.catalog.entities import EntityInput, upsert_entity
 from factbase.catalog.outlets import add_outlet, find_outlet, update_outlet
 from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
+from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
 from factbase.claims.recording import ClaimInput, claim_topics, claim_values
 from factbase.errors import FactbaseError, ImportFailed
@@ -63,25 +64,12 @@ FIELDS: dict[str, dict[str, str]] = {
         "cites": "list",
         "note": "str",
     },
+    # A claim record holds the declared fields with a name in documents that recording a
+    # claim takes (ClaimInput): a field exported before `import` learns it is refused by name.
     "claims": {
-        "key": "str",
-        "source": "str",
-        "statement": "str",
-        "quote": "str",
-        "language": "str",
-        "speaker": "str",
-        "topics": "list",
-        "subject": "str",
-        "property": "str",
-        "value": "str",
-        "value_num": "num",
-        "unit": "str",
-        "qualifier": "str",
-        "event_date": "str",
-        "as_of": "str",
-        "polarity": "str",
-        "status": "str",
-        "note": "str",
+        field.document: field.kind
+        for field in document_fields()
+        if field.document in {given.name for given in fields(ClaimInput)}
     },
     "links": {"claim": "str", "other": "str", "kind": "str", "note": "str"},
 }

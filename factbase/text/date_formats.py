@@ -22,6 +22,19 @@ def stored_iso(start: Any, precision: str | None) -> str | None:
     return partial.iso() if partial else None
 
 
+class DateTexts(dict[tuple[Any, Any], str | None]):
+    """(first day, precision) -> ``2022``, ``2022-11`` or ``2022-11-01``; few distinct
+    pairs in any data set, so each is worked out once. The first day may be a date, a
+    datetime or the text SQLite keeps."""
+
+    def __missing__(self, key: tuple[Any, Any]) -> str | None:
+        start, precision = key
+        if isinstance(start, str):
+            start = date.fromisoformat(start[:10])
+        text = self[key] = stored_iso(start, precision)
+        return text
+
+
 def timestamp_iso(value: datetime | None) -> str | None:
     """A timestamp read through the models, in ISO to the second."""
     return value.isoformat(timespec="seconds") if value is not None else None
