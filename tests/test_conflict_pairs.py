@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from itertools import combinations
 from typing import Any
 
-from conftest import snapshot
+from helpers import snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select, text

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 from sqlalchemy import text
 
 from factbase.analysis.conflicts import resolve_conflict

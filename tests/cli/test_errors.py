@@ -7,14 +7,12 @@ errors: exit 2, one line. `--debug` shows the traceback.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Cli, snapshot
+from helpers import Cli, run_factbase, snapshot
 
 
 def command_paths() -> list[tuple[str, ...]]:
@@ -252,17 +250,7 @@ def test_usage_errors_are_one_line_exit_2(data: Cli, args: tuple[str, ...]) -> N
 
 
 def factbase(*args: str, url: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("factbase")
-    command = [str(exe)] if exe.exists() else ["factbase"]
-    return subprocess.run(
-        [*command, "--db", url, *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    return run_factbase("--db", url, *args, cwd=cwd)
 
 
 def test_real_process_domain_error_is_one_line_exit_1(data: Cli) -> None:

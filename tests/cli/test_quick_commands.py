@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 
 from factbase.cli import _command_in
 

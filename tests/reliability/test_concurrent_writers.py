@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Cli, snapshot
+from helpers import Cli, snapshot
 from sqlalchemy import text
 from support import (
     add_source,

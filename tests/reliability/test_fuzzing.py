@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import PG_URL, Cli
+from helpers import PG_URL, Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import add_source

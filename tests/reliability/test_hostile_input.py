@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, snapshot
+from helpers import Cli, snapshot
 from support import add_source, claim_keys
 
 pytestmark = pytest.mark.reliability

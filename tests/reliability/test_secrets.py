@@ -4,7 +4,7 @@ not in errors, not in `--debug` tracebacks, whether given with --db or FACTBASE_
 from __future__ import annotations
 
 import pytest
-from conftest import PG_URL, Cli
+from helpers import PG_URL, Cli
 from sqlalchemy.engine import make_url
 from support import child_env, run_factbase
 
