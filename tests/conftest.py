@@ -26,6 +26,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     drop_run_database()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` need the server: without FACTBASE_TEST_PG_URL they are skipped."""
+    if PG_URL:
+        return
+    needs_server = pytest.mark.skip(reason="needs the PostgreSQL server (FACTBASE_TEST_PG_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(needs_server)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the data directory at tmp_path and make terminal output deterministic."""

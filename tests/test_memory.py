@@ -9,6 +9,8 @@ import pytest
 
 from factbase.store.memory import collector_paused
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def _restore_gc() -> Iterator[None]:

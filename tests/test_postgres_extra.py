@@ -21,6 +21,7 @@ WITHOUT_PSYCOPG = (
 )
 
 
+@pytest.mark.slow
 def test_a_postgresql_url_without_the_driver_is_one_line_naming_the_extra() -> None:
     result = subprocess.run(
         [sys.executable, "-c", WITHOUT_PSYCOPG, "--db", URL, "list"],

@@ -31,6 +31,8 @@ from factbase.claims.query import claims_page, view_claim
 from factbase.store.database import Database
 from factbase.store.location import ENV_VAR
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 # Generated claims on top of the seed data: several topics and common words then reach
 # WALK_BY_DATE_FROM, so both ways of finding a newest-first page are taken.

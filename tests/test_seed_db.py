@@ -231,6 +231,7 @@ def _factbase_executable() -> str:
     return found
 
 
+@pytest.mark.slow
 def test_installed_executable_seeds_from_another_directory(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

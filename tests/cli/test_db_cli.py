@@ -64,6 +64,7 @@ def sha256(path: Path) -> str:
 # -- where the database is -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_first_command_creates_the_database_in_the_data_directory(tmp_path: Path) -> None:
     """A real process, run from another directory, with no set-up at all."""
     elsewhere = tmp_path / "elsewhere"
@@ -268,6 +269,7 @@ def test_downgrade_confirmed_interactively(cli: Cli) -> None:
     assert revision_of(cli.url) is None
 
 
+@pytest.mark.slow
 def test_downgrade_in_a_real_process_with_no_stdin_aborts(cli: Cli) -> None:
     before = snapshot(cli.url)
     result = run_factbase("--db", cli.url, "db", "downgrade", "base")

@@ -253,6 +253,7 @@ def factbase(*args: str, url: str, cwd: Path | None = None) -> subprocess.Comple
     return run_factbase("--db", url, *args, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_real_process_domain_error_is_one_line_exit_1(data: Cli) -> None:
     result = factbase("add", "X.", "-s", "sb", "--value", "abc%", url=data.url)
     assert result.returncode == 1
@@ -261,6 +262,7 @@ def test_real_process_domain_error_is_one_line_exit_1(data: Cli) -> None:
     assert line.startswith("factbase: error: ") and "abc%" in line
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback_of_a_domain_error(data: Cli) -> None:
     before = snapshot(data.url)
     result = factbase("--debug", "add", "X.", "-s", "nosuch", url=data.url)

@@ -112,6 +112,7 @@ def test_json_summary_is_valid_json_with_counts(cli: Cli, tmp_path: Path) -> Non
     assert len(listed_claims(cli)) == 3
 
 
+@pytest.mark.slow
 def test_only_twenty_warnings_are_shown_and_json_has_them_all(cli: Cli, tmp_path: Path) -> None:
     claims = "".join(
         f"  - {{key: w{i}, source: silk, statement: 'Kaзахстан number {i}.'}}\n" for i in range(23)

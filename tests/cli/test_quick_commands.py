@@ -12,6 +12,8 @@ from helpers import Cli
 
 from factbase.cli import _command_in
 
+pytestmark = pytest.mark.slow
+
 WHOLE_CLI = """
 import sys
 from factbase import cli

@@ -18,6 +18,8 @@ import pexpect
 import pytest
 from helpers import PG_URL, Cli, query, seed, snapshot
 
+pytestmark = pytest.mark.slow
+
 PROMPT = "[c d l r n s u o q ?]"
 TIMEOUT = 20  # seconds for one screen; a passing run needs about one
 

@@ -27,7 +27,7 @@ from support import (
     start_worker,
 )
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 WRITERS = 8
 CLAIMS_PER_WRITER = 100

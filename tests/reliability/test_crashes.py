@@ -21,7 +21,7 @@ from support import add_source, assert_healthy, claim_keys, run_factbase, start_
 from factbase.store.database import HEAD_REVISION, Database
 from factbase.store.resources import migrations_dir
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 CLAIMS = 600
 

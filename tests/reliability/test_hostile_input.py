@@ -17,7 +17,7 @@ import pytest
 from helpers import Cli, snapshot
 from support import add_source, claim_keys
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 TEN_MB = "x" * (10 * 1024 * 1024)
 CLAIM = {"source": "rel-src", "statement": "A claim."}
