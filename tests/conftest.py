@@ -11,56 +11,31 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers import PG_URL, Cli, drop_run_database, reset_postgres
 
-REPO = Path(__file__).resolve().parents[1]
 # The `list`/`show` shortcut raises its SQLite errors rather than leaving the answer to the
 # library: here one means a bug (factbase.claims.fastread.STRICT_ENV; subprocesses inherit it).
 os.environ["FACTBASE_FASTREAD_STRICT"] = "1"
 
-
-def _run_database(server_url: str) -> str:
-    """Create a database for this test run on the server and return its URL."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"factbase_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_run_database(server_url: str, run_url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = make_url(run_url).database
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
-_PG_SERVER_URL = os.environ.get("FACTBASE_TEST_PG_URL")
-# Test modules import this file as `conftest` too; the variable keeps them on one database.
-PG_URL = os.environ.get("_FACTBASE_TEST_RUN_PG_URL") or (
-    _run_database(_PG_SERVER_URL) if _PG_SERVER_URL else None
-)
-if PG_URL:
-    os.environ["_FACTBASE_TEST_RUN_PG_URL"] = PG_URL
+# Plain functions live in helpers.py; test modules import them from there, never from here.
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _PG_SERVER_URL and PG_URL:
-        _drop_run_database(_PG_SERVER_URL, PG_URL)
+    drop_run_database()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` need the server: without FACTBASE_TEST_PG_URL they are skipped."""
+    if PG_URL:
+        return
+    needs_server = pytest.mark.skip(reason="needs the PostgreSQL server (FACTBASE_TEST_PG_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(needs_server)
 
 
 @pytest.fixture(autouse=True)
@@ -72,16 +47,6 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
-
-
-def reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -126,54 +91,6 @@ def db(db_url: str) -> Iterator[object]:
     database.close()
 
 
-@dataclass
-class Outcome:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
-class Cli:
-    """Runs `factbase --db URL …` in-process through Typer's CliRunner."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None) -> Outcome:
-        from factbase.cli import app
-
-        result = self.runner.invoke(app, ["--db", self.url, *args], input=input)
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return Outcome(result.exit_code, result.stdout, result.stderr)
-
-    def ok(self, *args: str, input: str | None = None) -> Outcome:
-        outcome = self(*args, input=input)
-        assert outcome.exit_code == 0, f"exit {outcome.exit_code}: {outcome.stderr}"
-        return outcome
-
-
 @pytest.fixture
 def cli(db_url: str) -> Cli:
     return Cli(db_url)
-
-
-def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, to prove a failed command wrote nothing."""
-    from sqlalchemy import create_engine, inspect, text
-
-    from factbase.store.database import resolve_url
-
-    engine = create_engine(resolve_url(url))
-    with engine.connect() as connection:
-        tables = sorted(inspect(connection).get_table_names())
-        rows = {
-            table: sorted(
-                (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
-                key=repr,
-            )
-            for table in tables
-        }
-    engine.dispose()
-    return rows

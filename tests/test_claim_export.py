@@ -38,6 +38,8 @@ from factbase.store.models import (
 )
 from factbase.vocabulary import CONFLICT_STATUSES, LINK_KINDS
 
+pytestmark = pytest.mark.slow
+
 NOW = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 OUTLETS = ((1, "pro-western"), (2, "pro-kremlin"), (3, "neutral"), (4, "pro-kremlin"))
 QUOTES = (None, "oil exports fell by a third", "oil exports fell by a third!", "gas rose")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 
 from factbase.claims import fastread
 from factbase.claims.fields import (

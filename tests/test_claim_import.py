@@ -138,6 +138,7 @@ claim_records = st.fixed_dictionaries(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.lists(claim_records, min_size=1, max_size=6), st.integers(1, 4))
+@pytest.mark.slow
 def test_import_records_what_add_records(
     base: Database, items: list[dict[str, Any]], batch_size: int
 ) -> None:

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from itertools import combinations
 from typing import Any
 
-from conftest import snapshot
+import pytest
+from helpers import conflict_facts as facts
+from helpers import snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
-from test_conflicts import facts
 
 from factbase.analysis.conflict_pairs import PARTNERS, SMALL_BLOCK, ClaimFacts, block_pairs
 from factbase.analysis.conflicts import compare, scan
@@ -112,6 +113,7 @@ def test_a_different_event_day_names_a_few_of_the_agreed_day() -> None:
         max_size=120,
     )
 )
+@pytest.mark.slow
 def test_large_blocks_record_only_real_conflicts_and_stay_linear(
     values: list[tuple[int, str]],
 ) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import snapshot
+from helpers import add_outlets, add_sources, snapshot
 from sqlalchemy import insert, select, text
 
 from factbase.analysis.conflicts import resolve_conflict, scan
@@ -42,13 +42,8 @@ SHARE = "share of Kazakhstan oil exports"
 @pytest.fixture
 def base(db: Database) -> Database:
     with db.session(write=True) as session:
-        for name, stance, language in OUTLETS:
-            add_outlet(session, name, stance, language=language)
-        for key, outlet, published in SOURCES:
-            add_source(
-                session,
-                SourceInput(outlet=outlet, title=f"Article {key}", key=key, published=published),
-            )
+        add_outlets(session, OUTLETS)
+        add_sources(session, SOURCES)
         upsert_entity(session, EntityInput(name=CPC[0], aliases=CPC[1]))
     return db
 

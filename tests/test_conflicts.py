@@ -11,44 +11,14 @@ import re
 from datetime import date
 
 import pytest
+from helpers import CONFLICT_BLOCK as BLOCK
+from helpers import conflict_facts as facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase.analysis.conflict_pairs import ClaimFacts
 from factbase.analysis.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, Finding, compare
-from factbase.text.dates import PartialDate, parse_date
+from factbase.text.dates import PartialDate
 from factbase.text.quantities import Quantity, parse_quantity, quantity_from_parts
-
-BLOCK = ("entity:1", "share of kazakhstan oil exports")
-_ids = iter(range(1, 1_000_000))
-
-
-def facts(
-    value: str | Quantity | None = None,
-    *,
-    as_of: str | None = "2022",
-    event: str | None = None,
-    polarity: str = "affirmed",
-    outlet: str = "SilkBridge.info",
-    language: str | None = "ru",
-    published: str | None = None,
-    block: tuple[str, str] | None = BLOCK,
-    about: str = "CPC · share of Kazakhstan oil exports",
-    id: int | None = None,
-) -> ClaimFacts:
-    quantity = parse_quantity(value) if isinstance(value, str) else value
-    return ClaimFacts(
-        id=next(_ids) if id is None else id,
-        block=block,
-        polarity=polarity,
-        value=quantity,
-        as_of=parse_date(as_of) if as_of else None,
-        event=parse_date(event) if event else None,
-        outlet=outlet,
-        language=language,
-        published=parse_date(published) if published else None,
-        about=about,
-    )
 
 
 def kinds(findings: list[Finding]) -> list[str]:

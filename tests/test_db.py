@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, snapshot
+from helpers import PG_URL, snapshot
 from sqlalchemy import inspect, select, text
 
 from factbase.errors import DatabaseBusy, InvalidInput, SchemaError
@@ -272,7 +272,7 @@ def test_a_busy_database_is_reported_with_exit_code_75(
 
 @sqlite_only
 def test_a_busy_database_through_the_cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import Cli
+    from helpers import Cli
 
     import factbase.store.database
 

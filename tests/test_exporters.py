@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PG_URL, Cli, reset_postgres
+from helpers import PG_URL, Cli, reset_postgres
 
 from factbase.analysis.corroboration import CorroborationIndex, corroboration_fields
 from factbase.claims.filter import ClaimFilter, Sort

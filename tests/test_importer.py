@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PG_URL, Cli, snapshot
+from helpers import PG_URL, Cli, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, func, select, text
@@ -1130,6 +1130,7 @@ def _essentials(rows: Sequence[dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(claims=st.lists(_claims, min_size=1, max_size=3))
+@pytest.mark.slow
 def test_import_export_reimport_round_trip(
     _migrated_sqlite_template: Path, claims: list[dict[str, Any]]
 ) -> None:

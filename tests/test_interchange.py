@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import PG_URL, Cli
+from helpers import PG_URL, Cli
 
 
 def test_round_trip_keeps_odd_values_links_and_keyless_records(db_url: str, tmp_path: Path) -> None:

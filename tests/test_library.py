@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, date
 
 import pytest
-from conftest import PG_URL, snapshot
+from helpers import PG_URL, snapshot
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 from sqlalchemy import text
 
 from factbase.analysis.conflicts import resolve_conflict
@@ -323,6 +323,7 @@ def test_near_identical_quotes_are_one_origin(
     assert support(base, "y").origins == origins
 
 
+@pytest.mark.slow
 def test_quotes_differing_only_in_punctuation_are_one_origin(base: Database) -> None:
     add(base, "x", "ukr", quote=QUOTE, language="en")
     relayed = "Kazakhstan is moving away from Russia, says the Ministry of Foreign Affairs."

@@ -9,6 +9,8 @@ import pytest
 
 from factbase.store.memory import collector_paused
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def _restore_gc() -> Iterator[None]:
@@ -55,7 +57,7 @@ def test_bulk_work_runs_with_the_collector_paused(
     work: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each bulk entry point pauses it: seen from inside the work itself."""
-    from conftest import Cli
+    from helpers import Cli
 
     import factbase.analysis.conflicts
     import factbase.analysis.reports

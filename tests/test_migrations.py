@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
-from conftest import snapshot
+from helpers import snapshot
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -344,7 +344,7 @@ def test_a_failed_first_upgrade_leaves_an_empty_database(
 def test_a_failed_migration_through_the_cli_is_one_error_line(
     db_url: str, broken_migrations: Path
 ) -> None:
-    from conftest import Cli
+    from helpers import Cli
 
     before = snapshot(db_url)
     out = Cli(db_url)("db", "upgrade")

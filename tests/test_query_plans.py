@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import PG_URL, Cli
+from helpers import PG_URL, Cli
 from sqlalchemy import Select, bindparam, select, text
 
 from factbase.analysis.conflicts import ConflictFilter, conflicts_query

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +30,8 @@ from factbase.claims.display import ClaimView
 from factbase.claims.filter import FILTER_NAMES, ClaimFilter, ClaimPage, Sort
 from factbase.store.database import Database
 from factbase.store.location import ENV_VAR
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 # Generated claims on top of the seed data: several topics and common words then reach

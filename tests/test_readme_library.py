@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PG_URL, Cli, reset_postgres
+from helpers import PG_URL, Cli, reset_postgres
 
 from factbase.analysis.reports import ReportFilter, build_report
 from factbase.store.database import Database

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, snapshot
+from helpers import PG_URL, seed, snapshot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,17 +28,6 @@ from factbase.analysis.review import (
 from factbase.errors import FactbaseError, InvalidInput
 from factbase.store.database import Database
 from factbase.store.models import AuditEntry, Claim, ClaimLink, Conflict, XrefRejection
-
-
-def seed(url: str) -> None:
-    from factbase.interchange.importer import import_files, seed_files
-
-    database = Database.open(url)
-    try:
-        with database.session(write=True) as session:
-            import_files(session, seed_files())
-    finally:
-        database.close()
 
 
 @pytest.fixture(scope="module")

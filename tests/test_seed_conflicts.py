@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import PG_URL, Cli
+from helpers import PG_URL, Cli
 
 from factbase.text.language import fold
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import PG_URL, Cli, reset_postgres
+from helpers import PG_URL, Cli, listed_claims, reset_postgres
 from sqlalchemy import func, select
 
 from factbase.interchange.importer import seed_files
@@ -59,14 +59,7 @@ def seeded(seeded_url: str) -> Cli:
 @pytest.fixture(scope="module")
 def all_claims(seeded_url: str) -> list[dict[str, Any]]:
     """`factbase list --format json --limit 0` of the seeded database, listed once."""
-    return listed(Cli(seeded_url))
-
-
-def listed(cli: Cli, *args: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = json.loads(
-        cli.ok("list", "--format", "json", "--limit", "0", *args).stdout
-    )
-    return rows
+    return listed_claims(Cli(seeded_url))
 
 
 def ids(rows: list[dict[str, Any]]) -> set[int]:
@@ -123,12 +116,12 @@ def test_stored_claims_match_the_seed_file(
 
 
 def test_oil_claims_come_in_all_three_languages(seeded: Cli) -> None:
-    oil = listed(seeded, "--topic", "oil")
+    oil = listed_claims(seeded, "--topic", "oil")
     assert oil
     assert {row["language"] for row in oil} == SEED_LANGUAGES
     assert all("oil" in row["topics"] for row in oil)
     by_language = {
-        language: listed(seeded, "--topic", "oil", "--lang", language)
+        language: listed_claims(seeded, "--topic", "oil", "--lang", language)
         for language in sorted(SEED_LANGUAGES)
     }
     assert all(by_language.values())
@@ -143,8 +136,8 @@ def test_energy_includes_the_claims_of_its_child_topics(
         if topic.get("parent") in under_energy:
             under_energy.add(topic["slug"])
     assert {"oil", "gas"} <= under_energy
-    energy = listed(seeded, "--topic", "energy")
-    oil = listed(seeded, "--topic", "oil")
+    energy = listed_claims(seeded, "--topic", "energy")
+    oil = listed_claims(seeded, "--topic", "oil")
     assert ids(oil) <= ids(energy)
     assert all(under_energy & set(row["topics"]) for row in energy)
     expected = {int(row["id"]) for row in all_claims if under_energy & set(row["topics"])}
@@ -163,7 +156,7 @@ def test_subject_aliases_find_the_same_claims(
     }
     assert len(expected) >= 3
     by_alias = {
-        alias: {row["key"] for row in listed(seeded, "--subject", alias)}
+        alias: {row["key"] for row in listed_claims(seeded, "--subject", alias)}
         for alias in ("КТК", "CPC", cpc["name"], "ктк")
     }
     assert by_alias == dict.fromkeys(by_alias, expected)
@@ -238,6 +231,7 @@ def _factbase_executable() -> str:
     return found
 
 
+@pytest.mark.slow
 def test_installed_executable_seeds_from_another_directory(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -260,7 +254,7 @@ def test_installed_executable_seeds_from_another_directory(tmp_path: Path) -> No
     assert summary["counts"]["claims added"] >= 60
     assert summary["counts"]["sources added"] == 5
 
-    oil = listed(Cli(str(database)), "--topic", "oil")
+    oil = listed_claims(Cli(str(database)), "--topic", "oil")
     assert {row["language"] for row in oil} == SEED_LANGUAGES
     assert database.is_file()
     assert list(elsewhere.iterdir()) == []  # nothing written to the working directory

@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 from sqlalchemy import inspect, text
 
 from factbase.store.database import HEAD_REVISION, Database

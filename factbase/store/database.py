@@ -104,7 +104,11 @@ def create_db_engine(url: URL) -> Engine:
             _install_postgresql_behaviour(engine)
         return engine
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise InvalidInput(f"no driver for database URL {display_url(url)}: {exc}") from None
+        hint = ""
+        if backend == "postgresql":
+            # psycopg is an optional dependency: say how to get it.
+            hint = "; the PostgreSQL driver comes with: pip install 'factbase[postgres]'"
+        raise InvalidInput(f"no driver for database URL {display_url(url)}: {exc}{hint}") from None
 
 
 def _install_postgresql_behaviour(engine: Engine) -> None:

@@ -13,15 +13,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import PG_URL, Cli, snapshot
-from sqlalchemy import create_engine, text
+from helpers import PG_URL, Cli, as_date, factbase_command, listed_claims, query, snapshot
 
 from factbase.claims.record import CLAIM_COLUMNS
 
@@ -31,36 +28,8 @@ ANSI = re.compile(r"\x1b\[")
 # -- helpers -------------------------------------------------------------------------
 
 
-def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Rows read straight from the database, bypassing factbase's own code."""
-    from factbase.store.database import resolve_url
-
-    engine = create_engine(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
-def as_date(value: Any) -> date | None:
-    """SQLite hands back dates as text through raw SQL; PostgreSQL as date."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def listed(cli: Cli, *args: str) -> list[dict[str, Any]]:
-    return json.loads(cli.ok("list", "--format", "json", "--limit", "0", *args).stdout)
-
-
 def keys(cli: Cli, *args: str) -> set[str]:
-    return {row["key"] for row in listed(cli, *args)}
-
-
-def factbase_executable() -> list[str]:
-    exe = Path(sys.executable).with_name("factbase")
-    return [str(exe)] if exe.exists() else ["factbase"]
+    return {row["key"] for row in listed_claims(cli, *args)}
 
 
 # -- a corpus for the list filters ---------------------------------------------------
@@ -497,7 +466,7 @@ def test_duplicate_claim_key_is_rejected_and_nothing_written(one_source: Cli) ->
 def test_polarity_denied_is_stored_and_listed(one_source: Cli) -> None:
     cli = one_source
     cli.ok("add", "CPC was closed.", "-s", "silkbridge-wsj", "-t", "oil", "--polarity", "DENIED")
-    [record] = listed(cli)
+    [record] = listed_claims(cli)
     assert record["polarity"] == "denied"
 
 
@@ -652,7 +621,7 @@ def test_search_text_stored_nfc_finds_nfd_statement(one_source: Cli) -> None:
     cli.ok("add", unicodedata.normalize("NFD", "Всё о нефти"), "-s", "silkbridge-wsj", "-t", "oil")
     [row] = query(cli.url, "SELECT statement FROM claim")
     assert row["statement"] == unicodedata.normalize("NFC", "Всё о нефти")
-    assert len(listed(cli, "--search", "всё о")) == 1
+    assert len(listed_claims(cli, "--search", "всё о")) == 1
 
 
 SORTED_BY = {
@@ -669,7 +638,7 @@ SORTED_BY = {
 
 @pytest.mark.parametrize("sort", sorted(SORTED_BY))
 def test_list_sort(corpus: Cli, sort: str) -> None:
-    assert [row["key"] for row in listed(corpus, "--sort", sort)] == SORTED_BY[sort]
+    assert [row["key"] for row in listed_claims(corpus, "--sort", sort)] == SORTED_BY[sort]
 
 
 def test_list_default_sort_is_published(corpus: Cli) -> None:
@@ -761,7 +730,7 @@ def test_csv_cells_that_could_run_as_formulas_are_defused(one_source: Cli) -> No
     one_source.ok("add", "=HYPERLINK(1)", "-s", "silkbridge-wsj", "-t", "oil", "--language", "en")
     [row] = list(csv.DictReader(io.StringIO(one_source.ok("list", "-f", "csv").stdout)))
     assert row["statement"] == "'=HYPERLINK(1)"
-    [record] = listed(one_source)
+    [record] = listed_claims(one_source)
     assert record["statement"] == "=HYPERLINK(1)"  # JSON keeps the text as it is
 
 
@@ -779,11 +748,11 @@ def run_factbase(
     if tty:
         import pexpect
 
-        command = " ".join([*factbase_executable(), *args])
+        command = " ".join([*factbase_command(), *args])
         output, status = pexpect.run(command, env=env, withexitstatus=True, timeout=timeout)
         return status, output.decode()
     result = subprocess.run(
-        [*factbase_executable(), *args],
+        [*factbase_command(), *args],
         env=env,
         capture_output=True,
         text=True,

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 import typer.testing
-from conftest import PG_URL, Cli, snapshot
-from sqlalchemy import create_engine, text
+from helpers import PG_URL, Cli, add_claims, add_outlets, add_sources, query, snapshot, writing
+from sqlalchemy import text
 
 from factbase.analysis.conflicts import CONFLICT_COLUMNS
 
@@ -45,44 +45,19 @@ def _click_command_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(typer.testing, "_get_command", _command)
 
 
-def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    from factbase.store.database import resolve_url
-
-    engine = create_engine(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
 def build_base(url: str) -> None:
     """Outlets, sources, an entity with aliases and topics, through the library (fast)."""
     from factbase.catalog.entities import EntityInput, upsert_entity
-    from factbase.catalog.outlets import add_outlet
-    from factbase.catalog.sources import SourceInput, add_source
     from factbase.catalog.topics import TopicInput, upsert_topic
-    from factbase.store.database import Database
 
-    database = Database.open(url)
-    try:
-        with database.session(write=True) as session:
-            for name, stance, language in OUTLETS:
-                add_outlet(session, name, stance, language=language)
-            for key, outlet, published in SOURCES:
-                add_source(
-                    session,
-                    SourceInput(
-                        outlet=outlet, title=f"Article {key}", key=key, published=published
-                    ),
-                )
-            upsert_entity(
-                session, EntityInput(name="Caspian Pipeline Consortium", aliases=["CPC", "КТК"])
-            )
-            for slug in ("oil", "diplomacy", "transport"):
-                upsert_topic(session, TopicInput(slug=slug))
-    finally:
-        database.close()
+    with writing(url) as session:
+        add_outlets(session, OUTLETS)
+        add_sources(session, SOURCES)
+        upsert_entity(
+            session, EntityInput(name="Caspian Pipeline Consortium", aliases=["CPC", "КТК"])
+        )
+        for slug in ("oil", "diplomacy", "transport"):
+            upsert_topic(session, TopicInput(slug=slug))
 
 
 # (key, statement, source, language, fields): three conflicts, value/direct (a-b),
@@ -109,23 +84,15 @@ WORLD: list[tuple[str, str, str, str, dict[str, Any]]] = [
 
 
 def build_world(url: str) -> None:
-    from factbase.analysis.intake import add_claim
-    from factbase.claims.recording import ClaimInput
-    from factbase.store.database import Database
-
     build_base(url)
-    database = Database.open(url)
-    try:
-        with database.session(write=True) as session:
-            for key, statement, source, language, fields in WORLD:
-                add_claim(
-                    session,
-                    ClaimInput(
-                        source=source, statement=statement, key=key, language=language, **fields
-                    ),
-                )
-    finally:
-        database.close()
+    with writing(url) as session:
+        add_claims(
+            session,
+            (
+                dict(source=source, statement=statement, key=key, language=language, **fields)
+                for key, statement, source, language, fields in WORLD
+            ),
+        )
 
 
 def _template(factory: pytest.TempPathFactory, empty: Path, build: Any) -> Path | None:
@@ -306,14 +273,8 @@ def test_scan_twice_never_duplicates(world: Cli) -> None:
 
 def test_scan_finds_what_is_missing(world: Cli) -> None:
     world.ok("link", "a", "b", "--as", "same")  # a link adds no detected conflict
-    from factbase.store.database import Database
-
-    database = Database.open(world.url)
-    try:
-        with database.session(write=True) as session:
-            session.execute(text("DELETE FROM conflict WHERE kind = 'polarity'"))
-    finally:
-        database.close()
+    with writing(world.url) as session:
+        session.execute(text("DELETE FROM conflict WHERE kind = 'polarity'"))
     out = world.ok("conflicts", "scan").stdout
     assert "1 new conflict, 2 already known" in out
     assert "compared 3 pairs" in out  # one pair in each of the three blocks

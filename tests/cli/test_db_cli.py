@@ -8,15 +8,11 @@ is refused without being touched.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import PG_URL, Cli, snapshot
+from helpers import PG_URL, Cli, query_rows, run_factbase, snapshot
 from sqlalchemy import create_engine, inspect, text
 from typer.testing import CliRunner
 
@@ -35,33 +31,6 @@ def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def factbase(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("factbase")
-    command = [str(exe)] if exe.exists() else ["factbase"]
-    return subprocess.run(
-        [*command, *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env if env is not None else dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
-
-
-def query(url: str, sql: str) -> list[tuple[Any, ...]]:
-    from factbase.store.database import resolve_url
-
-    engine = create_engine(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
-    finally:
-        engine.dispose()
-
-
 def tables(url: str) -> set[str]:
     from factbase.store.database import resolve_url
 
@@ -76,7 +45,7 @@ def tables(url: str) -> set[str]:
 def revision_of(url: str) -> str | None:
     if "alembic_version" not in tables(url):
         return None
-    rows = query(url, "SELECT version_num FROM alembic_version")
+    rows = query_rows(url, "SELECT version_num FROM alembic_version")
     return rows[0][0] if rows else None
 
 
@@ -95,13 +64,14 @@ def sha256(path: Path) -> str:
 # -- where the database is -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_first_command_creates_the_database_in_the_data_directory(tmp_path: Path) -> None:
     """A real process, run from another directory, with no set-up at all."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     expected = tmp_path / "xdg-data" / "factbase" / "factbase.db"
     assert not expected.exists()
-    result = factbase("stance", "list", "--format", "csv", cwd=elsewhere)
+    result = run_factbase("stance", "list", "--format", "csv", cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert "pro-western" in result.stdout
     assert expected.is_file()
@@ -299,9 +269,10 @@ def test_downgrade_confirmed_interactively(cli: Cli) -> None:
     assert revision_of(cli.url) is None
 
 
+@pytest.mark.slow
 def test_downgrade_in_a_real_process_with_no_stdin_aborts(cli: Cli) -> None:
     before = snapshot(cli.url)
-    result = factbase("--db", cli.url, "db", "downgrade", "base")
+    result = run_factbase("--db", cli.url, "db", "downgrade", "base")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("factbase: error:")
     assert "Traceback" not in result.stderr
@@ -320,7 +291,7 @@ def test_existing_database_keeps_its_data_when_opened_again(cli: Cli) -> None:
     cli.ok("db", "upgrade")
     cli.ok("list")
     assert snapshot(cli.url) == before
-    assert query(cli.url, "SELECT note FROM outlet") == [("kept",)]
+    assert query_rows(cli.url, "SELECT note FROM outlet") == [("kept",)]
 
 
 def test_older_database_is_upgraded_in_place_with_its_data(cli: Cli) -> None:
@@ -337,8 +308,8 @@ def test_older_database_is_upgraded_in_place_with_its_data(cli: Cli) -> None:
     assert revision_of(cli.url) == revisions[0]
     cli.ok("list")  # opening upgrades
     assert revision_of(cli.url) == HEAD_REVISION
-    assert query(cli.url, "SELECT key, statement FROM claim") == [("c", "A claim.")]
-    assert query(cli.url, "SELECT name FROM outlet") == [("SilkBridge.info",)]
+    assert query_rows(cli.url, "SELECT key, statement FROM claim") == [("c", "A claim.")]
+    assert query_rows(cli.url, "SELECT name FROM outlet") == [("SilkBridge.info",)]
 
 
 # -- foreign and newer databases are refused -------------------------------------------

@@ -7,14 +7,12 @@ errors: exit 2, one line. `--debug` shows the traceback.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Cli, snapshot
+from helpers import Cli, run_factbase, snapshot
 
 
 def command_paths() -> list[tuple[str, ...]]:
@@ -252,19 +250,10 @@ def test_usage_errors_are_one_line_exit_2(data: Cli, args: tuple[str, ...]) -> N
 
 
 def factbase(*args: str, url: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("factbase")
-    command = [str(exe)] if exe.exists() else ["factbase"]
-    return subprocess.run(
-        [*command, "--db", url, *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    return run_factbase("--db", url, *args, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_real_process_domain_error_is_one_line_exit_1(data: Cli) -> None:
     result = factbase("add", "X.", "-s", "sb", "--value", "abc%", url=data.url)
     assert result.returncode == 1
@@ -273,6 +262,7 @@ def test_real_process_domain_error_is_one_line_exit_1(data: Cli) -> None:
     assert line.startswith("factbase: error: ") and "abc%" in line
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback_of_a_domain_error(data: Cli) -> None:
     before = snapshot(data.url)
     result = factbase("--debug", "add", "X.", "-s", "nosuch", url=data.url)

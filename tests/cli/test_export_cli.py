@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 
 from factbase.analysis.reports import TABLE_COLUMNS
 from factbase.interchange.exports import (

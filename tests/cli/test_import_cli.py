@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Cli, snapshot
+from helpers import Cli, listed_claims, snapshot
 
 BASE = """\
 entities:
@@ -55,13 +55,6 @@ def verdict(stdout: str) -> tuple[str, str, str]:
     return parts[0], created, parts[-1]
 
 
-def listed(cli: Cli, *args: str) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = json.loads(
-        cli.ok("list", "--format", "json", "--limit", "0", *args).stdout
-    )
-    return rows
-
-
 def test_import_prints_the_summary_table(cli: Cli, tmp_path: Path) -> None:
     first = cli.ok(
         "import", str(write(tmp_path, "a.yaml", BASE)), str(write(tmp_path, "b.csv", CSV))
@@ -78,7 +71,7 @@ def test_import_prints_the_summary_table(cli: Cli, tmp_path: Path) -> None:
     assert first.stderr.splitlines() == [
         "factbase: warning: a.yaml: claims[0] (key a): 'Kaзахстан' mixes Latin and Cyrillic letters"
     ]
-    assert sorted(str(row["key"]) for row in listed(cli)) == ["a", "b", "c1"]
+    assert sorted(str(row["key"]) for row in listed_claims(cli)) == ["a", "b", "c1"]
 
     again = cli.ok("import", str(tmp_path / "a.yaml"), str(tmp_path / "b.csv"))
     assert table_rows(again.stdout) == {
@@ -116,9 +109,10 @@ def test_json_summary_is_valid_json_with_counts(cli: Cli, tmp_path: Path) -> Non
         "a.yaml: claims[0] (key a): 'Kaзахстан' mixes Latin and Cyrillic letters"
     ]
     assert outcome.stderr == ""
-    assert len(listed(cli)) == 3
+    assert len(listed_claims(cli)) == 3
 
 
+@pytest.mark.slow
 def test_only_twenty_warnings_are_shown_and_json_has_them_all(cli: Cli, tmp_path: Path) -> None:
     claims = "".join(
         f"  - {{key: w{i}, source: silk, statement: 'Kaзахстан number {i}.'}}\n" for i in range(23)
@@ -259,4 +253,4 @@ def test_seed_dry_run_on_an_empty_database_writes_no_claims(empty_db_url: str) -
     rows = snapshot(empty_db_url)
     for table in ("claim", "claim_topic", "source", "source_cite", "outlet", "topic", "entity"):
         assert rows[table] == [], table
-    assert listed(cli) == []
+    assert listed_claims(cli) == []

@@ -7,11 +7,9 @@ import io
 import json
 import re
 from datetime import date
-from typing import Any
 
 import pytest
-from conftest import Cli, snapshot
-from sqlalchemy import create_engine, text
+from helpers import Cli, as_date, query, records, snapshot
 
 DEFAULT_STANCES = [
     "neutral",
@@ -21,27 +19,6 @@ DEFAULT_STANCES = [
     "state-affiliated",
     "unrated",
 ]
-
-
-def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    from factbase.store.database import resolve_url
-
-    engine = create_engine(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
-def as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def records(cli: Cli, *args: str) -> list[dict[str, Any]]:
-    return json.loads(cli.ok(*args, "--format", "json").stdout)
 
 
 def assert_error(cli: Cli, args: tuple[str, ...], *fragments: str, code: int = 1) -> str:

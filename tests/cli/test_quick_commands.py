@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 
 from factbase.cli import _command_in
+
+pytestmark = pytest.mark.slow
 
 WHOLE_CLI = """
 import sys

@@ -16,23 +16,12 @@ from typing import Any
 
 import pexpect
 import pytest
-from conftest import PG_URL, Cli, snapshot
-from sqlalchemy import create_engine, text
+from helpers import PG_URL, Cli, query, seed, snapshot
+
+pytestmark = pytest.mark.slow
 
 PROMPT = "[c d l r n s u o q ?]"
 TIMEOUT = 20  # seconds for one screen; a passing run needs about one
-
-
-def seed(url: str) -> None:
-    from factbase.interchange.importer import import_files, seed_files
-    from factbase.store.database import Database
-
-    database = Database.open(url)
-    try:
-        with database.session(write=True) as session:
-            import_files(session, seed_files())
-    finally:
-        database.close()
 
 
 @pytest.fixture(scope="module")
@@ -54,17 +43,6 @@ def seeded(cli: Cli, _seeded_template: Path | None) -> Cli:
     else:
         shutil.copyfile(_seeded_template, cli.url)
     return cli
-
-
-def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    from factbase.store.database import resolve_url
-
-    engine = create_engine(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 def statuses(url: str) -> dict[int, str]:

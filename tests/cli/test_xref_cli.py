@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli, snapshot
-from sqlalchemy import create_engine, text
+from helpers import Cli, query, snapshot
 
 from factbase.analysis.xref import XREF_COLUMNS
 
@@ -104,18 +103,6 @@ def corpus(cli: Cli, tmp_path: Path) -> Cli:
     path.write_text(CORPUS, encoding="utf-8")
     cli.ok("import", str(path))
     return cli
-
-
-def query(url: str, sql: str) -> list[dict[str, Any]]:
-    """Rows read straight from the database, bypassing factbase's own code."""
-    from factbase.store.database import resolve_url
-
-    engine = create_engine(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def ids(cli: Cli) -> dict[str, int]:

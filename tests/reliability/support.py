@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import PG_URL, writing
 from sqlalchemy import create_engine, inspect, text
 
 WORKERS = Path(__file__).with_name("workers.py")
@@ -64,24 +65,19 @@ def add_source(url: str, key: str = "rel-src", outlet: str = "Reliability Wire")
     """An outlet and a source for claims to cite."""
     from factbase.catalog.outlets import add_outlet
     from factbase.catalog.sources import SourceInput, add_source
-    from factbase.store.database import Database
 
-    database = Database.open(url)
-    try:
-        with database.session(write=True) as session:
-            add_outlet(session, outlet, "neutral", country="KZ", language="en")
-            add_source(
-                session,
-                SourceInput(
-                    outlet=outlet,
-                    title=f"Findings of {outlet}",
-                    key=key,
-                    language="en",
-                    published="2024-05-01",
-                ),
-            )
-    finally:
-        database.close()
+    with writing(url) as session:
+        add_outlet(session, outlet, "neutral", country="KZ", language="en")
+        add_source(
+            session,
+            SourceInput(
+                outlet=outlet,
+                title=f"Findings of {outlet}",
+                key=key,
+                language="en",
+                published="2024-05-01",
+            ),
+        )
 
 
 def orphan_rows(url: str) -> list[str]:
@@ -130,8 +126,6 @@ def sqlite_health(url: str) -> tuple[str, list[tuple[object, ...]]]:
 
 
 def assert_healthy(url: str) -> None:
-    from conftest import PG_URL
-
     if not PG_URL:
         integrity, broken = sqlite_health(url)
         assert integrity == "ok"

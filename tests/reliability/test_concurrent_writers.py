@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Cli, snapshot
+from helpers import Cli, snapshot
 from sqlalchemy import text
 from support import (
     add_source,
@@ -27,7 +27,7 @@ from support import (
     start_worker,
 )
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 WRITERS = 8
 CLAIMS_PER_WRITER = 100

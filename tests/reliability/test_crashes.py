@@ -15,13 +15,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from helpers import snapshot
 from support import add_source, assert_healthy, claim_keys, run_factbase, start_worker
 
 from factbase.store.database import HEAD_REVISION, Database
 from factbase.store.resources import migrations_dir
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 CLAIMS = 600
 

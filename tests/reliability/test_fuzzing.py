@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import PG_URL, Cli
+from helpers import PG_URL, Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import add_source
@@ -24,7 +24,7 @@ from factbase.errors import FactbaseError
 from factbase.interchange.importer import FIELDS, import_files
 from factbase.store.database import Database
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 EXAMPLES = 25 if PG_URL else 60
 FUZZ = settings(

@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, snapshot
+from helpers import Cli, snapshot
 from support import add_source, claim_keys
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 TEN_MB = "x" * (10 * 1024 * 1024)
 CLAIM = {"source": "rel-src", "statement": "A claim."}

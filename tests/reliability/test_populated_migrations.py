@@ -22,7 +22,7 @@ from factbase.store.database import Database, resolve_url
 from factbase.store.models import SEARCH_INDEX, is_search_index
 from factbase.store.resources import migrations_dir
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 SYNTHETIC_CLAIMS = 3000
 Rows = dict[str, list[dict[str, Any]]]

@@ -4,11 +4,11 @@ not in errors, not in `--debug` tracebacks, whether given with --db or FACTBASE_
 from __future__ import annotations
 
 import pytest
-from conftest import PG_URL, Cli
+from helpers import Cli
 from sqlalchemy.engine import make_url
 from support import child_env, run_factbase
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 SECRET = "s3cret-p4ss"
 # Each spelling a password could leak in: as typed, percent-decoded, percent-encoded.
@@ -49,7 +49,7 @@ def test_an_unusable_url_with_a_password_is_never_echoed(url: str) -> None:
     _assert_hidden(debug.stdout, debug.stderr, from_env.stdout, from_env.stderr)
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL server (FACTBASE_TEST_PG_URL)")
+@pytest.mark.postgres
 def test_a_wrong_password_against_the_real_server_is_never_echoed(db_url: str) -> None:
     """The test server trusts local users, so the password is ignored, never shown."""
     url = make_url(db_url).set(password=SECRET).render_as_string(hide_password=False)

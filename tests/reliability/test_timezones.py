@@ -17,7 +17,7 @@ from support import child_env, start_worker
 
 from factbase.store.database import Database
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 ZONES = ("UTC", "Asia/Almaty", "Pacific/Kiritimati", "Etc/GMT+12")
 

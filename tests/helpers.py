@@ -1,0 +1,305 @@
+"""Plain functions shared by the tests; the fixtures built on them live in conftest.py.
+
+Test modules import from here (`from helpers import Cli, query`), never from conftest:
+pytest puts tests/ on sys.path (`pythonpath` in pyproject.toml).
+
+- the run's database: PG_URL, reset_postgres
+- the command line in-process: Cli, Outcome, and JSON output: parse_json, records, listed_claims
+- the command line as a real process: factbase_command, run_factbase
+- reading the database directly: query, query_rows, snapshot, as_date
+- building data through the library: writing, add_outlets, add_sources, add_claims, seed
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from typer.testing import CliRunner
+
+from factbase.analysis.conflict_pairs import ClaimFacts
+from factbase.text.dates import parse_date
+from factbase.text.quantities import Quantity, parse_quantity
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# -- the run's database ----------------------------------------------------------------
+
+
+def _run_database(server_url: str) -> str:
+    """Create a database for this test run on the server and return its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"factbase_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_run_database() -> None:
+    """Drop the database PG_URL names (at the end of the run; see conftest.py)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not (PG_SERVER_URL and PG_URL):
+        return
+    name = make_url(PG_URL).database
+    engine = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+PG_SERVER_URL = os.environ.get("FACTBASE_TEST_PG_URL")
+# The database every PostgreSQL test of this run shares, created on first import. The
+# environment variable keeps a second import (and child processes) on the same database.
+PG_URL = os.environ.get("_FACTBASE_TEST_RUN_PG_URL") or (
+    _run_database(PG_SERVER_URL) if PG_SERVER_URL else None
+)
+if PG_URL:
+    os.environ["_FACTBASE_TEST_RUN_PG_URL"] = PG_URL
+
+
+def reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+# -- the command line, in-process ----------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """Runs `factbase --db URL …` in-process through Typer's CliRunner."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Outcome:
+        from factbase.cli import app
+
+        result = self.runner.invoke(app, ["--db", self.url, *args], input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Outcome(result.exit_code, result.stdout, result.stderr)
+
+    def ok(self, *args: str, input: str | None = None) -> Outcome:
+        outcome = self(*args, input=input)
+        assert outcome.exit_code == 0, f"exit {outcome.exit_code}: {outcome.stderr}"
+        return outcome
+
+
+def parse_json(output: Outcome | str) -> Any:
+    """The JSON a command printed on standard output."""
+    return json.loads(output.stdout if isinstance(output, Outcome) else output)
+
+
+def records(cli: Cli, *args: str) -> list[dict[str, Any]]:
+    """`factbase ARGS --format json`, which must succeed, parsed."""
+    rows: list[dict[str, Any]] = parse_json(cli.ok(*args, "--format", "json"))
+    return rows
+
+
+def listed_claims(cli: Cli, *args: str) -> list[dict[str, Any]]:
+    """Every claim `factbase list ARGS` selects, as JSON records (no row limit)."""
+    rows: list[dict[str, Any]] = parse_json(
+        cli.ok("list", "--format", "json", "--limit", "0", *args)
+    )
+    return rows
+
+
+# -- the command line, as a real process ---------------------------------------------------
+
+
+def factbase_command() -> list[str]:
+    """The installed `factbase` script beside this Python, else `python -m factbase`."""
+    script = Path(sys.executable).with_name("factbase")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "factbase"]
+
+
+def run_factbase(
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """`factbase ARGS…` as a real process, in this test's environment unless `env` is given."""
+    return subprocess.run(
+        [*factbase_command(), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=dict(env) if env is not None else dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
+
+
+# -- reading the database directly ---------------------------------------------------------
+
+
+def query(url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows read straight from the database, bypassing factbase's own code."""
+    from sqlalchemy import create_engine, text
+
+    from factbase.store.database import resolve_url
+
+    engine = create_engine(resolve_url(url))
+    try:
+        with engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def query_rows(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Like query, as plain tuples."""
+    from sqlalchemy import create_engine, text
+
+    from factbase.store.database import resolve_url
+
+    engine = create_engine(resolve_url(url))
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def snapshot(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to prove a failed command wrote nothing."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from factbase.store.database import resolve_url
+
+    engine = create_engine(resolve_url(url))
+    with engine.connect() as connection:
+        tables = sorted(inspect(connection).get_table_names())
+        rows = {
+            table: sorted(
+                (tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))),
+                key=repr,
+            )
+            for table in tables
+        }
+    engine.dispose()
+    return rows
+
+
+def as_date(value: Any) -> date | None:
+    """SQLite hands back dates as text through raw SQL; PostgreSQL as date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+# -- building data through the library (faster than the command line) ---------------------
+
+
+@contextmanager
+def writing(url: str) -> Iterator[Session]:
+    """A write session on the database at `url`, committed at the end of the block."""
+    from factbase.store.database import Database
+
+    database = Database.open(url)
+    try:
+        with database.session(write=True) as session:
+            yield session
+    finally:
+        database.close()
+
+
+def add_outlets(session: Session, outlets: Iterable[tuple[str, str, str]]) -> None:
+    """Outlets given as (name, stance, language)."""
+    from factbase.catalog.outlets import add_outlet
+
+    for name, stance, language in outlets:
+        add_outlet(session, name, stance, language=language)
+
+
+def add_sources(session: Session, sources: Iterable[tuple[str, str, str]]) -> None:
+    """Sources given as (key, outlet, published), each titled "Article KEY"."""
+    from factbase.catalog.sources import SourceInput, add_source
+
+    for key, outlet, published in sources:
+        add_source(
+            session,
+            SourceInput(outlet=outlet, title=f"Article {key}", key=key, published=published),
+        )
+
+
+def add_claims(session: Session, claims: Iterable[Mapping[str, Any]]) -> None:
+    """Claims given as ClaimInput fields (source and statement at least)."""
+    from factbase.claims.recording import ClaimInput, add_claim
+
+    for fields in claims:
+        add_claim(session, ClaimInput(**fields))
+
+
+def seed(url: str) -> None:
+    """The bundled seed dataset, imported through the library."""
+    from factbase.interchange.importer import import_files, seed_files
+
+    with writing(url) as session:
+        import_files(session, seed_files())
+
+
+# -- conflict facts, for the pure conflict tests ---------------------------------------
+
+CONFLICT_BLOCK = ("entity:1", "share of kazakhstan oil exports")
+
+_fact_ids = iter(range(1, 1_000_000))
+
+
+def conflict_facts(
+    value: str | Quantity | None = None,
+    *,
+    as_of: str | None = "2022",
+    event: str | None = None,
+    polarity: str = "affirmed",
+    outlet: str = "SilkBridge.info",
+    language: str | None = "ru",
+    published: str | None = None,
+    block: tuple[str, str] | None = CONFLICT_BLOCK,
+    about: str = "CPC · share of Kazakhstan oil exports",
+    id: int | None = None,
+) -> ClaimFacts:
+    """The facts conflict detection compares, from text as a claim would give it."""
+    quantity = parse_quantity(value) if isinstance(value, str) else value
+    return ClaimFacts(
+        id=next(_fact_ids) if id is None else id,
+        block=block,
+        polarity=polarity,
+        value=quantity,
+        as_of=parse_date(as_of) if as_of else None,
+        event=parse_date(event) if event else None,
+        outlet=outlet,
+        language=language,
+        published=parse_date(published) if published else None,
+        about=about,
+    )
