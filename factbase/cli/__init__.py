@@ -13,9 +13,6 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-
-# Typer vendors Click (since 0.26); its exception classes live there.
-from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from factbase import __version__
@@ -58,16 +55,8 @@ def _run(
     try:
         result = TyperGroup.main(group, args, prog, complete_var, standalone_mode=False, **extra)
         return result if isinstance(result, int) else 0
-    except click_exceptions.NoArgsIsHelpError as exc:
-        # The help is the answer; Rich has printed it already, plain Click returns it.
-        if exc.format_message().strip():
-            print(exc.format_message())
-        return 2
-    except click_exceptions.UsageError as exc:
-        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        return _fail(f"{exc.format_message()}{hint}", 2)
-    except click_exceptions.ClickException as exc:
-        return _fail(exc.format_message(), exc.exit_code)
+    except typer.TyperException as exc:  # every Click error, as Typer exports them
+        return _click_error(exc)
     except typer.Abort:
         return _fail("aborted", 1)
     except FactbaseError as exc:
@@ -80,6 +69,24 @@ def _run(
         if state.debug:
             raise
         return _fail(f"internal error: {type(exc).__name__}: {_safe(exc)} (rerun with --debug)", 1)
+
+
+def _click_error(exc: typer.TyperException) -> int:
+    """The exit code of an error Click raised, its message printed as factbase prints errors.
+
+    Typer vendors Click (since 0.26) and exports only some of its exception classes, so
+    they are told apart as Typer tells them apart: by class name and attributes.
+    """
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # The help is the answer; Rich has printed it already, plain Click returns it.
+        if exc.format_message().strip():
+            print(exc.format_message())
+        return 2
+    if hasattr(exc, "ctx"):  # a usage error: it names the command it was made for
+        ctx = exc.ctx
+        hint = f" (see '{ctx.command_path} --help')" if ctx else ""
+        return _fail(f"{exc.format_message()}{hint}", 2)
+    return _fail(exc.format_message(), exc.exit_code)
 
 
 def _safe(exc: BaseException) -> str:
