@@ -31,8 +31,7 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> N
         return
     from factbase.catalog.topics import list_topics
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         summaries = list_topics(session)
         rows = [
             {
@@ -70,8 +69,7 @@ def topics_add(
     """Add a topic, or update its label, parent and keywords."""
     from factbase.catalog.topics import TopicInput, upsert_topic
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         topic, outcome = upsert_topic(
             session, TopicInput(slug=slug, label=label, parent=parent, keywords=keyword or ())
         )
@@ -92,8 +90,7 @@ def entities_list(
         return
     from factbase.catalog.entities import list_entities
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         rows = [
             {
                 "id": s.entity.id,
@@ -133,8 +130,7 @@ def entities_add(
     """Add an entity, or add aliases to an existing one."""
     from factbase.catalog.entities import EntityInput, upsert_entity
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         entity, outcome = upsert_entity(
             session, EntityInput(name=name, kind=kind, aliases=alias or ())
         )

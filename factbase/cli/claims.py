@@ -142,8 +142,7 @@ def add(
         status=status,
         note=note,
     )
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         result = add_claim(session, data)
         row = claim_row(result.claim)
     for warning in result.warnings:
@@ -175,7 +174,7 @@ def show(
     if view is None:
         from factbase.claims.query import view_claim
 
-        with state.open_db().session() as session:
+        with state.open_db() as db, db.session() as session:
             view = view_claim(session, ref)
     if fmt is not OutputFormat.TABLE:
         render.emit_records([view.record], list(view.record), fmt)
@@ -303,7 +302,7 @@ def list_claims(
     if page is None:
         from factbase.claims.query import claims_page
 
-        with state.open_db().session() as session:
+        with state.open_db() as db, db.session() as session:
             page = claims_page(session, where, with_support=wide)
     _print_page(page, wide)
 
@@ -313,7 +312,7 @@ def _emit_claims(where: ClaimFilter, fmt: OutputFormat) -> None:
     from factbase.claims.record import CLAIM_COLUMNS
     from factbase.interchange.exports import claim_rows, primed
 
-    with state.open_db().session() as session:
+    with state.open_db() as db, db.session() as session:
         # Streamed like an export; primed so a bad filter fails before any output.
         rows = primed(claim_rows(session, where))
         render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)

@@ -75,8 +75,7 @@ def conflicts_list(
         language=lang,
         limit=limit or None,
     )
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         rows = [conflict_row(c) for c in find_conflicts(session, where)]
     if fmt is not OutputFormat.TABLE:
         render.emit_records(rows, CONFLICT_COLUMNS, fmt)
@@ -103,8 +102,7 @@ def conflicts_show(
     from factbase.analysis.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
     from factbase.catalog.outlets import stance_colours
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         conflict = get_conflict(session, ref)
         row = conflict_row(conflict)
         if fmt is not OutputFormat.TABLE:
@@ -156,8 +154,7 @@ def conflicts_scan() -> None:
     """Check every claim against the others about the same subject and property."""
     from factbase.analysis.conflicts import scan
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         result = scan(session)
         found = len(result.new_ids)
     render.console().print(
@@ -184,8 +181,7 @@ def conflicts_resolve(
     """Record a decision on a conflict. Dismissed conflicts never come back on a rescan."""
     from factbase.analysis.conflicts import resolve_conflict
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         conflict = resolve_conflict(session, ref, decision.value, note, keep)
         kept = f"; kept claim {conflict.kept_claim_id}" if conflict.kept_claim_id else ""
     render.console().print(f"conflict {conflict.id}: {conflict.status}{kept}")
@@ -203,8 +199,7 @@ def link(
     """Link two claims. `contradicts` records a declared conflict."""
     from factbase.analysis.links import link_claims
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         made = link_claims(session, claim_a, claim_b, kind.value, note)
     render.console().print(f"linked claims {made.claim_a_id} and {made.claim_b_id} as {made.kind}")
 
@@ -217,8 +212,7 @@ def unlink(
     """Remove the link between two claims."""
     from factbase.analysis.links import unlink_claims
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         removed = unlink_claims(session, claim_a, claim_b, note)
     render.console().print(f"unlinked claims {removed.claim_a_id} and {removed.claim_b_id}")
 
@@ -233,8 +227,7 @@ def history(
     """The audit log: who decided what, when and why; newest first."""
     from factbase.catalog.audit import history as audit_history
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         rows = [
             {
                 "id": e.id,

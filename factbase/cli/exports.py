@@ -113,8 +113,7 @@ def _export_table(
     from factbase.interchange.exports import COLUMNS, WRITERS, primed
 
     chosen = _table_format(output, fmt, excel)
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         rows = primed(rows_of(session))
         _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
 
@@ -168,8 +167,7 @@ def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) ->
 
     if excel:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         items = primed(claimreview_items(session, where))
         _write(output, False, lambda out: write_claimreview(out, items), "node")
 
@@ -277,8 +275,7 @@ def export_all(
     filters = (topic, lang, stance, outlet, source, subject, speaker, since, until, search, status)
     where = claim_filter(*filters, None, SortChoice.ID) if any(f for f in filters) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         records = primed(interchange_records(session, where))
         _write(output, False, lambda out: writer(out, records), "record")
 
@@ -307,8 +304,7 @@ def report(
     """A summary: claims per topic, stance and language; conflicts; contested facts; outlets."""
     from factbase.analysis.reports import ReportFilter, build_report
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         found = build_report(session, ReportFilter(topic=topic, since=since))
     if output is not None:
         _write_report(found, output)
@@ -390,8 +386,7 @@ def stats(
     """Counts of everything, and where the database lives."""
     from factbase.analysis.stats import collect_stats
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         found = collect_stats(session, db)
     if fmt is ViewFormat.JSON:
         render.emit_record(found)

@@ -56,8 +56,11 @@ def seed_command(
 def _run_import(files: list[Path], *, dry_run: bool, json_summary: bool) -> None:
     from factbase.interchange.importer import import_files
 
-    db = state.open_db()
-    with db.session(write=True, commit=not dry_run) as session, ProgressBar() as progress:
+    with (
+        state.open_db() as db,
+        db.session(write=True, commit=not dry_run) as session,
+        ProgressBar() as progress,
+    ):
         summary = import_files(session, files, progress=progress)
     if json_summary:
         _print_json(summary, dry_run)

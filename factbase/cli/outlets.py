@@ -41,8 +41,7 @@ def outlet_add(
     """Record an outlet with its stance."""
     from factbase.catalog.outlets import add_outlet
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         outlet = add_outlet(
             session, name, stance, country=country, language=language, homepage=homepage, note=note
         )
@@ -63,8 +62,7 @@ def outlet_edit(
     """Change an outlet's stance or details."""
     from factbase.catalog.outlets import get_outlet, update_outlet
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         outlet = get_outlet(session, name)
         changed = update_outlet(
             session,
@@ -89,8 +87,7 @@ def outlet_list(
     """List outlets with their stance and how many sources and claims they have."""
     from factbase.catalog.outlets import OUTLET_COLUMNS, list_outlets, stance_colours
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         summaries = list_outlets(session, stance=stance)
         rows = [
             {
@@ -130,8 +127,7 @@ def stance_list(fmt: FormatOption = OutputFormat.TABLE) -> None:
     """List the stance labels outlets can carry."""
     from factbase.catalog.outlets import list_stances
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         rows = [
             {"name": s.name, "description": s.description, "colour": s.colour}
             for s in list_stances(session)
@@ -167,7 +163,6 @@ def stance_add(
             Color.parse(colour)
         except ColorParseError:
             raise typer.BadParameter(f"unknown colour {colour!r}", param_hint="--colour") from None
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         stance = add_stance(session, name, description, colour)
     render.console().print(f"added stance {render.stance_text(stance.name, stance.colour)}")

@@ -84,11 +84,8 @@ def review(
     from factbase.analysis.review import ReviewFilter
 
     where = ReviewFilter(topic=topic, kind=kind, stance=stance, language=lang)
-    db = state.open_db()
-    try:
+    with state.open_db() as db:
         Review(db, what, where, min_score, KeyReader.for_stdin()).run()
-    finally:
-        db.close()
 
 
 @dataclass

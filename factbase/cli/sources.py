@@ -82,8 +82,7 @@ def source_add(
         cites=cites or (),
         note=note,
     )
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         source = add_source(session, data)
         render.console().print(
             f"added source [bold]{source.id}[/]"
@@ -104,8 +103,7 @@ def source_list(
     from factbase.catalog.outlets import stance_colours
     from factbase.catalog.sources import SOURCE_COLUMNS, list_sources
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         summaries = list_sources(
             session, outlet=outlet, language=lang, stance=stance, limit=limit or None
         )
@@ -144,8 +142,7 @@ def source_show(
     from factbase.catalog.sources import SOURCE_COLUMNS, get_source
     from factbase.store.models import Claim
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         source = get_source(session, ref)
         claims = session.scalar(select(func.count()).where(Claim.source_id == source.id)) or 0
         row = source_row(source, int(claims))

@@ -35,6 +35,7 @@ def redact(text: str) -> str:
 
 
 def open_db(*, upgrade: bool = True) -> Database:
+    """The database the global options name; open it with `with`, which closes it."""
     from factbase.store.database import Database
 
     return Database.open(db_location, upgrade=upgrade)

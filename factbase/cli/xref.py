@@ -62,8 +62,7 @@ def xref_list(
     if as_ is not None and not accept:
         raise InvalidInput("--as only applies with --accept")
     kind = (as_ or AcceptKind.SAME).value
-    db = state.open_db()
-    with db.session(write=accept) as session:
+    with state.open_db() as db, db.session(write=accept) as session:
         suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=limit)
         rows = suggestion_rows(session, suggestions)
         if accept:
@@ -130,8 +129,7 @@ def xref_reject(
     """Record that two claims are not related: the pair is never suggested again."""
     from factbase.analysis.xref import reject
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         rejection = reject(session, first, second, note)
         low, high = rejection.claim_a_id, rejection.claim_b_id
     render.console().print(f"rejected: claims {low} and {high} will not be suggested again")
