@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
+from factbase.cli.choices import TABLE
 from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
 
 topics_app = typer.Typer(help="List topics (a tree) or add one.", invoke_without_command=True)
 entities_app = typer.Typer(
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 
 @topics_app.callback()
-def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
+def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
     """List topics as a tree with their keywords and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
@@ -43,7 +43,7 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> N
             }
             for s in summaries
         ]
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, TOPIC_COLUMNS, fmt)
         return
     table = render.new_table("topic", "label", "claims", "keywords")
@@ -83,7 +83,7 @@ def entities_list(
     search: Annotated[
         str | None, typer.Option(help="Entities with a spelling containing this.")
     ] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List entities with their kind, aliases and claim counts."""
     if ctx.invoked_subcommand is not None:
@@ -101,7 +101,7 @@ def entities_list(
             }
             for s in list_entities(session, kind=kind, search=search)
         ]
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, ENTITY_COLUMNS, fmt)
         return
     table = render.new_table("id", "name", "kind", "claims", "aliases")

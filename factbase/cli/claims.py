@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from factbase.claims.filter import Sort
 from factbase.cli import render, state
-from factbase.cli.render import OutputFormat
+from factbase.cli.choices import TABLE, OutputFormat
 
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimView
     from factbase.claims.filter import ClaimFilter, ClaimPage
-
-
-class SortChoice(StrEnum):
-    PUBLISHED = "published"
-    EVENT = "event"
-    ADDED = "added"
-    ID = "id"
 
 
 # The claim filters of `list`, which `export claims` and `export all` take too.
@@ -54,10 +47,10 @@ def claim_filter(
     search: str | None,
     status: str | None,
     limit: int | None,
-    sort: SortChoice,
+    sort: Sort,
 ) -> ClaimFilter:
     """The library's claim filter from the options above."""
-    from factbase.claims.filter import ClaimFilter, Sort
+    from factbase.claims.filter import ClaimFilter
 
     return ClaimFilter(
         topic=topic,
@@ -72,7 +65,7 @@ def claim_filter(
         search=search,
         status=status,
         limit=limit,
-        sort=Sort(sort.value),
+        sort=sort,
     )
 
 
@@ -118,7 +111,7 @@ def add(
     ] = None,
     key: Annotated[str | None, typer.Option(help="A stable key of your own, unique.")] = None,
     note: Annotated[str | None, typer.Option(help="Free text.")] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Record a claim from a source."""
     from factbase.claims.record import claim_row
@@ -149,7 +142,7 @@ def add(
         render.warn(warning)
     for conflict in result.new_conflicts:
         render.warn(f"new conflict {conflict.id} ({conflict.kind}): {conflict.explanation}")
-    if fmt is OutputFormat.TABLE:
+    if fmt == TABLE:
         created = (
             f"; created topics {', '.join(result.created_topics)}" if result.created_topics else ""
         )
@@ -165,7 +158,7 @@ def add(
 
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Claim id or key.")],
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Show one claim with its source, outlet, stance and every field."""
     from factbase.claims.fastread import claim_view as quick_view
@@ -176,7 +169,7 @@ def show(
 
         with state.open_db() as db, db.session() as session:
             view = view_claim(session, ref)
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records([view.record], list(view.record), fmt)
         return
     _print_claim(view)
@@ -281,10 +274,10 @@ def list_claims(
     status: StatusOption = None,
     limit: Annotated[int, typer.Option(help="At most this many claims; 0 for all.")] = 50,
     sort: Annotated[
-        SortChoice,
+        Sort,
         typer.Option(help="Newest first by publication, event date, or when added; id ascending."),
-    ] = SortChoice.PUBLISHED,
-    fmt: FormatOption = OutputFormat.TABLE,
+    ] = Sort.PUBLISHED,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List claims; filters combine."""
     from factbase.claims.fastread import claims_page as quick_page
@@ -293,7 +286,7 @@ def list_claims(
         topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
         limit, sort,
     )  # fmt: skip
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         _emit_claims(where, fmt)
         return
     # On a narrow terminal the statement needs the room; stance then shows as colour.
@@ -307,7 +300,7 @@ def list_claims(
     _print_page(page, wide)
 
 
-def _emit_claims(where: ClaimFilter, fmt: OutputFormat) -> None:
+def _emit_claims(where: ClaimFilter, fmt: str) -> None:
     from factbase.analysis.corroboration import CORROBORATION_COLUMNS
     from factbase.claims.record import CLAIM_COLUMNS
     from factbase.interchange.exports import claim_rows, primed

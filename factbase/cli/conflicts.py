@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from factbase.cli import render, state
+from factbase.cli.choices import TABLE
 from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
+from factbase.vocabulary import Decision, LinkKind
 
 if TYPE_CHECKING:
     from factbase.store.models import Claim, Conflict
@@ -17,19 +17,6 @@ if TYPE_CHECKING:
 conflicts_app = typer.Typer(
     help="List, show, scan and resolve conflicts between claims.", invoke_without_command=True
 )
-
-
-class LinkKind(StrEnum):
-    SAME = "same"
-    SUPPORTS = "supports"
-    CONTRADICTS = "contradicts"
-    REFINES = "refines"
-
-
-class Decision(StrEnum):
-    CONFIRMED = "confirmed"
-    DISMISSED = "dismissed"
-    RESOLVED = "resolved"
 
 
 HISTORY_COLUMNS = ("id", "at", "actor", "action", "target", "detail", "note")
@@ -55,7 +42,7 @@ def conflicts_list(
         str | None, typer.Option("--lang", help="Either claim in this language.")
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List conflicts, direct contradictions first (default: the open ones)."""
     if ctx.invoked_subcommand is not None:
@@ -77,7 +64,7 @@ def conflicts_list(
     )
     with state.open_db() as db, db.session() as session:
         rows = [conflict_row(c) for c in find_conflicts(session, where)]
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, CONFLICT_COLUMNS, fmt)
         return
     table = render.new_table("id", "kind", "cause", "status", "explanation")
@@ -96,7 +83,7 @@ def conflicts_list(
 @conflicts_app.command("show")
 def conflicts_show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Conflict id.")],
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Put the two claims of a conflict side by side."""
     from factbase.analysis.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
@@ -105,7 +92,7 @@ def conflicts_show(
     with state.open_db() as db, db.session() as session:
         conflict = get_conflict(session, ref)
         row = conflict_row(conflict)
-        if fmt is not OutputFormat.TABLE:
+        if fmt != TABLE:
             render.emit_records([row], CONFLICT_COLUMNS, fmt)
             return
         _print_side_by_side(conflict, stance_colours(session))
@@ -222,7 +209,7 @@ def history(
         str | None, typer.Option(help="Only entries about this, e.g. 'conflict 3'.")
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 50,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """The audit log: who decided what, when and why; newest first."""
     from factbase.catalog.audit import history as audit_history
@@ -240,7 +227,7 @@ def history(
             }
             for e in audit_history(session, target=target, limit=limit or None)
         ]
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
         return
     table = render.new_table("at", "actor", "action", "target", "note")

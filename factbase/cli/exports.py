@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from factbase.claims.filter import Sort
 from factbase.cli import render, state
+from factbase.cli.choices import TABLE, DocumentFormat, TableFormat, ViewFormat
 from factbase.cli.claims import (
     LangOption,
     OutletOption,
     SearchOption,
     SinceOption,
-    SortChoice,
     SourceOption,
     SpeakerOption,
     StanceOption,
@@ -26,6 +26,7 @@ from factbase.cli.claims import (
     UntilOption,
     claim_filter,
 )
+from factbase.vocabulary import DOCUMENT_FORMATS, ExportFormat
 
 if TYPE_CHECKING:
     from factbase.analysis.reports import Report
@@ -35,29 +36,6 @@ export_app = typer.Typer(
     help="Write claims, conflicts, sources or outlets as CSV, JSON or JSON Lines.",
     no_args_is_help=True,
 )
-
-
-class ExportFormatChoice(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-
-
-class ClaimFormatChoice(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    CLAIMREVIEW = "claimreview"
-
-
-class DocumentFormatChoice(StrEnum):
-    JSON = "json"
-    JSONL = "jsonl"
-
-
-class ViewFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 OutputOption = Annotated[
@@ -93,11 +71,11 @@ def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], wha
     render.note(f"wrote {render.plural(count, what)} to {output}")
 
 
-def _table_format(output: Path | None, fmt: StrEnum | None, excel: bool) -> Any:
+def _table_format(output: Path | None, fmt: str | None, excel: bool) -> ExportFormat:
     from factbase.errors import InvalidInput
-    from factbase.interchange.exports import ExportFormat, format_for
+    from factbase.interchange.exports import format_for
 
-    chosen = format_for(output, fmt.value if fmt else None, ExportFormat.CSV)
+    chosen = format_for(output, fmt, ExportFormat.CSV)
     if excel and chosen is not ExportFormat.CSV:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
     return chosen
@@ -105,7 +83,7 @@ def _table_format(output: Path | None, fmt: StrEnum | None, excel: bool) -> Any:
 
 def _export_table(
     output: Path | None,
-    fmt: StrEnum | None,
+    fmt: str | None,
     excel: bool,
     table: str,
     rows_of: Callable[[Any], Any],
@@ -119,13 +97,13 @@ def _export_table(
 
 
 LimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
-SortOption = Annotated[SortChoice, typer.Option(help="Order of the claims (default: id).")]
+SortOption = Annotated[Sort, typer.Option(help="Order of the claims (default: id).")]
 
 
 @export_app.command("claims")
 def export_claims(
     fmt: Annotated[
-        ClaimFormatChoice | None,
+        ExportFormat | None,
         typer.Option("--format", "-f", help=f"csv, json, jsonl or claimreview. {FORMAT_HELP}"),
     ] = None,
     output: OutputOption = None,
@@ -142,7 +120,7 @@ def export_claims(
     search: SearchOption = None,
     status: StatusOption = None,
     limit: LimitOption = 0,
-    sort: SortOption = SortChoice.ID,
+    sort: SortOption = Sort.ID,
 ) -> None:
     """Claims with their source, outlet, stance, corroboration and open conflicts.
 
@@ -152,7 +130,7 @@ def export_claims(
         topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
         limit or None, sort,
     )  # fmt: skip
-    if fmt is ClaimFormatChoice.CLAIMREVIEW:
+    if fmt is ExportFormat.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
         return
     from factbase.interchange.claim_rows import claim_records
@@ -175,7 +153,7 @@ def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) ->
 @export_app.command("conflicts")
 def export_conflicts(
     fmt: Annotated[
-        ExportFormatChoice | None,
+        TableFormat | None,
         typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
     ] = None,
     output: OutputOption = None,
@@ -201,7 +179,7 @@ def export_conflicts(
 @export_app.command("sources")
 def export_sources(
     fmt: Annotated[
-        ExportFormatChoice | None,
+        TableFormat | None,
         typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
     ] = None,
     output: OutputOption = None,
@@ -225,7 +203,7 @@ def export_sources(
 @export_app.command("outlets")
 def export_outlets(
     fmt: Annotated[
-        ExportFormatChoice | None,
+        TableFormat | None,
         typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
     ] = None,
     output: OutputOption = None,
@@ -243,7 +221,7 @@ def export_outlets(
 @export_app.command("all")
 def export_all(
     fmt: Annotated[
-        DocumentFormatChoice | None,
+        DocumentFormat | None,
         typer.Option("--format", "-f", help="json or jsonl (default: from -o, else json)."),
     ] = None,
     output: OutputOption = None,
@@ -265,15 +243,15 @@ def export_all(
     those claims, the sources and outlets they need and the links between them.
     """
     from factbase.interchange.dump import interchange_records, write_document, write_lines
-    from factbase.interchange.exports import ExportFormat, format_for, primed
+    from factbase.interchange.exports import format_for, primed
 
-    chosen = format_for(output, fmt.value if fmt else None, ExportFormat.JSON)
-    if chosen not in (ExportFormat.JSON, ExportFormat.JSONL):
+    chosen = format_for(output, fmt, ExportFormat.JSON)
+    if chosen not in DOCUMENT_FORMATS:
         from factbase.errors import InvalidInput
 
         raise InvalidInput("export all writes json or jsonl")
     filters = (topic, lang, stance, outlet, source, subject, speaker, since, until, search, status)
-    where = claim_filter(*filters, None, SortChoice.ID) if any(f for f in filters) else None
+    where = claim_filter(*filters, None, Sort.ID) if any(f for f in filters) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
     with state.open_db() as db, db.session() as session:
         records = primed(interchange_records(session, where))
@@ -296,7 +274,7 @@ def report(
     ] = None,
     fmt: Annotated[
         ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
-    ] = ViewFormat.TABLE,
+    ] = TABLE,
     rows: Annotated[
         int, typer.Option(help="Rows shown per table in the terminal; 0 for all.")
     ] = 15,
@@ -308,7 +286,7 @@ def report(
         found = build_report(session, ReportFilter(topic=topic, since=since))
     if output is not None:
         _write_report(found, output)
-    if fmt is ViewFormat.JSON:
+    if fmt == ExportFormat.JSON:
         tables = {t.name: t.rows for t in found.tables}
         render.emit_record({"claims": found.claims, **tables})
         return
@@ -381,14 +359,14 @@ def _print_report(found: Report, limit: int) -> None:
 def stats(
     fmt: Annotated[
         ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
-    ] = ViewFormat.TABLE,
+    ] = TABLE,
 ) -> None:
     """Counts of everything, and where the database lives."""
     from factbase.analysis.stats import collect_stats
 
     with state.open_db() as db, db.session() as session:
         found = collect_stats(session, db)
-    if fmt is ViewFormat.JSON:
+    if fmt == ExportFormat.JSON:
         render.emit_record(found)
         return
     console = render.console()

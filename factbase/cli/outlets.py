@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
+from factbase.cli.choices import TABLE
 from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
 
 outlet_app = typer.Typer(
     help="Record and list outlets (publishers) and their stances.", no_args_is_help=True
@@ -82,7 +82,7 @@ def outlet_edit(
 @outlet_app.command("list")
 def outlet_list(
     stance: Annotated[str | None, typer.Option(help="Only outlets with this stance.")] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List outlets with their stance and how many sources and claims they have."""
     from factbase.catalog.outlets import OUTLET_COLUMNS, list_outlets, stance_colours
@@ -103,7 +103,7 @@ def outlet_list(
             }
             for s in summaries
         ]
-        if fmt is not OutputFormat.TABLE:
+        if fmt != TABLE:
             render.emit_records(rows, OUTLET_COLUMNS, fmt)
             return
         colours = stance_colours(session)
@@ -123,7 +123,7 @@ def outlet_list(
 
 
 @stance_app.command("list")
-def stance_list(fmt: FormatOption = OutputFormat.TABLE) -> None:
+def stance_list(fmt: FormatOption = TABLE) -> None:
     """List the stance labels outlets can carry."""
     from factbase.catalog.outlets import list_stances
 
@@ -132,7 +132,7 @@ def stance_list(fmt: FormatOption = OutputFormat.TABLE) -> None:
             {"name": s.name, "description": s.description, "colour": s.colour}
             for s in list_stances(session)
         ]
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, ("name", "description", "colour"), fmt)
         return
     table = render.new_table("stance", "description")

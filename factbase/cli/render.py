@@ -11,20 +11,14 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
+
+from factbase.vocabulary import ExportFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
-
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
 
 
 def _color_system() -> Literal["auto"] | None:
@@ -83,12 +77,12 @@ def csv_cell(value: Any) -> Any:
 def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
     """Write records as CSV (RFC 4180), a JSON array, or JSON Lines to stdout."""
     out = sys.stdout
-    if fmt == OutputFormat.CSV:
+    if fmt == ExportFormat.CSV:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([csv_cell(row.get(column)) for column in columns])
-    elif fmt == OutputFormat.JSONL:
+    elif fmt == ExportFormat.JSONL:
         for row in rows:
             out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
     else:

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
+from factbase.cli.choices import TABLE
 from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
 
 source_app = typer.Typer(
     help="Record, list and show sources (articles and documents).", no_args_is_help=True
@@ -97,7 +97,7 @@ def source_list(
     lang: Annotated[str | None, typer.Option("--lang", help="Language of the source.")] = None,
     stance: Annotated[str | None, typer.Option(help="Stance of the outlet.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List sources, newest first."""
     from factbase.catalog.outlets import stance_colours
@@ -108,7 +108,7 @@ def source_list(
             session, outlet=outlet, language=lang, stance=stance, limit=limit or None
         )
         rows = [source_row(s.source, s.claims) for s in summaries]
-        if fmt is not OutputFormat.TABLE:
+        if fmt != TABLE:
             render.emit_records(rows, SOURCE_COLUMNS, fmt)
             return
         colours = stance_colours(session)
@@ -133,7 +133,7 @@ def source_list(
 @source_app.command("show")
 def source_show(
     ref: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, key or URL.")],
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Show one source with its outlet and the outlets it relays."""
     from sqlalchemy import func, select
@@ -146,7 +146,7 @@ def source_show(
         source = get_source(session, ref)
         claims = session.scalar(select(func.count()).where(Claim.source_id == source.id)) or 0
         row = source_row(source, int(claims))
-        if fmt is not OutputFormat.TABLE:
+        if fmt != TABLE:
             render.emit_records([row], SOURCE_COLUMNS, fmt)
             return
         colours = stance_colours(session)

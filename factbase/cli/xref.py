@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from factbase.cli import render, state
+from factbase.cli.choices import TABLE, AcceptKind
 from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
+from factbase.vocabulary import LinkKind
 
 xref_app = typer.Typer(
     help="Suggest links between claims that say the same thing; accept or reject them.",
@@ -17,11 +17,6 @@ xref_app = typer.Typer(
 )
 
 STATEMENT_WIDTH = 90
-
-
-class AcceptKind(StrEnum):
-    SAME = "same"
-    SUPPORTS = "supports"
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +42,7 @@ def xref_list(
         AcceptKind | None,
         typer.Option("--as", help="With --accept: the link kind (default same)."),
     ] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List suggested links between claims, best first, with the reasons for each score.
 
@@ -61,7 +56,7 @@ def xref_list(
 
     if as_ is not None and not accept:
         raise InvalidInput("--as only applies with --accept")
-    kind = (as_ or AcceptKind.SAME).value
+    kind = str(as_ or LinkKind.SAME.value)
     with state.open_db() as db, db.session(write=accept) as session:
         suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=limit)
         rows = suggestion_rows(session, suggestions)
@@ -69,17 +64,17 @@ def xref_list(
             from factbase.analysis.xref import accept as accept_suggestions
 
             accept_suggestions(session, suggestions, kind)
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, XREF_COLUMNS, fmt)
     else:
         _print_table(rows)
     if accept:
         message = f"linked {render.plural(len(suggestions), 'pair')} as {kind}"
-        if fmt is OutputFormat.TABLE:
+        if fmt == TABLE:
             render.console().print(message, markup=False)
         else:
             render.note(message)
-    elif fmt is OutputFormat.TABLE:
+    elif fmt == TABLE:
         if rows:
             render.note(
                 f"{render.plural(len(rows), 'suggestion')} scoring {min_score:g} or more; "

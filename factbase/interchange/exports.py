@@ -29,7 +29,6 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -42,18 +41,12 @@ from factbase.claims.filter import ClaimFilter
 from factbase.errors import InvalidInput
 from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
+from factbase.vocabulary import TABLE_FORMATS, ExportFormat
 
 T = TypeVar("T")
 
 # Rows read from the database per round trip; also the size of a corroboration chunk.
 CHUNK = 1000
-
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    CLAIMREVIEW = "claimreview"
 
 
 TABLES = ("claims", "conflicts", "sources", "outlets")
@@ -273,7 +266,7 @@ def format_for(path: Path | None, given: str | None, default: ExportFormat) -> E
             known = ", ".join(f.value for f in ExportFormat)
             raise InvalidInput(f"format {given!r} must be one of: {known}") from None
     suffix = path.suffix.lower().lstrip(".") if path else ""
-    return ExportFormat(suffix) if suffix in ("csv", "json", "jsonl") else default
+    return ExportFormat(suffix) if suffix in TABLE_FORMATS else default
 
 
 @contextmanager

@@ -4,7 +4,10 @@ declaration of each shared option, rows built by the library."""
 from __future__ import annotations
 
 import ast
+import inspect
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, get_args
 
 import factbase.cli
 
@@ -31,3 +34,96 @@ def test_the_cli_imports_no_private_typer_module() -> None:
             if name.startswith("typer.") and any(p.startswith("_") for p in name.split("."))
         }
         assert not private, f"{path.name} imports {sorted(private)}"
+
+
+# -- one vocabulary with the library -----------------------------------------------------
+
+
+def _choices() -> dict[tuple[str, str], list[str]]:
+    """Every option or argument offering choices: (command, its first name) -> the words."""
+    import typer.main
+
+    from factbase.cli import app
+
+    found: dict[tuple[str, str], list[str]] = {}
+
+    def walk(command: Any, path: str) -> None:
+        for param in command.params:
+            words = getattr(param.type, "choices", None)
+            if words is not None:
+                found[(path, (param.opts or [param.name])[0])] = [str(w) for w in words]
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}".strip())
+
+    walk(typer.main.get_command(app), "")
+    return found
+
+
+def _words(values: Iterable[Any]) -> list[str]:
+    return [str(value) for value in values]
+
+
+def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
+    from factbase.claims.filter import Sort
+    from factbase.cli.choices import TABLE
+    from factbase.cli.review import Queue
+    from factbase.vocabulary import (
+        CLUSTER_KINDS,
+        DOCUMENT_FORMATS,
+        TABLE_FORMATS,
+        Decision,
+        ExportFormat,
+        LinkKind,
+    )
+
+    listing = _words((TABLE, *TABLE_FORMATS))
+    expected = {
+        ("list", "--sort"): _words(Sort),
+        ("export claims", "--sort"): _words(Sort),
+        ("export claims", "--format"): _words(ExportFormat),
+        ("export conflicts", "--format"): _words(TABLE_FORMATS),
+        ("export sources", "--format"): _words(TABLE_FORMATS),
+        ("export outlets", "--format"): _words(TABLE_FORMATS),
+        ("export all", "--format"): _words(DOCUMENT_FORMATS),
+        ("link", "--as"): _words(LinkKind),
+        ("conflicts resolve", "--as"): _words(Decision),
+        ("xref", "--as"): _words(CLUSTER_KINDS),
+        ("report", "--format"): [TABLE, ExportFormat.JSON],
+        ("stats", "--format"): [TABLE, ExportFormat.JSON],
+        # The review queues are the command line's own: the library has a function for each.
+        ("review", "what"): _words(Queue),
+    }
+    listings = {key for key, words in _choices().items() if key[1] in ("--format", "-f")}
+    listings -= set(expected)
+    expected.update(dict.fromkeys(listings, listing))
+    assert _choices() == expected
+    assert ("list", "--format") in listings and ("history", "--format") in listings
+
+
+def test_options_offering_a_whole_library_enum_take_that_enum() -> None:
+    """Not a copy with the same words: the value a command gets is the library's member."""
+    from factbase.claims.filter import Sort
+    from factbase.cli import claims, conflicts, exports
+    from factbase.vocabulary import Decision, ExportFormat, LinkKind
+
+    def option_type(command: Any, name: str) -> Any:
+        annotation = inspect.signature(command, eval_str=True).parameters[name].annotation
+        base = get_args(annotation)[0]  # Annotated[type, typer.Option(...)]
+        return next((t for t in get_args(base) if t is not type(None)), base)
+
+    assert option_type(claims.list_claims, "sort") is Sort
+    assert option_type(exports.export_claims, "sort") is Sort
+    assert option_type(exports.export_claims, "fmt") is ExportFormat
+    assert option_type(conflicts.link, "kind") is LinkKind
+    assert option_type(conflicts.conflicts_resolve, "decision") is Decision
+
+
+def test_the_cli_declares_no_enum_of_its_own_but_the_review_queues() -> None:
+    declared = set()
+    for path in sorted(CLI_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases = {ast.unparse(base) for base in node.bases}
+                if any("Enum" in base for base in bases):
+                    declared.add(f"{path.stem}.{node.name}")
+    assert declared == {"review.Queue"}
