@@ -303,11 +303,13 @@ def list_claims(
 def _emit_claims(where: ClaimFilter, fmt: str) -> None:
     from factbase.analysis.corroboration import CORROBORATION_COLUMNS
     from factbase.claims.record import CLAIM_COLUMNS
-    from factbase.interchange.exports import claim_rows, primed
+    from factbase.interchange.exports import claim_rows
 
-    with state.open_db() as db, db.session() as session:
-        # Streamed like an export; primed so a bad filter fails before any output.
-        rows = primed(claim_rows(session, where))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(claim_rows(session, where)) as rows,  # like an export
+    ):
         render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
 
 

@@ -88,11 +88,14 @@ def _export_table(
     table: str,
     rows_of: Callable[[Any], Any],
 ) -> None:
-    from factbase.interchange.exports import COLUMNS, WRITERS, primed
+    from factbase.interchange.exports import COLUMNS, WRITERS
 
     chosen = _table_format(output, fmt, excel)
-    with state.open_db() as db, db.session() as session:
-        rows = primed(rows_of(session))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(rows_of(session)) as rows,
+    ):
         _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
 
 
@@ -141,12 +144,14 @@ def export_claims(
 def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
     from factbase.errors import InvalidInput
     from factbase.interchange.claimreview import claimreview_items, write_claimreview
-    from factbase.interchange.exports import primed
 
     if excel:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
-    with state.open_db() as db, db.session() as session:
-        items = primed(claimreview_items(session, where))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(claimreview_items(session, where)) as items,
+    ):
         _write(output, False, lambda out: write_claimreview(out, items), "node")
 
 
@@ -243,7 +248,7 @@ def export_all(
     those claims, the sources and outlets they need and the links between them.
     """
     from factbase.interchange.dump import interchange_records, write_document, write_lines
-    from factbase.interchange.exports import format_for, primed
+    from factbase.interchange.exports import format_for
 
     chosen = format_for(output, fmt, ExportFormat.JSON)
     if chosen not in DOCUMENT_FORMATS:
@@ -253,8 +258,11 @@ def export_all(
     filters = (topic, lang, stance, outlet, source, subject, speaker, since, until, search, status)
     where = claim_filter(*filters, None, Sort.ID) if any(f for f in filters) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
-    with state.open_db() as db, db.session() as session:
-        records = primed(interchange_records(session, where))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(interchange_records(session, where)) as records,
+    ):
         _write(output, False, lambda out: writer(out, records), "record")
 
 

@@ -10,15 +10,18 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from factbase.vocabulary import ExportFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+
+T = TypeVar("T")
 
 
 def _color_system() -> Literal["auto"] | None:
@@ -72,6 +75,21 @@ def csv_cell(value: Any) -> Any:
     from factbase.interchange.exports import csv_cell as safe_cell
 
     return safe_cell(value)
+
+
+@contextmanager
+def streamed(rows: Iterator[T]) -> Iterator[Iterator[T]]:
+    """``rows``, read from a session, with the first read already (so a bad filter fails
+    before any output), and closed at the end of the block, while the session is open:
+    a write that failed must not leave the query to be closed after the database."""
+    from factbase.interchange.exports import primed
+
+    try:
+        yield primed(rows)
+    finally:
+        close = getattr(rows, "close", None)  # a generator's
+        if close is not None:
+            close()
 
 
 def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
