@@ -2,77 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from factbase.claims.filter import Sort
+from factbase.claims.filter import ClaimFilter, Sort
 from factbase.cli import render, state
-from factbase.cli.choices import TABLE, OutputFormat
+from factbase.cli.choices import TABLE
+from factbase.cli.options import ClaimLimitOption, FormatOption, claim_filters
 
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimView
-    from factbase.claims.filter import ClaimFilter, ClaimPage
-
-
-# The claim filters of `list`, which `export claims` and `export all` take too.
-TopicOption = Annotated[str | None, typer.Option(help="Topic slug; includes its sub-topics.")]
-LangOption = Annotated[str | None, typer.Option("--lang", help="Language of the quote.")]
-StanceOption = Annotated[str | None, typer.Option(help="Stance of the outlet.")]
-OutletOption = Annotated[str | None, typer.Option(help="Outlet name or id.")]
-SourceOption = Annotated[str | None, typer.Option(help="Source id, key or URL.")]
-SubjectOption = Annotated[str | None, typer.Option(help="Subject; any alias of the entity.")]
-SpeakerOption = Annotated[str | None, typer.Option(help="Speaker; any alias of the entity.")]
-SinceOption = Annotated[
-    str | None, typer.Option(help="Published on or after (any date a person writes).")
-]
-UntilOption = Annotated[str | None, typer.Option(help="Published on or before.")]
-SearchOption = Annotated[
-    str | None,
-    typer.Option(help="Text in statement, quote, speaker or subject (any case, ё = е)."),
-]
-StatusOption = Annotated[str | None, typer.Option(help="Claim status.")]
-
-
-def claim_filter(
-    topic: str | None,
-    lang: str | None,
-    stance: str | None,
-    outlet: str | None,
-    source: str | None,
-    subject: str | None,
-    speaker: str | None,
-    since: str | None,
-    until: str | None,
-    search: str | None,
-    status: str | None,
-    limit: int | None,
-    sort: Sort,
-) -> ClaimFilter:
-    """The library's claim filter from the options above."""
-    from factbase.claims.filter import ClaimFilter
-
-    return ClaimFilter(
-        topic=topic,
-        language=lang,
-        stance=stance,
-        outlet=outlet,
-        source=source,
-        subject=subject,
-        speaker=speaker,
-        since=since,
-        until=until,
-        search=search,
-        status=status,
-        limit=limit,
-        sort=sort,
-    )
-
-
-FormatOption = Annotated[
-    OutputFormat,
-    typer.Option("--format", "-f", help="table for people; csv, json, jsonl for programs."),
-]
+    from factbase.claims.filter import ClaimPage
 
 
 def register(app: typer.Typer) -> None:
@@ -260,19 +202,11 @@ def _num(value: float | None) -> str:
     return f"{value:,.6g}".replace(",", " ") if abs(value) < 1e6 else f"{value:.4g}"
 
 
+@claim_filters()
 def list_claims(
-    topic: TopicOption = None,
-    lang: LangOption = None,
-    stance: StanceOption = None,
-    outlet: OutletOption = None,
-    source: SourceOption = None,
-    subject: SubjectOption = None,
-    speaker: SpeakerOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    status: StatusOption = None,
-    limit: Annotated[int, typer.Option(help="At most this many claims; 0 for all.")] = 50,
+    *,
+    where: ClaimFilter,
+    limit: ClaimLimitOption = 50,
     sort: Annotated[
         Sort,
         typer.Option(help="Newest first by publication, event date, or when added; id ascending."),
@@ -282,10 +216,7 @@ def list_claims(
     """List claims; filters combine."""
     from factbase.claims.fastread import claims_page as quick_page
 
-    where = claim_filter(
-        topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
-        limit, sort,
-    )  # fmt: skip
+    where = replace(where, limit=limit, sort=sort)
     if fmt != TABLE:
         _emit_claims(where, fmt)
         return

@@ -8,7 +8,15 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.claims import FormatOption
+from factbase.cli.options import (
+    ConflictKindOption,
+    ConflictStatusOption,
+    EitherLangOption,
+    EitherStanceOption,
+    EitherTopicOption,
+    FormatOption,
+    LimitOption,
+)
 from factbase.vocabulary import Decision, LinkKind
 
 if TYPE_CHECKING:
@@ -32,16 +40,12 @@ def register(app: typer.Typer) -> None:
 @conflicts_app.callback()
 def conflicts_list(
     ctx: typer.Context,
-    status: Annotated[
-        str, typer.Option(help="open, confirmed, dismissed, resolved, or all.")
-    ] = "open",
-    kind: Annotated[str | None, typer.Option(help="value, date, polarity or declared.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
-    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Either claim in this language.")
-    ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
+    status: ConflictStatusOption = "open",
+    kind: ConflictKindOption = None,
+    topic: EitherTopicOption = None,
+    stance: EitherStanceOption = None,
+    lang: EitherLangOption = None,
+    limit: LimitOption = 0,
     fmt: FormatOption = TABLE,
 ) -> None:
     """List conflicts, direct contradictions first (default: the open ones)."""
@@ -208,7 +212,7 @@ def history(
     target: Annotated[
         str | None, typer.Option(help="Only entries about this, e.g. 'conflict 3'.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 50,
+    limit: LimitOption = 50,
     fmt: FormatOption = TABLE,
 ) -> None:
     """The audit log: who decided what, when and why; newest first."""

@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from factbase.claims.filter import Sort
+from factbase.claims.filter import ClaimFilter, Sort
 from factbase.cli import render, state
-from factbase.cli.choices import TABLE, DocumentFormat, TableFormat, ViewFormat
-from factbase.cli.claims import (
-    LangOption,
+from factbase.cli.choices import TABLE, DocumentFormat
+from factbase.cli.options import (
+    FORMAT_HELP,
+    ClaimLimitOption,
+    ConflictKindOption,
+    ConflictStatusOption,
+    EitherLangOption,
+    EitherStanceOption,
+    EitherTopicOption,
+    LimitOption,
     OutletOption,
-    SearchOption,
-    SinceOption,
-    SourceOption,
-    SpeakerOption,
+    SourceLangOption,
     StanceOption,
-    StatusOption,
-    SubjectOption,
-    TopicOption,
-    UntilOption,
-    claim_filter,
+    TableFormatOption,
+    ViewFormatOption,
+    claim_filters,
+    listed,
 )
 from factbase.vocabulary import DOCUMENT_FORMATS, ExportFormat
 
 if TYPE_CHECKING:
     from factbase.analysis.reports import Report
-    from factbase.claims.filter import ClaimFilter
 
 export_app = typer.Typer(
     help="Write claims, conflicts, sources or outlets as CSV, JSON or JSON Lines.",
@@ -47,7 +50,10 @@ OutputOption = Annotated[
 ExcelOption = Annotated[
     bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Cyrillic.")
 ]
-FORMAT_HELP = "Default: from the -o file's suffix, else csv."
+
+
+def _filtered(where: ClaimFilter) -> bool:
+    return any(value for value in where.filters().values())
 
 
 def register(app: typer.Typer) -> None:
@@ -99,40 +105,25 @@ def _export_table(
         _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
 
 
-LimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
-SortOption = Annotated[Sort, typer.Option(help="Order of the claims (default: id).")]
-
-
 @export_app.command("claims")
+@claim_filters()
 def export_claims(
     fmt: Annotated[
         ExportFormat | None,
-        typer.Option("--format", "-f", help=f"csv, json, jsonl or claimreview. {FORMAT_HELP}"),
+        typer.Option("--format", "-f", help=f"{listed(ExportFormat)}. {FORMAT_HELP}"),
     ] = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
-    topic: TopicOption = None,
-    lang: LangOption = None,
-    stance: StanceOption = None,
-    outlet: OutletOption = None,
-    source: SourceOption = None,
-    subject: SubjectOption = None,
-    speaker: SpeakerOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    status: StatusOption = None,
-    limit: LimitOption = 0,
-    sort: SortOption = Sort.ID,
+    *,
+    where: ClaimFilter,
+    limit: ClaimLimitOption = 0,
+    sort: Annotated[Sort, typer.Option(help="Order of the claims (default: id).")] = Sort.ID,
 ) -> None:
     """Claims with their source, outlet, stance, corroboration and open conflicts.
 
     --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
     """
-    where = claim_filter(
-        topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
-        limit or None, sort,
-    )  # fmt: skip
+    where = replace(where, limit=limit or None, sort=sort)
     if fmt is ExportFormat.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
         return
@@ -157,22 +148,15 @@ def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) ->
 
 @export_app.command("conflicts")
 def export_conflicts(
-    fmt: Annotated[
-        TableFormat | None,
-        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
-    ] = None,
+    fmt: TableFormatOption = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
-    status: Annotated[
-        str, typer.Option(help="open, confirmed, dismissed, resolved, or all.")
-    ] = "all",
-    kind: Annotated[str | None, typer.Option(help="value, date, polarity or declared.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
-    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Either claim in this language.")
-    ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
+    status: ConflictStatusOption = "all",
+    kind: ConflictKindOption = None,
+    topic: EitherTopicOption = None,
+    stance: EitherStanceOption = None,
+    lang: EitherLangOption = None,
+    limit: LimitOption = 0,
 ) -> None:
     """Conflicts with both claims side by side, the decision and the review note."""
     from factbase.interchange.exports import ConflictExportFilter, conflict_rows
@@ -183,14 +167,11 @@ def export_conflicts(
 
 @export_app.command("sources")
 def export_sources(
-    fmt: Annotated[
-        TableFormat | None,
-        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
-    ] = None,
+    fmt: TableFormatOption = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
     outlet: OutletOption = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source.")] = None,
+    lang: SourceLangOption = None,
     stance: StanceOption = None,
 ) -> None:
     """Sources with their outlet, stance, the outlets they relay and their claim count."""
@@ -207,10 +188,7 @@ def export_sources(
 
 @export_app.command("outlets")
 def export_outlets(
-    fmt: Annotated[
-        TableFormat | None,
-        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
-    ] = None,
+    fmt: TableFormatOption = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
     stance: StanceOption = None,
@@ -224,23 +202,17 @@ def export_outlets(
 
 
 @export_app.command("all")
+@claim_filters()
 def export_all(
     fmt: Annotated[
         DocumentFormat | None,
-        typer.Option("--format", "-f", help="json or jsonl (default: from -o, else json)."),
+        typer.Option(
+            "--format", "-f", help=f"{listed(DOCUMENT_FORMATS)} (default: from -o, else json)."
+        ),
     ] = None,
     output: OutputOption = None,
-    topic: TopicOption = None,
-    lang: LangOption = None,
-    stance: StanceOption = None,
-    outlet: OutletOption = None,
-    source: SourceOption = None,
-    subject: SubjectOption = None,
-    speaker: SpeakerOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    status: StatusOption = None,
+    *,
+    where: ClaimFilter,
 ) -> None:
     """The database in the interchange format: `factbase import` reads it back whole.
 
@@ -255,13 +227,13 @@ def export_all(
         from factbase.errors import InvalidInput
 
         raise InvalidInput("export all writes json or jsonl")
-    filters = (topic, lang, stance, outlet, source, subject, speaker, since, until, search, status)
-    where = claim_filter(*filters, None, Sort.ID) if any(f for f in filters) else None
+    # Without a filter, the whole database, not a selection of every claim.
+    chosen_claims = replace(where, limit=None, sort=Sort.ID) if _filtered(where) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
     with (
         state.open_db() as db,
         db.session() as session,
-        render.streamed(interchange_records(session, where)) as records,
+        render.streamed(interchange_records(session, chosen_claims)) as records,
     ):
         _write(output, False, lambda out: writer(out, records), "record")
 
@@ -269,20 +241,22 @@ def export_all(
 # -- report and stats -------------------------------------------------------------------
 
 
+@claim_filters(
+    "topic",
+    "since",
+    help={
+        "topic": "Only claims in this topic (and its sub-topics).",
+        "since": "Only claims from sources published on or after.",
+    },
+)
 def report(
-    topic: Annotated[
-        str | None, typer.Option(help="Only claims in this topic (and its sub-topics).")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only claims from sources published on or after.")
-    ] = None,
+    *,
+    where: ClaimFilter,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Also write one CSV per table into this directory."),
     ] = None,
-    fmt: Annotated[
-        ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
-    ] = TABLE,
+    fmt: ViewFormatOption = TABLE,
     rows: Annotated[
         int, typer.Option(help="Rows shown per table in the terminal; 0 for all.")
     ] = 15,
@@ -291,7 +265,7 @@ def report(
     from factbase.analysis.reports import ReportFilter, build_report
 
     with state.open_db() as db, db.session() as session:
-        found = build_report(session, ReportFilter(topic=topic, since=since))
+        found = build_report(session, ReportFilter(topic=where.topic, since=where.since))
     if output is not None:
         _write_report(found, output)
     if fmt == ExportFormat.JSON:
@@ -364,11 +338,7 @@ def _print_report(found: Report, limit: int) -> None:
             render.note(f"{len(table.rows) - len(shown)} more rows (--rows 0 or -o DIR for all)")
 
 
-def stats(
-    fmt: Annotated[
-        ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
-    ] = TABLE,
-) -> None:
+def stats(fmt: ViewFormatOption = TABLE) -> None:
     """Counts of everything, and where the database lives."""
     from factbase.analysis.stats import collect_stats
 

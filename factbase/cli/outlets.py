@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.claims import FormatOption
+from factbase.cli.options import FormatOption
 
 outlet_app = typer.Typer(
     help="Record and list outlets (publishers) and their stances.", no_args_is_help=True

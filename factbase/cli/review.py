@@ -16,7 +16,9 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.keys import KeyReader
+from factbase.cli.options import EitherLangOption, EitherStanceOption, EitherTopicOption
 from factbase.cli.review_view import show_help, show_item, show_sources
+from factbase.vocabulary import CONFLICT_KINDS
 
 if TYPE_CHECKING:
     from factbase.analysis.review import ConflictItem, Decision, MatchItem, ReviewFilter
@@ -63,14 +65,12 @@ def review(
     what: Annotated[
         Queue, typer.Argument(help="What to review: conflicts (default) or matches.")
     ] = Queue.CONFLICTS,
-    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
+    topic: EitherTopicOption = None,
     kind: Annotated[
-        str | None, typer.Option(help="Conflicts of this kind: value, date, polarity, declared.")
+        str | None, typer.Option(help=f"Conflicts of this kind: {', '.join(CONFLICT_KINDS)}.")
     ] = None,
-    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Either claim in this language.")
-    ] = None,
+    stance: EitherStanceOption = None,
+    lang: EitherLangOption = None,
     min_score: Annotated[
         float, typer.Option("--min-score", help="Matches: only suggestions scoring this or more.")
     ] = 0.5,

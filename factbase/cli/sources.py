@@ -8,7 +8,13 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.claims import FormatOption
+from factbase.cli.options import (
+    FormatOption,
+    LimitOption,
+    OutletOption,
+    SourceLangOption,
+    StanceOption,
+)
 
 source_app = typer.Typer(
     help="Record, list and show sources (articles and documents).", no_args_is_help=True
@@ -93,10 +99,10 @@ def source_add(
 
 @source_app.command("list")
 def source_list(
-    outlet: Annotated[str | None, typer.Option(help="Outlet name or id.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source.")] = None,
-    stance: Annotated[str | None, typer.Option(help="Stance of the outlet.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
+    outlet: OutletOption = None,
+    lang: SourceLangOption = None,
+    stance: StanceOption = None,
+    limit: LimitOption = 0,
     fmt: FormatOption = TABLE,
 ) -> None:
     """List sources, newest first."""

@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE, AcceptKind
-from factbase.cli.claims import FormatOption
+from factbase.cli.options import FormatOption
 from factbase.vocabulary import LinkKind
 
 xref_app = typer.Typer(

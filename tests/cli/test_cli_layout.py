@@ -9,7 +9,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, get_args
 
+import pytest
+
 import factbase.cli
+from factbase.claims.filter import ClaimFilter
+from factbase.cli.options import claim_filters
 
 CLI_DIR = Path(factbase.cli.__file__).parent
 
@@ -127,3 +131,79 @@ def test_the_cli_declares_no_enum_of_its_own_but_the_review_queues() -> None:
                 if any("Enum" in base for base in bases):
                     declared.add(f"{path.stem}.{node.name}")
     assert declared == {"review.Queue"}
+
+
+# -- shared options, declared once ---------------------------------------------------------
+
+
+def _options_of(path: str) -> dict[str, tuple[list[str], str | None]]:
+    import typer.main
+
+    from factbase.cli import app
+
+    command: Any = typer.main.get_command(app)
+    for name in path.split():
+        command = command.commands[name]
+    return {param.name: (param.opts, getattr(param, "help", None)) for param in command.params}
+
+
+@pytest.mark.parametrize("command", ["list", "export claims", "export all"])
+def test_claim_filtering_commands_take_every_claim_filter_as_declared(command: str) -> None:
+    from factbase.cli.options import CLAIM_FILTERS
+
+    options = _options_of(command)
+    for name, declared in CLAIM_FILTERS.items():
+        assert options[name] == ([f"--{name}"], declared.help)
+
+
+def test_report_takes_the_topic_and_since_filters() -> None:
+    options = _options_of("report")
+    assert options["topic"][0] == ["--topic"]
+    assert options["since"][0] == ["--since"]
+    assert "lang" not in options and "search" not in options
+
+
+def test_the_decorated_command_gets_one_claim_filter() -> None:
+    @claim_filters("topic", "lang")
+    def command(*, where: ClaimFilter, rows: int = 1) -> tuple[ClaimFilter, int]:
+        return where, rows
+
+    assert list(inspect.signature(command).parameters) == ["topic", "lang", "rows"]
+    assert command(topic="oil", lang="ru", rows=2) == (ClaimFilter(topic="oil", language="ru"), 2)
+
+
+def test_claim_filters_needs_a_where_parameter() -> None:
+    def command(rows: int = 1) -> None:
+        pass
+
+    with pytest.raises(TypeError, match="where"):
+        claim_filters()(command)
+
+
+def _help_literals(path: Path) -> list[str]:
+    """The help texts written out in a module's `typer.Option(help=...)` calls."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("Option"):
+            for keyword in node.keywords:
+                if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
+                    found.append(str(keyword.value.value))
+    return found
+
+
+# Another option worded like a shared one: `add --source/-s`, required, names a source the
+# way the --source filter does.
+SAME_WORDS = {("claims.py", "Source id, key or URL.")}
+
+
+def test_no_cli_module_but_options_declares_a_shared_option() -> None:
+    from factbase.cli import options
+
+    shared = set(_help_literals(CLI_DIR / "options.py"))
+    shared |= {declared.help for declared in options.CLAIM_FILTERS.values()}
+    for path in sorted(CLI_DIR.glob("*.py")):
+        if path.name != "options.py":
+            copied = {
+                h for h in shared & set(_help_literals(path)) if (path.name, h) not in SAME_WORDS
+            }
+            assert not copied, f"{path.name} declares again: {sorted(copied)}"
