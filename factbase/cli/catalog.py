@@ -15,9 +15,6 @@ entities_app = typer.Typer(
     help="List entities with their aliases, or add one.", invoke_without_command=True
 )
 
-TOPIC_COLUMNS = ("slug", "label", "parent", "keywords", "claims")
-ENTITY_COLUMNS = ("id", "name", "kind", "aliases", "claims")
-
 
 def register(app: typer.Typer) -> None:
     app.add_typer(topics_app, name="topics")
@@ -29,30 +26,20 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
     """List topics as a tree with their keywords and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from factbase.catalog.topics import list_topics
+    from factbase.catalog.topics import TOPIC_COLUMNS, topic_records
 
     with state.open_db() as db, db.session() as session:
-        summaries = list_topics(session)
-        rows = [
-            {
-                "slug": s.topic.slug,
-                "label": s.topic.label,
-                "parent": s.topic.parent.slug if s.topic.parent else None,
-                "keywords": [k.keyword for k in s.topic.keywords],
-                "claims": s.claims,
-            }
-            for s in summaries
-        ]
+        rows = topic_records(session)
     if fmt != TABLE:
         render.emit_records(rows, TOPIC_COLUMNS, fmt)
         return
     table = render.new_table("topic", "label", "claims", "keywords")
-    for summary in summaries:
+    for row in rows:
         table.add_row(
-            "  " * summary.depth + render.escape(summary.topic.slug),
-            render.escape(summary.topic.label),
-            str(summary.claims),
-            render.escape(", ".join(k.keyword for k in summary.topic.keywords)),
+            "  " * row["depth"] + render.escape(row["slug"]),
+            render.escape(row["label"]),
+            str(row["claims"]),
+            render.escape(", ".join(row["keywords"])),
         )
     render.print_table(table)
 
@@ -88,19 +75,10 @@ def entities_list(
     """List entities with their kind, aliases and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from factbase.catalog.entities import list_entities
+    from factbase.catalog.entities import ENTITY_COLUMNS, entity_records
 
     with state.open_db() as db, db.session() as session:
-        rows = [
-            {
-                "id": s.entity.id,
-                "name": s.entity.name,
-                "kind": s.entity.kind,
-                "aliases": [a.alias for a in s.entity.aliases if a.alias != s.entity.name],
-                "claims": s.claims,
-            }
-            for s in list_entities(session, kind=kind, search=search)
-        ]
+        rows = entity_records(session, kind=kind, search=search)
     if fmt != TABLE:
         render.emit_records(rows, ENTITY_COLUMNS, fmt)
         return
@@ -111,7 +89,7 @@ def entities_list(
             render.escape(str(row["name"])),
             render.escape(str(row["kind"] or "")),
             str(row["claims"]),
-            render.escape(", ".join(row["aliases"])),  # type: ignore[arg-type]
+            render.escape(", ".join(row["aliases"])),
         )
     render.print_table(table)
 

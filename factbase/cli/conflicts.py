@@ -27,9 +27,6 @@ conflicts_app = typer.Typer(
 )
 
 
-HISTORY_COLUMNS = ("id", "at", "actor", "action", "target", "detail", "note")
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(conflicts_app, name="conflicts")
     app.command("link")(link)
@@ -216,21 +213,10 @@ def history(
     fmt: FormatOption = TABLE,
 ) -> None:
     """The audit log: who decided what, when and why; newest first."""
-    from factbase.catalog.audit import history as audit_history
+    from factbase.catalog.audit import HISTORY_COLUMNS, history_records
 
     with state.open_db() as db, db.session() as session:
-        rows = [
-            {
-                "id": e.id,
-                "at": e.at.isoformat(timespec="seconds"),
-                "actor": e.actor,
-                "action": e.action,
-                "target": e.target,
-                "detail": e.detail,
-                "note": e.note,
-            }
-            for e in audit_history(session, target=target, limit=limit or None)
-        ]
+        rows = history_records(session, target=target, limit=limit or None)
     if fmt != TABLE:
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
         return

@@ -85,24 +85,10 @@ def outlet_list(
     fmt: FormatOption = TABLE,
 ) -> None:
     """List outlets with their stance and how many sources and claims they have."""
-    from factbase.catalog.outlets import OUTLET_COLUMNS, list_outlets, stance_colours
+    from factbase.catalog.outlets import OUTLET_COLUMNS, outlet_records, stance_colours
 
     with state.open_db() as db, db.session() as session:
-        summaries = list_outlets(session, stance=stance)
-        rows = [
-            {
-                "id": s.outlet.id,
-                "name": s.outlet.name,
-                "stance": s.outlet.stance,
-                "country": s.outlet.country,
-                "language": s.outlet.language,
-                "homepage": s.outlet.homepage,
-                "note": s.outlet.note,
-                "sources": s.sources,
-                "claims": s.claims,
-            }
-            for s in summaries
-        ]
+        rows = outlet_records(session, stance=stance)
         if fmt != TABLE:
             render.emit_records(rows, OUTLET_COLUMNS, fmt)
             return
@@ -113,11 +99,11 @@ def outlet_list(
             str(row["id"]),
             render.escape(str(row["name"])),
             render.stance_text(str(row["stance"]), colours.get(str(row["stance"]))),
-            render.escape(row["country"] or ""),  # type: ignore[arg-type]
-            render.escape(row["language"] or ""),  # type: ignore[arg-type]
+            render.escape(row["country"] or ""),
+            render.escape(row["language"] or ""),
             str(row["sources"]),
             str(row["claims"]),
-            render.escape(row["note"] or ""),  # type: ignore[arg-type]
+            render.escape(row["note"] or ""),
         )
     render.print_table(table)
 
@@ -125,15 +111,12 @@ def outlet_list(
 @stance_app.command("list")
 def stance_list(fmt: FormatOption = TABLE) -> None:
     """List the stance labels outlets can carry."""
-    from factbase.catalog.outlets import list_stances
+    from factbase.catalog.outlets import STANCE_COLUMNS, stance_records
 
     with state.open_db() as db, db.session() as session:
-        rows = [
-            {"name": s.name, "description": s.description, "colour": s.colour}
-            for s in list_stances(session)
-        ]
+        rows = stance_records(session)
     if fmt != TABLE:
-        render.emit_records(rows, ("name", "description", "colour"), fmt)
+        render.emit_records(rows, STANCE_COLUMNS, fmt)
         return
     table = render.new_table("stance", "description")
     for row in rows:

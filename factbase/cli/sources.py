@@ -25,30 +25,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(source_app, name="source")
 
 
-def source_row(source: object, claims: int | None = None) -> dict[str, object]:
-    from factbase.catalog.sources import stored_date
-    from factbase.store.models import Source
-
-    assert isinstance(source, Source)
-    published = stored_date(source.published, source.published_precision)
-    retrieved = stored_date(source.retrieved, source.retrieved_precision)
-    return {
-        "id": source.id,
-        "key": source.key,
-        "title": source.title,
-        "url": source.url,
-        "language": source.language,
-        "published": published.iso() if published else None,
-        "author": source.author,
-        "retrieved": retrieved.iso() if retrieved else None,
-        "outlet": source.outlet.name,
-        "stance": source.outlet.stance,
-        "cites": [o.name for o in source.cites],
-        "note": source.note,
-        "claims": claims,
-    }
-
-
 @source_app.command("add")
 def source_add(
     outlet: Annotated[str, typer.Option(help="The outlet that published it (name or id).")],
@@ -107,13 +83,12 @@ def source_list(
 ) -> None:
     """List sources, newest first."""
     from factbase.catalog.outlets import stance_colours
-    from factbase.catalog.sources import SOURCE_COLUMNS, list_sources
+    from factbase.catalog.sources import SOURCE_COLUMNS, source_records
 
     with state.open_db() as db, db.session() as session:
-        summaries = list_sources(
+        rows = source_records(
             session, outlet=outlet, language=lang, stance=stance, limit=limit or None
         )
-        rows = [source_row(s.source, s.claims) for s in summaries]
         if fmt != TABLE:
             render.emit_records(rows, SOURCE_COLUMNS, fmt)
             return
@@ -142,16 +117,11 @@ def source_show(
     fmt: FormatOption = TABLE,
 ) -> None:
     """Show one source with its outlet and the outlets it relays."""
-    from sqlalchemy import func, select
-
     from factbase.catalog.outlets import stance_colours
-    from factbase.catalog.sources import SOURCE_COLUMNS, get_source
-    from factbase.store.models import Claim
+    from factbase.catalog.sources import SOURCE_COLUMNS, source_record_of
 
     with state.open_db() as db, db.session() as session:
-        source = get_source(session, ref)
-        claims = session.scalar(select(func.count()).where(Claim.source_id == source.id)) or 0
-        row = source_row(source, int(claims))
+        row = source_record_of(session, ref)
         if fmt != TABLE:
             render.emit_records([row], SOURCE_COLUMNS, fmt)
             return
@@ -172,7 +142,7 @@ def source_show(
         ]
         + [
             ("stance", render.stance_text(str(row["stance"]), colours.get(str(row["stance"])))),
-            ("relays", render.escape(", ".join(row["cites"])) or None),  # type: ignore[arg-type]
+            ("relays", render.escape(", ".join(row["cites"])) or None),
             ("note", render.escape(str(row["note"])) if row["note"] else None),
             ("claims", str(row["claims"])),
         ],
