@@ -1,5 +1,6 @@
 """The words factbase stores in its closed fields, declared once for the schema, the library
-and the command line: polarities, statuses, link kinds, conflict kinds, statuses and causes.
+and the command line: polarities, statuses, link kinds, conflict kinds, statuses and causes;
+and the formats factbase exports write.
 
 Imports only `factbase.errors`: the schema's CHECK constraints, the library's validation and the
 CLI's choices all read these.
@@ -31,12 +32,32 @@ class LinkKind(StrEnum):
     REFINES = "refines"
 
 
+# The link kinds that say two claims report one thing: they make the clusters corroboration
+# counts, and an accepted xref suggestion is one of them.
+CLUSTER_KINDS = (LinkKind.SAME.value, LinkKind.SUPPORTS.value)
+
+
 class Decision(StrEnum):
     """A reviewer's decision on a conflict: every conflict status but "open"."""
 
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
     RESOLVED = "resolved"
+
+
+class ExportFormat(StrEnum):
+    """What `factbase export` writes."""
+
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    CLAIMREVIEW = "claimreview"
+
+
+# Every table (claims, conflicts, sources, outlets) can be written as these; the
+# interchange document of `export all` as the last two.
+TABLE_FORMATS = (ExportFormat.CSV, ExportFormat.JSON, ExportFormat.JSONL)
+DOCUMENT_FORMATS = (ExportFormat.JSON, ExportFormat.JSONL)
 
 
 def validate_choice(value: str | None, allowed: tuple[str, ...], what: str, default: str) -> str:

@@ -184,3 +184,27 @@ def test_no_private_name_is_imported_from_another_module() -> None:
                     if alias.name.startswith("_") and not alias.name.startswith("__")
                 ]
     assert not private, "\n".join(private)
+
+
+def test_every_late_import_says_why() -> None:
+    """An import inside a function is there for start-up time; the comment above its block
+    (or on its line) says so, so nobody moves it to the top, or adds one without a reason."""
+    silent = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        tree = ast.parse("\n".join(lines))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in function.body:
+                if not isinstance(node, ast.Import | ast.ImportFrom):
+                    continue
+                above = node.lineno - 2  # index of the line before the import
+                while above >= 0 and lines[above].lstrip().startswith(("from ", "import ")):
+                    above -= 1
+                explained = "#" in lines[node.lineno - 1] or (
+                    above >= 0 and lines[above].lstrip().startswith("#")
+                )
+                if not explained:
+                    silent.append(f"{module_name(path)}:{node.lineno}")
+    assert not silent, "late imports without a comment:\n" + "\n".join(silent)

@@ -19,9 +19,8 @@ from factbase.claims.query import get_claim
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
 from factbase.store.models import Claim, ClaimLink, Conflict, XrefRejection
 from factbase.text.language import normalise_text
+from factbase.vocabulary import CLUSTER_KINDS as CLUSTER_KINDS  # xref imports it from here
 from factbase.vocabulary import LINK_KINDS
-
-CLUSTER_KINDS = ("same", "supports")
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,25 @@ def history(
     if limit:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+# The columns of an audit entry in `factbase history`, in order.
+HISTORY_COLUMNS: tuple[str, ...] = ("id", "at", "actor", "action", "target", "detail", "note")
+
+
+def history_records(
+    session: Session, *, target: str | None = None, limit: int | None = 50
+) -> list[dict[str, Any]]:
+    """:func:`history` as :data:`HISTORY_COLUMNS` name the fields; times to the second."""
+    return [
+        {
+            "id": entry.id,
+            "at": entry.at.isoformat(timespec="seconds"),
+            "actor": entry.actor,
+            "action": entry.action,
+            "target": entry.target,
+            "detail": entry.detail,
+            "note": entry.note,
+        }
+        for entry in history(session, target=target, limit=limit)
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -143,3 +144,24 @@ def list_entities(
         )
         query = query.where(Entity.id.in_(matching))
     return [EntitySummary(e, int(n)) for e, n in session.execute(query)]
+
+
+# The columns of an entity in `factbase entities`, in order.
+ENTITY_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "aliases", "claims")
+
+
+def entity_records(
+    session: Session, *, kind: str | None = None, search: str | None = None
+) -> list[dict[str, Any]]:
+    """The entities :func:`list_entities` finds as :data:`ENTITY_COLUMNS` name their fields;
+    the aliases are the other spellings, not the name again."""
+    return [
+        {
+            "id": summary.entity.id,
+            "name": summary.entity.name,
+            "kind": summary.entity.kind,
+            "aliases": [a.alias for a in summary.entity.aliases if a.alias != summary.entity.name],
+            "claims": summary.claims,
+        }
+        for summary in list_entities(session, kind=kind, search=search)
+    ]

@@ -195,3 +195,33 @@ def outlets_query(
 def list_outlets(session: Session, *, stance: str | None = None) -> list[OutletSummary]:
     query = outlets_query(session, [Outlet], stance=stance)
     return [OutletSummary(o, int(s), int(c)) for o, s, c in session.execute(query)]
+
+
+def outlet_records(session: Session, *, stance: str | None = None) -> list[dict[str, Any]]:
+    """The outlets :func:`list_outlets` finds as :data:`OUTLET_COLUMNS` name their fields."""
+    return [
+        {
+            "id": summary.outlet.id,
+            "name": summary.outlet.name,
+            "stance": summary.outlet.stance,
+            "country": summary.outlet.country,
+            "language": summary.outlet.language,
+            "homepage": summary.outlet.homepage,
+            "note": summary.outlet.note,
+            "sources": summary.sources,
+            "claims": summary.claims,
+        }
+        for summary in list_outlets(session, stance=stance)
+    ]
+
+
+# The columns of a stance in `factbase stance list`, in order.
+STANCE_COLUMNS: tuple[str, ...] = ("name", "description", "colour")
+
+
+def stance_records(session: Session) -> list[dict[str, Any]]:
+    """Every stance as :data:`STANCE_COLUMNS` name its fields."""
+    return [
+        {"name": s.name, "description": s.description, "colour": s.colour}
+        for s in list_stances(session)
+    ]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from factbase.catalog.outlets import ensure_outlet, get_outlet, get_stance
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
 from factbase.store.models import Claim, Outlet, Source
+from factbase.text.date_formats import stored_iso
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import detect_language, normalise_text, validate_language, within
 
@@ -228,3 +229,42 @@ def list_sources(
     if limit:
         query = query.limit(limit)
     return [SourceSummary(s, int(n)) for s, n in session.execute(query)]
+
+
+def source_record(source: Source, claims: int | None = None) -> dict[str, Any]:
+    """``source`` as :data:`SOURCE_COLUMNS` name its fields; dates at their precision."""
+    return {
+        "id": source.id,
+        "key": source.key,
+        "title": source.title,
+        "url": source.url,
+        "language": source.language,
+        "published": stored_iso(source.published, source.published_precision),
+        "author": source.author,
+        "retrieved": stored_iso(source.retrieved, source.retrieved_precision),
+        "outlet": source.outlet.name,
+        "stance": source.outlet.stance,
+        "cites": [o.name for o in source.cites],
+        "note": source.note,
+        "claims": claims,
+    }
+
+
+def source_records(
+    session: Session,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    stance: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """The sources :func:`list_sources` finds, as records with their claim counts."""
+    found = list_sources(session, outlet=outlet, language=language, stance=stance, limit=limit)
+    return [source_record(summary.source, summary.claims) for summary in found]
+
+
+def source_record_of(session: Session, ref: str | int) -> dict[str, Any]:
+    """One source (id, key or URL) as a record, with its number of claims."""
+    source = get_source(session, ref)
+    claims = session.scalar(select(func.count()).where(Claim.source_id == source.id)) or 0
+    return source_record(source, int(claims))

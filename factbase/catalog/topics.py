@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -112,6 +113,26 @@ def upsert_topic(session: Session, data: TopicInput) -> tuple[Topic, str]:
 def descendant_ids(session: Session, topic: Topic) -> set[int]:
     """The topic and every topic under it (`--topic energy` includes oil)."""
     return topic_subtree(topic.id, session.execute(select(Topic.id, Topic.parent_id)))
+
+
+# The columns of a topic in `factbase topics`, in order.
+TOPIC_COLUMNS: tuple[str, ...] = ("slug", "label", "parent", "keywords", "claims")
+
+
+def topic_records(session: Session) -> list[dict[str, Any]]:
+    """Every topic in tree order as :data:`TOPIC_COLUMNS` name its fields, and its
+    ``depth`` in the tree (0 for a top topic), for showing the tree."""
+    return [
+        {
+            "slug": summary.topic.slug,
+            "label": summary.topic.label,
+            "parent": summary.topic.parent.slug if summary.topic.parent else None,
+            "keywords": [k.keyword for k in summary.topic.keywords],
+            "claims": summary.claims,
+            "depth": summary.depth,
+        }
+        for summary in list_topics(session)
+    ]
 
 
 def list_topics(session: Session) -> list[TopicSummary]:

@@ -3,6 +3,10 @@
 This package is the only place that knows about Typer and Rich. Its one error
 boundary, :class:`FactbaseGroup`, turns every expected failure into one line on
 stderr and an exit code: 1 for errors, 2 for usage, 75 when the database is busy.
+
+Late imports: the library, SQLAlchemy and Rich are imported inside the commands that
+use them, so `factbase --help` and the `list`/`show` shortcut start without them (README,
+Performance). Each such import carries a comment pointing here, and a test holds that.
 """
 
 from __future__ import annotations
@@ -13,9 +17,6 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-
-# Typer vendors Click (since 0.26); its exception classes live there.
-from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from factbase import __version__
@@ -40,6 +41,7 @@ class FactbaseGroup(TyperGroup):
 
 
 def _fail(message: str, code: int) -> int:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.cli.render import error
 
     error(message)
@@ -53,21 +55,14 @@ def _run(
     complete_var: str | None,
     extra: dict[str, Any],
 ) -> int:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.errors import FactbaseError
 
     try:
         result = TyperGroup.main(group, args, prog, complete_var, standalone_mode=False, **extra)
         return result if isinstance(result, int) else 0
-    except click_exceptions.NoArgsIsHelpError as exc:
-        # The help is the answer; Rich has printed it already, plain Click returns it.
-        if exc.format_message().strip():
-            print(exc.format_message())
-        return 2
-    except click_exceptions.UsageError as exc:
-        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        return _fail(f"{exc.format_message()}{hint}", 2)
-    except click_exceptions.ClickException as exc:
-        return _fail(exc.format_message(), exc.exit_code)
+    except typer.TyperException as exc:  # every Click error, as Typer exports them
+        return _click_error(exc)
     except typer.Abort:
         return _fail("aborted", 1)
     except FactbaseError as exc:
@@ -80,6 +75,24 @@ def _run(
         if state.debug:
             raise
         return _fail(f"internal error: {type(exc).__name__}: {_safe(exc)} (rerun with --debug)", 1)
+
+
+def _click_error(exc: typer.TyperException) -> int:
+    """The exit code of an error Click raised, its message printed as factbase prints errors.
+
+    Typer vendors Click (since 0.26) and exports only some of its exception classes, so
+    they are told apart as Typer tells them apart: by class name and attributes.
+    """
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # The help is the answer; Rich has printed it already, plain Click returns it.
+        if exc.format_message().strip():
+            print(exc.format_message())
+        return 2
+    if hasattr(exc, "ctx"):  # a usage error: it names the command it was made for
+        ctx = exc.ctx
+        hint = f" (see '{ctx.command_path} --help')" if ctx else ""
+        return _fail(f"{exc.format_message()}{hint}", 2)
+    return _fail(exc.format_message(), exc.exit_code)
 
 
 def _safe(exc: BaseException) -> str:

@@ -7,16 +7,13 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
+from factbase.cli.choices import TABLE
+from factbase.cli.options import FormatOption
 
 topics_app = typer.Typer(help="List topics (a tree) or add one.", invoke_without_command=True)
 entities_app = typer.Typer(
     help="List entities with their aliases, or add one.", invoke_without_command=True
 )
-
-TOPIC_COLUMNS = ("slug", "label", "parent", "keywords", "claims")
-ENTITY_COLUMNS = ("id", "name", "kind", "aliases", "claims")
 
 
 def register(app: typer.Typer) -> None:
@@ -25,35 +22,25 @@ def register(app: typer.Typer) -> None:
 
 
 @topics_app.callback()
-def topics_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
+def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
     """List topics as a tree with their keywords and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from factbase.catalog.topics import list_topics
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.topics import TOPIC_COLUMNS, topic_records
 
-    db = state.open_db()
-    with db.session() as session:
-        summaries = list_topics(session)
-        rows = [
-            {
-                "slug": s.topic.slug,
-                "label": s.topic.label,
-                "parent": s.topic.parent.slug if s.topic.parent else None,
-                "keywords": [k.keyword for k in s.topic.keywords],
-                "claims": s.claims,
-            }
-            for s in summaries
-        ]
-    if fmt is not OutputFormat.TABLE:
+    with state.open_db() as db, db.session() as session:
+        rows = topic_records(session)
+    if fmt != TABLE:
         render.emit_records(rows, TOPIC_COLUMNS, fmt)
         return
     table = render.new_table("topic", "label", "claims", "keywords")
-    for summary in summaries:
+    for row in rows:
         table.add_row(
-            "  " * summary.depth + render.escape(summary.topic.slug),
-            render.escape(summary.topic.label),
-            str(summary.claims),
-            render.escape(", ".join(k.keyword for k in summary.topic.keywords)),
+            "  " * row["depth"] + render.escape(row["slug"]),
+            render.escape(row["label"]),
+            str(row["claims"]),
+            render.escape(", ".join(row["keywords"])),
         )
     render.print_table(table)
 
@@ -68,10 +55,10 @@ def topics_add(
     ] = None,
 ) -> None:
     """Add a topic, or update its label, parent and keywords."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.topics import TopicInput, upsert_topic
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         topic, outcome = upsert_topic(
             session, TopicInput(slug=slug, label=label, parent=parent, keywords=keyword or ())
         )
@@ -85,26 +72,17 @@ def entities_list(
     search: Annotated[
         str | None, typer.Option(help="Entities with a spelling containing this.")
     ] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List entities with their kind, aliases and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
-    from factbase.catalog.entities import list_entities
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.entities import ENTITY_COLUMNS, entity_records
 
-    db = state.open_db()
-    with db.session() as session:
-        rows = [
-            {
-                "id": s.entity.id,
-                "name": s.entity.name,
-                "kind": s.entity.kind,
-                "aliases": [a.alias for a in s.entity.aliases if a.alias != s.entity.name],
-                "claims": s.claims,
-            }
-            for s in list_entities(session, kind=kind, search=search)
-        ]
-    if fmt is not OutputFormat.TABLE:
+    with state.open_db() as db, db.session() as session:
+        rows = entity_records(session, kind=kind, search=search)
+    if fmt != TABLE:
         render.emit_records(rows, ENTITY_COLUMNS, fmt)
         return
     table = render.new_table("id", "name", "kind", "claims", "aliases")
@@ -114,7 +92,7 @@ def entities_list(
             render.escape(str(row["name"])),
             render.escape(str(row["kind"] or "")),
             str(row["claims"]),
-            render.escape(", ".join(row["aliases"])),  # type: ignore[arg-type]
+            render.escape(", ".join(row["aliases"])),
         )
     render.print_table(table)
 
@@ -131,10 +109,10 @@ def entities_add(
     ] = None,
 ) -> None:
     """Add an entity, or add aliases to an existing one."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.entities import EntityInput, upsert_entity
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         entity, outcome = upsert_entity(
             session, EntityInput(name=name, kind=kind, aliases=alias or ())
         )

@@ -2,84 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from factbase.claims.filter import ClaimFilter, Sort
 from factbase.cli import render, state
-from factbase.cli.render import OutputFormat
+from factbase.cli.choices import TABLE
+from factbase.cli.options import ClaimLimitOption, FormatOption, claim_filters
 
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimView
-    from factbase.claims.filter import ClaimFilter, ClaimPage
-
-
-class SortChoice(StrEnum):
-    PUBLISHED = "published"
-    EVENT = "event"
-    ADDED = "added"
-    ID = "id"
-
-
-# The claim filters of `list`, which `export claims` and `export all` take too.
-TopicOption = Annotated[str | None, typer.Option(help="Topic slug; includes its sub-topics.")]
-LangOption = Annotated[str | None, typer.Option("--lang", help="Language of the quote.")]
-StanceOption = Annotated[str | None, typer.Option(help="Stance of the outlet.")]
-OutletOption = Annotated[str | None, typer.Option(help="Outlet name or id.")]
-SourceOption = Annotated[str | None, typer.Option(help="Source id, key or URL.")]
-SubjectOption = Annotated[str | None, typer.Option(help="Subject; any alias of the entity.")]
-SpeakerOption = Annotated[str | None, typer.Option(help="Speaker; any alias of the entity.")]
-SinceOption = Annotated[
-    str | None, typer.Option(help="Published on or after (any date a person writes).")
-]
-UntilOption = Annotated[str | None, typer.Option(help="Published on or before.")]
-SearchOption = Annotated[
-    str | None,
-    typer.Option(help="Text in statement, quote, speaker or subject (any case, ё = е)."),
-]
-StatusOption = Annotated[str | None, typer.Option(help="Claim status.")]
-
-
-def claim_filter(
-    topic: str | None,
-    lang: str | None,
-    stance: str | None,
-    outlet: str | None,
-    source: str | None,
-    subject: str | None,
-    speaker: str | None,
-    since: str | None,
-    until: str | None,
-    search: str | None,
-    status: str | None,
-    limit: int | None,
-    sort: SortChoice,
-) -> ClaimFilter:
-    """The library's claim filter from the options above."""
-    from factbase.claims.filter import ClaimFilter, Sort
-
-    return ClaimFilter(
-        topic=topic,
-        language=lang,
-        stance=stance,
-        outlet=outlet,
-        source=source,
-        subject=subject,
-        speaker=speaker,
-        since=since,
-        until=until,
-        search=search,
-        status=status,
-        limit=limit,
-        sort=Sort(sort.value),
-    )
-
-
-FormatOption = Annotated[
-    OutputFormat,
-    typer.Option("--format", "-f", help="table for people; csv, json, jsonl for programs."),
-]
+    from factbase.claims.filter import ClaimPage
 
 
 def register(app: typer.Typer) -> None:
@@ -118,9 +53,10 @@ def add(
     ] = None,
     key: Annotated[str | None, typer.Option(help="A stable key of your own, unique.")] = None,
     note: Annotated[str | None, typer.Option(help="Free text.")] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Record a claim from a source."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.intake import add_claim
     from factbase.claims.record import claim_row
     from factbase.claims.recording import ClaimInput
@@ -143,15 +79,14 @@ def add(
         status=status,
         note=note,
     )
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         result = add_claim(session, data)
         row = claim_row(result.claim)
     for warning in result.warnings:
         render.warn(warning)
     for conflict in result.new_conflicts:
         render.warn(f"new conflict {conflict.id} ({conflict.kind}): {conflict.explanation}")
-    if fmt is OutputFormat.TABLE:
+    if fmt == TABLE:
         created = (
             f"; created topics {', '.join(result.created_topics)}" if result.created_topics else ""
         )
@@ -167,18 +102,19 @@ def add(
 
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Claim id or key.")],
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Show one claim with its source, outlet, stance and every field."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.fastread import claim_view as quick_view
 
     view = quick_view(state.db_location, ref)
     if view is None:
         from factbase.analysis.claim_views import view_claim
 
-        with state.open_db().session() as session:
+        with state.open_db() as db, db.session() as session:
             view = view_claim(session, ref)
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records([view.record], list(view.record), fmt)
         return
     _print_claim(view)
@@ -269,33 +205,23 @@ def _num(value: float | None) -> str:
     return f"{value:,.6g}".replace(",", " ") if abs(value) < 1e6 else f"{value:.4g}"
 
 
+@claim_filters()
 def list_claims(
-    topic: TopicOption = None,
-    lang: LangOption = None,
-    stance: StanceOption = None,
-    outlet: OutletOption = None,
-    source: SourceOption = None,
-    subject: SubjectOption = None,
-    speaker: SpeakerOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    status: StatusOption = None,
-    limit: Annotated[int, typer.Option(help="At most this many claims; 0 for all.")] = 50,
+    *,
+    where: ClaimFilter,
+    limit: ClaimLimitOption = 50,
     sort: Annotated[
-        SortChoice,
+        Sort,
         typer.Option(help="Newest first by publication, event date, or when added; id ascending."),
-    ] = SortChoice.PUBLISHED,
-    fmt: FormatOption = OutputFormat.TABLE,
+    ] = Sort.PUBLISHED,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List claims; filters combine."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.fastread import claims_page as quick_page
 
-    where = claim_filter(
-        topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
-        limit, sort,
-    )  # fmt: skip
-    if fmt is not OutputFormat.TABLE:
+    where = replace(where, limit=limit, sort=sort)
+    if fmt != TABLE:
         _emit_claims(where, fmt)
         return
     # On a narrow terminal the statement needs the room; stance then shows as colour.
@@ -304,19 +230,22 @@ def list_claims(
     if page is None:
         from factbase.analysis.claim_views import claims_page
 
-        with state.open_db().session() as session:
+        with state.open_db() as db, db.session() as session:
             page = claims_page(session, where, with_support=wide)
     _print_page(page, wide)
 
 
-def _emit_claims(where: ClaimFilter, fmt: OutputFormat) -> None:
+def _emit_claims(where: ClaimFilter, fmt: str) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.corroboration import CORROBORATION_COLUMNS
     from factbase.claims.record import CLAIM_COLUMNS
-    from factbase.interchange.exports import claim_rows, primed
+    from factbase.interchange.exports import claim_rows
 
-    with state.open_db().session() as session:
-        # Streamed like an export; primed so a bad filter fails before any output.
-        rows = primed(claim_rows(session, where))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(claim_rows(session, where)) as rows,  # like an export
+    ):
         render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
 
 

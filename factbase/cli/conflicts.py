@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
+from factbase.cli.choices import TABLE
+from factbase.cli.options import (
+    ConflictKindOption,
+    ConflictStatusOption,
+    EitherLangOption,
+    EitherStanceOption,
+    EitherTopicOption,
+    FormatOption,
+    LimitOption,
+)
+from factbase.vocabulary import Decision, LinkKind
 
 if TYPE_CHECKING:
     from factbase.store.models import Claim, Conflict
@@ -17,22 +25,6 @@ if TYPE_CHECKING:
 conflicts_app = typer.Typer(
     help="List, show, scan and resolve conflicts between claims.", invoke_without_command=True
 )
-
-
-class LinkKind(StrEnum):
-    SAME = "same"
-    SUPPORTS = "supports"
-    CONTRADICTS = "contradicts"
-    REFINES = "refines"
-
-
-class Decision(StrEnum):
-    CONFIRMED = "confirmed"
-    DISMISSED = "dismissed"
-    RESOLVED = "resolved"
-
-
-HISTORY_COLUMNS = ("id", "at", "actor", "action", "target", "detail", "note")
 
 
 def register(app: typer.Typer) -> None:
@@ -45,21 +37,18 @@ def register(app: typer.Typer) -> None:
 @conflicts_app.callback()
 def conflicts_list(
     ctx: typer.Context,
-    status: Annotated[
-        str, typer.Option(help="open, confirmed, dismissed, resolved, or all.")
-    ] = "open",
-    kind: Annotated[str | None, typer.Option(help="value, date, polarity or declared.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
-    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Either claim in this language.")
-    ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
-    fmt: FormatOption = OutputFormat.TABLE,
+    status: ConflictStatusOption = "open",
+    kind: ConflictKindOption = None,
+    topic: EitherTopicOption = None,
+    stance: EitherStanceOption = None,
+    lang: EitherLangOption = None,
+    limit: LimitOption = 0,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List conflicts, direct contradictions first (default: the open ones)."""
     if ctx.invoked_subcommand is not None:
         return
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import (
         CONFLICT_COLUMNS,
         ConflictFilter,
@@ -75,10 +64,9 @@ def conflicts_list(
         language=lang,
         limit=limit or None,
     )
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         rows = [conflict_row(c) for c in find_conflicts(session, where)]
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, CONFLICT_COLUMNS, fmt)
         return
     table = render.new_table("id", "kind", "cause", "status", "explanation")
@@ -97,23 +85,24 @@ def conflicts_list(
 @conflicts_app.command("show")
 def conflicts_show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Conflict id.")],
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Put the two claims of a conflict side by side."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
     from factbase.catalog.outlets import stance_colours
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         conflict = get_conflict(session, ref)
         row = conflict_row(conflict)
-        if fmt is not OutputFormat.TABLE:
+        if fmt != TABLE:
             render.emit_records([row], CONFLICT_COLUMNS, fmt)
             return
         _print_side_by_side(conflict, stance_colours(session))
 
 
 def _claim_cell(claim: Claim, colours: dict[str, str | None]) -> str:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.record import claim_row
 
     row = claim_row(claim)
@@ -135,6 +124,7 @@ def _claim_cell(claim: Claim, colours: dict[str, str | None]) -> str:
 
 
 def _print_side_by_side(conflict: Conflict, colours: dict[str, str | None]) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.table import Table
 
     console = render.console()
@@ -154,10 +144,10 @@ def _print_side_by_side(conflict: Conflict, colours: dict[str, str | None]) -> N
 @conflicts_app.command("scan")
 def conflicts_scan() -> None:
     """Check every claim against the others about the same subject and property."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import scan
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         result = scan(session)
         found = len(result.new_ids)
     render.console().print(
@@ -182,10 +172,10 @@ def conflicts_resolve(
     ] = None,
 ) -> None:
     """Record a decision on a conflict. Dismissed conflicts never come back on a rescan."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import resolve_conflict
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         conflict = resolve_conflict(session, ref, decision.value, note, keep)
         kept = f"; kept claim {conflict.kept_claim_id}" if conflict.kept_claim_id else ""
     render.console().print(f"conflict {conflict.id}: {conflict.status}{kept}")
@@ -201,10 +191,10 @@ def link(
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Link two claims. `contradicts` records a declared conflict."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.links import link_claims
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         made = link_claims(session, claim_a, claim_b, kind.value, note)
     render.console().print(f"linked claims {made.claim_a_id} and {made.claim_b_id} as {made.kind}")
 
@@ -215,10 +205,10 @@ def unlink(
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Remove the link between two claims."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.links import unlink_claims
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         removed = unlink_claims(session, claim_a, claim_b, note)
     render.console().print(f"unlinked claims {removed.claim_a_id} and {removed.claim_b_id}")
 
@@ -227,27 +217,16 @@ def history(
     target: Annotated[
         str | None, typer.Option(help="Only entries about this, e.g. 'conflict 3'.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 50,
-    fmt: FormatOption = OutputFormat.TABLE,
+    limit: LimitOption = 50,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """The audit log: who decided what, when and why; newest first."""
-    from factbase.catalog.audit import history as audit_history
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.audit import HISTORY_COLUMNS, history_records
 
-    db = state.open_db()
-    with db.session() as session:
-        rows = [
-            {
-                "id": e.id,
-                "at": e.at.isoformat(timespec="seconds"),
-                "actor": e.actor,
-                "action": e.action,
-                "target": e.target,
-                "detail": e.detail,
-                "note": e.note,
-            }
-            for e in audit_history(session, target=target, limit=limit or None)
-        ]
-    if fmt is not OutputFormat.TABLE:
+    with state.open_db() as db, db.session() as session:
+        rows = history_records(session, target=target, limit=limit or None)
+    if fmt != TABLE:
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
         return
     table = render.new_table("at", "actor", "action", "target", "note")

@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
 @db_app.command("path")
 def db_path() -> None:
     """Print where the database is (a file path, or the URL without its password)."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.store.database import display_url, resolve_url
 
     typer.echo(display_url(resolve_url(state.db_location)))
@@ -26,12 +27,13 @@ def db_path() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision and whether it is the newest."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.store.location import HEAD_REVISION
 
-    db = state.open_db(upgrade=False)
-    revision = db.current_revision()
-    if not db.exists:
-        typer.echo(f"empty: no database at {db.display} yet (any other command creates it)")
+    with state.open_db(upgrade=False) as db:
+        revision, exists, display = db.current_revision(), db.exists, db.display
+    if not exists:
+        typer.echo(f"empty: no database at {display} yet (any other command creates it)")
     elif revision is None:
         typer.echo("empty (no schema yet; any other command creates it)")
     else:
@@ -42,6 +44,7 @@ def db_current() -> None:
 @db_app.command("history")
 def db_history() -> None:
     """List every schema revision, oldest first."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.store.database import revision_history
 
     for revision, doc in revision_history():
@@ -53,12 +56,12 @@ def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Upgrade the schema (every command does this on open; this makes it explicit)."""
-    db = state.open_db(upgrade=False)
-    before = db.current_revision()
-    db.migrate("upgrade", revision)
-    render.console().print(
-        f"upgraded {render.escape(db.display)}: {before or 'empty'} → {db.current_revision()}"
-    )
+    with state.open_db(upgrade=False) as db:
+        before = db.current_revision()
+        db.migrate("upgrade", revision)
+        render.console().print(
+            f"upgraded {render.escape(db.display)}: {before or 'empty'} → {db.current_revision()}"
+        )
 
 
 # "-1" (one step back) is a revision, not an option.
@@ -72,11 +75,12 @@ def db_downgrade(
     ] = False,
 ) -> None:
     """Downgrade the schema to an older revision (drops what later revisions added)."""
-    db = state.open_db(upgrade=False)
-    before = db.current_revision()
-    if not yes and not typer.confirm(f"downgrade {db.display} from {before} to {revision}?"):
-        raise typer.Abort()
-    db.migrate("downgrade", revision)
-    render.console().print(
-        f"downgraded {render.escape(db.display)}: {before} → {db.current_revision() or 'empty'}"
-    )
+    with state.open_db(upgrade=False) as db:
+        before = db.current_revision()
+        if not yes and not typer.confirm(f"downgrade {db.display} from {before} to {revision}?"):
+            raise typer.Abort()
+        db.migrate("downgrade", revision)
+        after = db.current_revision()
+        render.console().print(
+            f"downgraded {render.escape(db.display)}: {before} → {after or 'empty'}"
+        )

@@ -4,60 +4,41 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from enum import StrEnum
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from factbase.claims.filter import ClaimFilter, Sort
 from factbase.cli import render, state
-from factbase.cli.claims import (
-    LangOption,
+from factbase.cli.choices import TABLE, DocumentFormat
+from factbase.cli.options import (
+    FORMAT_HELP,
+    ClaimLimitOption,
+    ConflictKindOption,
+    ConflictStatusOption,
+    EitherLangOption,
+    EitherStanceOption,
+    EitherTopicOption,
+    LimitOption,
     OutletOption,
-    SearchOption,
-    SinceOption,
-    SortChoice,
-    SourceOption,
-    SpeakerOption,
+    SourceLangOption,
     StanceOption,
-    StatusOption,
-    SubjectOption,
-    TopicOption,
-    UntilOption,
-    claim_filter,
+    TableFormatOption,
+    ViewFormatOption,
+    claim_filters,
+    listed,
 )
+from factbase.vocabulary import DOCUMENT_FORMATS, ExportFormat
 
 if TYPE_CHECKING:
     from factbase.analysis.reports import Report
-    from factbase.claims.filter import ClaimFilter
 
 export_app = typer.Typer(
     help="Write claims, conflicts, sources or outlets as CSV, JSON or JSON Lines.",
     no_args_is_help=True,
 )
-
-
-class ExportFormatChoice(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-
-
-class ClaimFormatChoice(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    CLAIMREVIEW = "claimreview"
-
-
-class DocumentFormatChoice(StrEnum):
-    JSON = "json"
-    JSONL = "jsonl"
-
-
-class ViewFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
 
 
 OutputOption = Annotated[
@@ -69,7 +50,10 @@ OutputOption = Annotated[
 ExcelOption = Annotated[
     bool, typer.Option("--excel", help="CSV as UTF-8 with a BOM, so Excel shows Cyrillic.")
 ]
-FORMAT_HELP = "Default: from the -o file's suffix, else csv."
+
+
+def _filtered(where: ClaimFilter) -> bool:
+    return any(value for value in where.filters().values())
 
 
 def register(app: typer.Typer) -> None:
@@ -80,6 +64,7 @@ def register(app: typer.Typer) -> None:
 
 def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], what: str) -> None:
     """Run ``write`` on stdout, or on a file that appears only once complete."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import atomic_output
 
     if output is None:
@@ -93,11 +78,12 @@ def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], wha
     render.note(f"wrote {render.plural(count, what)} to {output}")
 
 
-def _table_format(output: Path | None, fmt: StrEnum | None, excel: bool) -> Any:
+def _table_format(output: Path | None, fmt: str | None, excel: bool) -> ExportFormat:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.errors import InvalidInput
-    from factbase.interchange.exports import ExportFormat, format_for
+    from factbase.interchange.exports import format_for
 
-    chosen = format_for(output, fmt.value if fmt else None, ExportFormat.CSV)
+    chosen = format_for(output, fmt, ExportFormat.CSV)
     if excel and chosen is not ExportFormat.CSV:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
     return chosen
@@ -105,95 +91,80 @@ def _table_format(output: Path | None, fmt: StrEnum | None, excel: bool) -> Any:
 
 def _export_table(
     output: Path | None,
-    fmt: StrEnum | None,
+    fmt: str | None,
     excel: bool,
     table: str,
     rows_of: Callable[[Any], Any],
 ) -> None:
-    from factbase.interchange.exports import COLUMNS, WRITERS, primed
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.interchange.exports import COLUMNS, WRITERS
 
     chosen = _table_format(output, fmt, excel)
-    db = state.open_db()
-    with db.session() as session:
-        rows = primed(rows_of(session))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(rows_of(session)) as rows,
+    ):
         _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
 
 
-LimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
-SortOption = Annotated[SortChoice, typer.Option(help="Order of the claims (default: id).")]
-
-
 @export_app.command("claims")
+@claim_filters()
 def export_claims(
     fmt: Annotated[
-        ClaimFormatChoice | None,
-        typer.Option("--format", "-f", help=f"csv, json, jsonl or claimreview. {FORMAT_HELP}"),
+        ExportFormat | None,
+        typer.Option("--format", "-f", help=f"{listed(ExportFormat)}. {FORMAT_HELP}"),
     ] = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
-    topic: TopicOption = None,
-    lang: LangOption = None,
-    stance: StanceOption = None,
-    outlet: OutletOption = None,
-    source: SourceOption = None,
-    subject: SubjectOption = None,
-    speaker: SpeakerOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    status: StatusOption = None,
-    limit: LimitOption = 0,
-    sort: SortOption = SortChoice.ID,
+    *,
+    where: ClaimFilter,
+    limit: ClaimLimitOption = 0,
+    sort: Annotated[Sort, typer.Option(help="Order of the claims (default: id).")] = Sort.ID,
 ) -> None:
     """Claims with their source, outlet, stance, corroboration and open conflicts.
 
     --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
     """
-    where = claim_filter(
-        topic, lang, stance, outlet, source, subject, speaker, since, until, search, status,
-        limit or None, sort,
-    )  # fmt: skip
-    if fmt is ClaimFormatChoice.CLAIMREVIEW:
+    where = replace(where, limit=limit or None, sort=sort)
+    if fmt is ExportFormat.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
         return
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.claim_rows import claim_records
 
     _export_table(output, fmt, excel, "claims", lambda session: claim_records(session, where))
 
 
 def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.errors import InvalidInput
     from factbase.interchange.claimreview import claimreview_items, write_claimreview
-    from factbase.interchange.exports import primed
 
     if excel:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
-    db = state.open_db()
-    with db.session() as session:
-        items = primed(claimreview_items(session, where))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(claimreview_items(session, where)) as items,
+    ):
         _write(output, False, lambda out: write_claimreview(out, items), "node")
 
 
 @export_app.command("conflicts")
 def export_conflicts(
-    fmt: Annotated[
-        ExportFormatChoice | None,
-        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
-    ] = None,
+    fmt: TableFormatOption = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
-    status: Annotated[
-        str, typer.Option(help="open, confirmed, dismissed, resolved, or all.")
-    ] = "all",
-    kind: Annotated[str | None, typer.Option(help="value, date, polarity or declared.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
-    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Either claim in this language.")
-    ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
+    status: ConflictStatusOption = "all",
+    kind: ConflictKindOption = None,
+    topic: EitherTopicOption = None,
+    stance: EitherStanceOption = None,
+    lang: EitherLangOption = None,
+    limit: LimitOption = 0,
 ) -> None:
     """Conflicts with both claims side by side, the decision and the review note."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import ConflictExportFilter, conflict_rows
 
     where = ConflictExportFilter(status, kind, topic, stance, lang, limit or None)
@@ -202,17 +173,15 @@ def export_conflicts(
 
 @export_app.command("sources")
 def export_sources(
-    fmt: Annotated[
-        ExportFormatChoice | None,
-        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
-    ] = None,
+    fmt: TableFormatOption = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
     outlet: OutletOption = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source.")] = None,
+    lang: SourceLangOption = None,
     stance: StanceOption = None,
 ) -> None:
     """Sources with their outlet, stance, the outlets they relay and their claim count."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import source_rows
 
     _export_table(
@@ -226,15 +195,13 @@ def export_sources(
 
 @export_app.command("outlets")
 def export_outlets(
-    fmt: Annotated[
-        ExportFormatChoice | None,
-        typer.Option("--format", "-f", help=f"csv, json or jsonl. {FORMAT_HELP}"),
-    ] = None,
+    fmt: TableFormatOption = None,
     output: OutputOption = None,
     excel: ExcelOption = False,
     stance: StanceOption = None,
 ) -> None:
     """Outlets with their stance and how many sources and claims they have."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import outlet_rows
 
     _export_table(
@@ -243,76 +210,75 @@ def export_outlets(
 
 
 @export_app.command("all")
+@claim_filters()
 def export_all(
     fmt: Annotated[
-        DocumentFormatChoice | None,
-        typer.Option("--format", "-f", help="json or jsonl (default: from -o, else json)."),
+        DocumentFormat | None,
+        typer.Option(
+            "--format", "-f", help=f"{listed(DOCUMENT_FORMATS)} (default: from -o, else json)."
+        ),
     ] = None,
     output: OutputOption = None,
-    topic: TopicOption = None,
-    lang: LangOption = None,
-    stance: StanceOption = None,
-    outlet: OutletOption = None,
-    source: SourceOption = None,
-    subject: SubjectOption = None,
-    speaker: SpeakerOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    status: StatusOption = None,
+    *,
+    where: ClaimFilter,
 ) -> None:
     """The database in the interchange format: `factbase import` reads it back whole.
 
     Entities, topics, outlets, sources, claims and links. With claim filters, only
     those claims, the sources and outlets they need and the links between them.
     """
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.dump import interchange_records, write_document, write_lines
-    from factbase.interchange.exports import ExportFormat, format_for, primed
+    from factbase.interchange.exports import format_for
 
-    chosen = format_for(output, fmt.value if fmt else None, ExportFormat.JSON)
-    if chosen not in (ExportFormat.JSON, ExportFormat.JSONL):
+    chosen = format_for(output, fmt, ExportFormat.JSON)
+    if chosen not in DOCUMENT_FORMATS:
         from factbase.errors import InvalidInput
 
         raise InvalidInput("export all writes json or jsonl")
-    filters = (topic, lang, stance, outlet, source, subject, speaker, since, until, search, status)
-    where = claim_filter(*filters, None, SortChoice.ID) if any(f for f in filters) else None
+    # Without a filter, the whole database, not a selection of every claim.
+    chosen_claims = replace(where, limit=None, sort=Sort.ID) if _filtered(where) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
-    db = state.open_db()
-    with db.session() as session:
-        records = primed(interchange_records(session, where))
+    with (
+        state.open_db() as db,
+        db.session() as session,
+        render.streamed(interchange_records(session, chosen_claims)) as records,
+    ):
         _write(output, False, lambda out: writer(out, records), "record")
 
 
 # -- report and stats -------------------------------------------------------------------
 
 
+@claim_filters(
+    "topic",
+    "since",
+    help={
+        "topic": "Only claims in this topic (and its sub-topics).",
+        "since": "Only claims from sources published on or after.",
+    },
+)
 def report(
-    topic: Annotated[
-        str | None, typer.Option(help="Only claims in this topic (and its sub-topics).")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only claims from sources published on or after.")
-    ] = None,
+    *,
+    where: ClaimFilter,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Also write one CSV per table into this directory."),
     ] = None,
-    fmt: Annotated[
-        ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
-    ] = ViewFormat.TABLE,
+    fmt: ViewFormatOption = TABLE,
     rows: Annotated[
         int, typer.Option(help="Rows shown per table in the terminal; 0 for all.")
     ] = 15,
 ) -> None:
     """A summary: claims per topic, stance and language; conflicts; contested facts; outlets."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.reports import ReportFilter, build_report
 
-    db = state.open_db()
-    with db.session() as session:
-        found = build_report(session, ReportFilter(topic=topic, since=since))
+    with state.open_db() as db, db.session() as session:
+        found = build_report(session, ReportFilter(topic=where.topic, since=where.since))
     if output is not None:
         _write_report(found, output)
-    if fmt is ViewFormat.JSON:
+    if fmt == ExportFormat.JSON:
         tables = {t.name: t.rows for t in found.tables}
         render.emit_record({"claims": found.claims, **tables})
         return
@@ -320,6 +286,7 @@ def report(
 
 
 def _write_report(found: Report, directory: Path) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.errors import InvalidInput
     from factbase.interchange.exports import atomic_output, write_csv
 
@@ -382,18 +349,14 @@ def _print_report(found: Report, limit: int) -> None:
             render.note(f"{len(table.rows) - len(shown)} more rows (--rows 0 or -o DIR for all)")
 
 
-def stats(
-    fmt: Annotated[
-        ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
-    ] = ViewFormat.TABLE,
-) -> None:
+def stats(fmt: ViewFormatOption = TABLE) -> None:
     """Counts of everything, and where the database lives."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.stats import collect_stats
 
-    db = state.open_db()
-    with db.session() as session:
+    with state.open_db() as db, db.session() as session:
         found = collect_stats(session, db)
-    if fmt is ViewFormat.JSON:
+    if fmt == ExportFormat.JSON:
         render.emit_record(found)
         return
     console = render.console()

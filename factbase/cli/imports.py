@@ -48,16 +48,21 @@ def seed_command(
 
     Idempotent: running it again changes nothing.
     """
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.importer import seed_files
 
     _run_import(seed_files(), dry_run=dry_run, json_summary=json_summary)
 
 
 def _run_import(files: list[Path], *, dry_run: bool, json_summary: bool) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.importer import import_files
 
-    db = state.open_db()
-    with db.session(write=True, commit=not dry_run) as session, ProgressBar() as progress:
+    with (
+        state.open_db() as db,
+        db.session(write=True, commit=not dry_run) as session,
+        ProgressBar() as progress,
+    ):
         summary = import_files(session, files, progress=progress)
     if json_summary:
         _print_json(summary, dry_run)
@@ -99,6 +104,7 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     if hidden > 0:
         render.warn(f"… and {hidden} more warnings (use --json to see them all)")
     table = render.new_table("records", "added", "updated", "unchanged")
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.readers import SECTIONS
 
     for section in SECTIONS:

@@ -64,6 +64,7 @@ class KeyReader:
         return line.strip()
 
     def _read_key(self) -> str:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
         import termios
         import tty
 

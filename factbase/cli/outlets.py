@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
+from factbase.cli.choices import TABLE
+from factbase.cli.options import FormatOption
 
 outlet_app = typer.Typer(
     help="Record and list outlets (publishers) and their stances.", no_args_is_help=True
@@ -39,10 +39,10 @@ def outlet_add(
     note: Annotated[str | None, typer.Option(help="Why that stance, in a line.")] = None,
 ) -> None:
     """Record an outlet with its stance."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import add_outlet
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         outlet = add_outlet(
             session, name, stance, country=country, language=language, homepage=homepage, note=note
         )
@@ -61,10 +61,10 @@ def outlet_edit(
     note: Annotated[str | None, typer.Option(help="Why that stance.")] = None,
 ) -> None:
     """Change an outlet's stance or details."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import get_outlet, update_outlet
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         outlet = get_outlet(session, name)
         changed = update_outlet(
             session,
@@ -84,29 +84,15 @@ def outlet_edit(
 @outlet_app.command("list")
 def outlet_list(
     stance: Annotated[str | None, typer.Option(help="Only outlets with this stance.")] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List outlets with their stance and how many sources and claims they have."""
-    from factbase.catalog.outlets import OUTLET_COLUMNS, list_outlets, stance_colours
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.outlets import OUTLET_COLUMNS, outlet_records, stance_colours
 
-    db = state.open_db()
-    with db.session() as session:
-        summaries = list_outlets(session, stance=stance)
-        rows = [
-            {
-                "id": s.outlet.id,
-                "name": s.outlet.name,
-                "stance": s.outlet.stance,
-                "country": s.outlet.country,
-                "language": s.outlet.language,
-                "homepage": s.outlet.homepage,
-                "note": s.outlet.note,
-                "sources": s.sources,
-                "claims": s.claims,
-            }
-            for s in summaries
-        ]
-        if fmt is not OutputFormat.TABLE:
+    with state.open_db() as db, db.session() as session:
+        rows = outlet_records(session, stance=stance)
+        if fmt != TABLE:
             render.emit_records(rows, OUTLET_COLUMNS, fmt)
             return
         colours = stance_colours(session)
@@ -116,28 +102,25 @@ def outlet_list(
             str(row["id"]),
             render.escape(str(row["name"])),
             render.stance_text(str(row["stance"]), colours.get(str(row["stance"]))),
-            render.escape(row["country"] or ""),  # type: ignore[arg-type]
-            render.escape(row["language"] or ""),  # type: ignore[arg-type]
+            render.escape(row["country"] or ""),
+            render.escape(row["language"] or ""),
             str(row["sources"]),
             str(row["claims"]),
-            render.escape(row["note"] or ""),  # type: ignore[arg-type]
+            render.escape(row["note"] or ""),
         )
     render.print_table(table)
 
 
 @stance_app.command("list")
-def stance_list(fmt: FormatOption = OutputFormat.TABLE) -> None:
+def stance_list(fmt: FormatOption = TABLE) -> None:
     """List the stance labels outlets can carry."""
-    from factbase.catalog.outlets import list_stances
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.outlets import STANCE_COLUMNS, stance_records
 
-    db = state.open_db()
-    with db.session() as session:
-        rows = [
-            {"name": s.name, "description": s.description, "colour": s.colour}
-            for s in list_stances(session)
-        ]
-    if fmt is not OutputFormat.TABLE:
-        render.emit_records(rows, ("name", "description", "colour"), fmt)
+    with state.open_db() as db, db.session() as session:
+        rows = stance_records(session)
+    if fmt != TABLE:
+        render.emit_records(rows, STANCE_COLUMNS, fmt)
         return
     table = render.new_table("stance", "description")
     for row in rows:
@@ -158,6 +141,7 @@ def stance_add(
     ] = None,
 ) -> None:
     """Add a stance label of your own."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import add_stance
 
     if colour:
@@ -167,7 +151,6 @@ def stance_add(
             Color.parse(colour)
         except ColorParseError:
             raise typer.BadParameter(f"unknown colour {colour!r}", param_hint="--colour") from None
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         stance = add_stance(session, name, description, colour)
     render.console().print(f"added stance {render.stance_text(stance.name, stance.colour)}")

@@ -10,21 +10,18 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from enum import StrEnum
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from factbase.vocabulary import ExportFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-
-class OutputFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
+T = TypeVar("T")
 
 
 def _color_system() -> Literal["auto"] | None:
@@ -35,6 +32,7 @@ def _color_system() -> Literal["auto"] | None:
 
 @cache
 def console() -> Console:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False, color_system=_color_system())
@@ -42,6 +40,7 @@ def console() -> Console:
 
 @cache
 def err_console() -> Console:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, color_system=_color_system())
@@ -49,6 +48,7 @@ def err_console() -> Console:
 
 def error(message: str) -> None:
     """One line on stderr: `factbase: error: …`."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.cli import state
 
     line = state.redact(" ".join(message.split()))
@@ -65,6 +65,7 @@ def note(message: str) -> None:
 
 
 def escape(text: str | None) -> str:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.markup import escape as rich_escape
 
     return rich_escape(text or "")
@@ -75,20 +76,37 @@ def escape(text: str | None) -> str:
 
 def csv_cell(value: Any) -> Any:
     """A CSV-safe cell (see factbase.interchange.exports.csv_cell): formulas neutralised."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import csv_cell as safe_cell
 
     return safe_cell(value)
 
 
+@contextmanager
+def streamed(rows: Iterator[T]) -> Iterator[Iterator[T]]:
+    """``rows``, read from a session, with the first read already (so a bad filter fails
+    before any output), and closed at the end of the block, while the session is open:
+    a write that failed must not leave the query to be closed after the database."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.interchange.exports import primed
+
+    try:
+        yield primed(rows)
+    finally:
+        close = getattr(rows, "close", None)  # a generator's
+        if close is not None:
+            close()
+
+
 def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
     """Write records as CSV (RFC 4180), a JSON array, or JSON Lines to stdout."""
     out = sys.stdout
-    if fmt == OutputFormat.CSV:
+    if fmt == ExportFormat.CSV:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([csv_cell(row.get(column)) for column in columns])
-    elif fmt == OutputFormat.JSONL:
+    elif fmt == ExportFormat.JSONL:
         for row in rows:
             out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
     else:
@@ -120,6 +138,7 @@ _WIDE_COLUMNS = {
 
 
 def new_table(*columns: str, title: str | None = None) -> Table:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich import box
     from rich.table import Table
 
@@ -155,6 +174,7 @@ def print_table(table: Table) -> None:
 
 def print_fields(title: str, fields: Sequence[tuple[str, str | None]]) -> None:
     """A record shown as `label  value` lines; empty values are left out."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 2))

@@ -16,7 +16,9 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.keys import KeyReader
+from factbase.cli.options import EitherLangOption, EitherStanceOption, EitherTopicOption
 from factbase.cli.review_view import show_help, show_item, show_sources
+from factbase.vocabulary import CONFLICT_KINDS
 
 if TYPE_CHECKING:
     from factbase.analysis.review import ConflictItem, Decision, MatchItem, ReviewFilter
@@ -63,14 +65,12 @@ def review(
     what: Annotated[
         Queue, typer.Argument(help="What to review: conflicts (default) or matches.")
     ] = Queue.CONFLICTS,
-    topic: Annotated[str | None, typer.Option(help="Either claim in this topic.")] = None,
+    topic: EitherTopicOption = None,
     kind: Annotated[
-        str | None, typer.Option(help="Conflicts of this kind: value, date, polarity, declared.")
+        str | None, typer.Option(help=f"Conflicts of this kind: {', '.join(CONFLICT_KINDS)}.")
     ] = None,
-    stance: Annotated[str | None, typer.Option(help="Either claim from this stance.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Either claim in this language.")
-    ] = None,
+    stance: EitherStanceOption = None,
+    lang: EitherLangOption = None,
     min_score: Annotated[
         float, typer.Option("--min-score", help="Matches: only suggestions scoring this or more.")
     ] = 0.5,
@@ -81,14 +81,12 @@ def review(
 
     Without a terminal one line is read per decision: printf 'd\\nc\\nq\\n' | factbase review
     """
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.review import ReviewFilter
 
     where = ReviewFilter(topic=topic, kind=kind, stance=stance, language=lang)
-    db = state.open_db()
-    try:
+    with state.open_db() as db:
         Review(db, what, where, min_score, KeyReader.for_stdin()).run()
-    finally:
-        db.close()
 
 
 @dataclass
@@ -136,6 +134,7 @@ class Review:
         self.finish()
 
     def load(self) -> None:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
         from factbase.analysis.review import conflict_queue, match_queue
         from factbase.catalog.outlets import stance_colours
 
@@ -171,6 +170,7 @@ class Review:
         return f" ({self.decided_before} of {self.total} decided)" if self.total else ""
 
     def fetch(self, ref: int) -> ConflictItem | MatchItem | None:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
         from factbase.analysis.review import load_conflict, load_match
 
         with self.db.session() as session:
@@ -180,6 +180,7 @@ class Review:
 
     def ask(self, ref: int, item: ConflictItem | MatchItem) -> bool:
         """Read keys until this item is decided or skipped; False to stop the review."""
+        # Late import, for start-up time: see the module docstring of factbase.cli.
         from factbase.errors import FactbaseError
 
         deciding = CONFLICT_KEYS if self.what is Queue.CONFLICTS else MATCH_KEYS
@@ -218,6 +219,7 @@ class Review:
                 return True
 
     def decide(self, ref: int, command: str, note: str | None) -> None:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
         from factbase.analysis.review import decide_conflict, decide_match
 
         with self.db.session(write=True) as session:
@@ -231,6 +233,7 @@ class Review:
 
     def undo_last(self, current: int) -> bool:
         """Undo this run's last decision and show its item again; False if nothing changed."""
+        # Late import, for start-up time: see the module docstring of factbase.cli.
         from factbase.analysis.review import undo
         from factbase.errors import FactbaseError
 

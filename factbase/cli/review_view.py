@@ -23,6 +23,7 @@ def _coloured() -> bool:
 
 def quote_text(quote: str, marked: tuple[tuple[int, int], ...]) -> Text:
     """The quote with the disagreeing words marked: reversed, or **starred** without colour."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.text import Text
 
     text = Text()
@@ -41,6 +42,7 @@ def quote_text(quote: str, marked: tuple[tuple[int, int], ...]) -> Text:
 
 
 def claim_text(side: ReviewSide, label: str, colours: dict[str, str | None]) -> Text:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.text import Text
 
     text = Text()
@@ -76,6 +78,7 @@ def claim_text(side: ReviewSide, label: str, colours: dict[str, str | None]) -> 
 
 
 def _side_by_side(left: ReviewSide, right: ReviewSide, colours: dict[str, str | None]) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich import box
     from rich.table import Table
 
@@ -89,8 +92,10 @@ def _side_by_side(left: ReviewSide, right: ReviewSide, colours: dict[str, str | 
 def show_item(
     item: ConflictItem | MatchItem, position: int, total: int, colours: dict[str, str | None]
 ) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.text import Text
 
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.review import ConflictItem
 
     console = render.console()
@@ -108,6 +113,7 @@ def show_item(
 
 
 def show_help(hints: list[tuple[str, str]]) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 2))

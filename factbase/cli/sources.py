@@ -7,8 +7,14 @@ from typing import Annotated
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
+from factbase.cli.choices import TABLE
+from factbase.cli.options import (
+    FormatOption,
+    LimitOption,
+    OutletOption,
+    SourceLangOption,
+    StanceOption,
+)
 
 source_app = typer.Typer(
     help="Record, list and show sources (articles and documents).", no_args_is_help=True
@@ -17,30 +23,6 @@ source_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(source_app, name="source")
-
-
-def source_row(source: object, claims: int | None = None) -> dict[str, object]:
-    from factbase.store.models import Source
-    from factbase.text.date_formats import stored_date
-
-    assert isinstance(source, Source)
-    published = stored_date(source.published, source.published_precision)
-    retrieved = stored_date(source.retrieved, source.retrieved_precision)
-    return {
-        "id": source.id,
-        "key": source.key,
-        "title": source.title,
-        "url": source.url,
-        "language": source.language,
-        "published": published.iso() if published else None,
-        "author": source.author,
-        "retrieved": retrieved.iso() if retrieved else None,
-        "outlet": source.outlet.name,
-        "stance": source.outlet.stance,
-        "cites": [o.name for o in source.cites],
-        "note": source.note,
-        "claims": claims,
-    }
 
 
 @source_app.command("add")
@@ -68,6 +50,7 @@ def source_add(
     ] = None,
 ) -> None:
     """Record a source (an article or document) from an outlet."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.sources import SourceInput, add_source
 
     data = SourceInput(
@@ -82,8 +65,7 @@ def source_add(
         cites=cites or (),
         note=note,
     )
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         source = add_source(session, data)
         render.console().print(
             f"added source [bold]{source.id}[/]"
@@ -94,23 +76,22 @@ def source_add(
 
 @source_app.command("list")
 def source_list(
-    outlet: Annotated[str | None, typer.Option(help="Outlet name or id.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of the source.")] = None,
-    stance: Annotated[str | None, typer.Option(help="Stance of the outlet.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many; 0 for all.")] = 0,
-    fmt: FormatOption = OutputFormat.TABLE,
+    outlet: OutletOption = None,
+    lang: SourceLangOption = None,
+    stance: StanceOption = None,
+    limit: LimitOption = 0,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List sources, newest first."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import stance_colours
-    from factbase.catalog.sources import SOURCE_COLUMNS, list_sources
+    from factbase.catalog.sources import SOURCE_COLUMNS, source_records
 
-    db = state.open_db()
-    with db.session() as session:
-        summaries = list_sources(
+    with state.open_db() as db, db.session() as session:
+        rows = source_records(
             session, outlet=outlet, language=lang, stance=stance, limit=limit or None
         )
-        rows = [source_row(s.source, s.claims) for s in summaries]
-        if fmt is not OutputFormat.TABLE:
+        if fmt != TABLE:
             render.emit_records(rows, SOURCE_COLUMNS, fmt)
             return
         colours = stance_colours(session)
@@ -135,21 +116,16 @@ def source_list(
 @source_app.command("show")
 def source_show(
     ref: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, key or URL.")],
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """Show one source with its outlet and the outlets it relays."""
-    from sqlalchemy import func, select
-
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import stance_colours
-    from factbase.catalog.sources import SOURCE_COLUMNS, get_source
-    from factbase.store.models import Claim
+    from factbase.catalog.sources import SOURCE_COLUMNS, source_record_of
 
-    db = state.open_db()
-    with db.session() as session:
-        source = get_source(session, ref)
-        claims = session.scalar(select(func.count()).where(Claim.source_id == source.id)) or 0
-        row = source_row(source, int(claims))
-        if fmt is not OutputFormat.TABLE:
+    with state.open_db() as db, db.session() as session:
+        row = source_record_of(session, ref)
+        if fmt != TABLE:
             render.emit_records([row], SOURCE_COLUMNS, fmt)
             return
         colours = stance_colours(session)
@@ -169,7 +145,7 @@ def source_show(
         ]
         + [
             ("stance", render.stance_text(str(row["stance"]), colours.get(str(row["stance"])))),
-            ("relays", render.escape(", ".join(row["cites"])) or None),  # type: ignore[arg-type]
+            ("relays", render.escape(", ".join(row["cites"])) or None),
             ("note", render.escape(str(row["note"])) if row["note"] else None),
             ("claims", str(row["claims"])),
         ],

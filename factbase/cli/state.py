@@ -35,6 +35,8 @@ def redact(text: str) -> str:
 
 
 def open_db(*, upgrade: bool = True) -> Database:
+    """The database the global options name; open it with `with`, which closes it."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.store.database import Database
 
     return Database.open(db_location, upgrade=upgrade)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from factbase.cli import render, state
-from factbase.cli.claims import FormatOption
-from factbase.cli.render import OutputFormat
+from factbase.cli.choices import TABLE, AcceptKind
+from factbase.cli.options import FormatOption
+from factbase.vocabulary import LinkKind
 
 xref_app = typer.Typer(
     help="Suggest links between claims that say the same thing; accept or reject them.",
@@ -17,11 +17,6 @@ xref_app = typer.Typer(
 )
 
 STATEMENT_WIDTH = 90
-
-
-class AcceptKind(StrEnum):
-    SAME = "same"
-    SUPPORTS = "supports"
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +42,7 @@ def xref_list(
         AcceptKind | None,
         typer.Option("--as", help="With --accept: the link kind (default same)."),
     ] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
+    fmt: FormatOption = TABLE,
 ) -> None:
     """List suggested links between claims, best first, with the reasons for each score.
 
@@ -56,31 +51,31 @@ def xref_list(
     """
     if ctx.invoked_subcommand is not None:
         return
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.xref import XREF_COLUMNS, suggest, suggestion_rows
     from factbase.errors import InvalidInput
 
     if as_ is not None and not accept:
         raise InvalidInput("--as only applies with --accept")
-    kind = (as_ or AcceptKind.SAME).value
-    db = state.open_db()
-    with db.session(write=accept) as session:
+    kind = str(as_ or LinkKind.SAME.value)
+    with state.open_db() as db, db.session(write=accept) as session:
         suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=limit)
         rows = suggestion_rows(session, suggestions)
         if accept:
             from factbase.analysis.xref import accept as accept_suggestions
 
             accept_suggestions(session, suggestions, kind)
-    if fmt is not OutputFormat.TABLE:
+    if fmt != TABLE:
         render.emit_records(rows, XREF_COLUMNS, fmt)
     else:
         _print_table(rows)
     if accept:
         message = f"linked {render.plural(len(suggestions), 'pair')} as {kind}"
-        if fmt is OutputFormat.TABLE:
+        if fmt == TABLE:
             render.console().print(message, markup=False)
         else:
             render.note(message)
-    elif fmt is OutputFormat.TABLE:
+    elif fmt == TABLE:
         if rows:
             render.note(
                 f"{render.plural(len(rows), 'suggestion')} scoring {min_score:g} or more; "
@@ -128,10 +123,10 @@ def xref_reject(
     note: Annotated[str | None, typer.Option(help="Why the two are not related.")] = None,
 ) -> None:
     """Record that two claims are not related: the pair is never suggested again."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.xref import reject
 
-    db = state.open_db()
-    with db.session(write=True) as session:
+    with state.open_db() as db, db.session(write=True) as session:
         rejection = reject(session, first, second, note)
         low, high = rejection.claim_a_id, rejection.claim_b_id
     render.console().print(f"rejected: claims {low} and {high} will not be suggested again")

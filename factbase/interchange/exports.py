@@ -29,7 +29,6 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -47,15 +46,9 @@ from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
 from factbase.store.batches import chunks
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
 from factbase.text.date_formats import stored_iso, timestamp_iso
+from factbase.vocabulary import TABLE_FORMATS, ExportFormat
 
 T = TypeVar("T")
-
-
-class ExportFormat(StrEnum):
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    CLAIMREVIEW = "claimreview"
 
 
 TABLES = ("claims", "conflicts", "sources", "outlets")
@@ -269,7 +262,7 @@ def format_for(path: Path | None, given: str | None, default: ExportFormat) -> E
             known = ", ".join(f.value for f in ExportFormat)
             raise InvalidInput(f"format {given!r} must be one of: {known}") from None
     suffix = path.suffix.lower().lstrip(".") if path else ""
-    return ExportFormat(suffix) if suffix in ("csv", "json", "jsonl") else default
+    return ExportFormat(suffix) if suffix in TABLE_FORMATS else default
 
 
 @contextmanager

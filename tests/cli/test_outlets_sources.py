@@ -453,15 +453,16 @@ def test_source_list_refuses_a_negative_limit(outlet: Cli) -> None:
 
 
 def _columns(name: str) -> tuple[str, ...]:
+    from factbase.catalog.entities import ENTITY_COLUMNS
     from factbase.catalog.outlets import OUTLET_COLUMNS
     from factbase.catalog.sources import SOURCE_COLUMNS
-    from factbase.cli import catalog
+    from factbase.catalog.topics import TOPIC_COLUMNS
 
     return {
         "outlet": OUTLET_COLUMNS,
         "source": SOURCE_COLUMNS,
-        "topics": catalog.TOPIC_COLUMNS,
-        "entities": catalog.ENTITY_COLUMNS,
+        "topics": TOPIC_COLUMNS,
+        "entities": ENTITY_COLUMNS,
     }[name]
 
 
