@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from factbase.analysis.claim_views import claims_page, view_claim
 from factbase.claims import fastread as quickread
 from factbase.claims import query as claims_module
-from factbase.claims.display import ClaimView
-from factbase.claims.filter import FILTER_NAMES, ClaimFilter, ClaimPage, Sort
+from factbase.claims.display import ClaimDetail, ClaimPage
+from factbase.claims.filter import FILTER_NAMES, ClaimFilter, Sort
 from factbase.store.database import Database
 from factbase.store.location import ENV_VAR
 
@@ -347,7 +347,7 @@ def test_each_quick_query_uses_an_index(
 # -- `factbase show` -------------------------------------------------------------------
 
 
-def library_view(path: Path, ref: str) -> ClaimView:
+def library_view(path: Path, ref: str) -> ClaimDetail:
     database = Database.open(str(path))
     try:
         with database.session() as session:

@@ -13,13 +13,13 @@ from factbase.analysis.conflicts import conflicts_of
 from factbase.analysis.corroboration import corroboration
 from factbase.analysis.links import linked_claims
 from factbase.catalog.outlets import stance_colours
-from factbase.claims.display import ClaimView, ConflictView, LinkedView
-from factbase.claims.filter import ClaimFilter, ClaimPage, ListedClaim
+from factbase.claims.display import ClaimDetail, ClaimPage, ConflictView, LinkedView, ListedClaim
+from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import count_claims, find_claims, get_claim
 from factbase.claims.record import claim_row
 
 
-def view_claim(session: Session, ref: str | int) -> ClaimView:
+def view_claim(session: Session, ref: str | int) -> ClaimDetail:
     """Everything `factbase show` shows of a claim: fields, relations and corroboration."""
     claim = get_claim(session, ref)
     links = []
@@ -32,7 +32,7 @@ def view_claim(session: Session, ref: str | int) -> ClaimView:
         links.append(
             LinkedView(kind, other.id, other.statement, outlet.name, outlet.stance, other.language)
         )
-    return ClaimView(
+    return ClaimDetail(
         record=claim_row(claim),
         topics=sorted((link.topic.slug, link.suggested) for link in claim.claim_topics),
         relays=[outlet.name for outlet in claim.source.cites],

@@ -1,14 +1,38 @@
-"""What `factbase show` shows of one claim, whichever way it was read.
+"""What `factbase list` and `show` display, whichever way it was read.
 
-Like :mod:`factbase.claims.filter` for `list`: the library (`factbase.claims.query.view_claim`)
-and :mod:`factbase.claims.fastread` both give a :class:`ClaimView`, and the command renders it.
-Nothing here imports SQLAlchemy.
-"""
+Two readers fill these records: the library (:mod:`factbase.analysis.claim_views`: any
+backend, every filter) and :mod:`factbase.claims.fastread` (the SQLite file through the
+standard library, for the common cases). The command renders one thing, and the tests
+hold the two readers to the same answer. Nothing here imports SQLAlchemy."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class ListedClaim:
+    """One line of `factbase list`."""
+
+    id: int
+    statement: str
+    value: str | None
+    language: str | None
+    outlet: str
+    stance: str
+    published: str | None  # ISO at the source's precision: 2022, 2022-11 or 2022-11-01
+    # Only read for the wide table (with_support): sorted topic slugs and corroboration.
+    topics: tuple[str, ...] = ()
+    reports: int | None = None
+    origins: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    claims: list[ListedClaim]
+    total: int  # claims matching the filter, beyond the limit too
+    stance_colours: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,7 +86,7 @@ class ConflictView:
 
 
 @dataclass(frozen=True)
-class ClaimView:
+class ClaimDetail:
     record: dict[str, Any]  # the claim as claim_row gives it: CLAIM_COLUMNS
     topics: list[tuple[str, bool]]  # (slug, suggested), by slug
     relays: list[str]  # outlets the source relays, by name

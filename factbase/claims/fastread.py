@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from factbase.catalog.topic_tree import topic_subtree
-from factbase.claims.display import ClaimView, ConflictView, Corroboration, LinkedView
+from factbase.claims.display import (
+    ClaimDetail,
+    ClaimPage,
+    ConflictView,
+    Corroboration,
+    LinkedView,
+    ListedClaim,
+)
 from factbase.claims.fields import RecordReader, exported_fields, fields_named, sql_column
 from factbase.claims.filter import (
     FAST_FILTERS,
@@ -42,8 +49,6 @@ from factbase.claims.filter import (
     NEWEST_FIRST_SQL,
     WALK_BY_DATE_FROM,
     ClaimFilter,
-    ClaimPage,
-    ListedClaim,
     Sort,
     date_walk,
     like_pattern,
@@ -326,7 +331,7 @@ WHERE c.id IN {ids}
 """
 
 
-def claim_view(location: str | None, ref: str) -> ClaimView | None:
+def claim_view(location: str | None, ref: str) -> ClaimDetail | None:
     """What `factbase show` shows of a claim, or None when the library has to read it.
 
     Declined, besides the cases of :func:`claims_page`: a claim in a same/supports
@@ -336,7 +341,7 @@ def claim_view(location: str | None, ref: str) -> ClaimView | None:
     return _answer(location, lambda connection: _view(connection, ref))
 
 
-def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
+def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
     text_ref = str(ref).strip()
     claim_id = as_id(text_ref)
     where, param = ("c.id = ?", claim_id) if claim_id is not None else ("c.key = ?", text_ref)
@@ -363,7 +368,7 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimView:
         "WHERE claim_a_id = ? OR claim_b_id = ? ORDER BY id",
         (claim_id, claim_id),
     ).fetchall()
-    return ClaimView(
+    return ClaimDetail(
         record=record,
         topics=[(slug, bool(suggested)) for slug, suggested in topics],
         relays=[name for (name,) in relays],

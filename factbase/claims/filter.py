@@ -1,13 +1,11 @@
-"""What a claim listing asks for and what it shows, whichever way it was read.
+"""What a claim listing asks for: the filter, its sort, and the SQL both readers share.
 
-`factbase list` has two readers: the library (SQLAlchemy, any backend, every filter)
-and :mod:`factbase.claims.fastread` (the SQLite file through the standard library, for the
-common filters, without the ~0.3 s it takes to import SQLAlchemy). Both take a
-:class:`ClaimFilter` and give a :class:`ClaimPage`, so the command renders one thing
-and the tests can hold the two readers to the same answer.
+`factbase list` has two readers: the library (SQLAlchemy, any backend, every filter) and
+:mod:`factbase.claims.fastread` (the SQLite file through the standard library, for the
+filters marked fast, without the ~0.3 s it takes to import SQLAlchemy). Both take a
+:class:`ClaimFilter`; what they give is in :mod:`factbase.claims.display`.
 
-Nothing here imports SQLAlchemy.
-"""
+Nothing here imports SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -57,30 +55,6 @@ class ClaimFilter:
 FILTER_NAMES = tuple(f.name for f in fields(ClaimFilter) if f.metadata.get("filter"))
 # The filters the SQLite shortcut reads; given any other, it leaves the listing alone.
 FAST_FILTERS = frozenset(f.name for f in fields(ClaimFilter) if f.metadata.get("fast"))
-
-
-@dataclass(frozen=True)
-class ListedClaim:
-    """One line of `factbase list`."""
-
-    id: int
-    statement: str
-    value: str | None
-    language: str | None
-    outlet: str
-    stance: str
-    published: str | None  # ISO at the source's precision: 2022, 2022-11 or 2022-11-01
-    # Only read for the wide table (with_support): sorted topic slugs and corroboration.
-    topics: tuple[str, ...] = ()
-    reports: int | None = None
-    origins: int | None = None
-
-
-@dataclass(frozen=True)
-class ClaimPage:
-    claims: list[ListedClaim]
-    total: int  # claims matching the filter, beyond the limit too
-    stance_colours: dict[str, str | None] = field(default_factory=dict)
 
 
 # From this many claims in a topic on, the newest page of it is found by walking sources

@@ -13,8 +13,7 @@ from factbase.cli.choices import TABLE
 from factbase.cli.options import ClaimLimitOption, FormatOption, claim_filters
 
 if TYPE_CHECKING:
-    from factbase.claims.display import ClaimView
-    from factbase.claims.filter import ClaimPage
+    from factbase.claims.display import ClaimDetail, ClaimPage
 
 
 def register(app: typer.Typer) -> None:
@@ -121,7 +120,7 @@ def show(
     _print_relations(view)
 
 
-def _print_claim(view: ClaimView) -> None:
+def _print_claim(view: ClaimDetail) -> None:
     row = view.record
 
     def text(name: str) -> str | None:
@@ -168,7 +167,7 @@ def _print_claim(view: ClaimView) -> None:
     )
 
 
-def _print_relations(view: ClaimView) -> None:
+def _print_relations(view: ClaimDetail) -> None:
     """Linked claims, conflicts and corroboration under the claim's fields."""
     console = render.console()
     console.print(f"[bold]corroboration[/]  {render.escape(view.corroboration)}")
