@@ -62,12 +62,12 @@ def test_bulk_work_runs_with_the_collector_paused(
     import factbase.analysis.conflicts
     import factbase.analysis.reports
     import factbase.analysis.xref
-    from factbase.interchange import claim_writer as claim_import
+    import factbase.interchange.importer
 
     seen: list[bool] = []
     targets = {
         "scan": (factbase.analysis.conflicts, "_scan_block"),
-        "import": (claim_import, "ClaimWriter"),
+        "import": (factbase.interchange.importer, "ClaimWriter"),
         "xref": (factbase.analysis.xref, "read_features"),
         "report": (factbase.analysis.reports, "_claims_by_topic"),
     }
