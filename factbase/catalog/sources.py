@@ -11,9 +11,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from factbase.catalog.outlets import ensure_outlet, get_outlet, get_stance
+from factbase.catalog.source_fields import SourceReader, exported_fields, source_columns
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
 from factbase.store.models import Claim, Outlet, Source
-from factbase.text.date_formats import stored_iso
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import detect_language, normalise_text, validate_language, within
 
@@ -172,21 +172,32 @@ def update_source(session: Session, source: Source, data: SourceInput) -> bool:
 
 
 # The columns of a source in listings and exports, in order.
-SOURCE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "key",
-    "title",
-    "url",
-    "language",
-    "published",
-    "author",
-    "retrieved",
-    "outlet",
-    "stance",
-    "cites",
-    "note",
-    "claims",
-)
+SOURCE_COLUMNS: tuple[str, ...] = source_columns()
+_RECORD = SourceReader(exported_fields())
+_MODELS: dict[str, Any] = {"source": Source, "outlet": Outlet}
+# Where each column of the record comes from on a loaded source.
+_OWNER: dict[str, Callable[[Source], Any]] = {
+    "source": lambda source: source,
+    "outlet": lambda source: source.outlet,
+}
+
+
+def source_column(column: str) -> Any:
+    """``"outlet.name"`` as the model attribute, ``Outlet.name``."""
+    table, attribute = column.split(".")
+    return getattr(_MODELS[table], attribute)
+
+
+def selected_source_columns(columns: Sequence[str]) -> list[Any]:
+    """A select list for ``columns`` (a :func:`~factbase.catalog.source_fields.column_plan`)
+    from a query joining Source and Outlet: a source's columns labelled by their attribute,
+    its outlet's after the table (``outlet_name``), so none collide."""
+    found = []
+    for column in columns:
+        table, attribute = column.split(".")
+        label = attribute if table == "source" else f"{table}_{attribute}"
+        found.append(source_column(column).label(label))
+    return found
 
 
 def sources_query(
@@ -233,21 +244,13 @@ def list_sources(
 
 def source_record(source: Source, claims: int | None = None) -> dict[str, Any]:
     """``source`` as :data:`SOURCE_COLUMNS` name its fields; dates at their precision."""
-    return {
-        "id": source.id,
-        "key": source.key,
-        "title": source.title,
-        "url": source.url,
-        "language": source.language,
-        "published": stored_iso(source.published, source.published_precision),
-        "author": source.author,
-        "retrieved": stored_iso(source.retrieved, source.retrieved_precision),
-        "outlet": source.outlet.name,
-        "stance": source.outlet.stance,
-        "cites": [o.name for o in source.cites],
-        "note": source.note,
-        "claims": claims,
-    }
+    row = [_column(source, column) for column in _RECORD.columns]
+    return _RECORD.record([*row, claims], {source.id: [o.name for o in source.cites]})
+
+
+def _column(source: Source, column: str) -> Any:
+    table, attribute = column.split(".")
+    return getattr(_OWNER[table](source), attribute)
 
 
 def source_records(

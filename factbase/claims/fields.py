@@ -26,6 +26,7 @@ from enum import StrEnum
 from operator import itemgetter
 from typing import Any
 
+from factbase.catalog.source_fields import made_up_key
 from factbase.text.date_formats import DateTexts, stored_timestamp
 
 # The tables a claim record reads, and the aliases the SQL of the shortcut gives them.
@@ -140,7 +141,7 @@ def sql_column(ref: str) -> str:
 
 def source_ref(key: str | None, url: str | None, source_id: int) -> str:
     """How claims name a source in a document: its key, else its URL, else a made-up key."""
-    return key or url or f"source-{source_id}"
+    return key or url or made_up_key(source_id)
 
 
 Row = Sequence[Any]

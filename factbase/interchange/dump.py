@@ -21,7 +21,11 @@ from typing import Any, TextIO
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from factbase.claims.fields import ClaimField, RecordReader, document_fields, source_ref
+from factbase.catalog.source_fields import SourceReader
+from factbase.catalog.source_fields import document_fields as source_document_fields
+from factbase.catalog.sources import selected_source_columns
+from factbase.claims.fields import ClaimField, RecordReader, document_fields
+from factbase.claims.fields import source_ref as source_ref  # factbase.interchange's, still
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import claims_query
 from factbase.claims.record import selected
@@ -40,7 +44,6 @@ from factbase.store.models import (
     Topic,
     TopicKeyword,
 )
-from factbase.text.date_formats import stored_iso
 from factbase.text.quantities import parse_quantity
 
 TYPE_OF_SECTION = {section: kind for kind, section in SECTION_OF_TYPE.items()}
@@ -112,44 +115,21 @@ def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
 
 
 def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
+    reader = SourceReader(source_document_fields())
+    names = [field.document for field in reader.fields if field.document]
+    source_id = reader.getter("source.id")
     query = (
-        select(
-            Source.id,
-            Source.key,
-            Source.url,
-            Source.title,
-            Source.language,
-            Source.published,
-            Source.published_precision,
-            Source.author,
-            Source.retrieved,
-            Source.retrieved_precision,
-            Source.note,
-            Outlet.name.label("outlet"),
-        )
+        select(*selected_source_columns(reader.columns))
         .join(Outlet, Source.outlet_id == Outlet.id)
         .order_by(Source.id)
     )
     if source_ids is not None:
         query = query.where(Source.id.in_(source_ids))
     for chunk in chunks(session, query):
-        cites = cited_outlets(session, [row.id for row in chunk])
+        cites = cited_outlets(session, list(map(source_id, chunk)))
         for row in chunk:
-            key = row.key if (row.key or row.url) else source_ref(None, None, row.id)
-            yield _drop_empty(
-                {
-                    "key": key,
-                    "outlet": row.outlet,
-                    "title": row.title,
-                    "url": row.url,
-                    "language": row.language,
-                    "published": stored_iso(row.published, row.published_precision),
-                    "author": row.author,
-                    "retrieved": stored_iso(row.retrieved, row.retrieved_precision),
-                    "cites": cites.get(row.id, []),
-                    "note": row.note,
-                }
-            )
+            values = reader.record(row, cites).values()
+            yield _drop_empty(dict(zip(names, values, strict=True)))
 
 
 def value_fields(row: Any) -> dict[str, Any]:

@@ -37,7 +37,8 @@ from sqlalchemy.orm import Session, aliased
 
 from factbase.analysis.conflicts import ConflictFilter, conflicts_query
 from factbase.catalog.outlets import OUTLET_COLUMNS, outlets_query
-from factbase.catalog.sources import SOURCE_COLUMNS, sources_query
+from factbase.catalog.source_fields import SourceReader, exported_fields
+from factbase.catalog.sources import SOURCE_COLUMNS, selected_source_columns, sources_query
 from factbase.claims.fields import RecordReader, fields_named
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.record import model_column
@@ -45,7 +46,7 @@ from factbase.errors import InvalidInput
 from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
 from factbase.store.batches import chunks
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
-from factbase.text.date_formats import stored_iso, timestamp_iso
+from factbase.text.date_formats import timestamp_iso
 from factbase.vocabulary import TABLE_FORMATS, ExportFormat
 
 T = TypeVar("T")
@@ -420,41 +421,15 @@ def source_rows(
     stance: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Source rows with :data:`SOURCE_EXPORT_COLUMNS`, in id order."""
-    columns = (
-        Source.id,
-        Source.key,
-        Source.title,
-        Source.url,
-        Source.language,
-        Source.published,
-        Source.published_precision,
-        Source.author,
-        Source.retrieved,
-        Source.retrieved_precision,
-        Source.note,
-        Outlet.name.label("outlet"),
-        Outlet.stance,
-    )
+    reader = SourceReader(exported_fields())
+    source_id = reader.getter("source.id")
+    columns = selected_source_columns(reader.columns)
     filters = {"outlet": outlet, "language": language, "stance": stance}
     query = sources_query(session, columns, **filters).order_by(Source.id)
     for chunk in chunks(session, query):
-        cites = cited_outlets(session, [row.id for row in chunk])
+        cites = cited_outlets(session, list(map(source_id, chunk)))
         for row in chunk:
-            yield {
-                "id": row.id,
-                "key": row.key,
-                "title": row.title,
-                "url": row.url,
-                "language": row.language,
-                "published": stored_iso(row.published, row.published_precision),
-                "author": row.author,
-                "retrieved": stored_iso(row.retrieved, row.retrieved_precision),
-                "outlet": row.outlet,
-                "stance": row.stance,
-                "cites": cites.get(row.id, []),
-                "note": row.note,
-                "claims": int(row.claims),
-            }
+            yield reader.record(row, cites)
 
 
 def outlet_rows(session: Session, *, stance: str | None = None) -> Iterator[dict[str, Any]]:

@@ -27,6 +27,7 @@ from factbase.analysis.conflicts import scan
 from factbase.analysis.links import find_link, link_claims, ordered, unlink_claims
 from factbase.catalog.entities import EntityInput, upsert_entity
 from factbase.catalog.outlets import add_outlet, find_outlet, update_outlet
+from factbase.catalog.source_fields import document_fields as source_document_fields
 from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
 from factbase.claims.fields import document_fields
@@ -52,17 +53,12 @@ FIELDS: dict[str, dict[str, str]] = {
         "homepage": "str",
         "note": "str",
     },
+    # A source record holds the declared fields with a name in documents that recording a
+    # source takes (SourceInput), in document order.
     "sources": {
-        "key": "str",
-        "outlet": "str",
-        "title": "str",
-        "url": "str",
-        "language": "str",
-        "published": "str",
-        "author": "str",
-        "retrieved": "str",
-        "cites": "list",
-        "note": "str",
+        field.document: field.kind
+        for field in source_document_fields()
+        if field.document in {given.name for given in fields(SourceInput)}
     },
     # A claim record holds the declared fields with a name in documents that recording a
     # claim takes (ClaimInput): a field exported before `import` learns it is refused by name.
