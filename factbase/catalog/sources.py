@@ -78,11 +78,11 @@ def source_not_found(ref: str | int) -> NotFound:
     return NotFound(f"no source {ref!r} (give its id, key or URL; see `factbase source list`)")
 
 
-def _source_fields(session: Session, data: SourceInput) -> dict[str, Any]:
-    return source_fields(data, lambda ref: get_outlet(session, ref).id)
+def _stored_source_values(session: Session, data: SourceInput) -> dict[str, Any]:
+    return source_values(data, lambda ref: get_outlet(session, ref).id)
 
 
-def source_fields(
+def source_values(
     data: SourceInput,
     outlet_id: Callable[[str], int],
     read_date: Callable[[str], PartialDate] = parse_date,
@@ -145,7 +145,7 @@ def _check_unique(session: Session, fields: dict[str, object], own_id: int | Non
 
 
 def add_source(session: Session, data: SourceInput) -> Source:
-    fields = _source_fields(session, data)
+    fields = _stored_source_values(session, data)
     _check_unique(session, fields, None)
     source = Source(**fields)
     source.cites = _cited_outlets(session, data.cites)
@@ -156,7 +156,7 @@ def add_source(session: Session, data: SourceInput) -> Source:
 
 def update_source(session: Session, source: Source, data: SourceInput) -> bool:
     """Make the source match ``data``; returns whether anything changed."""
-    fields = _source_fields(session, data)
+    fields = _stored_source_values(session, data)
     _check_unique(session, fields, source.id)
     changed = False
     for name, value in fields.items():

@@ -4,7 +4,7 @@ A generated million-claim file names about 125,000 sources; through the ORM each
 a few milliseconds (several queries to find it, check its key and URL, load its
 outlet). Here the sources already stored are indexed once per run (by key, by URL
 and, for those with neither, by outlet and title), every record goes through the same
-:func:`factbase.catalog.sources.source_fields` as `factbase source add`, and new and changed
+:func:`factbase.catalog.sources.source_values` as `factbase source add`, and new and changed
 sources are written a few thousand at a time. Records are still decided in file order
 with the rules of the one-at-a-time path: a record that names a source still waiting
 in the batch writes the batch first, so it sees that source as the ORM path would.
@@ -20,7 +20,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from factbase.catalog.outlets import ensure_outlet, get_outlet
-from factbase.catalog.sources import SourceInput, source_fields
+from factbase.catalog.sources import SourceInput, source_values
 from factbase.errors import AlreadyExists, as_id
 from factbase.store.models import Outlet, Source, SourceCite, utcnow
 from factbase.text.dates import PartialDate, parse_date
@@ -30,7 +30,7 @@ BATCH_SIZE = 2000
 
 _SOURCE = cast(Table, Source.__table__)
 _SOURCE_CITE = cast(Table, SourceCite.__table__)
-# What source_fields() gives, in its order; each is a column of the source table.
+# What source_values() gives, in its order; each is a column of the source table.
 FIELDS = (
     "key",
     "url",
@@ -90,7 +90,7 @@ class SourceWriter:
 
     def add(self, data: SourceInput) -> None:
         """Check ``data`` as `factbase source add` would and queue it; raises FactbaseError."""
-        values = source_fields(data, self._outlet_id, self._date)
+        values = source_values(data, self._outlet_id, self._date)
         refs = [ref.strip() for ref in (data.key, data.url) if ref and ref.strip()]
         named = self._outlets.get(fold(data.outlet))
         title = (named, values["title"]) if named is not None else None
