@@ -176,7 +176,7 @@ import json, sys
 from pathlib import Path
 from sqlalchemy import Column, Text
 from typer.testing import CliRunner
-from factbase.catalog import source_values
+from factbase.catalog import source_fields
 from factbase.store.models import Source
 
 Source.__table__.append_column(Column("mood", Text))
