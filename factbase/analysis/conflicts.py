@@ -21,17 +21,25 @@ from typing import Any
 from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from factbase.analysis.conflict_columns import (
+    CONFLICT_COLUMNS,
+    CONFLICT_HEAD,
+    LISTED_SIDE_GROUPS,
+    SIDES,
+    side_column,
+    side_fields,
+)
 from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.fields import column_plan, fields_named
 from factbase.claims.query import get_claim
-from factbase.claims.record import selected, stored_quantity, subject_identity
+from factbase.claims.record import claim_fields_of, selected, stored_quantity, subject_identity
 from factbase.errors import InvalidInput, NotFound, as_id
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source
-from factbase.text.date_formats import stored_date
+from factbase.text.date_formats import stored_date, timestamp_iso
 from factbase.text.dates import PartialDate
 from factbase.text.language import normalise_text, validate_language
 from factbase.text.quantities import Quantity
@@ -408,29 +416,6 @@ def _facts_by_id(session: Session, ids: Sequence[int]) -> dict[int, ClaimFacts]:
 # -- review --------------------------------------------------------------------------
 
 DECISIONS = ("confirmed", "dismissed", "resolved")
-CONFLICT_COLUMNS = (
-    "id",
-    "kind",
-    "cause",
-    "status",
-    "explanation",
-    "claim_a",
-    "claim_a_key",
-    "claim_b",
-    "claim_b_key",
-    "statement_a",
-    "statement_b",
-    "outlet_a",
-    "outlet_b",
-    "stance_a",
-    "stance_b",
-    "language_a",
-    "language_b",
-    "kept_claim",
-    "note",
-    "created_at",
-    "updated_at",
-)
 
 
 @dataclass
@@ -538,30 +523,21 @@ def resolve_conflict(
 
 
 def conflict_row(conflict: Conflict) -> dict[str, Any]:
-    a, b = conflict.claim_a, conflict.claim_b
-    return {
-        "id": conflict.id,
-        "kind": conflict.kind,
-        "cause": conflict.cause,
-        "status": conflict.status,
-        "explanation": conflict.explanation,
-        "claim_a": a.id,
-        "claim_a_key": a.key,
-        "claim_b": b.id,
-        "claim_b_key": b.key,
-        "statement_a": a.statement,
-        "statement_b": b.statement,
-        "outlet_a": a.source.outlet.name,
-        "outlet_b": b.source.outlet.name,
-        "stance_a": a.source.outlet.stance,
-        "stance_b": b.source.outlet.stance,
-        "language_a": a.language,
-        "language_b": b.language,
+    """The conflict as one flat record with :data:`CONFLICT_COLUMNS`."""
+    record: dict[str, Any] = {name: getattr(conflict, name) for name in CONFLICT_HEAD}
+    for side, claim in zip(SIDES, (conflict.claim_a, conflict.claim_b), strict=True):
+        for name, value in claim_fields_of(claim, _LISTED_FIELDS).items():
+            record[side_column(name, side)] = value
+    record |= {
         "kept_claim": conflict.kept_claim_id,
         "note": conflict.note,
-        "created_at": conflict.created_at.isoformat(timespec="seconds"),
-        "updated_at": conflict.updated_at.isoformat(timespec="seconds"),
+        "created_at": timestamp_iso(conflict.created_at),
+        "updated_at": timestamp_iso(conflict.updated_at),
     }
+    return {column: record[column] for column in CONFLICT_COLUMNS}
+
+
+_LISTED_FIELDS = side_fields(LISTED_SIDE_GROUPS)
 
 
 def conflicts_of(session: Session, claim_id: int) -> list[Conflict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, type_coerce
@@ -13,6 +14,7 @@ from factbase.claims.fields import (
     RecordReader,
     claim_columns,
     exported_fields,
+    fields_named,
 )
 from factbase.store.models import Claim, Outlet, Source
 from factbase.text.quantities import Quantity
@@ -54,6 +56,20 @@ def claim_row(claim: Claim) -> dict[str, Any]:
     """The claim as one flat record with :data:`CLAIM_COLUMNS`, for machine formats."""
     row = [_column(claim, column) for column in _READER.columns]
     return _READER.record(row, {claim.id: claim.topic_slugs})
+
+
+def claim_fields_of(claim: Claim, names: tuple[str, ...]) -> dict[str, Any]:
+    """The declared fields ``names`` of a loaded claim, by name (a topics field reads
+    the claim's topics)."""
+    reader = _reader_of(names)
+    row = [_column(claim, column) for column in reader.columns]
+    values = reader.values([row], {claim.id: claim.topic_slugs} if "topics" in names else {})
+    return {name: column[0] for name, column in zip(reader.names, values, strict=True)}
+
+
+@lru_cache(maxsize=16)
+def _reader_of(names: tuple[str, ...]) -> RecordReader:
+    return RecordReader(fields_named(names))
 
 
 def _column(claim: Claim, column: str) -> Any:

@@ -49,8 +49,8 @@ def conflicts_list(
     if ctx.invoked_subcommand is not None:
         return
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.analysis.conflict_columns import CONFLICT_COLUMNS
     from factbase.analysis.conflicts import (
-        CONFLICT_COLUMNS,
         ConflictFilter,
         conflict_row,
         find_conflicts,
@@ -89,7 +89,8 @@ def conflicts_show(
 ) -> None:
     """Put the two claims of a conflict side by side."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.analysis.conflicts import CONFLICT_COLUMNS, conflict_row, get_conflict
+    from factbase.analysis.conflict_columns import CONFLICT_COLUMNS
+    from factbase.analysis.conflicts import conflict_row, get_conflict
     from factbase.catalog.outlets import stance_colours
 
     with state.open_db() as db, db.session() as session:

@@ -35,6 +35,15 @@ from typing import Any, TextIO, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from factbase.analysis.conflict_columns import (
+    CONFLICT_EXPORT_COLUMNS,
+    CONFLICT_HEAD,
+    CONFLICT_TAIL,
+    EXPORTED_SIDE_GROUPS,
+    SIDES,
+    side_column,
+    side_fields,
+)
 from factbase.analysis.conflicts import ConflictFilter, conflicts_query
 from factbase.catalog.outlets import OUTLET_COLUMNS, outlets_query
 from factbase.catalog.source_fields import SourceReader, exported_fields
@@ -54,39 +63,6 @@ T = TypeVar("T")
 
 TABLES = ("claims", "conflicts", "sources", "outlets")
 
-# A conflict's own columns, before and after its two claims.
-_CONFLICT_HEAD = ("id", "kind", "cause", "status", "explanation")
-_CONFLICT_TAIL = ("kept_claim", "note", "created_at", "updated_at")
-# The record fields of each claim of a conflict, side by side: a group's fields of claim a,
-# then those of claim b (claim_a, claim_a_key, claim_b, claim_b_key, statement_a, ...).
-CONFLICT_SIDE_GROUPS = (
-    ("id", "key"),
-    *((name,) for name in ("statement", "quote", "speaker", "value", "event_date", "as_of")),
-    *((name,) for name in ("outlet", "stance", "language", "published")),
-    *((name,) for name in ("source_title", "source_url")),
-)
-CONFLICT_SIDE_FIELDS = tuple(name for group in CONFLICT_SIDE_GROUPS for name in group)
-SIDES = ("a", "b")
-
-
-def side_column(field: str, side: str) -> str:
-    """A claim field's column in the conflict export: ``claim_a``, ``claim_a_key``,
-    ``statement_a``."""
-    if field in ("id", "key"):
-        return f"claim_{side}" + ("_key" if field == "key" else "")
-    return f"{field}_{side}"
-
-
-CONFLICT_EXPORT_COLUMNS: tuple[str, ...] = (
-    *_CONFLICT_HEAD,
-    *(
-        side_column(field, side)
-        for group in CONFLICT_SIDE_GROUPS
-        for side in SIDES
-        for field in group
-    ),
-    *_CONFLICT_TAIL,
-)
 # Sources and outlets export the columns their listings show.
 SOURCE_EXPORT_COLUMNS = SOURCE_COLUMNS
 OUTLET_EXPORT_COLUMNS = OUTLET_COLUMNS
@@ -363,11 +339,11 @@ def conflict_export_query(session: Session, where: ConflictExportFilter) -> Sele
 
 def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dict[str, Any]]:
     """Conflict rows with :data:`CONFLICT_EXPORT_COLUMNS`: both claims side by side."""
-    reader = RecordReader(fields_named(CONFLICT_SIDE_FIELDS))
+    reader = RecordReader(fields_named(side_fields(EXPORTED_SIDE_GROUPS)))
     own: list[Any] = [
-        *(getattr(Conflict, name) for name in _CONFLICT_HEAD),
+        *(getattr(Conflict, name) for name in CONFLICT_HEAD),
         Conflict.kept_claim_id,
-        *(getattr(Conflict, name) for name in _CONFLICT_TAIL[1:]),
+        *(getattr(Conflict, name) for name in CONFLICT_TAIL[1:]),
     ]
     query = select(*own)
     for side in SIDES:
@@ -384,7 +360,7 @@ def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dic
         Conflict.id
     )
     head, width = len(own), len(reader.columns)
-    names = [*_CONFLICT_HEAD, *_CONFLICT_TAIL]
+    names = [*CONFLICT_HEAD, *CONFLICT_TAIL]
     for chunk in chunks(session, query):
         sides = [
             reader.values([row[start : start + width] for row in chunk], {})
@@ -395,7 +371,7 @@ def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dic
             record["created_at"] = timestamp_iso(record["created_at"])
             record["updated_at"] = timestamp_iso(record["updated_at"])
             for side, values in zip(SIDES, sides, strict=True):
-                for field, column in zip(CONFLICT_SIDE_FIELDS, values, strict=True):
+                for field, column in zip(reader.names, values, strict=True):
                     record[side_column(field, side)] = column[i]
             yield record
 

@@ -19,7 +19,7 @@ import typer.testing
 from helpers import PG_URL, Cli, add_claims, add_outlets, add_sources, query, snapshot, writing
 from sqlalchemy import text
 
-from factbase.analysis.conflicts import CONFLICT_COLUMNS
+from factbase.analysis.conflict_columns import CONFLICT_COLUMNS
 
 OUTLETS = [
     ("SilkBridge.info", "neutral", "ru"),
