@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,19 +95,33 @@ class Outcome:
 
 
 class Cli:
-    """Runs `factbase --db URL …` in-process through Typer's CliRunner."""
+    """Runs `factbase --db URL …` in-process, in Typer's runner's isolated streams."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None) -> Outcome:
-        from factbase.cli import app
+        command = whole_command()
+        prog_name = self.runner.get_default_prog_name(command)
+        with self.runner.isolation(input=input) as streams:
+            exit_code = 0
+            try:
+                command.main(args=["--db", self.url, *args], prog_name=prog_name)
+            except SystemExit as exit:  # as Typer's runner reads an exit
+                if exit.code is None or isinstance(exit.code, int):
+                    exit_code = exit.code or 0
+                else:
+                    sys.stdout.write(f"{exit.code}\n")
+                    exit_code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                stdout, stderr = streams[0].getvalue(), streams[1].getvalue()
+        return Outcome(exit_code, self._text(stdout), self._text(stderr))
 
-        result = self.runner.invoke(app, ["--db", self.url, *args], input=input)
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return Outcome(result.exit_code, result.stdout, result.stderr)
+    def _text(self, printed: bytes) -> str:
+        return printed.decode(self.runner.charset, "replace").replace("\r\n", "\n")
 
     def ok(self, *args: str, input: str | None = None) -> Outcome:
         outcome = self(*args, input=input)
@@ -131,6 +146,17 @@ def listed_claims(cli: Cli, *args: str) -> list[dict[str, Any]]:
         cli.ok("list", "--format", "json", "--limit", "0", *args)
     )
     return rows
+
+
+@lru_cache(maxsize=1)
+def whole_command() -> Any:
+    """The whole command line as Click runs it, built once for the test run: Typer's
+    runner builds it again on every call (~0.1 s, most of a CLI test's time)."""
+    import typer.main
+
+    from factbase.cli import app
+
+    return typer.main.get_command(app)
 
 
 # -- the command line, as a real process ---------------------------------------------------
