@@ -66,12 +66,12 @@ def drop_run_database() -> None:
 
 PG_SERVER_URL = os.environ.get("FACTBASE_TEST_PG_URL")
 # The database every PostgreSQL test of this run shares, created on first import. The
-# environment variable keeps a second import (and child processes) on the same database.
-PG_URL = os.environ.get("_FACTBASE_TEST_RUN_PG_URL") or (
-    _run_database(PG_SERVER_URL) if PG_SERVER_URL else None
-)
+# environment variable keeps a second import (and child processes) on the same database;
+# each pytest-xdist worker (`pytest -n 2`) has a variable, so a database, of its own.
+_RUN_PG_URL = "_FACTBASE_TEST_RUN_PG_URL" + os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_URL = os.environ.get(_RUN_PG_URL) or (_run_database(PG_SERVER_URL) if PG_SERVER_URL else None)
 if PG_URL:
-    os.environ["_FACTBASE_TEST_RUN_PG_URL"] = PG_URL
+    os.environ[_RUN_PG_URL] = PG_URL
 
 
 def reset_postgres(url: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Collection, Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@cache
 def modules() -> dict[str, ast.Module]:
+    """Every module of the package, parsed once for the whole file."""
     return {
         module_name(path): ast.parse(path.read_text(encoding="utf-8"))
         for path in sorted(PACKAGE.rglob("*.py"))
@@ -75,6 +78,7 @@ def room(module: str) -> str | None:
     return ROOT_MODULES.get(parts[1], parts[1])
 
 
+@cache
 def internal_edges() -> dict[str, set[str]]:
     """module -> the factbase modules it imports (package root excluded: it only maps names)."""
     found = modules()

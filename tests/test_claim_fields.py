@@ -74,6 +74,7 @@ def test_the_filters_and_the_fast_ones_are_read_from_the_filter_fields() -> None
     assert {"outlet", "source", "subject", "speaker"}.isdisjoint(FAST_FILTERS)
 
 
+@pytest.mark.slow
 def test_the_shortcut_declines_every_filter_not_marked_fast(seeded: Path) -> None:
     for name in set(FILTER_NAMES) - FAST_FILTERS:
         where = ClaimFilter(**{name: "1"})
@@ -146,6 +147,7 @@ print(json.dumps(found, ensure_ascii=False))
 """
 
 
+@pytest.mark.slow
 def test_a_new_field_reaches_every_reader_and_writer(seeded: Path, tmp_path: Path) -> None:
     path = tmp_path / "extended.db"
     with sqlite3.connect(seeded) as source, sqlite3.connect(path) as copy:

@@ -334,6 +334,7 @@ def test_incremental_scan_of_many_claims(base: Database) -> None:
 # -- declared conflicts -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_contradicts_link_declares_a_conflict_and_others_do_not(base: Database) -> None:
     add(base, "a", "silk", subject="Kazakhstan", property="closest ally of Russia")
     add(base, "b", "ukr", subject="Kazakhstan", property="distancing from Russia")

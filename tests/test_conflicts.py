@@ -303,6 +303,7 @@ quantities = st.builds(
 periods = st.sampled_from([None, "2021", "2022", "2022-07", "2022-07-15", "2023"])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(quantities, quantities, periods, periods)
 def test_value_conflict_iff_disjoint_and_comparable(
@@ -320,6 +321,7 @@ def test_value_conflict_iff_disjoint_and_comparable(
         assert second.describe() in found[0].explanation
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(quantities, periods)
 def test_a_figure_never_conflicts_with_itself(quantity: Quantity, as_of: str | None) -> None:

@@ -388,6 +388,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_the_local_time_zone() -> None:
     expected = [[iso, str(precision)] for _, iso, precision in TABLE]
     table = json.dumps([text for text, _, _ in TABLE])
@@ -407,6 +408,7 @@ def test_results_do_not_depend_on_the_local_time_zone() -> None:
         assert json.loads(out) == expected, tz
 
 
+@pytest.mark.slow
 def test_dateparser_is_imported_only_when_needed() -> None:
     code = (
         "import sys\n"

@@ -124,6 +124,7 @@ def seeded_db(seeded_url: str) -> Any:
     db.close()
 
 
+@pytest.mark.slow
 def test_bulk_corroboration_agrees_with_the_one_claim_at_a_time_version(seeded_db: Any) -> None:
     with seeded_db.session() as session:
         rows = list(claim_rows(session, ClaimFilter(limit=None, sort=Sort.ID)))
@@ -150,6 +151,7 @@ def test_rows_match_list_output(seeded_url: str, seeded_db: Any) -> None:
     assert {row["id"]: row for row in listed} == rows
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
 def test_round_trip_through_an_empty_database_is_exact(
     seeded_url: str, tmp_path: Path, fmt: str

@@ -236,6 +236,7 @@ claims:
         assert claim.value_low == 1.5
 
 
+@pytest.mark.slow
 def test_source_cites_create_unrated_outlets_and_keep_known_ones(
     db: Database, tmp_path: Path
 ) -> None:
@@ -368,6 +369,7 @@ claims:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_importing_the_same_file_twice_changes_nothing(
     db: Database, db_url: str, tmp_path: Path, fmt: str
@@ -502,6 +504,7 @@ BAD_LAST_CLAIMS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("record", "expected"), BAD_LAST_CLAIMS)
 def test_bad_last_claim_leaves_the_database_exactly_as_before(
     db: Database, db_url: str, tmp_path: Path, record: str, expected: str
@@ -590,6 +593,7 @@ def test_first_file_good_second_file_bad_writes_nothing_from_either(
         ("entities:\n  - {kind: person}\n", "entities[0]: name: required"),
     ],
 )
+@pytest.mark.slow
 def test_bad_record_in_any_section_writes_nothing(
     db: Database, db_url: str, tmp_path: Path, record: str, expected: str
 ) -> None:
@@ -883,6 +887,7 @@ claims:
         ("{claim: a1, other: a2}", "links[0]: kind: required"),
     ],
 )
+@pytest.mark.slow
 def test_bad_link_writes_nothing(
     db: Database, db_url: str, tmp_path: Path, link: str, expected: str
 ) -> None:

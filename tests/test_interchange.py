@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from helpers import PG_URL, Cli
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_odd_values_links_and_keyless_records(db_url: str, tmp_path: Path) -> None:
     cli = Cli(db_url)
     cli.ok("stance", "add", "anti-establishment", "--description", "Against every government")

@@ -205,6 +205,7 @@ def test_detect_language_short_but_telling() -> None:
     assert detect_language(kazakh) is None
 
 
+@pytest.mark.slow
 def test_language_mismatch() -> None:
     russian = "Россия прекратила поставки газа в Болгарию в мае."
     assert language_mismatch(russian, "uk") == "text looks like ru, declared uk"

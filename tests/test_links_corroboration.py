@@ -168,6 +168,7 @@ def test_linked_claims_from_either_side(claims: Database) -> None:
         ("a", "b", "same", AlreadyExists),
     ],
 )
+@pytest.mark.slow
 def test_link_errors(claims: Database, a: str, b: str, kind: str, error: type[Exception]) -> None:
     link(claims, "a", "b", "same")
     with pytest.raises(error), claims.session(write=True) as session:
@@ -314,6 +315,7 @@ QUOTE = "Kazakhstan is moving away from Russia says the Ministry of Foreign Affa
         ("Kazakhstan is moving away from Russia", 2),  # 6 of 12 words: a different quote
     ],
 )
+@pytest.mark.slow
 def test_near_identical_quotes_are_one_origin(
     base: Database, second_quote: str, origins: int
 ) -> None:
@@ -336,6 +338,7 @@ def test_quotes_differing_only_in_punctuation_are_one_origin(base: Database) -> 
     ("sources", "single"),
     [(("bta", "silk-own"), True), (("bta", "ukr"), False), (("bta",), False)],
 )
+@pytest.mark.slow
 def test_single_stance(base: Database, sources: tuple[str, ...], single: bool) -> None:
     keys = []
     for n, source in enumerate(sources):

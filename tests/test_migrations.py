@@ -205,6 +205,7 @@ def test_every_step_down_and_up_keeps_the_data(
     assert read_rows(db) == expected
 
 
+@pytest.mark.slow
 def test_walk_every_revision_up_then_all_the_way_down_and_up(first_revision_db: Database) -> None:
     db = first_revision_db
     expected = read_rows(db)

@@ -457,6 +457,7 @@ def test_any_text_parses_or_is_rejected(text: str) -> None:
     parse_or_reject(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fragment_texts)
 def test_built_texts_parse_or_are_rejected(text: str) -> None:

@@ -79,6 +79,7 @@ def full_scans(lines: list[str]) -> list[str]:
     return [line for line in lines if FULL_SCAN.match(line)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CLAIM_FILTERS)
 def test_each_list_filter_uses_its_index(seeded: Database, name: str) -> None:
     where, index = CLAIM_FILTERS[name]
@@ -116,6 +117,7 @@ def page(database: Database, where: ClaimFilter) -> list[int]:
 SEARCHED = ["нефт", "oil", "kazakhstan", "russia", "млрд", "%", "cpc"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("limit", [1, 5, 50])
 def test_walking_dates_gives_the_page_sorting_gives(
     seeded: Database, limit: int, monkeypatch: pytest.MonkeyPatch

@@ -358,6 +358,7 @@ def test_yaml_octal_and_base60_integers_stay_as_written(
     assert str(records[0].data["value"]) == kept
 
 
+@pytest.mark.slow
 def test_yaml_deep_nesting_is_refused_cleanly(tmp_path: Path) -> None:
     refused(write(tmp_path, "deep.yaml", "claims: " + "[" * 1000 + "]" * 1000 + "\n"))
 
@@ -608,6 +609,7 @@ TOKENS = [
         ".csv",
     ],
 )
+@pytest.mark.slow
 def test_syntax_fragments_give_records_or_import_failed(suffix: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"fuzz{suffix}"

@@ -19,6 +19,7 @@ def library_example() -> str:
     return found.group(1)
 
 
+@pytest.mark.slow
 def test_the_library_example_lists_russian_claims_about_oil(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -27,6 +27,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     db.close()
 
 
+@pytest.mark.slow
 def test_claim_counts_add_up(seeded_db: Any) -> None:
     with seeded_db.session() as session:
         report = build_report(session, ReportFilter())
@@ -123,6 +124,7 @@ def _disputed_claim_data() -> list[dict[str, Any]]:
     return records
 
 
+@pytest.mark.slow
 def test_contested_counts_the_disputers_origins(tmp_path: Any, db_url: str) -> None:
     """A claim in no cluster: its disputers' origins, counted from the dispute edges, are
     those the corroboration index counts from the same claims read one by one."""

@@ -104,6 +104,7 @@ def expected_order(session: Session, conflicts: list[Conflict]) -> list[int]:
     return [c.id for c in ranked]
 
 
+@pytest.mark.slow
 def test_conflict_queue_order_counts_and_filters(seeded: Database) -> None:
     with seeded.session(write=True, commit=False) as session:
         everything = list(session.scalars(select(Conflict)))
@@ -224,6 +225,7 @@ def test_undo_refuses_when_the_conflict_changed_since(seeded: Database) -> None:
     assert snapshot(seeded.display) == before
 
 
+@pytest.mark.slow
 def test_matches_same_not_same_undo_and_filters(seeded: Database) -> None:
     with seeded.session() as session:
         suggestions = match_queue(session, ReviewFilter())

@@ -72,6 +72,7 @@ def expected(texts: list[str], term: str) -> set[str]:
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(data=st.data())
 def test_search_finds_exactly_the_claims_holding_the_term(
     searchable: tuple[Database, list[str]], data: st.DataObject

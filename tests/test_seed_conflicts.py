@@ -108,6 +108,7 @@ def test_the_yaml_holds_the_contradictions_this_test_relies_on() -> None:
         assert len({claim["source"] for claim in about}) >= 2
 
 
+@pytest.mark.slow
 def test_seed_lists_the_real_cross_article_contradictions(
     seeded: tuple[Cli, dict[str, Any]],
 ) -> None:
@@ -165,6 +166,7 @@ def test_every_conflict_is_between_different_articles(seeded: tuple[Cli, dict[st
         assert fold(a["property"]) == fold(b["property"])
 
 
+@pytest.mark.slow
 def test_seeding_twice_adds_no_conflict(seeded: tuple[Cli, dict[str, Any]]) -> None:
     cli, _ = seeded
     before = conflicts(cli)

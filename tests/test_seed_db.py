@@ -72,6 +72,7 @@ def test_seed_files_ship_with_the_package() -> None:
     assert "kazakhstan.yaml" in [path.name for path in files]
 
 
+@pytest.mark.slow
 def test_every_claim_has_a_source_a_language_and_a_topic(
     all_claims: list[dict[str, Any]], seeded_url: str, seed_data: dict[str, list[dict[str, Any]]]
 ) -> None:

@@ -19,6 +19,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import writing
 
 from factbase.analysis.intake import add_claim
@@ -217,6 +218,7 @@ print(json.dumps(found, ensure_ascii=False))
 """
 
 
+@pytest.mark.slow
 def test_a_new_field_reaches_every_reader_and_writer(tmp_path: Path) -> None:
     path = tmp_path / "extended.db"
     _fill(str(path))

@@ -171,6 +171,7 @@ def _orm(db: Database, runs: list[list[dict[str, Any]]]) -> Any:
     st.lists(st.lists(source_records, min_size=1, max_size=6), min_size=1, max_size=2),
     st.integers(1, 4),
 )
+@pytest.mark.slow
 def test_batched_sources_store_what_one_at_a_time_stores(
     outlets: Database, runs: list[list[dict[str, Any]]], batch_size: int
 ) -> None:

@@ -97,6 +97,7 @@ LATER = '''
 '''
 
 
+@pytest.mark.slow
 def test_a_later_table_rebuild_keeps_the_views_working(
     recorded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -660,6 +660,7 @@ def test_blocking_compares_far_fewer_pairs_than_all(session: Session) -> None:
 # -- the seed dataset ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_seed_data_yields_sensible_cross_article_suggestions(session: Session) -> None:
     import_files(session, [SEED])
     keys = ids(session)

@@ -47,6 +47,7 @@ def _has_columns(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
         assert set(columns) <= set(row)
 
 
+@pytest.mark.slow
 def test_source_records(catalogue: str) -> None:
     [row] = _read(catalogue, source_records, language="ru")
     _has_columns([row], SOURCE_COLUMNS)
@@ -82,6 +83,7 @@ def test_entity_records_list_the_other_spellings(catalogue: str) -> None:
     assert sorted(row["aliases"]) == ["CPC", "КТК"]
 
 
+@pytest.mark.slow
 def test_history_records(catalogue: str, cli: Cli) -> None:
     cli.ok("add", "КТК не качает нефть.", "-s", "silk", "--subject", "CPC")
     cli.ok("link", "1", "2", "--as", "supports", "--note", "same pipeline")

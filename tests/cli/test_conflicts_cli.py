@@ -239,6 +239,7 @@ def test_polarity(base: Cli, polarity: str, as_of: str, expected: tuple[str, str
     assert [(r["kind"], r["cause"]) for r in rows] == ([expected] if expected else [])
 
 
+@pytest.mark.slow
 def test_import_checks_new_claims_at_once(world: Cli, tmp_path: Path) -> None:
     path = tmp_path / "more.yaml"
     path.write_text(
@@ -436,6 +437,7 @@ def test_list_filters(world: Cli, args: tuple[str, ...], expected: list[str]) ->
     assert [r["claim_a_key"] for r in listed(world, *args)] == expected
 
 
+@pytest.mark.slow
 def test_list_status_filters(world: Cli) -> None:
     polarity = conflict_id(world, "c", "d", "polarity")
     world.ok("conflicts", "resolve", str(polarity), "--as", "dismissed", "--note", "n")
@@ -514,6 +516,7 @@ def test_show_unknown_conflict(world: Cli, ref: str) -> None:
 # -- links -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["same", "supports", "contradicts", "refines"])
 def test_link_and_unlink_every_kind(world: Cli, kind: str) -> None:
     before = listed(world, "--status", "all")

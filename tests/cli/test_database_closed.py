@@ -71,6 +71,7 @@ COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 def test_every_command_closes_the_database_it_opened(cli: Cli, opened: dict[int, bool]) -> None:
     for command in COMMANDS:
         opened.clear()

@@ -55,6 +55,7 @@ def verdict(stdout: str) -> tuple[str, str, str]:
     return parts[0], created, parts[-1]
 
 
+@pytest.mark.slow
 def test_import_prints_the_summary_table(cli: Cli, tmp_path: Path) -> None:
     first = cli.ok(
         "import", str(write(tmp_path, "a.yaml", BASE)), str(write(tmp_path, "b.csv", CSV))
@@ -206,6 +207,7 @@ def test_import_without_files_is_a_usage_error(cli: Cli) -> None:
         ("big.json", '{"claims": [{"source": "silk", "statement": "x", "value_num": 1%s}]}'),
     ],
 )
+@pytest.mark.slow
 def test_hostile_input_error_names_the_file(
     cli: Cli, db_url: str, tmp_path: Path, name: str, content: str
 ) -> None:
@@ -223,6 +225,7 @@ def test_hostile_input_error_names_the_file(
 # -- seed -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_seed_twice_second_run_changes_nothing(cli: Cli, db_url: str) -> None:
     first = cli.ok("seed")
     added = table_rows(first.stdout)
@@ -244,6 +247,7 @@ def test_seed_twice_second_run_changes_nothing(cli: Cli, db_url: str) -> None:
     assert snapshot(db_url) == before
 
 
+@pytest.mark.slow
 def test_seed_dry_run_on_an_empty_database_writes_no_claims(empty_db_url: str) -> None:
     cli = Cli(empty_db_url)
     payload = json.loads(cli.ok("seed", "--dry-run", "--json").stdout)
