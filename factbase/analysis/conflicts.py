@@ -35,7 +35,12 @@ from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.fields import column_plan, fields_named
 from factbase.claims.query import get_claim
-from factbase.claims.record import claim_fields_of, selected, stored_quantity, subject_identity
+from factbase.claims.record import (
+    claim_fields_of,
+    row_quantity,
+    selected,
+    subject_identity,
+)
 from factbase.errors import InvalidInput, NotFound, as_id
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source
@@ -196,14 +201,7 @@ def facts_from_row(row: Any) -> ClaimFacts:
         id=row.id,
         block=(subject, row.property_key) if subject and row.property_key else None,
         polarity=row.polarity,
-        value=stored_quantity(
-            row.value_text,
-            row.value_num,
-            row.value_unit,
-            row.value_low,
-            row.value_high,
-            row.value_qualifier,
-        ),
+        value=row_quantity(row),
         as_of=_stored_date(row.as_of, row.as_of_precision),
         event=_stored_date(row.event_date, row.event_precision),
         outlet=row.outlet_name,

@@ -76,7 +76,7 @@ from factbase.analysis.xref_pairs import (
 from factbase.catalog import audit
 from factbase.claims.fields import column_plan, fields_named
 from factbase.claims.query import get_claim
-from factbase.claims.record import selected, stored_quantity, subject_identity
+from factbase.claims.record import row_quantity, selected, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Outlet, Source, Topic, XrefRejection
@@ -389,14 +389,7 @@ def read_features(session: Session) -> list[ClaimFeatures]:
     shared: dict[frozenset[str], frozenset[str]] = {}
     features = []
     for row in session.execute(query.order_by(Claim.id)):
-        value = stored_quantity(
-            row.value_text,
-            row.value_num,
-            row.value_unit,
-            row.value_low,
-            row.value_high,
-            row.value_qualifier,
-        )
+        value = row_quantity(row)
         features.append(
             ClaimFeatures(
                 id=row.id,

@@ -52,6 +52,15 @@ def stored_quantity(
     return Quantity(text or "", value, unit, low, high, qualifier or "exact")  # type: ignore[arg-type]
 
 
+def row_quantity(row: Any) -> Quantity | None:
+    """The quantity of a row that selected the claim's value columns under their own names
+    (``value_text`` … ``value_qualifier``)."""
+    return stored_quantity(
+        row.value_text, row.value_num, row.value_unit, row.value_low, row.value_high,
+        row.value_qualifier,
+    )  # fmt: skip
+
+
 def claim_row(claim: Claim) -> dict[str, Any]:
     """The claim as one flat record with :data:`CLAIM_COLUMNS`, for machine formats."""
     row = [_column(claim, column) for column in _READER.columns]
