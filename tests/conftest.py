@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,12 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
+    # The command line keeps one Rich console a process (one command, one terminal) and
+    # reads its width once; each test is a terminal of its own, as wide as its COLUMNS.
+    render = sys.modules.get("factbase.cli.render")
+    if render is not None:
+        render.console.cache_clear()
+        render.err_console.cache_clear()
 
 
 @pytest.fixture(scope="session")
