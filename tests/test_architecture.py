@@ -30,6 +30,9 @@ WITHOUT_SQLALCHEMY = (
     "factbase.claims.filter",
     "factbase.claims.display",
     "factbase.store.location",
+    "factbase.store.columns",
+    "factbase.claims.fields",
+    "factbase.catalog.source_fields",
 )
 
 

@@ -33,7 +33,7 @@ from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
-from factbase.claims.fields import column_plan, fields_named
+from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim
 from factbase.claims.record import (
     claim_fields_of,
@@ -42,6 +42,7 @@ from factbase.claims.record import (
     subject_identity,
 )
 from factbase.errors import InvalidInput, NotFound, as_id
+from factbase.store.columns import column_plan
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source
 from factbase.text.date_formats import stored_date, timestamp_iso

@@ -74,10 +74,11 @@ from factbase.analysis.xref_pairs import (
     common_limit,
 )
 from factbase.catalog import audit
-from factbase.claims.fields import column_plan, fields_named
+from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim
 from factbase.claims.record import row_quantity, selected, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
+from factbase.store.columns import column_plan
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Outlet, Source, Topic, XrefRejection
 from factbase.text.date_formats import stored_date

@@ -21,6 +21,7 @@ from enum import StrEnum
 from operator import itemgetter
 from typing import Any
 
+from factbase.store.columns import ColumnPositions, column_plan
 from factbase.text.date_formats import stored_iso
 
 
@@ -109,11 +110,6 @@ def source_columns() -> tuple[str, ...]:
     return tuple(field.name for field in exported_fields())
 
 
-def column_plan(fields: Sequence[SourceField]) -> tuple[str, ...]:
-    """Every column ``fields`` read, once each, in the order first read: a select list."""
-    return tuple(dict.fromkeys(column for field in fields for column in field.columns))
-
-
 def made_up_key(source_id: int) -> str:
     """The key a document gives a source that has neither key nor URL."""
     return f"source-{source_id}"
@@ -134,7 +130,7 @@ def _count(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-class SourceReader:
+class SourceReader(ColumnPositions):
     """Decodes rows into ``fields``' values.
 
     A row holds ``column_plan(fields)`` in order and, after them, the source's number of
@@ -144,15 +140,10 @@ class SourceReader:
     """
 
     def __init__(self, fields: Sequence[SourceField]) -> None:
+        super().__init__(column_plan(fields))
         self.fields = tuple(fields)
         self.names = tuple(field.name for field in self.fields)
-        self.columns = column_plan(self.fields)
-        self.position = {column: i for i, column in enumerate(self.columns)}
         self.decoders = [self._decoder(field) for field in self.fields]
-
-    def getter(self, *columns: str) -> Callable[[Row], Any]:
-        """The value of one column of a row, or a tuple of several."""
-        return itemgetter(*(self.position[column] for column in columns))
 
     def _decoder(self, field: SourceField) -> FieldDecoder:
         if field.decode is Decode.CLAIMS:

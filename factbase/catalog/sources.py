@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from factbase.catalog.outlets import ensure_outlet, get_outlet, get_stance
 from factbase.catalog.source_fields import SourceReader, exported_fields, source_columns
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
+from factbase.store.columns import column_label, loaded_value, model_attribute
 from factbase.store.models import Claim, Outlet, Source
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import detect_language, normalise_text, validate_language, within
@@ -184,20 +185,14 @@ _OWNER: dict[str, Callable[[Source], Any]] = {
 
 def source_column(column: str) -> Any:
     """``"outlet.name"`` as the model attribute, ``Outlet.name``."""
-    table, attribute = column.split(".")
-    return getattr(_MODELS[table], attribute)
+    return model_attribute(_MODELS, column)
 
 
 def selected_source_columns(columns: Sequence[str]) -> list[Any]:
-    """A select list for ``columns`` (a :func:`~factbase.catalog.source_fields.column_plan`)
+    """A select list for ``columns`` (a :func:`~factbase.store.columns.column_plan`)
     from a query joining Source and Outlet: a source's columns labelled by their attribute,
     its outlet's after the table (``outlet_name``), so none collide."""
-    found = []
-    for column in columns:
-        table, attribute = column.split(".")
-        label = attribute if table == "source" else f"{table}_{attribute}"
-        found.append(source_column(column).label(label))
-    return found
+    return [source_column(column).label(column_label(column, "source")) for column in columns]
 
 
 def sources_query(
@@ -249,8 +244,7 @@ def source_record(source: Source, claims: int | None = None) -> dict[str, Any]:
 
 
 def _column(source: Source, column: str) -> Any:
-    table, attribute = column.split(".")
-    return getattr(_OWNER[table](source), attribute)
+    return loaded_value(_OWNER, source, column)
 
 
 def source_records(

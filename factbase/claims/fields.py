@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from operator import itemgetter
 from typing import Any
 
 from factbase.catalog.source_fields import made_up_key
+from factbase.store.columns import ColumnPositions, column_plan
 from factbase.text.date_formats import DateTexts, stored_timestamp
 
 # The tables a claim record reads, and the aliases the SQL of the shortcut gives them.
@@ -128,11 +128,6 @@ def fields_named(names: Sequence[str]) -> tuple[ClaimField, ...]:
     return tuple(by_name[name] for name in names)
 
 
-def column_plan(fields: Sequence[ClaimField]) -> tuple[str, ...]:
-    """Every column ``fields`` read, once each, in the order first read: a select list."""
-    return tuple(dict.fromkeys(column for field in fields for column in field.columns))
-
-
 def sql_column(ref: str) -> str:
     """``"claim.property_name"`` as the shortcut's SQL names it: ``c.property``."""
     table, attribute = ref.split(".")
@@ -154,7 +149,7 @@ def _timestamp(value: str | datetime | None) -> str | None:
     return stored_timestamp(value) if value is not None else None
 
 
-class RecordReader:
+class RecordReader(ColumnPositions):
     """Decodes rows that hold ``column_plan(fields)`` in order into ``fields``' values.
 
     The plan is the select list; positions are worked out once here, so a row is never
@@ -162,16 +157,11 @@ class RecordReader:
     """
 
     def __init__(self, fields: Sequence[ClaimField]) -> None:
+        super().__init__(column_plan(fields))
         self.fields = tuple(fields)
         self.names = tuple(field.name for field in self.fields)
-        self.columns = column_plan(self.fields)
-        self.position = {column: i for i, column in enumerate(self.columns)}
         self.dates = DateTexts()
         self.decoders = [self._decoder(field) for field in self.fields]
-
-    def getter(self, *columns: str) -> Callable[[Row], Any]:
-        """The value of one column of a row, or a tuple of several."""
-        return itemgetter(*(self.position[column] for column in columns))
 
     def _decoder(self, field: ClaimField) -> ColumnDecoder:
         get = self.getter(*field.columns)

@@ -16,6 +16,7 @@ from factbase.claims.fields import (
     exported_fields,
     fields_named,
 )
+from factbase.store.columns import column_label, loaded_value, model_attribute
 from factbase.store.models import Claim, Outlet, Source
 from factbase.text.quantities import Quantity
 
@@ -82,8 +83,7 @@ def _reader_of(names: tuple[str, ...]) -> RecordReader:
 
 
 def _column(claim: Claim, column: str) -> Any:
-    table, attribute = column.split(".")
-    return getattr(_OWNER[table](claim), attribute)
+    return loaded_value(_OWNER, claim, column)
 
 
 # -- selecting -----------------------------------------------------------------------
@@ -91,22 +91,14 @@ def _column(claim: Claim, column: str) -> Any:
 _MODELS: dict[str, Any] = {"claim": Claim, "source": Source, "outlet": Outlet}
 
 
-def column_label(column: str) -> str:
-    """A selected column's label: a claim's by its attribute (``value_text``), a source's
-    or outlet's after its table (``source_key``), so none collide."""
-    table, attribute = column.split(".")
-    return attribute if table == "claim" else f"{table}_{attribute}"
-
-
 def model_column(column: str, models: Mapping[str, Any] = _MODELS) -> Any:
     """``"source.title"`` as the model attribute, ``Source.title`` (or an alias's, given
     ``models`` by table)."""
-    table, attribute = column.split(".")
-    return getattr(models[table], attribute)
+    return model_attribute(models, column)
 
 
 def selected(columns: Sequence[str], *, as_text: Collection[str] = ()) -> list[Any]:
-    """A select list for ``columns`` (a :func:`~factbase.claims.fields.column_plan`), from a
+    """A select list for ``columns`` (a :func:`~factbase.store.columns.column_plan`), from a
     query joining Claim, Source and Outlet; those in ``as_text`` as the driver gives them
     (text on SQLite), for decoders that take text."""
     found = []
@@ -114,7 +106,7 @@ def selected(columns: Sequence[str], *, as_text: Collection[str] = ()) -> list[A
         element = model_column(column)
         if column in as_text:
             element = type_coerce(element, String())
-        found.append(element.label(column_label(column)))
+        found.append(element.label(column_label(column, "claim")))
     return found
 
 
