@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, insert, or_, select
+from sqlalchemy import Select, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from factbase.analysis.conflict_columns import (
@@ -44,7 +44,7 @@ from factbase.claims.record import (
 from factbase.errors import InvalidInput, NotFound, as_id
 from factbase.store.columns import column_plan
 from factbase.store.memory import collector_paused
-from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source
+from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, utcnow
 from factbase.text.date_formats import stored_date, timestamp_iso
 from factbase.text.dates import PartialDate
 from factbase.text.language import normalise_text, validate_language
@@ -185,6 +185,7 @@ def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
         return query
     return query.where(
         Claim.status != "retracted",
+        Claim.retracted_at.is_(None),
         Claim.property_key.is_not(None),
         or_(Claim.subject_id.is_not(None), Claim.subject_key.is_not(None)),
     )
@@ -271,6 +272,7 @@ class ScanResult:
     new_ids: list[int] = field(default_factory=list)
     already_known: int = 0
     withdrawn: int = 0  # open conflicts that no longer hold (a claim was corrected)
+    stale: int = 0  # decided conflicts that no longer hold: kept, flagged stale
 
 
 def scan(session: Session, claim_ids: Iterable[int] | None = None) -> ScanResult:
@@ -307,19 +309,34 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
             }
         )
     for start in range(0, len(new_rows), 1000):
-        chunk = new_rows[start : start + 1000]
-        result.new_ids.extend(session.scalars(insert(Conflict).returning(Conflict.id), chunk))
-    withdrawn: list[int] = [
-        conflict_id
+        rows = new_rows[start : start + 1000]
+        result.new_ids.extend(session.scalars(insert(Conflict).returning(Conflict.id), rows))
+    gone = {
+        key: (conflict_id, status)
         for key, (conflict_id, status) in existing.items()
-        if key not in found and status == "open" and key[2] != "declared"
-        and not _still_holds(key, facts)
-    ]  # fmt: skip
-    for start in range(0, len(withdrawn), 500):
-        stale = withdrawn[start : start + 500]
-        session.execute(delete(Conflict).where(Conflict.id.in_(stale)))
+        if key not in found and key[2] != "declared" and not _still_holds(key, facts)
+    }
+    # An open finding that no longer holds is withdrawn; a decided one keeps its decision
+    # and is flagged stale, and loses the flag when its claims clash again.
+    withdrawn = [conflict_id for conflict_id, status in gone.values() if status == "open"]
+    for chunk in _slices(withdrawn):
+        session.execute(delete(Conflict).where(Conflict.id.in_(chunk)))
     result.withdrawn = len(withdrawn)
+    decided = [conflict_id for conflict_id, status in gone.values() if status != "open"]
+    holding = [existing[key][0] for key in found if key in existing]
+    for ids, flag in ((decided, True), (holding, False)):
+        for chunk in _slices(ids):
+            session.execute(
+                update(Conflict)
+                .where(Conflict.id.in_(chunk), Conflict.stale.is_not(flag))
+                .values(stale=flag)
+            )
+    result.stale = len(decided)
     return result
+
+
+def _slices(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    return (ids[start : start + size] for start in range(0, len(ids), size))
 
 
 def _scan_block(
@@ -510,6 +527,9 @@ def resolve_conflict(
     conflict.status = decision
     conflict.kept_claim_id = kept.id if kept else None
     conflict.note = normalise_text(note)
+    conflict.decided_by = audit.current_actor()
+    conflict.decided_at = utcnow()
+    conflict.stale = False
     session.flush()
     audit.record(
         session,

@@ -1,10 +1,16 @@
-"""The audit log: every review decision and link, with who, when, what and why."""
+"""The audit log: every correction, review decision and link, with who, when, what and why.
+
+A correction's entry holds its change as ``{"changes": {field: [before, after]}}`` (see
+:func:`changes`), a deletion's the whole row, so nothing a person corrected is lost.
+The actor is ``--user``, else $FACTBASE_USER, else the login name.
+"""
 
 from __future__ import annotations
 
 import getpass
 import json
 import os
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +22,7 @@ ACTOR_ENV = "FACTBASE_USER"
 
 
 def current_actor() -> str:
-    """Who is deciding: $FACTBASE_USER, else the login name."""
+    """Who is deciding: `--user` (which sets $FACTBASE_USER), else the login name."""
     explicit = os.environ.get(ACTOR_ENV, "").strip()
     if explicit:
         return explicit
@@ -33,18 +39,46 @@ def record(
     *,
     detail: dict[str, Any] | None = None,
     note: str | None = None,
+    claim_id: int | None = None,
+    source_id: int | None = None,
 ) -> AuditEntry:
     """Add an entry in the caller's transaction, so it lands with the decision or not at all."""
     entry = AuditEntry(
         actor=current_actor(),
         action=action,
         target=target,
-        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+        if detail
+        else None,
         note=note,
+        claim_id=claim_id,
+        source_id=source_id,
     )
     session.add(entry)
     session.flush()
     return entry
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """field -> [before, after] for every field of ``after`` whose value differs.
+
+    Values are kept as JSON shows them (dates as ISO text), so an entry reads the same
+    in `factbase history` and in an export.
+    """
+    found: dict[str, list[Any]] = {}
+    for name, value in after.items():
+        old = before.get(name)
+        if _plain(old) != _plain(value):
+            found[name] = [_plain(old), _plain(value)]
+    return found
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    return value
 
 
 def history(

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -281,6 +282,14 @@ class Claim(Base):
     polarity: Mapped[str] = mapped_column(String(10), default="affirmed")
     status: Mapped[str] = mapped_column(String(15), default="unverified", index=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # A retracted claim stays in the record (evidence is never lost) but leaves listings,
+    # conflicts, xref, corroboration and exports. A merged duplicate is retracted too and
+    # names the claim it was merged into, so its id and key still lead somewhere.
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    retraction_note: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("claim.id", ondelete="SET NULL"), index=True
+    )
     # Folded statement, quote, speaker and subject: what `list --search` looks in.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -291,6 +300,9 @@ class Claim(Base):
         cascade="all, delete-orphan", lazy="selectin"
     )
     subject_entity: Mapped[Entity | None] = relationship(foreign_keys=[subject_id])
+    merged_into: Mapped[Claim | None] = relationship(
+        remote_side=[id], foreign_keys=[merged_into_id]
+    )
     speaker_entity: Mapped[Entity | None] = relationship(foreign_keys=[speaker_id])
 
     @property
@@ -374,6 +386,11 @@ class Conflict(Base):
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     kept_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A decided conflict whose claims were corrected so that it no longer holds: the
+    # decision stays on record, flagged, instead of being deleted with the finding.
+    stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -382,7 +399,10 @@ class Conflict(Base):
 
 
 class AuditEntry(Base):
-    """Who decided what, when and why: every review decision and link."""
+    """Who changed or decided what, when and why: every correction, review decision and
+    link. ``detail`` holds the change as JSON (field by field before and after, or the
+    whole row of a deleted claim). ``claim_id`` and ``source_id`` say what the entry is
+    about; they are not foreign keys, so a deleted claim's history outlives it."""
 
     __tablename__ = "audit_log"
 
@@ -393,3 +413,5 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(100), index=True)
     detail: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    claim_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    source_id: Mapped[int | None] = mapped_column(Integer, index=True)
