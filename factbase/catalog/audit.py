@@ -10,22 +10,33 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from factbase.store.models import AuditEntry
+from factbase.store.models import AuditEntry, Claim
 
 ACTOR_ENV = "FACTBASE_USER"
+_acting_as: str | None = None
+
+
+def acting_as(name: str | None) -> None:
+    """Record the entries that follow as ``name``'s (`factbase --user`); None forgets it."""
+    global _acting_as
+    _acting_as = name.strip() if name and name.strip() else None
 
 
 def current_actor() -> str:
-    """Who is deciding: `--user` (which sets $FACTBASE_USER), else the login name."""
+    """Who is deciding: `--user`, else $FACTBASE_USER, else the login name."""
+    if _acting_as:
+        return _acting_as[:100]
     explicit = os.environ.get(ACTOR_ENV, "").strip()
     if explicit:
-        return explicit
+        return explicit[:100]
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a container
@@ -81,26 +92,80 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class HistoryFilter:
+    """Which audit entries `factbase history` shows; every part narrows."""
+
+    claim_id: int | None = None
+    conflict_ids: Sequence[int] = ()  # the claim's conflicts, whose decisions concern it
+    source_id: int | None = None
+    since: datetime | None = None
+    target: str | None = None
+    action: str | None = None
+    actor: str | None = None
+    limit: int | None = 50
+
+
 def history(
-    session: Session, *, target: str | None = None, limit: int | None = 50
+    session: Session, where: HistoryFilter | None = None, **narrowing: Any
 ) -> list[AuditEntry]:
-    """Newest first."""
+    """The entries ``where`` (or the HistoryFilter fields given by name) selects, newest
+    first."""
+    where = where or HistoryFilter(**narrowing)
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if target:
-        query = query.where(AuditEntry.target == target)
-    if limit:
-        query = query.limit(limit)
+    if where.claim_id is not None:
+        query = query.where(_about_claim(where.claim_id, where.conflict_ids))
+    if where.source_id is not None:
+        of_source = select(Claim.id).where(Claim.source_id == where.source_id)
+        query = query.where(
+            or_(AuditEntry.source_id == where.source_id, AuditEntry.claim_id.in_(of_source))
+        )
+    if where.since is not None:
+        query = query.where(AuditEntry.at >= where.since)
+    if where.target:
+        query = query.where(AuditEntry.target == where.target.strip())
+    if where.action:
+        query = query.where(AuditEntry.action == where.action.strip().lower())
+    if where.actor:
+        query = query.where(AuditEntry.actor == where.actor.strip())
+    if where.limit:
+        query = query.limit(where.limit)
     return list(session.scalars(query))
 
 
+def _about_claim(claim_id: int, conflict_ids: Sequence[int]) -> Any:
+    """Entries about the claim: its own, and those about its links and conflicts (written
+    before entries named their claim, or naming two)."""
+    return or_(
+        AuditEntry.claim_id == claim_id,
+        AuditEntry.target == f"claim {claim_id}",
+        AuditEntry.target.like(f"claims {claim_id}-%"),
+        AuditEntry.target.like(f"claims %-{claim_id}"),
+        AuditEntry.target.in_([f"conflict {cid}" for cid in conflict_ids]),
+    )
+
+
 # The columns of an audit entry in `factbase history`, in order.
-HISTORY_COLUMNS: tuple[str, ...] = ("id", "at", "actor", "action", "target", "detail", "note")
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "at",
+    "actor",
+    "action",
+    "target",
+    "claim",
+    "source",
+    "detail",
+    "note",
+)
 
 
 def history_records(
-    session: Session, *, target: str | None = None, limit: int | None = 50
+    session: Session, where: HistoryFilter | None = None, **narrowing: Any
 ) -> list[dict[str, Any]]:
-    """:func:`history` as :data:`HISTORY_COLUMNS` name the fields; times to the second."""
+    """:func:`history` as :data:`HISTORY_COLUMNS` name the fields; times to the second.
+
+    ``detail`` is the entry's JSON as stored (text), so every format carries it alike.
+    """
     return [
         {
             "id": entry.id,
@@ -108,8 +173,36 @@ def history_records(
             "actor": entry.actor,
             "action": entry.action,
             "target": entry.target,
+            "claim": entry.claim_id,
+            "source": entry.source_id,
             "detail": entry.detail,
             "note": entry.note,
         }
-        for entry in history(session, target=target, limit=limit)
+        for entry in history(session, where, **narrowing)
     ]
+
+
+def change_lines(detail: str | None) -> list[str]:
+    """An entry's changes as `field: before → after` lines, for people."""
+    if not detail:
+        return []
+    try:
+        parsed = json.loads(detail)
+    except ValueError:
+        return [detail]
+    changes = parsed.get("changes") if isinstance(parsed, dict) else None
+    if not isinstance(changes, dict):
+        return []
+    return [
+        f"{name}: {_shown(pair[0])} → {_shown(pair[1])}"
+        for name, pair in changes.items()
+        if isinstance(pair, list) and len(pair) == 2
+    ]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == []:
+        return "∅"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

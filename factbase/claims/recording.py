@@ -21,6 +21,7 @@ from factbase.catalog.topics import (
 )
 from factbase.errors import AlreadyExists, InvalidInput, in_field
 from factbase.store.models import Claim, ClaimTopic, Conflict
+from factbase.text.date_formats import stored_iso
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import (
     confusable_words,
@@ -311,3 +312,65 @@ def save_claim(
             result.outcome = "updated"
     session.flush()
     return result
+
+
+# -- the stored claim as input -------------------------------------------------------
+
+
+def quantity_fields(
+    text: str | None,
+    number: float | None,
+    unit: str | None,
+    low: float | None,
+    high: float | None,
+    qualifier: str | None,
+) -> dict[str, Any]:
+    """A stored quantity as the :class:`ClaimInput` fields that give it back exactly.
+
+    The words as written when they parse to the stored figures (the usual case), with
+    the unit when it was given apart from them; else the parts.
+    """
+    if number is None:
+        return {}
+    stored = (number, unit, low, high, qualifier)
+    if text:
+        try:
+            parsed: Quantity | None = _cached_quantity(text)
+        except InvalidInput:
+            parsed = None
+        if parsed is not None:
+            again = (parsed.value, parsed.unit, parsed.low, parsed.high, parsed.qualifier)
+            if again == stored:
+                return {"value": text}
+            if parsed.unit is None and again == (number, None, low, high, qualifier):
+                return {"value": text, "unit": unit}
+    return {"value_num": number, "unit": unit, "qualifier": qualifier}
+
+
+def stored_input(claim: Claim, source_ref: str | None = None) -> ClaimInput:
+    """The claim as the input that would record it again as it is (topics aside)."""
+    quantity = quantity_fields(
+        claim.value_text,
+        claim.value_num,
+        claim.value_unit,
+        claim.value_low,
+        claim.value_high,
+        claim.value_qualifier,
+    )
+    return ClaimInput(
+        source=source_ref or str(claim.source_id),
+        statement=claim.statement,
+        key=claim.key,
+        quote=claim.quote,
+        language=claim.language,
+        speaker=claim.speaker,
+        topics=tuple(claim.topic_slugs),
+        subject=claim.subject,
+        property=claim.property_name,
+        event_date=stored_iso(claim.event_date, claim.event_precision),
+        as_of=stored_iso(claim.as_of, claim.as_of_precision),
+        polarity=claim.polarity,
+        status=claim.status,
+        note=claim.note,
+        **quantity,
+    )

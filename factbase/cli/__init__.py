@@ -133,6 +133,15 @@ def _global_options(
             show_envvar=True,
         ),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            metavar="NAME",
+            help="Who is making changes, for the audit log (default: $FACTBASE_USER, "
+            "else your login name).",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full traceback on errors.")
     ] = False,
@@ -145,12 +154,13 @@ def _global_options(
 ) -> None:
     """factbase turns articles into discrete claims tied to their source, outlet, stance,
     language and verbatim quote, so they can be cross-referenced and checked."""
-    state.reset(db=db, debug=debug)
+    state.reset(db=db, debug=debug, user=user)
 
 
 # Every module of commands, in the order `factbase --help` lists them.
 COMMAND_MODULES = (
     "claims",
+    "edits",
     "outlets",
     "sources",
     "imports",
@@ -188,9 +198,9 @@ def _command_in(args: Sequence[str]) -> str | None:
     position = 0
     while position < len(args):
         arg = args[position]
-        if arg == "--db":
+        if arg in ("--db", "--user"):
             position += 2
-        elif arg == "--debug" or arg.startswith("--db="):
+        elif arg == "--debug" or arg.startswith(("--db=", "--user=")):
             position += 1
         elif arg.startswith("-"):
             return None

@@ -10,7 +10,25 @@ import typer
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import ClaimLimitOption, FormatOption, claim_filters
+from factbase.cli.options import (
+    AsOfOption,
+    ClaimLanguageOption,
+    ClaimLimitOption,
+    ClaimStatusOption,
+    EventDateOption,
+    FormatOption,
+    KeyOption,
+    NoteOption,
+    PolarityOption,
+    PropertyOption,
+    QuoteOption,
+    SpeakerOption,
+    SubjectOption,
+    TopicsOption,
+    UnitOption,
+    ValueOption,
+    claim_filters,
+)
 
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimDetail, ClaimPage
@@ -25,33 +43,20 @@ def register(app: typer.Typer) -> None:
 def add(
     statement: Annotated[str, typer.Argument(help="The claim in one sentence, any language.")],
     source: Annotated[str, typer.Option("--source", "-s", help="Source id, key or URL.")],
-    quote: Annotated[str | None, typer.Option(help="The verbatim words of the source.")] = None,
-    language: Annotated[
-        str | None, typer.Option(help="ISO 639-1 language of the quote (detected if absent).")
-    ] = None,
-    speaker: Annotated[str | None, typer.Option(help="Who makes the claim.")] = None,
-    topic: Annotated[
-        list[str] | None,
-        typer.Option("--topic", "-t", help="Topic slug; repeat for several (suggested if absent)."),
-    ] = None,
-    subject: Annotated[str | None, typer.Option(help="What the claim is about.")] = None,
-    property_: Annotated[
-        str | None, typer.Option("--property", help="Which property of the subject.")
-    ] = None,
-    value: Annotated[
-        str | None, typer.Option(help="The quantity as written: 'около 80%', '441 bn tenge'.")
-    ] = None,
-    unit: Annotated[str | None, typer.Option(help="Unit when the value text has none.")] = None,
-    event_date: Annotated[
-        str | None, typer.Option(help="When the claimed event happened (any language).")
-    ] = None,
-    as_of: Annotated[str | None, typer.Option(help="The time the claim holds for.")] = None,
-    polarity: Annotated[str | None, typer.Option(help="affirmed (default) or denied.")] = None,
-    status: Annotated[
-        str | None, typer.Option(help="unverified (default), corroborated, disputed, retracted.")
-    ] = None,
-    key: Annotated[str | None, typer.Option(help="A stable key of your own, unique.")] = None,
-    note: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    quote: QuoteOption = None,
+    language: ClaimLanguageOption = None,
+    speaker: SpeakerOption = None,
+    topic: TopicsOption = None,
+    subject: SubjectOption = None,
+    property_: PropertyOption = None,
+    value: ValueOption = None,
+    unit: UnitOption = None,
+    event_date: EventDateOption = None,
+    as_of: AsOfOption = None,
+    polarity: PolarityOption = None,
+    status: ClaimStatusOption = None,
+    key: KeyOption = None,
+    note: NoteOption = None,
     fmt: FormatOption = TABLE,
 ) -> None:
     """Record a claim from a source."""

@@ -1,4 +1,4 @@
-"""`factbase conflicts …`, `link`, `unlink` and `history`."""
+"""`factbase conflicts …`, `link` and `unlink`."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(conflicts_app, name="conflicts")
     app.command("link")(link)
     app.command("unlink")(unlink)
-    app.command("history")(history)
 
 
 @conflicts_app.callback()
@@ -212,27 +211,3 @@ def unlink(
     with state.open_db() as db, db.session(write=True) as session:
         removed = unlink_claims(session, claim_a, claim_b, note)
     render.console().print(f"unlinked claims {removed.claim_a_id} and {removed.claim_b_id}")
-
-
-def history(
-    target: Annotated[
-        str | None, typer.Option(help="Only entries about this, e.g. 'conflict 3'.")
-    ] = None,
-    limit: LimitOption = 50,
-    fmt: FormatOption = TABLE,
-) -> None:
-    """The audit log: who decided what, when and why; newest first."""
-    # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.catalog.audit import HISTORY_COLUMNS, history_records
-
-    with state.open_db() as db, db.session() as session:
-        rows = history_records(session, target=target, limit=limit or None)
-    if fmt != TABLE:
-        render.emit_records(rows, HISTORY_COLUMNS, fmt)
-        return
-    table = render.new_table("at", "actor", "action", "target", "note")
-    for row in rows:
-        table.add_row(
-            *(render.escape(str(row[c] or "")) for c in ("at", "actor", "action", "target", "note"))
-        )
-    render.print_table(table)

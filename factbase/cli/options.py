@@ -49,8 +49,46 @@ TableFormatOption = Annotated[
 LimitOption = Annotated[int, typer.Option(help="At most this many; 0 for all.")]
 ClaimLimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
 
+# A claim's fields, as `add` records them and `edit` corrects them.
+QuoteOption = Annotated[str | None, typer.Option(help="The verbatim words of the source.")]
+ClaimLanguageOption = Annotated[
+    str | None,
+    typer.Option("--language", help="ISO 639-1 language of the quote (detected if absent)."),
+]
+SpeakerOption = Annotated[str | None, typer.Option(help="Who makes the claim.")]
+TopicsOption = Annotated[
+    list[str] | None,
+    typer.Option("--topic", "-t", help="Topic slug; repeat for several (suggested if absent)."),
+]
+SubjectOption = Annotated[str | None, typer.Option(help="What the claim is about.")]
+PropertyOption = Annotated[
+    str | None, typer.Option("--property", help="Which property of the subject.")
+]
+ValueOption = Annotated[
+    str | None, typer.Option(help="The quantity as written: 'около 80%', '441 bn tenge'.")
+]
+UnitOption = Annotated[str | None, typer.Option(help="Unit when the value text has none.")]
+EventDateOption = Annotated[
+    str | None, typer.Option(help="When the claimed event happened (any language).")
+]
+AsOfOption = Annotated[str | None, typer.Option(help="The time the claim holds for.")]
+PolarityOption = Annotated[str | None, typer.Option(help="affirmed (default) or denied.")]
+ClaimStatusOption = Annotated[
+    str | None,
+    typer.Option("--status", help="unverified (default), corroborated, disputed, retracted."),
+]
+KeyOption = Annotated[str | None, typer.Option(help="A stable key of your own, unique.")]
+NoteOption = Annotated[str | None, typer.Option(help="Free text.")]
+WhyOption = Annotated[
+    str | None, typer.Option("--why", help="Why: kept with the change in the audit log.")
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+]
+
 # What a source or an outlet is filtered by, in listings and exports alike (claims too).
 OUTLET_HELP = "Outlet name or id."
+SOURCE_HELP = "Source id, key or URL."
 STANCE_HELP = "Stance of the outlet."
 OutletOption = Annotated[str | None, typer.Option(help=OUTLET_HELP)]
 StanceOption = Annotated[str | None, typer.Option(help=STANCE_HELP)]
@@ -78,7 +116,7 @@ CLAIM_FILTERS = {
     "lang": FilterOption("language", "Language of the quote."),
     "stance": FilterOption("stance", STANCE_HELP),
     "outlet": FilterOption("outlet", OUTLET_HELP),
-    "source": FilterOption("source", "Source id, key or URL."),
+    "source": FilterOption("source", SOURCE_HELP),
     "subject": FilterOption("subject", "Subject; any alias of the entity."),
     "speaker": FilterOption("speaker", "Speaker; any alias of the entity."),
     "since": FilterOption("since", "Published on or after (any date a person writes)."),

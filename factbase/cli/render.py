@@ -134,6 +134,7 @@ _WIDE_COLUMNS = {
     "explanation",
     "reasons",
     "breakdown",
+    "changes",
 }
 
 

@@ -10,6 +10,7 @@ from factbase.cli import render, state
 from factbase.cli.choices import TABLE
 from factbase.cli.options import (
     FormatOption,
+    KeyOption,
     LimitOption,
     OutletOption,
     SourceLangOption,
@@ -30,7 +31,7 @@ def source_add(
     outlet: Annotated[str, typer.Option(help="The outlet that published it (name or id).")],
     title: Annotated[str, typer.Option(help="Headline or document title.")],
     url: Annotated[str | None, typer.Option(help="URL, unique.")] = None,
-    key: Annotated[str | None, typer.Option(help="A stable key of your own, unique.")] = None,
+    key: KeyOption = None,
     language: Annotated[
         str | None, typer.Option(help="ISO 639-1 code (detected from the title if absent).")
     ] = None,

@@ -9,11 +9,12 @@ if TYPE_CHECKING:
 
 db_location: str | None = None
 debug: bool = False
+user: str | None = None
 _secrets: list[str] = []
 
 
-def reset(*, db: str | None, debug: bool) -> None:
-    globals().update(db_location=db, debug=debug)
+def reset(*, db: str | None, debug: bool, user: str | None = None) -> None:
+    globals().update(db_location=db, debug=debug, user=user)
     _secrets.clear()
     if db and "://" in db:
         from sqlalchemy.engine import make_url
@@ -37,6 +38,8 @@ def redact(text: str) -> str:
 def open_db(*, upgrade: bool = True) -> Database:
     """The database the global options name; open it with `with`, which closes it."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog import audit
     from factbase.store.database import Database
 
+    audit.acting_as(user)
     return Database.open(db_location, upgrade=upgrade)

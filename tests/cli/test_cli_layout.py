@@ -94,6 +94,11 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         ("xref", "--as"): _words(CLUSTER_KINDS),
         ("report", "--format"): [TABLE, ExportFormat.JSON],
         ("stats", "--format"): [TABLE, ExportFormat.JSON],
+        # A correction is one record: what changed, for people or as JSON.
+        **{
+            (command, "--format"): [TABLE, ExportFormat.JSON]
+            for command in ("edit", "source edit", "entities edit", "entities merge")
+        },
         # The review queues are the command line's own: the library has a function for each.
         ("review", "what"): _words(Queue),
     }
