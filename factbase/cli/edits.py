@@ -306,17 +306,20 @@ def history(
     if fmt != TABLE:
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
         return
-    table = render.new_table("id", "at", "actor", "action", "target", "changes", "note")
-    table.columns[1].header = "at (UTC)"
+    # The why goes under the change it explains: one prose column wraps where two were cut.
+    table = render.new_table("id", "at", "actor", "action", "target", "changes")
+    table.columns[1].header, table.columns[1].min_width = "at (UTC)", 16
     for row in rows:
-        changes = "\n".join(change_lines(row["detail"]))
+        lines = change_lines(row["detail"])
+        if row["note"]:
+            lines.append(f"why: {row['note']}")
         table.add_row(
             str(row["id"]),
-            # To the second in UTC, as the column's title says: the zone would cut the time.
-            row["at"][:19].replace("T", " "),
+            # To the minute, in UTC as the title says (machine formats have the second):
+            # an 80-column terminal then keeps room for the changes.
+            row["at"][:16].replace("T", " "),
             *(render.escape(str(row[c] or "")) for c in ("actor", "action", "target")),
-            render.escape(changes),
-            render.escape(row["note"] or ""),
+            render.escape("\n".join(lines)),
         )
     render.print_table(table)
 
