@@ -150,6 +150,10 @@ def test_a_decided_conflict_goes_stale_and_keeps_its_decision(pair: str) -> None
         True,
         "real",
     )
+    [exported] = parse_json(cli.ok("export", "conflicts", "--status", "all", "-f", "json"))
+    assert (exported["status"], exported["stale"], exported["note"]) == ("confirmed", True, "real")
+    assert exported["decided_by"] and exported["decided_at"]
+    assert "confirmed (stale)" in cli.ok("conflicts", "--status", "all").stdout
     cli.ok("edit", "share-b", "--value", "50%")
     [again] = _conflicts(pair)
     assert (again["id"], again["status"], bool(again["stale"])) == (

@@ -11,7 +11,16 @@ from collections.abc import Sequence
 
 # A conflict's own columns, before and after its two claims.
 CONFLICT_HEAD = ("id", "kind", "cause", "status", "explanation")
-CONFLICT_TAIL = ("kept_claim", "note", "created_at", "updated_at")
+# A decision's who and when, and whether it is stale (its claims no longer clash).
+CONFLICT_TAIL = (
+    "kept_claim",
+    "note",
+    "decided_by",
+    "decided_at",
+    "stale",
+    "created_at",
+    "updated_at",
+)
 SIDES = ("a", "b")
 
 # The claim fields each listing shows per side, in groups: claim_a, claim_a_key, claim_b,

@@ -550,6 +550,9 @@ def conflict_row(conflict: Conflict) -> dict[str, Any]:
     record |= {
         "kept_claim": conflict.kept_claim_id,
         "note": conflict.note,
+        "decided_by": conflict.decided_by,
+        "decided_at": timestamp_iso(conflict.decided_at),
+        "stale": conflict.stale,
         "created_at": timestamp_iso(conflict.created_at),
         "updated_at": timestamp_iso(conflict.updated_at),
     }

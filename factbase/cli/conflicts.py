@@ -74,7 +74,7 @@ def conflicts_list(
             str(row["id"]),
             row["kind"],
             row["cause"],
-            row["status"],
+            row["status"] + (" (stale)" if row["stale"] else ""),
             render.escape(row["explanation"]),
         )
     render.print_table(table)
@@ -130,6 +130,7 @@ def _print_side_by_side(conflict: Conflict, colours: dict[str, str | None]) -> N
     console = render.console()
     console.print(
         f"[bold]Conflict {conflict.id}[/] · {conflict.kind} · {conflict.cause} · {conflict.status}"
+        + (" (stale: the claims no longer clash)" if conflict.stale else "")
     )
     console.print(render.escape(conflict.explanation))
     grid = Table(show_header=False, expand=True, show_lines=False)

@@ -93,7 +93,9 @@ NUMERIC_COLUMNS = frozenset(
 
 # Dates and timestamps that factbase writes itself (2022-11, 2024-01-01T00:00:00+00:00):
 # they start with a digit, so a tuple row's cells in them are written as they are.
-FORMATTED_COLUMNS = frozenset({"event_date", "as_of", "published", "created_at", "updated_at"})
+FORMATTED_COLUMNS = frozenset(
+    {"event_date", "as_of", "published", "created_at", "updated_at", "decided_at"}
+)
 
 
 # -- cells and writers ------------------------------------------------------------------
@@ -368,8 +370,9 @@ def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dic
         ]
         for i, row in enumerate(chunk):
             record = dict(zip(names, row[:head], strict=True))
-            record["created_at"] = timestamp_iso(record["created_at"])
-            record["updated_at"] = timestamp_iso(record["updated_at"])
+            for stamp in ("decided_at", "created_at", "updated_at"):
+                record[stamp] = timestamp_iso(record[stamp])
+            record["stale"] = bool(record["stale"])
             for side, values in zip(SIDES, sides, strict=True):
                 for field, column in zip(reader.names, values, strict=True):
                     record[side_column(field, side)] = column[i]
