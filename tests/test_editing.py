@@ -281,6 +281,11 @@ def test_entity_edit_adds_and_removes_spellings_and_relinks_claims(seeded: str) 
     assert unlinked[0]["n"] == linked[0]["n"] - spelt[0]["n"]
     out = Cli(seeded)("entities", "edit", "CPC", "--remove-alias", entity["name"])
     assert out.exit_code == 1 and "name" in out.stderr
+    # `entity` reads as `source edit` does: the same commands under the singular.
+    cli.ok("entity", "edit", "CPC", "--note", "pipeline consortium")
+    assert query(seeded, "SELECT note FROM entity WHERE id = :id", id=entity["id"]) == [
+        {"note": "pipeline consortium"}
+    ]
 
 
 def test_entity_merge_moves_spellings_and_claims(db_url: str) -> None:

@@ -19,6 +19,8 @@ entities_app = typer.Typer(
 def register(app: typer.Typer) -> None:
     app.add_typer(topics_app, name="topics")
     app.add_typer(entities_app, name="entities")
+    # `factbase entity edit …` reads as naturally as `factbase source edit …`.
+    app.add_typer(entities_app, name="entity", hidden=True)
 
 
 @topics_app.callback()
