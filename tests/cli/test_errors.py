@@ -26,7 +26,8 @@ def command_paths() -> list[tuple[str, ...]]:
     def walk(command: object, path: tuple[str, ...]) -> None:
         paths.append(path)
         for name, sub in sorted(getattr(command, "commands", {}).items()):
-            walk(sub, (*path, name))
+            if not getattr(sub, "hidden", False):  # an alias of a listed group
+                walk(sub, (*path, name))
 
     walk(typer.main.get_command(app), ())
     return paths
