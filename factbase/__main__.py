@@ -1,5 +1,21 @@
-"""`python -m factbase` runs the command line."""
+"""The `factbase` command, and `python -m factbase`.
 
-from factbase.cli import main
+The entry point imports the command line inside a ``try``, so Ctrl-C while it starts
+(the imports take a moment) ends with one line and exit code 130, like Ctrl-C later.
+"""
 
-main()
+import sys
+
+
+def run() -> None:
+    try:
+        from factbase.cli import main
+
+        main()
+    except KeyboardInterrupt:
+        print("factbase: error: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -287,18 +288,18 @@ def report(
 
 def _write_report(found: Report, directory: Path) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.errors import InvalidInput
-    from factbase.interchange.exports import atomic_output, write_csv
+    from factbase.interchange.exports import write_csv
+    from factbase.interchange.outputs import atomic_directory
 
-    directory = directory.expanduser()
-    if directory.exists() and not directory.is_dir():
-        raise InvalidInput(f"{directory} is a file; -o takes a directory for the report's CSVs")
-    if not directory.parent.is_dir():
-        raise InvalidInput(f"directory {directory.parent} does not exist")
-    directory.mkdir(exist_ok=True)
-    for table in found.tables:
-        with atomic_output(directory / f"{table.name}.csv") as out:
-            write_csv(out, table.columns, table.rows)
+    names = {f"{table.name}.csv" for table in found.tables}
+    # The tables are one report: written together and swapped in whole, never a mix of
+    # this run's and the last one's.
+    with atomic_directory(directory, names) as part:
+        for table in found.tables:
+            with (part / f"{table.name}.csv").open("w", encoding="utf-8", newline="") as out:
+                write_csv(out, table.columns, table.rows)
+                out.flush()
+                os.fsync(out.fileno())
     render.note(f"wrote {render.plural(len(found.tables), 'CSV file')} to {directory}")
 
 

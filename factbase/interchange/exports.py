@@ -25,7 +25,6 @@ import csv
 import itertools
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -53,6 +52,7 @@ from factbase.claims.filter import ClaimFilter
 from factbase.claims.record import model_column
 from factbase.errors import InvalidInput
 from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
+from factbase.interchange.outputs import part_path, signals_as_errors, sweep_stale_parts
 from factbase.store.batches import chunks
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
 from factbase.text.date_formats import timestamp_iso
@@ -248,10 +248,11 @@ def format_for(path: Path | None, given: str | None, default: ExportFormat) -> E
 def atomic_output(path: Path, *, bom: bool = False) -> Iterator[TextIO]:
     """A text file that appears at ``path`` complete, or not at all.
 
-    Written to a hidden temporary file in the same directory (so the final move
-    is an atomic rename on one file system), flushed to disk, then moved over
-    ``path``. Any exception, Ctrl-C included, removes the temporary file and
-    leaves whatever was at ``path`` before untouched.
+    Written to a hidden ``.NAME.PID.part`` in the same directory (so the final move is
+    an atomic rename on one file system), flushed to disk, then moved over ``path``.
+    Any exception, Ctrl-C, SIGTERM and SIGHUP included, removes the part and leaves
+    whatever was at ``path`` before untouched; parts a SIGKILL left are swept by the
+    next write towards the same file (:mod:`factbase.interchange.outputs`).
     """
     path = Path(path).expanduser()
     if path.is_dir():
@@ -259,18 +260,20 @@ def atomic_output(path: Path, *, bom: bool = False) -> Iterator[TextIO]:
     parent = path.parent
     if not parent.is_dir():
         raise InvalidInput(f"directory {parent} does not exist")
+    sweep_stale_parts(path)
+    temp = part_path(path)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise InvalidInput(f"cannot write in {parent}: {exc.strerror}") from None
-    temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        temp.chmod(_file_mode(path))
-        temp.replace(path)
+        with signals_as_errors():
+            with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+                yield out
+                out.flush()
+                os.fsync(out.fileno())
+            temp.chmod(_file_mode(path))
+            temp.replace(path)
     except BaseException:
         with suppress(FileNotFoundError):
             temp.unlink()

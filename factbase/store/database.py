@@ -34,7 +34,13 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session
 
 from factbase.errors import DatabaseBusy, FactbaseError, InvalidInput, SchemaError
-from factbase.store.location import APP_NAME, HEAD_REVISION, default_db_path, given_location
+from factbase.store.location import (
+    APP_NAME,
+    HEAD_REVISION,
+    default_db_path,
+    given_location,
+    refuse_hard_links,
+)
 from factbase.store.resources import migrations_dir
 
 if TYPE_CHECKING:
@@ -47,7 +53,13 @@ WRITER_LOCK_KEY = 0x6661637462617365
 
 def resolve_url(location: str | None = None) -> URL:
     """Turn a path or SQLAlchemy URL (or nothing) into a database URL."""
-    location = given_location(location)
+    url = _url_of(given_location(location))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        refuse_hard_links(Path(url.database))
+    return url
+
+
+def _url_of(location: str | None) -> URL:
     if location is None:
         path = default_db_path()
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from factbase.errors import InvalidInput
+
 ENV_VAR = "FACTBASE_DB"
 APP_NAME = "factbase"
 DB_FILENAME = "factbase.db"
@@ -26,8 +28,22 @@ def default_db_path() -> Path:
 
 
 def given_location(location: str | None) -> str | None:
-    """The location named by the argument, else by ``FACTBASE_DB``; None for the default."""
-    return location or os.environ.get(ENV_VAR) or None
+    """The location named by the argument, else by ``FACTBASE_DB``; None for the default.
+
+    An empty one is an error, not the default: a script whose variable is unset must not
+    write into the personal database.
+    """
+    what = "--db or FACTBASE_DB"
+    if location is None:
+        location, what = os.environ.get(ENV_VAR), ENV_VAR
+    if location is None:
+        return None
+    if not location.strip():
+        raise InvalidInput(
+            f"the database location ({what}) is empty: give a database file or URL, "
+            "or leave it unset for the default"
+        )
+    return location
 
 
 def existing_sqlite_file(location: str | None) -> Path | None:
@@ -39,4 +55,26 @@ def existing_sqlite_file(location: str | None) -> Path | None:
     if location is not None and "://" in location:
         return None
     path = Path(location).expanduser().resolve() if location else default_db_path()
-    return path if path.is_file() else None
+    if not path.is_file():
+        return None
+    refuse_hard_links(path)
+    return path
+
+
+def refuse_hard_links(path: Path) -> None:
+    """Refuse a database file that has other names.
+
+    SQLite keeps its write-ahead log and lock files beside the name it was opened by, so
+    two processes writing one file through two hard links each think they hold it alone:
+    acknowledged writes are lost and the file can be left malformed.
+    """
+    try:
+        links = path.stat().st_nlink
+    except OSError:
+        return
+    if links > 1:
+        raise InvalidInput(
+            f"{path} has {links} hard links: SQLite cannot share a file between names "
+            "(writes through two of them corrupt it); copy the file instead of linking it, "
+            "or remove the other names"
+        )

@@ -97,8 +97,10 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         # A correction is one record: what changed, for people or as JSON.
         **{
             (command, "--format"): [TABLE, ExportFormat.JSON]
-            for command in ("edit", "source edit", "entities edit", "entities merge")
-            + ("entity edit", "entity merge")  # the singular alias of `entities`
+            for command in (
+                *("edit", "source edit", "entities edit", "entities merge"),
+                *("entity edit", "entity merge"),  # the singular alias of `entities`
+            )
         },
         # The review queues are the command line's own: the library has a function for each.
         ("review", "what"): _words(Queue),

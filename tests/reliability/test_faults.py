@@ -1,0 +1,251 @@
+"""Faults from outside, as an operator meets them: kills at random moments, odd file systems,
+names that are not what they seem. Each test says which promise it holds.
+
+Signals are sent after a delay drawn from a seeded generator, so a failing run can be
+repeated exactly; the invariants are checked whatever moment the signal hit.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import PG_URL, Cli, factbase_command
+from support import child_env, run_factbase
+
+pytestmark = pytest.mark.reliability
+
+sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="about SQLite files")
+
+
+def _hidden_leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith("."))
+
+
+# -- where the database is --------------------------------------------------------------
+
+
+def test_an_empty_location_is_an_error_not_the_default(tmp_path: Path) -> None:
+    """A script whose variable is unset must not write into the personal database."""
+    data = tmp_path / "xdg-data"
+    for args, env in (
+        (["--db", "", "add", "x", "-s", "1"], {}),
+        (["add", "x", "-s", "1"], {"FACTBASE_DB": ""}),
+        (["list"], {"FACTBASE_DB": "  "}),
+    ):
+        done = run_factbase(None, *args, env=child_env(XDG_DATA_HOME=str(data), **env))
+        assert done.returncode == 1
+        [line] = done.stderr.splitlines()
+        assert line.startswith("factbase: error:") and "empty" in line
+        assert not data.exists() or not any(data.rglob("*.db"))
+
+
+@sqlite_only
+def test_a_database_file_with_two_names_is_refused(tmp_path: Path) -> None:
+    """SQLite keeps a WAL per name: writing through two hard links loses data."""
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    Cli(str(first)).ok("stats")
+    os.link(first, second)
+    before = first.read_bytes()
+    for name in (first, second):
+        for args in (("list",), ("show", "1"), ("add", "x", "-s", "1"), ("stats",)):
+            done = run_factbase(str(name), *args)
+            assert done.returncode == 1, (name, args, done.stderr)
+            assert "hard links" in done.stderr and "Traceback" not in done.stderr
+        url = f"sqlite:///{name}"
+        assert run_factbase(url, "stats").returncode == 1
+    assert first.read_bytes() == before
+    second.unlink()
+    assert run_factbase(str(first), "stats").returncode == 0
+
+
+# -- outputs that appear whole or not at all ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _big_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20,000 claims: an export or a report that takes a moment to write."""
+    import json
+
+    from helpers import writing
+
+    from factbase.interchange.importer import import_files
+
+    folder = tmp_path_factory.mktemp("big")
+    lines = [
+        {"type": "outlet", "name": "Outlet", "stance": "neutral"},
+        *({"type": "source", "key": f"s{n}", "outlet": "Outlet", "title": f"T {n}"}
+          for n in range(200)),
+        *(
+            {
+                "type": "claim",
+                "key": f"c{n}",
+                "source": f"s{n % 200}",
+                "statement": f"Claim number {n} about oil exports and the CPC pipeline.",
+                "subject": f"subject {n % 500}",
+                "property": "share",
+                "value": f"{n % 97}%",
+                "topics": ["oil"],
+            }
+            for n in range(20_000)
+        ),
+    ]  # fmt: skip
+    data = folder / "big.jsonl"
+    data.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    path = folder / "big.db"
+    with writing(str(path)) as session:
+        import_files(session, [data])
+    return path
+
+
+@pytest.fixture
+def big_db(tmp_path: Path, _big_template: Path) -> str:
+    path = tmp_path / "big.db"
+    shutil.copyfile(_big_template, path)
+    return str(path)
+
+
+def _start(url: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*factbase_command(), "--db", url, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
+
+
+@sqlite_only
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signalled_export_leaves_no_part_and_the_old_file(
+    big_db: str, tmp_path: Path, signum: int
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "claims.csv"
+    target.write_text("the previous export\n", encoding="utf-8")
+    delays = random.Random(signum)
+    for _ in range(4):
+        process = _start(big_db, "export", "claims", "-o", str(target))
+        # From 0.2 s on: Python's own start-up (before factbase is loaded) is not ours to
+        # make quiet; every moment after it is.
+        time.sleep(delays.uniform(0.2, 1.5))
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr
+        assert _hidden_leftovers(out_dir) == []
+        text = target.read_text(encoding="utf-8")
+        assert text == "the previous export\n" or text.startswith("id,key,")
+        if process.returncode == 0:
+            assert text.startswith("id,key,")
+        else:
+            assert text == "the previous export\n"
+        caught = process.returncode == 128 + signum and signum != signal.SIGINT
+        if caught:  # a SIGTERM or SIGHUP while writing: said so, in one line
+            [line] = stderr.strip().splitlines()
+            assert line.startswith("factbase: error: interrupted by")
+
+
+@sqlite_only
+def test_a_killed_exports_part_is_swept_by_the_next_run(big_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "claims.csv"
+    process = _start(big_db, "export", "claims", "-o", str(target))
+    deadline = time.monotonic() + 30
+    while not _hidden_leftovers(tmp_path) and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.kill()
+    process.communicate(timeout=60)
+    Cli(big_db).ok("export", "claims", "-o", str(target))
+    assert _hidden_leftovers(tmp_path) == []
+    assert target.read_text(encoding="utf-8").startswith("id,key,")
+
+
+@sqlite_only
+def test_a_part_of_a_live_writer_is_left_alone(tmp_path: Path, db_url: str) -> None:
+    """Another process writing the same file right now keeps its part."""
+    target = tmp_path / "claims.csv"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = tmp_path / f".claims.csv.{sleeper.pid}.part"
+        live.write_text("being written", encoding="utf-8")
+        Cli(db_url).ok("export", "claims", "-o", str(target))
+        assert live.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def _report_files(directory: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(directory.iterdir())}
+
+
+@sqlite_only
+def test_a_report_is_swapped_in_whole_or_not_at_all(
+    big_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = tmp_path / "report"
+    cli = Cli(big_db)
+    cli.ok("report", "-o", str(report))
+    first = _report_files(report)
+    assert len(first) >= 3
+    cli.ok("edit", "c1", "--topic", "transport")  # claims per topic change
+
+    from factbase.interchange import exports
+
+    written = {"count": 0}
+    real = exports.write_csv
+
+    def disk_fills_up(*args: object, **kwargs: object) -> int:
+        written["count"] += 1
+        if written["count"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(exports, "write_csv", disk_fills_up)
+    out = cli("report", "-o", str(report))
+    assert out.exit_code == 1
+    assert _report_files(report) == first
+    assert _hidden_leftovers(tmp_path) == []
+    monkeypatch.setattr(exports, "write_csv", real)
+    cli.ok("report", "-o", str(report))
+    assert _report_files(report) != first
+    assert set(_report_files(report)) == set(first)
+
+
+@sqlite_only
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_report_leaves_the_old_set_or_the_new(
+    big_db: str, tmp_path: Path, signum: int
+) -> None:
+    report = tmp_path / "report"
+    Cli(big_db).ok("report", "-o", str(report))
+    first = _report_files(report)
+    delays = random.Random(signum)
+    for _ in range(3):
+        process = _start(big_db, "report", "-o", str(report))
+        time.sleep(delays.uniform(0.0, 2.0))
+        process.send_signal(signum)
+        process.communicate(timeout=60)
+        Cli(big_db).ok("stats")  # any later run sweeps what a kill left
+        run = Cli(big_db)("report", "-o", str(report), "--rows", "1")
+        assert run.exit_code == 0, run.stderr
+        assert set(_report_files(report)) == set(first)
+        assert _hidden_leftovers(tmp_path) == []
+
+
+@sqlite_only
+def test_a_report_never_replaces_a_directory_of_other_files(db_url: str, tmp_path: Path) -> None:
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "draft.md").write_text("my notes", encoding="utf-8")
+    out = Cli(db_url)("report", "-o", str(mine))
+    assert out.exit_code == 1 and "draft.md" in out.stderr
+    assert _report_files(mine) == {"draft.md": "my notes"}
