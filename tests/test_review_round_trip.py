@@ -1,0 +1,195 @@
+"""`export all` → `import` into an empty database → `export all`: the review work comes
+back too (custom stances, decisions, a stale decision, retractions, a merged duplicate,
+link authors, timestamps, the audit log), and the second export is the first, byte for
+byte, in JSON and JSON Lines. Importing the same document again changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from helpers import Cli, query, writing
+
+# Claims about three subjects whose figures, dates and verdicts clash, all from one source.
+CLAIMS = (
+    ("x-low", "X is 10%.", "X", "share", "10%", None),
+    ("x-high", "X is 50%.", "X", "share", "50%", None),
+    (None, "Y is 1 million.", "Y", "count", "1 million", None),
+    (None, "Y is 5 million.", "Y", "count", "5 million", None),
+    ("z-yes", "Z is moving away.", "Z", "moving away", None, "affirmed"),
+    ("z-no", "Z is not moving away.", "Z", "moving away", None, "denied"),
+    ("w-low", "W is 10%.", "W", "share", "10%", None),
+    ("w-high", "W is 90%.", "W", "share", "90%", None),
+    ("dup", "X is ten per cent.", None, None, None, None),
+    (None, "A claim taken back.", None, None, None, None),
+)
+
+
+def build(cli: Cli, url: str, tmp_path: Path) -> None:
+    cli.ok("stance", "add", "anti-establishment", "--description", "Against every government")
+    cli.ok("stance", "add", "pro-turkish", "--colour", "cyan")
+    cli.ok("outlet", "add", "Новини", "--stance", "anti-establishment", "--note", "Без дат")
+    cli.ok("outlet", "add", "Haber", "--stance", "pro-turkish")
+    cli.ok("source", "add", "--outlet", "Новини", "--title", "Без ключа")  # no key, no URL
+    cli.ok("source", "add", "--outlet", "Haber", "--title", "T", "--key", "t", "--cites", "Новини")
+    for key, statement, subject, prop, value, polarity in CLAIMS:
+        args = ["add", statement, "-s", "1" if key is None else "t"]
+        for option, given in (
+            ("--key", key),
+            ("--subject", subject),
+            ("--property", prop),
+            ("--value", value),
+            ("--polarity", polarity),
+        ):
+            if given:
+                args += [option, given]
+        cli.ok(*args)
+    conflicts = {
+        (row["a"], row["b"]): row["id"]
+        for row in query(url, "SELECT id, claim_a_id AS a, claim_b_id AS b FROM conflict")
+    }
+    assert set(conflicts) == {(1, 2), (3, 4), (5, 6), (7, 8)}
+    resolve = ("conflicts", "resolve")
+    cli.ok(
+        *resolve, str(conflicts[1, 2]), "--as", "resolved", "--note", "Checked.", "--keep", "x-high"
+    )
+    cli.ok(*resolve, str(conflicts[3, 4]), "--as", "dismissed", "--note", "Counts.")
+    cli.ok(*resolve, str(conflicts[5, 6]), "--as", "confirmed", "--note", "Both.")
+    cli.ok(*resolve, str(conflicts[7, 8]), "--as", "confirmed", "--note", "Odd.")
+    cli.ok("link", "x-low", "dup", "--as", "same", "--note", "Один и тот же отчёт")
+    cli.ok("link", "3", "z-yes", "--as", "contradicts", "--note", "Reads as a denial")
+    cli.ok("link", "x-high", "4", "--as", "refines")
+    declared = query(url, "SELECT id FROM conflict WHERE kind = 'declared'")[0]["id"]
+    cli.ok(*resolve, str(declared), "--as", "dismissed", "--note", "Not so.")
+    # Correcting W's figure: the decision on its conflict stays, flagged stale.
+    correction = tmp_path / "correction.yaml"
+    correction.write_text(
+        "claims:\n  - {key: w-high, source: t, statement: W is 10%., subject: W,"
+        " property: share, value: 10%}\n",
+        encoding="utf-8",
+    )
+    cli.ok("import", str(correction))
+    assert query(url, "SELECT stale FROM conflict WHERE claim_a_id = 7")[0]["stale"]
+    from factbase.catalog import audit
+    from factbase.store.models import Claim
+
+    with writing(url) as session:
+        taken_back = session.get(Claim, 10)
+        assert taken_back is not None
+        taken_back.retracted_at = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
+        taken_back.retraction_note = "Die Quelle hat es zurückgezogen."
+        duplicate = session.get(Claim, 9)
+        assert duplicate is not None
+        duplicate.retracted_at = datetime(2024, 5, 2, tzinfo=UTC)
+        duplicate.merged_into_id = 1
+        audit.record(session, "retract", "claim 10", note="withdrawn", claim_id=10)
+        audit.record(session, "merge", "claims 1-9", detail={"into": 1}, claim_id=9)
+        title = {"title": ["A", "B"]}
+        audit.record(session, "source-edit", "source 1", detail=title, source_id=1)
+
+
+def export(cli: Cli, path: Path) -> bytes:
+    cli.ok("export", "all", "-o", str(path))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_review_work_round_trips_byte_for_byte(db_url: str, tmp_path: Path, suffix: str) -> None:
+    build(Cli(db_url), db_url, tmp_path)
+    first = export(Cli(db_url), tmp_path / f"first.{suffix}")
+    other_url = str(tmp_path / "other.db")
+    other = Cli(other_url)
+    other.ok("import", str(tmp_path / f"first.{suffix}"))
+    second = export(other, tmp_path / f"second.{suffix}")
+    assert second.decode() == first.decode()
+
+    # Importing the same document again changes nothing, the log included.
+    before = {
+        table: query(other_url, f"SELECT * FROM {table} ORDER BY 1")
+        for table in ("claim", "conflict", "claim_link", "audit_log", "stance", "outlet")
+    }
+    summary = json.loads(other.ok("import", str(tmp_path / f"first.{suffix}"), "--json").stdout)
+    assert not [key for key, n in summary["counts"].items() if n and "unchanged" not in key]
+    after = {table: query(other_url, f"SELECT * FROM {table} ORDER BY 1") for table in before}
+    assert after == before
+
+
+def test_the_document_carries_the_review_work(db_url: str, tmp_path: Path) -> None:
+    build(Cli(db_url), db_url, tmp_path)
+    document = json.loads(export(Cli(db_url), tmp_path / "all.json"))
+    # No entities or topics here; the sections come in the order they are applied.
+    assert list(document) == [
+        "stances", "outlets", "sources", "claims", "links", "conflicts", "audit",
+    ]  # fmt: skip
+    assert document["stances"] == [
+        {"name": "anti-establishment", "description": "Against every government"},
+        {"name": "pro-turkish", "colour": "cyan"},
+    ]
+    claims = {claim.get("key") or claim["statement"]: claim for claim in document["claims"]}
+    assert claims["dup"]["merged_into"] == "x-low"
+    assert claims["dup"]["retracted_at"] == "2024-05-02T00:00:00+00:00"
+    assert claims["claim-10"]["retraction_note"] == "Die Quelle hat es zurückgezogen."
+    assert {"created_at", "updated_at"} <= set(claims["x-low"])
+    decisions = {(c["claim"], c["other"], c["kind"]): c for c in document["conflicts"]}
+    assert set(decisions) == {
+        ("x-low", "x-high", "value"),
+        ("claim-3", "claim-4", "value"),
+        ("claim-3", "z-yes", "declared"),
+        ("z-yes", "z-no", "polarity"),
+        ("w-low", "w-high", "value"),
+    }
+    kept = decisions["x-low", "x-high", "value"]
+    assert (kept["status"], kept["kept"], kept["note"]) == ("resolved", "x-high", "Checked.")
+    assert {"decided_by", "decided_at"} <= set(kept)
+    assert decisions["w-low", "w-high", "value"]["stale"] is True
+    assert "stale" not in decisions["z-yes", "z-no", "polarity"]
+    actions = [entry["action"] for entry in document["audit"]]
+    assert actions[-3:] == ["retract", "merge", "source-edit"]
+    assert document["audit"][-1]["source"] == "source-1"
+    assert document["audit"][-3]["claim"] == "claim-10"
+    link = next(link for link in document["links"] if link["kind"] == "same")
+    assert link["note"] == "Один и тот же отчёт"
+    assert {"created_by", "created_at"} <= set(link)
+
+
+def test_a_decision_the_scan_no_longer_finds_is_restored_stale(tmp_path: Path) -> None:
+    """A document whose decided value conflict no longer holds between its claims."""
+    path = tmp_path / "doc.yaml"
+    path.write_text(
+        """
+outlets: [{name: A, stance: neutral}]
+sources: [{key: s, outlet: A, title: T}]
+claims:
+  - {key: a, source: s, statement: Q is 10%., subject: Q, property: p, value: 10%}
+  - {key: b, source: s, statement: Q is also 10%., subject: Q, property: p, value: 10%}
+conflicts:
+  - {claim: b, other: a, kind: value, status: dismissed, note: Rounding., decided_by: ann,
+     decided_at: "2024-01-02T03:04:05+00:00"}
+""",
+        encoding="utf-8",
+    )
+    url = str(tmp_path / "f.db")
+    cli = Cli(url)
+    cli.ok("import", str(path))
+    rows = query(url, "SELECT claim_a_id, status, stale, decided_by, note FROM conflict")
+    assert [tuple(row.values()) for row in rows] == [(1, "dismissed", 1, "ann", "Rounding.")]
+    # Importing it again finds the decision restored and changes nothing.
+    cli.ok("import", str(path))
+    assert len(query(url, "SELECT id FROM conflict")) == 1
+
+
+def test_bad_review_records_name_the_field(tmp_path: Path) -> None:
+    cli = Cli(str(tmp_path / "g.db"))
+    path = tmp_path / "bad.json"
+    path.write_text(
+        json.dumps(
+            {"audit": [{"at": "2024-01-01 10:00", "actor": "a", "action": "x", "target": "t"}]}
+        ),
+        encoding="utf-8",
+    )
+    failed = cli("import", str(path))
+    assert failed.exit_code == 1
+    assert "audit[0]" in failed.stderr and "UTC offset" in failed.stderr
+    assert query(str(tmp_path / "g.db"), "SELECT id FROM audit_log") == []
