@@ -133,6 +133,7 @@ def test_the_document_carries_the_review_work(db_url: str, tmp_path: Path) -> No
         {"name": "anti-establishment", "description": "Against every government"},
         {"name": "pro-turkish", "colour": "cyan"},
     ]
+    assert all("created_at" in record for record in (*document["outlets"], *document["sources"]))
     claims = {claim.get("key") or claim["statement"]: claim for claim in document["claims"]}
     assert claims["dup"]["merged_into"] == "x-low"
     assert claims["dup"]["retracted_at"] == "2024-05-02T00:00:00+00:00"

@@ -33,6 +33,8 @@ class SourceInput:
     retrieved: str | None = None
     cites: Sequence[str] = field(default_factory=tuple)
     note: str | None = None
+    # When it was recorded, as a document from `export all` gives it; else now.
+    created_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,13 @@ def _topics(session: Session) -> Iterator[dict[str, Any]]:
 
 def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
     query = select(
-        Outlet.name, Outlet.stance, Outlet.country, Outlet.language, Outlet.homepage, Outlet.note
+        Outlet.name,
+        Outlet.stance,
+        Outlet.country,
+        Outlet.language,
+        Outlet.homepage,
+        Outlet.note,
+        Outlet.created_at,
     ).order_by(Outlet.name_key)
     if source_ids is not None:
         query = query.where(
@@ -122,7 +128,8 @@ def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
         )
     for chunk in chunks(session, query):
         for row in chunk:
-            yield _drop_empty(dict(row._mapping))
+            record = dict(row._mapping)
+            yield _drop_empty({**record, "created_at": timestamp_iso(row.created_at)})
 
 
 def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:

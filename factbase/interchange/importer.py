@@ -67,6 +67,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "language": "str",
         "homepage": "str",
         "note": "str",
+        "created_at": "str",
     },
     # A source record holds the declared fields with a name in documents that recording a
     # source takes (SourceInput), in document order.
@@ -443,11 +444,17 @@ def _topic(session: Session, data: dict[str, Any], *_: Any) -> str:
 
 def _outlet(session: Session, data: dict[str, Any], *_: Any) -> str:
     details = {k: data.get(k) for k in ("country", "language", "homepage", "note")}
+    created_at = parse_timestamp(data["created_at"]) if data.get("created_at") else None
     existing = find_outlet(session, data["name"])
     if existing is None:
-        add_outlet(session, data["name"], data["stance"], **details)
+        outlet = add_outlet(session, data["name"], data["stance"], **details)
+        if created_at is not None:
+            outlet.created_at = created_at
         return "added"
     changed = update_outlet(session, existing, stance=data["stance"], **details)
+    held = existing.created_at.replace(microsecond=0) if existing.created_at else None
+    if created_at is not None and held != created_at:
+        existing.created_at, changed = created_at, True
     return "updated" if changed else "unchanged"
 
 
