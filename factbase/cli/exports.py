@@ -224,8 +224,9 @@ def export_all(
 ) -> None:
     """The database in the interchange format: `factbase import` reads it back whole.
 
-    Entities, topics, outlets, sources, claims and links. With claim filters, only
-    those claims, the sources and outlets they need and the links between them.
+    Stances, entities, topics, outlets, sources, claims, links, conflict decisions and
+    the audit log. With claim filters, only those claims, the sources and outlets they
+    need, the links and decisions between them and the audit entries about them.
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.dump import interchange_records, write_document, write_lines

@@ -154,6 +154,15 @@ class _Stored:
         (what documents keep)."""
         return any(_to_second(self.history[name]) != _to_second(v) for name, v in given.items())
 
+    def history_after(self, claim: PendingClaim, now: datetime) -> dict[str, Any]:
+        """The history columns once ``claim`` is written over this: changed now, then as
+        the record gives them, a time the same to the second kept as stored."""
+        after = {**self.history, "updated_at": now}
+        for name, value in claim.history.items():
+            same = _to_second(self.history[name]) == _to_second(value)
+            after[name] = self.history[name] if same else value
+        return after
+
 
 class ClaimWriter:
     """Collects checked claims and writes them in batches: inserts new, updates changed.
@@ -230,9 +239,7 @@ class ClaimWriter:
         statement = update(_CLAIM).where(_CLAIM.c.id == bindparam("claim_id"))
         rows = [
             _row(
-                claim.values,
-                claim_id=claim_id,
-                **{**stored[claim.identity].history, "updated_at": now, **claim.history},
+                claim.values, claim_id=claim_id, **stored[claim.identity].history_after(claim, now)
             )
             for claim_id, claim, _ in changed
         ]
