@@ -122,6 +122,22 @@ def test_review_work_round_trips_byte_for_byte(
     assert after == before
 
 
+def test_importing_an_export_into_its_own_database_changes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The keys a document made up (claim-3, source-1) name the keyless records back."""
+    cli = Cli(db_url)
+    build(cli, db_url, tmp_path)
+    first = export(cli, tmp_path / "first.jsonl")
+    summary = json.loads(cli.ok("import", str(tmp_path / "first.jsonl"), "--json").stdout)
+    assert not [key for key, n in summary["counts"].items() if n and "unchanged" not in key]
+    assert export(cli, tmp_path / "second.jsonl") == first
+    assert query(db_url, "SELECT key FROM claim WHERE id IN (3, 4, 10)") == [{"key": None}] * 3
+    assert (
+        cli.ok("show", "claim-3", "-f", "json").stdout == cli.ok("show", "3", "-f", "json").stdout
+    )
+
+
 def test_the_document_carries_the_review_work(db_url: str, tmp_path: Path) -> None:
     build(Cli(db_url), db_url, tmp_path)
     document = json.loads(export(Cli(db_url), tmp_path / "all.json"))

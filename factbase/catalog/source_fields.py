@@ -125,6 +125,19 @@ def made_up_key(source_id: int) -> str:
     return f"source-{source_id}"
 
 
+def made_up_source_id(ref: str) -> int | None:
+    """The id whose :func:`made_up_key` ``ref`` is, else None."""
+    return made_up_id("source-", ref)
+
+
+def made_up_id(prefix: str, ref: str) -> int | None:
+    """The id in ``<prefix><id>``, the form of the keys documents make up, else None."""
+    number = ref.strip().removeprefix(prefix)
+    if number == ref.strip() or not number.isascii() or not number.isdigit():
+        return None
+    return int(number) if number[0] != "0" else None
+
+
 def document_key(key: str | None, url: str | None, source_id: int) -> str | None:
     """A source's key in a document: its own, none beside a URL, else a made-up one."""
     return key if (key or url) else made_up_key(source_id)

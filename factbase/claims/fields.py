@@ -25,7 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from factbase.catalog.source_fields import made_up_key
+from factbase.catalog.source_fields import made_up_id, made_up_key
 from factbase.store.columns import ColumnPositions, column_plan
 from factbase.text.date_formats import DateTexts, stored_timestamp
 
@@ -164,6 +164,11 @@ def claim_ref(key: str | None, claim_id: int) -> str:
     gives the claim as its key (a keyless claim named by a link, a decision, a merged
     duplicate or the audit log)."""
     return key or f"claim-{claim_id}"
+
+
+def made_up_claim_id(ref: str) -> int | None:
+    """The id of the keyless claim that ``ref`` names as :func:`claim_ref` does, else None."""
+    return made_up_id("claim-", ref)
 
 
 def _claim_ref(parts: tuple[str | None, int | None]) -> str | None:

@@ -11,16 +11,17 @@ stays all or nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import source_not_found
 from factbase.catalog.topics import TopicSuggester, validate_slug
-from factbase.claims.fields import SQL_COLUMN_OF
+from factbase.claims.fields import SQL_COLUMN_OF, made_up_claim_id
 from factbase.claims.recording import HISTORY_COLUMNS, SourceRef
 from factbase.errors import as_id
 from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
@@ -80,10 +81,13 @@ class ImportLookups:
         self.session = session
         self.sources_by_id: dict[int, SourceRef] = {}
         self.sources_by_ref: dict[str, SourceRef] = {}
+        self.unnamed_sources: set[int] = set()  # neither key nor URL
         query = select(Source.id, Source.key, Source.url, Source.published).order_by(Source.id)
         for source_id, key, url, published in session.execute(query):
             ref = SourceRef(source_id, published.year if published else None)
             self.sources_by_id[source_id] = ref
+            if key is None and url is None:
+                self.unnamed_sources.add(source_id)
             # Like find_source, a key or URL names the lowest-numbered source having it.
             for name in (key, url):
                 if name is not None:
@@ -101,6 +105,9 @@ class ImportLookups:
             if source_id is not None
             else self.sources_by_ref.get(text)
         )
+        made_up = made_up_source_id(text) if found is None and source_id is None else None
+        if made_up in self.unnamed_sources:
+            found = self.sources_by_id[made_up]  # as find_source reads a made-up key
         if found is None:
             raise source_not_found(ref)
         return found
@@ -148,6 +155,8 @@ class _Stored:
     values: tuple[Any, ...]  # in FIELDS order
     topics: dict[int, bool]
     history: dict[str, Any]  # HISTORY_COLUMNS as stored
+    # Found by the key a document made up for it (claim_ref): the claim stays keyless.
+    made_up_key: bool = False
 
     def history_differs(self, given: dict[str, Any]) -> bool:
         """Whether ``given`` history columns differ from these, timestamps to the second
@@ -198,6 +207,8 @@ class ClaimWriter:
             if old is None:
                 new.append(claim)
                 continue
+            if old.made_up_key:
+                claim.values["key"] = None
             values_changed = old.values != tuple(claim.values[name] for name in FIELDS)
             topics_changed = old.topics != claim.topics
             if values_changed or topics_changed or old.history_differs(claim.history):
@@ -237,10 +248,9 @@ class ClaimWriter:
         # The SET clause comes from the keys of the rows, so every row sets the history
         # columns: as stored, changed now, then as the record gives them.
         statement = update(_CLAIM).where(_CLAIM.c.id == bindparam("claim_id"))
+        by_id = {old.id: old for old in stored.values()}
         rows = [
-            _row(
-                claim.values, claim_id=claim_id, **stored[claim.identity].history_after(claim, now)
-            )
+            _row(claim.values, claim_id=claim_id, **by_id[claim_id].history_after(claim, now))
             for claim_id, claim, _ in changed
         ]
         self.session.execute(statement, rows)
@@ -278,6 +288,15 @@ class ClaimWriter:
         if keys:
             for row in self.session.execute(query.where(_CLAIM.c.key.in_(keys))):
                 found[("key", row[1])] = stored(row)
+            made_up = {
+                claim_id: key
+                for key in keys
+                if ("key", key) not in found and (claim_id := made_up_claim_id(key)) is not None
+            }
+            if made_up:
+                keyless = query.where(_CLAIM.c.id.in_(list(made_up)), _CLAIM.c.key.is_(None))
+                for row in self.session.execute(keyless):
+                    found[("key", made_up[row[0]])] = replace(stored(row), made_up_key=True)
         if texts:
             # Without a key, the same statement from the same source is the same claim
             # (the first such claim, should there be several).

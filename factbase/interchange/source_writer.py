@@ -21,6 +21,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from factbase.catalog.outlets import ensure_outlet, get_outlet
+from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import SourceInput, source_values
 from factbase.errors import AlreadyExists, as_id, in_field
 from factbase.store.models import Outlet, Source, SourceCite, utcnow
@@ -80,6 +81,7 @@ class SourceWriter:
         self._by_key: dict[str, int] = {}
         self._by_url: dict[str, int] = {}
         self._by_title: dict[tuple[int, str], set[int]] = {}  # sources without key and URL
+        self._unnamed: set[int] = set()  # sources without key and URL
         for source_id, key, url, outlet_id, title in session.execute(
             select(_SOURCE.c.id, _SOURCE.c.key, _SOURCE.c.url, _SOURCE.c.outlet_id, _SOURCE.c.title)
         ):
@@ -102,6 +104,8 @@ class SourceWriter:
         if self._touches_pending(refs, title):
             self.flush()
         existing = self._existing(data, title)
+        if existing in self._unnamed and data.key and made_up_source_id(data.key) == existing:
+            values["key"] = None  # the key a document made up for it: it stays keyless
         for column in ("key", "url"):
             value = values[column]
             if value is None:
@@ -157,6 +161,9 @@ class SourceWriter:
                 found = self._find(ref.strip())
                 if found is not None:
                     return found
+                made_up = made_up_source_id(ref) if ref == data.key and not data.url else None
+                if made_up in self._unnamed:
+                    return made_up  # as find_source reads a made-up key
                 if data.key:  # a keyed record never silently takes over another by URL
                     return None
         return min(self._by_title.get(title, ()), default=None) if title else None
@@ -279,6 +286,7 @@ class SourceWriter:
             self._by_url[url] = source_id
         if key is None and url is None:
             self._by_title.setdefault((outlet, title), set()).add(source_id)
+            self._unnamed.add(source_id)
 
     def _unindex(self, source_id: int, values: tuple[Any, ...]) -> None:
         key, url, outlet, title = values[0], values[1], values[2], values[3]
@@ -287,6 +295,7 @@ class SourceWriter:
         if url is not None and self._by_url.get(url) == source_id:
             del self._by_url[url]
         self._by_title.get((outlet, title), set()).discard(source_id)
+        self._unnamed.discard(source_id)
 
 
 def _to_second(value: datetime | None) -> datetime | None:
