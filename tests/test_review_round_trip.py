@@ -216,3 +216,20 @@ def test_bad_review_records_name_the_field(tmp_path: Path) -> None:
     assert failed.exit_code == 1
     assert "audit[0]" in failed.stderr and "UTC offset" in failed.stderr
     assert query(str(tmp_path / "g.db"), "SELECT id FROM audit_log") == []
+
+
+def test_a_snapshot_session_reads_one_state_of_the_database(db_url: str) -> None:
+    """`export all` reads its sections in one snapshot: REPEATABLE READ on PostgreSQL."""
+    from sqlalchemy import text
+
+    from factbase.store.database import Database
+
+    database = Database.open(db_url)
+    try:
+        with database.session(snapshot=True) as session:
+            if session.get_bind().dialect.name != "postgresql":
+                return  # SQLite's read transaction is a snapshot already
+            level = session.execute(text("SHOW transaction_isolation")).scalar_one()
+            assert level == "repeatable read"
+    finally:
+        database.close()

@@ -242,7 +242,7 @@ def export_all(
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
     with (
         state.open_db() as db,
-        db.session() as session,
+        db.session(snapshot=True) as session,  # one state of the database, in every section
         render.streamed(interchange_records(session, chosen_claims)) as records,
     ):
         _write(output, False, lambda out: writer(out, records), "record")
