@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import Cli, query, writing
 
+TABLES = ("claim", "conflict", "claim_link", "audit_log", "stance", "outlet", "source")
 # Claims about three subjects whose figures, dates and verdicts clash, all from one source.
 CLAIMS = (
     ("x-low", "X is 10%.", "X", "share", "10%", None),
@@ -112,10 +114,7 @@ def test_review_work_round_trips_byte_for_byte(
     assert second.decode() == first.decode()
 
     # Importing the same document again changes nothing, the log included.
-    before = {
-        table: query(other_url, f"SELECT * FROM {table} ORDER BY 1")
-        for table in ("claim", "conflict", "claim_link", "audit_log", "stance", "outlet")
-    }
+    before = {table: query(other_url, f"SELECT * FROM {table} ORDER BY 1") for table in TABLES}
     summary = json.loads(other.ok("import", str(tmp_path / f"first.{suffix}"), "--json").stdout)
     assert not [key for key, n in summary["counts"].items() if n and "unchanged" not in key]
     after = {table: query(other_url, f"SELECT * FROM {table} ORDER BY 1") for table in before}
@@ -203,19 +202,49 @@ conflicts:
     assert len(query(url, "SELECT id FROM conflict")) == 1
 
 
-def test_bad_review_records_name_the_field(tmp_path: Path) -> None:
-    cli = Cli(str(tmp_path / "g.db"))
+BASE = {
+    "outlets": [{"name": "A", "stance": "neutral"}],
+    "sources": [{"key": "s", "outlet": "A", "title": "T"}],
+    "claims": [
+        {"key": "a", "source": "s", "statement": "Q is 10%."},
+        {"key": "b", "source": "s", "statement": "Q is 50%."},
+        {"key": "c", "source": "s", "statement": "Q is 90%."},
+    ],
+}
+DECISION = {"claim": "a", "other": "b", "kind": "value", "status": "dismissed"}
+BAD_RECORDS = [
+    ({"audit": [{"at": "2024-01-01 10:00", "actor": "x", "action": "y", "target": "t"}]},
+     "audit[0]: at: '2024-01-01 10:00' has no UTC offset"),
+    ({"audit": [{"at": "2024-01-01T10:00:00Z", "actor": "x", "action": "y", "target": "t",
+                 "claim": "nope"}]}, "audit[0]: no claim 'nope'"),
+    ({"conflicts": [{**DECISION, "kept": "c"}]}, "conflicts[0]: kept: claim 'c' is not one"),
+    ({"conflicts": [{**DECISION, "status": "open"}]}, "conflicts[0]: status"),
+    ({"conflicts": [{**DECISION, "stale": "maybe"}]}, "conflicts[0]: stale: expected true or"),
+    ({"conflicts": [{**DECISION, "colour": "red"}]}, "conflicts[0]: unknown field 'colour'"),
+    ({"claims": [{"key": "d", "source": "s", "statement": "D.", "merged_into": "zz"}]},
+     "claims[0] (key d): merged_into: no claim 'zz'"),
+    ({"claims": [{"key": "d", "source": "s", "statement": "D.", "created_at": "soon"}]},
+     "claims[0] (key d): created_at: 'soon' is not a timestamp"),
+    ({"stances": [{"name": "Not A Stance!"}]}, "stances[0]: stance 'not a stance!' must be"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("records", "expected"), BAD_RECORDS)
+def test_bad_review_records_are_one_error_naming_the_field(
+    tmp_path: Path, records: dict[str, Any], expected: str
+) -> None:
+    url = str(tmp_path / "g.db")
+    cli = Cli(url)
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(BASE), encoding="utf-8")
+    cli.ok("import", str(base))
+    before = {table: query(url, f"SELECT * FROM {table}") for table in TABLES}
     path = tmp_path / "bad.json"
-    path.write_text(
-        json.dumps(
-            {"audit": [{"at": "2024-01-01 10:00", "actor": "a", "action": "x", "target": "t"}]}
-        ),
-        encoding="utf-8",
-    )
+    path.write_text(json.dumps(records), encoding="utf-8")
     failed = cli("import", str(path))
     assert failed.exit_code == 1
-    assert "audit[0]" in failed.stderr and "UTC offset" in failed.stderr
-    assert query(str(tmp_path / "g.db"), "SELECT id FROM audit_log") == []
+    assert failed.stderr.startswith(f"factbase: error: bad.json: {expected}"), failed.stderr
+    assert {table: query(url, f"SELECT * FROM {table}") for table in TABLES} == before
 
 
 def test_a_snapshot_session_reads_one_state_of_the_database(db_url: str) -> None:

@@ -39,10 +39,13 @@ from factbase.catalog.topics import TopicInput, upsert_topic
 from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
 from factbase.claims.recording import ClaimInput, claim_topics, claim_values, history_values
-from factbase.errors import FactbaseError, ImportFailed
+from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_writer import ClaimWriter, ImportLookups, PendingClaim
 from factbase.interchange.readers import SECTIONS, Record, iter_records
 from factbase.interchange.review_work import (
+    AUDIT_FIELDS,
+    DECISION_FIELDS,
+    STANCE_FIELDS,
     AuditRestorer,
     apply_decision,
     apply_merged_into,
@@ -57,7 +60,7 @@ from factbase.text.date_formats import parse_timestamp
 # field -> "str" | "list" | "num" | "bool"; anything else in a record is a typo worth
 # stopping for.
 FIELDS: dict[str, dict[str, str]] = {
-    "stances": {"name": "str", "description": "str", "colour": "str"},
+    "stances": STANCE_FIELDS,
     "entities": {"name": "str", "kind": "str", "aliases": "list", "note": "str"},
     "topics": {"slug": "str", "label": "str", "parent": "str", "keywords": "list"},
     "outlets": {
@@ -91,31 +94,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "created_by": "str",
         "created_at": "str",
     },
-    "conflicts": {
-        "claim": "str",
-        "other": "str",
-        "kind": "str",
-        "status": "str",
-        "kept": "str",
-        "note": "str",
-        "decided_by": "str",
-        "decided_at": "str",
-        "stale": "bool",
-        "cause": "str",
-        "explanation": "str",
-        "created_at": "str",
-        "updated_at": "str",
-    },
-    "audit": {
-        "at": "str",
-        "actor": "str",
-        "action": "str",
-        "target": "str",
-        "detail": "str",
-        "note": "str",
-        "claim": "str",
-        "source": "str",
-    },
+    # The review work's records, declared beside their writers.
+    "conflicts": DECISION_FIELDS,
+    "audit": AUDIT_FIELDS,
 }
 REQUIRED = {
     "stances": ("name",),
@@ -444,7 +425,8 @@ def _topic(session: Session, data: dict[str, Any], *_: Any) -> str:
 
 def _outlet(session: Session, data: dict[str, Any], *_: Any) -> str:
     details = {k: data.get(k) for k in ("country", "language", "homepage", "note")}
-    created_at = parse_timestamp(data["created_at"]) if data.get("created_at") else None
+    with in_field("created_at"):
+        created_at = parse_timestamp(data["created_at"]) if data.get("created_at") else None
     existing = find_outlet(session, data["name"])
     if existing is None:
         outlet = add_outlet(session, data["name"], data["stance"], **details)
@@ -464,14 +446,12 @@ def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: An
     first, second = get_claim(session, data["claim"]), get_claim(session, data["other"])
     existing = find_link(session, first.id, second.id)
     kind = data["kind"].strip().lower()
-    made = {
-        name: value
-        for name, value in (
-            ("created_by", data.get("created_by")),
-            ("created_at", parse_timestamp(data["created_at"]) if data.get("created_at") else None),
-        )
-        if value is not None
-    }
+    made: dict[str, Any] = {}
+    if data.get("created_by"):
+        made["created_by"] = data["created_by"]
+    if data.get("created_at"):
+        with in_field("created_at"):
+            made["created_at"] = parse_timestamp(data["created_at"])
     if existing is not None:
         if existing.kind == kind and (existing.note or None) == (data.get("note") or None):
             return _link_made(session, existing, made)

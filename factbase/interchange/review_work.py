@@ -22,11 +22,12 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Select, Table, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from factbase.analysis.conflicts import DECISIONS
 from factbase.catalog.outlets import add_stance
 from factbase.catalog.sources import get_source
 from factbase.claims.fields import claim_ref, source_ref
 from factbase.claims.query import get_claim
-from factbase.errors import InvalidInput
+from factbase.errors import InvalidInput, in_field
 from factbase.store.batches import chunks
 from factbase.store.models import (
     DEFAULT_STANCES,
@@ -40,12 +41,26 @@ from factbase.store.models import (
 )
 from factbase.text.date_formats import parse_timestamp, timestamp_iso
 from factbase.text.language import normalise_text
-from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, validate_choice
+from factbase.vocabulary import CONFLICT_CAUSES, CONFLICT_KINDS, validate_choice
 
 _CLAIM = cast(Table, Claim.__table__)
 _CONFLICT = cast(Table, Conflict.__table__)
 _AUDIT = cast(Table, AuditEntry.__table__)
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+# The fields of each record, in document order, and how `import` reads them ("str" or
+# "bool"): what the writers below write and the importer takes, declared once.
+STANCE_FIELDS = dict.fromkeys(("name", "description", "colour"), "str")
+DECISION_FIELDS = dict.fromkeys(
+    (
+        *("claim", "other", "kind", "status", "kept", "note", "decided_by", "decided_at"),
+        *("stale", "cause", "explanation", "created_at", "updated_at"),
+    ),
+    "str",
+) | {"stale": "bool"}
+AUDIT_FIELDS = dict.fromkeys(
+    ("at", "actor", "action", "target", "detail", "note", "claim", "source"), "str"
+)
 
 # -- writing -------------------------------------------------------------------------
 
@@ -56,7 +71,7 @@ def stance_records(session: Session) -> Iterator[dict[str, Any]]:
     query = select(Stance.name, Stance.description, Stance.colour).order_by(Stance.name)
     for name, description, colour in session.execute(query):
         if (name, description, colour) not in defaults:
-            yield _drop_empty({"name": name, "description": description, "colour": colour})
+            yield _record(STANCE_FIELDS, name=name, description=description, colour=colour)
 
 
 def decided(query: _Query) -> _Query:
@@ -83,24 +98,22 @@ def conflict_records(session: Session, claim_ids: Select[Any] | None) -> Iterato
         query = query.where(Conflict.claim_a_id.in_(claim_ids), Conflict.claim_b_id.in_(claim_ids))
     for row in session.execute(query):
         conflict: Conflict = row.Conflict
-        yield _drop_empty(
-            {
-                "claim": claim_ref(row.a_key, conflict.claim_a_id),
-                "other": claim_ref(row.b_key, conflict.claim_b_id),
-                "kind": conflict.kind,
-                "status": conflict.status,
-                "kept": claim_ref(row.kept_key, conflict.kept_claim_id)
-                if conflict.kept_claim_id is not None
-                else None,
-                "note": conflict.note,
-                "decided_by": conflict.decided_by,
-                "decided_at": timestamp_iso(conflict.decided_at),
-                "stale": True if conflict.stale else None,
-                "cause": conflict.cause,
-                "explanation": conflict.explanation,
-                "created_at": timestamp_iso(conflict.created_at),
-                "updated_at": timestamp_iso(conflict.updated_at),
-            }
+        kept_id = conflict.kept_claim_id
+        yield _record(
+            DECISION_FIELDS,
+            claim=claim_ref(row.a_key, conflict.claim_a_id),
+            other=claim_ref(row.b_key, conflict.claim_b_id),
+            kind=conflict.kind,
+            status=conflict.status,
+            kept=claim_ref(row.kept_key, kept_id) if kept_id is not None else None,
+            note=conflict.note,
+            decided_by=conflict.decided_by,
+            decided_at=timestamp_iso(conflict.decided_at),
+            stale=True if conflict.stale else None,
+            cause=conflict.cause,
+            explanation=conflict.explanation,
+            created_at=timestamp_iso(conflict.created_at),
+            updated_at=timestamp_iso(conflict.updated_at),
         )
 
 
@@ -134,17 +147,16 @@ def audit_records(session: Session, claim_ids: Select[Any] | None) -> Iterator[d
                 if row.source_exists
                 else None
             )
-            yield _drop_empty(
-                {
-                    "at": timestamp_iso(entry.at),
-                    "actor": entry.actor,
-                    "action": entry.action,
-                    "target": entry.target,
-                    "detail": entry.detail,
-                    "note": entry.note,
-                    "claim": claim,
-                    "source": source,
-                }
+            yield _record(
+                AUDIT_FIELDS,
+                at=timestamp_iso(entry.at),
+                actor=entry.actor,
+                action=entry.action,
+                target=entry.target,
+                detail=entry.detail,
+                note=entry.note,
+                claim=claim,
+                source=source,
             )
 
 
@@ -167,8 +179,10 @@ def keyless_named(session: Session) -> set[int]:
     return found
 
 
-def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if v is not None and v != []}
+def _record(fields: dict[str, str], **values: Any) -> dict[str, Any]:
+    """The values in the order of ``fields`` (all of them, none more), empty ones left out."""
+    assert values.keys() == fields.keys(), "a record writes the fields declared for it"
+    return {name: values[name] for name in fields if values[name] is not None}
 
 
 # -- reading back --------------------------------------------------------------------
@@ -230,18 +244,23 @@ def apply_decision(session: Session, data: dict[str, Any]) -> str:
     wanted: dict[str, Any] = {"claim_a_id": low, "claim_b_id": high, "kind": kind}
     for name in _DECISION_TEXT:
         if data.get(name) is not None:
-            wanted[name] = normalise_text(data[name])
-    wanted["status"] = validate_choice(wanted["status"], CONFLICT_STATUSES, "status", "")
+            wanted[name] = data[name]  # as the database that decided kept it
+    wanted["status"] = validate_choice(wanted["status"], DECISIONS, "status", "")
+    if "note" in wanted:
+        wanted["note"] = normalise_text(wanted["note"])
+    if "cause" in wanted:
+        wanted["cause"] = validate_choice(wanted["cause"], CONFLICT_CAUSES, "cause", "")
     for name in _DECISION_TIMES:
         if data.get(name) is not None:
-            wanted[name] = parse_timestamp(data[name])
+            with in_field(name):
+                wanted[name] = parse_timestamp(data[name])
     wanted["kept_claim_id"] = None
     if data.get("kept"):
         kept = get_claim(session, data["kept"]).id
         if kept not in (low, high):
             raise InvalidInput(f"kept: claim {data['kept']!r} is not one of the pair")
         wanted["kept_claim_id"] = kept
-    stale = _flag(data.get("stale"))
+    stale = bool(data.get("stale"))
     existing = session.scalar(
         select(Conflict).where(
             Conflict.claim_a_id == low, Conflict.claim_b_id == high, Conflict.kind == kind
@@ -274,15 +293,6 @@ def apply_decision(session: Session, data: dict[str, Any]) -> str:
     return "updated"
 
 
-def _flag(value: Any) -> bool:
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text not in ("true", "false", "1", "0", "yes", "no"):
-        raise InvalidInput(f"stale: expected true or false, not {value!r}")
-    return text in ("true", "1", "yes")
-
-
 def _to_second(value: Any) -> Any:
     return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
@@ -302,7 +312,8 @@ class AuditRestorer:
 
     def add(self, data: dict[str, Any]) -> None:
         """Check one record; it is written by :meth:`flush`."""
-        at = parse_timestamp(data["at"])
+        with in_field("at"):
+            at = parse_timestamp(data["at"])
         claim = self._claim(data["claim"]) if data.get("claim") else None
         source = self._source(data["source"]) if data.get("source") else None
         self.rows.append(
