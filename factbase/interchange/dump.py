@@ -257,8 +257,13 @@ def interchange_records(
     the links and decisions between two of them, and the audit entries about them);
     stances, entities and topics always come whole.
     """
-    claims = claims_query(session, where or ClaimFilter(limit=None))
-    claims = claims.order_by(None).order_by(Claim.id) if where is None else claims
+    # The whole database is every claim, retracted and merged ones too (they are part of
+    # the record and others name them), whatever a listing leaves out by default.
+    claims = (
+        claims_query(session, where)
+        if where is not None
+        else select(Claim).join(Claim.source).join(Source.outlet).order_by(Claim.id)
+    )
     chosen_claims = claims.with_only_columns(Claim.id) if where is not None else None
     chosen_sources = (
         claims.with_only_columns(Claim.source_id).order_by(None) if where is not None else None

@@ -287,7 +287,10 @@ def apply_decision(session: Session, data: dict[str, Any]) -> str:
         changes["stale"] = True
     if not changes:
         return "unchanged"
-    changes.setdefault("updated_at", wanted.get("updated_at") or utcnow())
+    if "updated_at" not in changes:
+        # Changed now, unless the record says when (to the stored second): then as stored,
+        # written out so the column's onupdate does not stamp it.
+        changes["updated_at"] = _CONFLICT.c.updated_at if "updated_at" in wanted else utcnow()
     session.execute(update(_CONFLICT).where(_CONFLICT.c.id == existing.id).values(**changes))
     session.expire(existing)
     return "updated"
