@@ -48,7 +48,7 @@ def test_every_declared_column_is_a_column_of_the_schema() -> None:
 
 
 def test_decoders_read_the_columns_they_need() -> None:
-    arity = {Decode.DATE: 2, Decode.SOURCE_REF: 3}
+    arity = {Decode.DATE: 2, Decode.SOURCE_REF: 3, Decode.CLAIM_REF: 2}
     for field in CLAIM_FIELDS:
         assert len(field.columns) == arity.get(field.decode, 1), field.name
         assert field.kind in ("str", "list", "num")

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from helpers import PG_URL, Cli
+
+from factbase.catalog.audit import current_actor
 
 
 @pytest.mark.slow
@@ -24,7 +27,12 @@ def test_round_trip_keeps_odd_values_links_and_keyless_records(db_url: str, tmp_
     cli.ok("export", "all", "-o", str(exported))
     document = json.loads(exported.read_text(encoding="utf-8"))
     assert document["sources"][0]["key"] == "source-1"
-    assert document["links"] == [{"claim": "claim-1", "other": "claim-2", "kind": "refines"}]
+    # Links carry who made them and when (to the second), so an import keeps both.
+    made = {"created_by": current_actor(), "created_at": document["links"][0]["created_at"]}
+    assert document["links"] == [
+        {"claim": "claim-1", "other": "claim-2", "kind": "refines", **made}
+    ]
+    assert datetime.fromisoformat(made["created_at"]).tzinfo is not None
     assert document["claims"][1]["unit"] == "KZT"
     if PG_URL:
         return

@@ -55,7 +55,7 @@ LISTED = (
 )
 DOCUMENT = (
     *("key", "outlet", "title", "url", "language", "published", "author", "retrieved"),
-    *("cites", "note"),
+    *("cites", "note", "created_at"),
 )
 
 FULL = SourceInput(

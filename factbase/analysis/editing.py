@@ -28,6 +28,7 @@ from factbase.catalog.entities import get_entity, resolve_entity
 from factbase.catalog.sources import SourceInput, get_source, update_source
 from factbase.claims.query import get_claim
 from factbase.claims.recording import (
+    HISTORY_COLUMNS,
     ClaimInput,
     SessionLookups,
     claim_topics,
@@ -39,11 +40,16 @@ from factbase.store.models import Claim, ClaimTopic, Conflict, Entity, EntityAli
 from factbase.text.date_formats import stored_iso
 from factbase.text.language import fold, normalise_text, within
 
-# What `factbase edit` may change: every field a claim is recorded with.
+# What `factbase edit` may change: every field a claim is recorded with, but its topics
+# (given apart) and its history (retraction, merging and timestamps have commands of
+# their own, or are the record's own).
+_NOT_EDITED = ("topics", "merged_into", *HISTORY_COLUMNS)
 CLAIM_EDIT_FIELDS: tuple[str, ...] = tuple(
-    given.name for given in fields(ClaimInput) if given.name != "topics"
+    given.name for given in fields(ClaimInput) if given.name not in _NOT_EDITED
 )
-SOURCE_EDIT_FIELDS: tuple[str, ...] = tuple(given.name for given in fields(SourceInput))
+SOURCE_EDIT_FIELDS: tuple[str, ...] = tuple(
+    given.name for given in fields(SourceInput) if given.name != "created_at"
+)
 ENTITY_EDIT_FIELDS: tuple[str, ...] = ("name", "kind", "note")
 
 # A quantity is given as words or as parts: a new one replaces every part of the old.

@@ -3,6 +3,10 @@
 A correction's entry holds its change as ``{"changes": {field: [before, after]}}`` (see
 :func:`changes`), a deletion's the whole row, so nothing a person corrected is lost.
 The actor is ``--user``, else $FACTBASE_USER, else the login name.
+
+While an import restores a document's own audit log (:func:`restoring`), nothing else is
+recorded: the log restored is the log as it was, and the changes the import makes to put
+the records back are the ones that log already tells.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +34,19 @@ def acting_as(name: str | None) -> None:
     """Record the entries that follow as ``name``'s (`factbase --user`); None forgets it."""
     global _acting_as
     _acting_as = name.strip() if name and name.strip() else None
+
+
+_restoring: ContextVar[bool] = ContextVar("restoring_audit_log", default=False)
+
+
+@contextmanager
+def restoring() -> Iterator[None]:
+    """While a document's audit log is put back, :func:`record` adds no entries of its own."""
+    token = _restoring.set(True)
+    try:
+        yield
+    finally:
+        _restoring.reset(token)
 
 
 def current_actor() -> str:
@@ -53,7 +72,10 @@ def record(
     claim_id: int | None = None,
     source_id: int | None = None,
 ) -> AuditEntry:
-    """Add an entry in the caller's transaction, so it lands with the decision or not at all."""
+    """Add an entry in the caller's transaction, so it lands with the decision or not at all.
+
+    While :func:`restoring`, the entry is made but not added.
+    """
     entry = AuditEntry(
         actor=current_actor(),
         action=action,
@@ -65,6 +87,8 @@ def record(
         claim_id=claim_id,
         source_id=source_id,
     )
+    if _restoring.get():
+        return entry
     session.add(entry)
     session.flush()
     return entry

@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import Any
 
 from factbase.store.columns import ColumnPositions, column_plan
-from factbase.text.date_formats import stored_iso
+from factbase.text.date_formats import stored_iso, stored_timestamp
 
 
 class Decode(StrEnum):
@@ -33,6 +33,7 @@ class Decode(StrEnum):
     CITES = "cites"  # the source's id -> the names of the outlets it cites, by name
     CLAIMS = "claims"  # no column: the source's number of claims, given after the columns
     DOCUMENT_KEY = "document_key"  # (key, url, id) -> the key, made up when neither is set
+    TIMESTAMP = "timestamp"  # a stored UTC timestamp -> ISO to the second
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,15 @@ SOURCE_FIELDS: tuple[SourceField, ...] = (
     SourceField("stance", ("outlet.stance",)),
     SourceField("cites", ("source.id",), Decode.CITES, document="cites", document_order=9),
     SourceField("note", ("source.note",), document="note", document_order=10),
+    # When it was recorded: documents keep it, so an import gives it back.
+    SourceField(
+        "created_at",
+        ("source.created_at",),
+        Decode.TIMESTAMP,
+        exported=False,
+        document="created_at",
+        document_order=11,
+    ),
     SourceField("claims", (), Decode.CLAIMS),
 )
 
@@ -115,6 +125,19 @@ def made_up_key(source_id: int) -> str:
     return f"source-{source_id}"
 
 
+def made_up_source_id(ref: str) -> int | None:
+    """The id whose :func:`made_up_key` ``ref`` is, else None."""
+    return made_up_id("source-", ref)
+
+
+def made_up_id(prefix: str, ref: str) -> int | None:
+    """The id in ``<prefix><id>``, the form of the keys documents make up, else None."""
+    number = ref.strip().removeprefix(prefix)
+    if number == ref.strip() or not number.isascii() or not number.isdigit():
+        return None
+    return int(number) if number[0] != "0" else None
+
+
 def document_key(key: str | None, url: str | None, source_id: int) -> str | None:
     """A source's key in a document: its own, none beside a URL, else a made-up one."""
     return key if (key or url) else made_up_key(source_id)
@@ -124,6 +147,10 @@ Row = Sequence[Any]
 Cites = Mapping[int, list[str]]
 # A field's value from a row, given the cited outlets of the row's source.
 FieldDecoder = Callable[[Row, Cites], Any]
+
+
+def _timestamp(value: Any) -> str | None:
+    return stored_timestamp(value) if value is not None else None
 
 
 def _count(value: Any) -> int | None:
@@ -156,6 +183,8 @@ class SourceReader(ColumnPositions):
             return lambda row, _cites: stored_iso(*get(row))
         if field.decode is Decode.CITES:
             return lambda row, cites: cites.get(get(row), [])
+        if field.decode is Decode.TIMESTAMP:
+            return lambda row, _cites: _timestamp(get(row))
         return lambda row, _cites: document_key(*get(row))
 
     def record(self, row: Row, cites: Cites) -> dict[str, Any]:

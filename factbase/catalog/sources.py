@@ -11,7 +11,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from factbase.catalog.outlets import ensure_outlet, get_outlet, get_stance
-from factbase.catalog.source_fields import SourceReader, exported_fields, source_columns
+from factbase.catalog.source_fields import (
+    SourceReader,
+    exported_fields,
+    made_up_source_id,
+    source_columns,
+)
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
 from factbase.store.columns import column_label, loaded_value, model_attribute
 from factbase.store.models import Claim, Outlet, Source
@@ -33,6 +38,8 @@ class SourceInput:
     retrieved: str | None = None
     cites: Sequence[str] = field(default_factory=tuple)
     note: str | None = None
+    # When it was recorded, as a document from `export all` gives it; else now.
+    created_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,14 @@ def find_source(session: Session, ref: str) -> Source | None:
     source_id = as_id(ref)
     if source_id is not None:
         return session.get(Source, source_id)
-    return session.scalar(select(Source).where((Source.key == ref) | (Source.url == ref)))
+    found = session.scalar(select(Source).where((Source.key == ref) | (Source.url == ref)))
+    made_up = made_up_source_id(ref) if found is None else None
+    if made_up is not None:
+        # The key a document gave a source with neither key nor URL names it back.
+        found = session.get(Source, made_up)
+        if found is not None and (found.key is not None or found.url is not None):
+            return None
+    return found
 
 
 def get_source(session: Session, ref: str | int) -> Source:

@@ -25,12 +25,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from factbase.catalog.source_fields import made_up_key
+from factbase.catalog.source_fields import made_up_id, made_up_key
 from factbase.store.columns import ColumnPositions, column_plan
 from factbase.text.date_formats import DateTexts, stored_timestamp
 
-# The tables a claim record reads, and the aliases the SQL of the shortcut gives them.
-TABLE_ALIASES = {"claim": "c", "source": "s", "outlet": "o"}
+# The tables a claim record reads, and the aliases the SQL of the shortcut gives them:
+# "merged" is the claim a merged duplicate was merged into.
+TABLE_ALIASES = {"claim": "c", "source": "s", "outlet": "o", "merged": "m"}
 # Model attributes whose column is named otherwise ("property" would shadow the builtin).
 SQL_COLUMN_OF = {"property_name": "property"}
 
@@ -43,6 +44,7 @@ class Decode(StrEnum):
     TIMESTAMP = "timestamp"  # a stored UTC timestamp -> ISO to the second
     TOPICS = "topics"  # the claim's topic slugs, sorted, looked up by claim id
     SOURCE_REF = "source_ref"  # (key, url, id) -> how a document names the source
+    CLAIM_REF = "claim_ref"  # (key, id) of another claim -> how a document names it
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,26 @@ CLAIM_FIELDS: tuple[ClaimField, ...] = (
     ClaimField("stance", ("outlet.stance",)),
     ClaimField("published", ("source.published", "source.published_precision"), Decode.DATE),
     ClaimField("note", ("claim.note",), document="note"),
-    ClaimField("created_at", ("claim.created_at",), Decode.TIMESTAMP),
-    ClaimField("updated_at", ("claim.updated_at",), Decode.TIMESTAMP),
+    # A retracted claim keeps its record; a merged duplicate names the claim it went into.
+    ClaimField(
+        "retracted_at",
+        ("claim.retracted_at",),
+        Decode.TIMESTAMP,
+        exported=False,
+        document="retracted_at",
+    ),
+    ClaimField(
+        "retraction_note", ("claim.retraction_note",), exported=False, document="retraction_note"
+    ),
+    ClaimField(
+        "merged_into",
+        ("merged.key", "claim.merged_into_id"),
+        Decode.CLAIM_REF,
+        exported=False,
+        document="merged_into",
+    ),
+    ClaimField("created_at", ("claim.created_at",), Decode.TIMESTAMP, document="created_at"),
+    ClaimField("updated_at", ("claim.updated_at",), Decode.TIMESTAMP, document="updated_at"),
 )
 
 
@@ -137,6 +157,23 @@ def sql_column(ref: str) -> str:
 def source_ref(key: str | None, url: str | None, source_id: int) -> str:
     """How claims name a source in a document: its key, else its URL, else a made-up key."""
     return key or url or made_up_key(source_id)
+
+
+def claim_ref(key: str | None, claim_id: int) -> str:
+    """How a document names a claim: its key, else ``claim-<id>``, which the document then
+    gives the claim as its key (a keyless claim named by a link, a decision, a merged
+    duplicate or the audit log)."""
+    return key or f"claim-{claim_id}"
+
+
+def made_up_claim_id(ref: str) -> int | None:
+    """The id of the keyless claim that ``ref`` names as :func:`claim_ref` does, else None."""
+    return made_up_id("claim-", ref)
+
+
+def _claim_ref(parts: tuple[str | None, int | None]) -> str | None:
+    key, claim_id = parts
+    return claim_ref(key, claim_id) if claim_id is not None else None
 
 
 Row = Sequence[Any]
@@ -174,6 +211,8 @@ class RecordReader(ColumnPositions):
             return lambda chunk, _topics: list(map(_timestamp, map(get, chunk)))
         if field.decode is Decode.TOPICS:
             return lambda chunk, topics: [topics.get(claim_id, []) for claim_id in map(get, chunk)]
+        if field.decode is Decode.CLAIM_REF:
+            return lambda chunk, _topics: list(map(_claim_ref, map(get, chunk)))
         return lambda chunk, _topics: [source_ref(*parts) for parts in map(get, chunk)]
 
     def values(self, chunk: Sequence[Row], topics: Topics) -> list[list[Any]]:

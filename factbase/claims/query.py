@@ -15,6 +15,7 @@ from factbase.catalog.topics import (
     descendant_ids,
     get_topic,
 )
+from factbase.claims.fields import made_up_claim_id
 from factbase.claims.filter import (
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
@@ -47,6 +48,11 @@ def get_claim(session: Session, ref: str | int) -> Claim:
         claim = session.get(Claim, claim_id)
     else:
         claim = session.scalar(select(Claim).where(Claim.key == text_ref))
+        made_up = made_up_claim_id(text_ref) if claim is None else None
+        if made_up is not None:
+            # The key a document gave a keyless claim (claim_ref) names it back.
+            claim = session.get(Claim, made_up)
+            claim = claim if claim is not None and claim.key is None else None
     if claim is None:
         raise NotFound(f"no claim {ref!r} (give its id or key; see `factbase list`)")
     return claim

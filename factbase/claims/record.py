@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, type_coerce
+from sqlalchemy.orm import aliased
 
 from factbase.claims.fields import (
     ClaimField,
@@ -88,7 +89,10 @@ def _column(claim: Claim, column: str) -> Any:
 
 # -- selecting -----------------------------------------------------------------------
 
-_MODELS: dict[str, Any] = {"claim": Claim, "source": Source, "outlet": Outlet}
+# The claim a merged duplicate was merged into: a query reading it outer-joins MERGED on
+# Claim.merged_into_id.
+MERGED = aliased(Claim, name="merged")
+_MODELS: dict[str, Any] = {"claim": Claim, "source": Source, "outlet": Outlet, "merged": MERGED}
 
 
 def model_column(column: str, models: Mapping[str, Any] = _MODELS) -> Any:

@@ -21,7 +21,7 @@ from factbase.catalog.topics import (
 )
 from factbase.errors import AlreadyExists, InvalidInput, in_field
 from factbase.store.models import Claim, ClaimTopic, Conflict
-from factbase.text.date_formats import stored_iso
+from factbase.text.date_formats import parse_timestamp, stored_iso
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import (
     confusable_words,
@@ -59,6 +59,18 @@ class ClaimInput:
     polarity: str | None = None
     status: str | None = None
     note: str | None = None
+    # The claim's history, as a document from `export all` carries it: left out, a new
+    # claim is created now and an updated one changed now. `merged_into` names the claim
+    # a merged duplicate went into; an import resolves it after every claim of the run.
+    retracted_at: str | None = None
+    retraction_note: str | None = None
+    merged_into: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+# The columns :func:`history_values` fills, in the order of the claim's fields.
+HISTORY_COLUMNS = ("retracted_at", "retraction_note", "created_at", "updated_at")
 
 
 @dataclass
@@ -254,6 +266,21 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         "note": normalise_text(data.note) if data.note else None,
         "search_text": fold(" ".join(filter(None, (statement, quote, speaker, subject, prop)))),
     }
+
+
+def history_values(data: ClaimInput) -> dict[str, Any]:
+    """The :data:`HISTORY_COLUMNS` that ``data`` gives, by model attribute; those it
+    leaves out are not there (a new claim then gets the time now, a changed one keeps
+    its own)."""
+    found: dict[str, Any] = {}
+    for name in HISTORY_COLUMNS:
+        given = getattr(data, name)
+        if given is None or not str(given).strip():
+            continue
+        with in_field(name):
+            text = normalise_text(given) if name == "retraction_note" else None
+            found[name] = text if text is not None else parse_timestamp(given)
+    return found
 
 
 def claim_topics(

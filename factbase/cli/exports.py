@@ -225,8 +225,9 @@ def export_all(
 ) -> None:
     """The database in the interchange format: `factbase import` reads it back whole.
 
-    Entities, topics, outlets, sources, claims and links. With claim filters, only
-    those claims, the sources and outlets they need and the links between them.
+    Stances, entities, topics, outlets, sources, claims, links, conflict decisions and
+    the audit log. With claim filters, only those claims, the sources and outlets they
+    need, the links and decisions between them and the audit entries about them.
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.dump import interchange_records, write_document, write_lines
@@ -242,7 +243,7 @@ def export_all(
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
     with (
         state.open_db() as db,
-        db.session() as session,
+        db.session(snapshot=True) as session,  # one state of the database, in every section
         render.streamed(interchange_records(session, chosen_claims)) as records,
     ):
         _write(output, False, lambda out: writer(out, records), "record")

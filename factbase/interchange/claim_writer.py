@@ -11,16 +11,18 @@ stays all or nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import source_not_found
 from factbase.catalog.topics import TopicSuggester, validate_slug
-from factbase.claims.fields import SQL_COLUMN_OF
-from factbase.claims.recording import SourceRef
+from factbase.claims.fields import SQL_COLUMN_OF, made_up_claim_id
+from factbase.claims.recording import HISTORY_COLUMNS, SourceRef
 from factbase.errors import as_id
 from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
 from factbase.text.language import fold
@@ -65,6 +67,7 @@ FIELDS = (
     "search_text",
 )
 _COLUMNS = [_CLAIM.c[_COLUMN_OF.get(name, name)] for name in FIELDS]
+_HISTORY = [_CLAIM.c[name] for name in HISTORY_COLUMNS]
 
 
 class ImportLookups:
@@ -78,10 +81,13 @@ class ImportLookups:
         self.session = session
         self.sources_by_id: dict[int, SourceRef] = {}
         self.sources_by_ref: dict[str, SourceRef] = {}
+        self.unnamed_sources: set[int] = set()  # neither key nor URL
         query = select(Source.id, Source.key, Source.url, Source.published).order_by(Source.id)
         for source_id, key, url, published in session.execute(query):
             ref = SourceRef(source_id, published.year if published else None)
             self.sources_by_id[source_id] = ref
+            if key is None and url is None:
+                self.unnamed_sources.add(source_id)
             # Like find_source, a key or URL names the lowest-numbered source having it.
             for name in (key, url):
                 if name is not None:
@@ -99,6 +105,9 @@ class ImportLookups:
             if source_id is not None
             else self.sources_by_ref.get(text)
         )
+        made_up = made_up_source_id(text) if found is None and source_id is None else None
+        if made_up in self.unnamed_sources:
+            found = self.sources_by_id[made_up]  # as find_source reads a made-up key
         if found is None:
             raise source_not_found(ref)
         return found
@@ -129,6 +138,7 @@ class PendingClaim:
 
     values: dict[str, Any]  # claim_values() output
     topics: dict[int, bool]  # topic id -> suggested
+    history: dict[str, Any] = field(default_factory=dict)  # history_values() output
 
     @property
     def identity(self) -> tuple[Any, ...]:
@@ -144,6 +154,23 @@ class _Stored:
     id: int
     values: tuple[Any, ...]  # in FIELDS order
     topics: dict[int, bool]
+    history: dict[str, Any]  # HISTORY_COLUMNS as stored
+    # Found by the key a document made up for it (claim_ref): the claim stays keyless.
+    made_up_key: bool = False
+
+    def history_differs(self, given: dict[str, Any]) -> bool:
+        """Whether ``given`` history columns differ from these, timestamps to the second
+        (what documents keep)."""
+        return any(_to_second(self.history[name]) != _to_second(v) for name, v in given.items())
+
+    def history_after(self, claim: PendingClaim, now: datetime) -> dict[str, Any]:
+        """The history columns once ``claim`` is written over this: changed now, then as
+        the record gives them, a time the same to the second kept as stored."""
+        after = {**self.history, "updated_at": now}
+        for name, value in claim.history.items():
+            same = _to_second(self.history[name]) == _to_second(value)
+            after[name] = self.history[name] if same else value
+        return after
 
 
 class ClaimWriter:
@@ -180,21 +207,24 @@ class ClaimWriter:
             if old is None:
                 new.append(claim)
                 continue
+            if old.made_up_key:
+                claim.values["key"] = None
             values_changed = old.values != tuple(claim.values[name] for name in FIELDS)
             topics_changed = old.topics != claim.topics
-            if values_changed or topics_changed:
+            if values_changed or topics_changed or old.history_differs(claim.history):
                 changed.append((old.id, claim, topics_changed))
             else:
                 self.outcomes["unchanged"] += 1
         self.batch = {}
         self._insert(new)
-        self._update(changed)
+        self._update(changed, stored)
 
     def _insert(self, claims: list[PendingClaim]) -> None:
         if not claims:
             return
         now = utcnow()
-        rows = [_row(claim.values, created_at=now, updated_at=now) for claim in claims]
+        fresh = {**dict.fromkeys(HISTORY_COLUMNS), "created_at": now, "updated_at": now}
+        rows = [_row(claim.values, **{**fresh, **claim.history}) for claim in claims]
         # The new ids are matched to the claims by identity (unique within a batch) rather
         # than by asking for them in parameter order, which on SQLite made each batch an
         # INSERT ... SELECT ... ORDER BY three times slower.
@@ -209,14 +239,19 @@ class ClaimWriter:
         self.outcomes["added"] += len(ids)
         self.changed_ids.extend(ids)
 
-    def _update(self, changed: list[tuple[int, PendingClaim, bool]]) -> None:
+    def _update(
+        self, changed: list[tuple[int, PendingClaim, bool]], stored: dict[tuple[Any, ...], _Stored]
+    ) -> None:
         if not changed:
             return
         now = utcnow()
-        # The SET clause comes from the keys of the rows.
+        # The SET clause comes from the keys of the rows, so every row sets the history
+        # columns: as stored, changed now, then as the record gives them.
         statement = update(_CLAIM).where(_CLAIM.c.id == bindparam("claim_id"))
+        by_id = {old.id: old for old in stored.values()}
         rows = [
-            _row(claim.values, claim_id=claim_id, updated_at=now) for claim_id, claim, _ in changed
+            _row(claim.values, claim_id=claim_id, **by_id[claim_id].history_after(claim, now))
+            for claim_id, claim, _ in changed
         ]
         self.session.execute(statement, rows)
         retopic = [
@@ -243,10 +278,25 @@ class ClaimWriter:
         keys = [identity[1] for identity in batch if identity[0] == "key"]
         texts = [identity[1:] for identity in batch if identity[0] == "text"]
         found: dict[tuple[Any, ...], _Stored] = {}
-        query = select(_CLAIM.c.id, *_COLUMNS).order_by(_CLAIM.c.id)
+        query = select(_CLAIM.c.id, *_COLUMNS, *_HISTORY).order_by(_CLAIM.c.id)
+        width = 1 + len(_COLUMNS)
+
+        def stored(row: Any) -> _Stored:
+            history = dict(zip(HISTORY_COLUMNS, row[width:], strict=True))
+            return _Stored(row[0], tuple(row[1:width]), {}, history)
+
         if keys:
             for row in self.session.execute(query.where(_CLAIM.c.key.in_(keys))):
-                found[("key", row[1])] = _Stored(row[0], tuple(row[1:]), {})
+                found[("key", row[1])] = stored(row)
+            made_up = {
+                claim_id: key
+                for key in keys
+                if ("key", key) not in found and (claim_id := made_up_claim_id(key)) is not None
+            }
+            if made_up:
+                keyless = query.where(_CLAIM.c.id.in_(list(made_up)), _CLAIM.c.key.is_(None))
+                for row in self.session.execute(keyless):
+                    found[("key", made_up[row[0]])] = replace(stored(row), made_up_key=True)
         if texts:
             # Without a key, the same statement from the same source is the same claim
             # (the first such claim, should there be several).
@@ -259,7 +309,7 @@ class ClaimWriter:
             for row in self.session.execute(narrowed):
                 pair = (row[2], row[3])
                 if pair in wanted:
-                    found.setdefault(("text", *pair), _Stored(row[0], tuple(row[1:]), {}))
+                    found.setdefault(("text", *pair), stored(row))
         by_id = {stored.id: stored for stored in found.values()}
         if by_id:
             links = select(
@@ -270,6 +320,10 @@ class ClaimWriter:
             ):
                 by_id[claim_id].topics[topic_id] = bool(suggested)
         return found
+
+
+def _to_second(value: Any) -> Any:
+    return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
 
 def _row(values: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -1,15 +1,18 @@
 """`factbase export all`: the database as an interchange document (docs/format.md).
 
-What `factbase import` reads, this writes: entities, topics, outlets, sources,
-claims and links, so an export imported into an empty database gives the same
-claims back, Cyrillic and all, and exporting that database again gives the same
-document. Records are streamed section by section.
+What `factbase import` reads, this writes: custom stances, entities, topics,
+outlets, sources, claims (with their retraction and timestamps), links, conflict
+decisions and the audit log, so an export imported into an empty database gives
+the same records and review work back, Cyrillic and all, and exporting that
+database again gives the same document, byte for byte. Records are streamed
+section by section.
 
 A few things have no place in the format and are written so nothing is lost:
 a source with neither key nor URL gets the key ``source-<id>`` (claims name
-their source by key or URL), and a keyless claim that takes part in a link gets
-``claim-<id>``. Conflicts are found again by the import's scan; decisions on
-them and the audit log are not part of the format (`export conflicts` has them).
+their source by key or URL), and a keyless claim that a link, a decision, a
+merged duplicate or the audit log names gets ``claim-<id>``. Open conflicts are
+found again by the import's scan; decided ones are written with their decision
+(:mod:`factbase.interchange.review_work`).
 """
 
 from __future__ import annotations
@@ -25,13 +28,20 @@ from factbase.catalog.source_fields import SourceReader
 from factbase.catalog.source_fields import document_fields as source_document_fields
 from factbase.catalog.sources import selected_source_columns
 from factbase.claims.fields import ClaimField, RecordReader, document_fields
+from factbase.claims.fields import claim_ref as claim_ref  # factbase.interchange's, still
 from factbase.claims.fields import source_ref as source_ref  # factbase.interchange's, still
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import claims_query
-from factbase.claims.record import selected
+from factbase.claims.record import MERGED, selected
 from factbase.errors import FactbaseError
 from factbase.interchange.exports import cited_outlets, topics_of
 from factbase.interchange.readers import SECTION_OF_TYPE
+from factbase.interchange.review_work import (
+    audit_records,
+    conflict_records,
+    keyless_named,
+    stance_records,
+)
 from factbase.store.batches import chunks
 from factbase.store.models import (
     Claim,
@@ -44,6 +54,7 @@ from factbase.store.models import (
     Topic,
     TopicKeyword,
 )
+from factbase.text.date_formats import timestamp_iso
 from factbase.text.quantities import parse_quantity
 
 TYPE_OF_SECTION = {section: kind for kind, section in SECTION_OF_TYPE.items()}
@@ -98,7 +109,13 @@ def _topics(session: Session) -> Iterator[dict[str, Any]]:
 
 def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
     query = select(
-        Outlet.name, Outlet.stance, Outlet.country, Outlet.language, Outlet.homepage, Outlet.note
+        Outlet.name,
+        Outlet.stance,
+        Outlet.country,
+        Outlet.language,
+        Outlet.homepage,
+        Outlet.note,
+        Outlet.created_at,
     ).order_by(Outlet.name_key)
     if source_ids is not None:
         query = query.where(
@@ -111,7 +128,8 @@ def _outlets(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
         )
     for chunk in chunks(session, query):
         for row in chunk:
-            yield _drop_empty(dict(row._mapping))
+            record = dict(row._mapping)
+            yield _drop_empty({**record, "created_at": timestamp_iso(row.created_at)})
 
 
 def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[str, Any]]:
@@ -155,24 +173,15 @@ def value_fields(row: Any) -> dict[str, Any]:
     return {"value_num": row.value_num, "unit": row.value_unit, "qualifier": row.value_qualifier}
 
 
-def claim_ref(key: str | None, claim_id: int) -> str:
-    return key or f"claim-{claim_id}"
-
-
-def _linked_keyless(session: Session) -> set[int]:
-    """Keyless claims that links name: they need a key in the document."""
-    found: set[int] = set()
-    for column in (ClaimLink.claim_a_id, ClaimLink.claim_b_id):
-        query = select(Claim.id).join(ClaimLink, column == Claim.id).where(Claim.key.is_(None))
-        found.update(session.scalars(query))
-    return found
-
-
 def _claims(session: Session, claims: Select[Any], keyed: set[int]) -> Iterator[dict[str, Any]]:
     reader = RecordReader(document_fields())
     plan = _document_plan(reader.fields)
     claim_id = reader.getter("claim.id")
-    for chunk in chunks(session, claims.with_only_columns(*selected(reader.columns))):
+    # The claim a merged duplicate went into, named by key.
+    query = claims.with_only_columns(*selected(reader.columns)).outerjoin(
+        MERGED, Claim.merged_into_id == MERGED.id
+    )
+    for chunk in chunks(session, query):
         topics = topics_of(session, list(map(claim_id, chunk)))
         for row, values in zip(chunk, reader.tuples(chunk, topics), strict=True):
             record: dict[str, Any] = {}
@@ -207,6 +216,8 @@ def _links(session: Session, claim_ids: Select[Any] | None) -> Iterator[dict[str
             ClaimLink.kind,
             ClaimLink.note,
             ClaimLink.refining_id,
+            ClaimLink.created_by,
+            ClaimLink.created_at,
             first.id.label("a_id"),
             first.key.label("a_key"),
             other.id.label("b_id"),
@@ -225,7 +236,16 @@ def _links(session: Session, claim_ids: Select[Any] | None) -> Iterator[dict[str
             a, b = claim_ref(row.a_key, row.a_id), claim_ref(row.b_key, row.b_id)
             if row.kind == "refines" and row.refining_id == row.b_id:
                 a, b = b, a  # the refining claim comes first
-            yield _drop_empty({"claim": a, "other": b, "kind": row.kind, "note": row.note})
+            yield _drop_empty(
+                {
+                    "claim": a,
+                    "other": b,
+                    "kind": row.kind,
+                    "note": row.note,
+                    "created_by": row.created_by,
+                    "created_at": timestamp_iso(row.created_at),
+                }
+            )
 
 
 def interchange_records(
@@ -234,21 +254,30 @@ def interchange_records(
     """(section, record) for the whole database, or for the claims ``where`` selects.
 
     With a filter, only the sources and outlets those claims need come along (and
-    the links between two of them); entities and topics always come whole.
+    the links and decisions between two of them, and the audit entries about them);
+    stances, entities and topics always come whole.
     """
-    claims = claims_query(session, where or ClaimFilter(limit=None))
-    claims = claims.order_by(None).order_by(Claim.id) if where is None else claims
+    # The whole database is every claim, retracted and merged ones too (they are part of
+    # the record and others name them), whatever a listing leaves out by default.
+    claims = (
+        claims_query(session, where)
+        if where is not None
+        else select(Claim).join(Claim.source).join(Source.outlet).order_by(Claim.id)
+    )
     chosen_claims = claims.with_only_columns(Claim.id) if where is not None else None
     chosen_sources = (
         claims.with_only_columns(Claim.source_id).order_by(None) if where is not None else None
     )
-    keyed = _linked_keyless(session)
+    keyed = keyless_named(session)
+    yield from (("stances", r) for r in stance_records(session))
     yield from (("entities", r) for r in _entities(session))
     yield from (("topics", r) for r in _topics(session))
     yield from (("outlets", r) for r in _outlets(session, chosen_sources))
     yield from (("sources", r) for r in _sources(session, chosen_sources))
     yield from (("claims", r) for r in _claims(session, claims, keyed))
     yield from (("links", r) for r in _links(session, chosen_claims))
+    yield from (("conflicts", r) for r in conflict_records(session, chosen_claims))
+    yield from (("audit", r) for r in audit_records(session, chosen_claims))
 
 
 def write_document(out: TextIO, records: Iterator[tuple[str, dict[str, Any]]]) -> int:

@@ -4,10 +4,14 @@ An import is all or nothing: the caller runs :func:`import_files` inside one
 write transaction, and any bad record raises :class:`ImportFailed` naming the
 file, the record and the field, so the transaction rolls back whole.
 
-Records are applied section by section (entities, topics, outlets, sources,
-claims, links) whatever their order in the files, so a claim may come before the
-source it names. Re-importing a file changes nothing; a record whose key
-matches an existing one updates it.
+Records are applied section by section (stances, entities, topics, outlets,
+sources, claims, links, conflicts, audit) whatever their order in the files, so a
+claim may come before the source it names. Re-importing a file changes nothing; a
+record whose key matches an existing one updates it.
+
+A run whose files carry an audit section restores that log and records no entries of
+its own (:func:`factbase.catalog.audit.restoring`): an `export all` imported into an
+empty database gives back the log as it was, not the log plus the import.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import scan
 from factbase.analysis.links import find_link, link_claims, ordered, unlink_claims
+from factbase.catalog import audit
 from factbase.catalog.entities import EntityInput, upsert_entity
 from factbase.catalog.outlets import add_outlet, find_outlet, update_outlet
 from factbase.catalog.source_fields import document_fields as source_document_fields
@@ -32,17 +38,29 @@ from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
 from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput, claim_topics, claim_values
-from factbase.errors import FactbaseError, ImportFailed
+from factbase.claims.recording import ClaimInput, claim_topics, claim_values, history_values
+from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_writer import ClaimWriter, ImportLookups, PendingClaim
 from factbase.interchange.readers import SECTIONS, Record, iter_records
+from factbase.interchange.review_work import (
+    AUDIT_FIELDS,
+    DECISION_FIELDS,
+    STANCE_FIELDS,
+    AuditRestorer,
+    apply_decision,
+    apply_merged_into,
+    apply_stance,
+)
 from factbase.interchange.source_writer import SourceWriter
 from factbase.store.memory import collector_paused
-from factbase.store.models import Conflict
+from factbase.store.models import Claim, ClaimLink, Conflict
 from factbase.store.resources import seeds_dir
+from factbase.text.date_formats import parse_timestamp
 
-# field -> "str" | "list" | "num"; anything else in a record is a typo worth stopping for.
+# field -> "str" | "list" | "num" | "bool"; anything else in a record is a typo worth
+# stopping for.
 FIELDS: dict[str, dict[str, str]] = {
+    "stances": STANCE_FIELDS,
     "entities": {"name": "str", "kind": "str", "aliases": "list", "note": "str"},
     "topics": {"slug": "str", "label": "str", "parent": "str", "keywords": "list"},
     "outlets": {
@@ -52,6 +70,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "language": "str",
         "homepage": "str",
         "note": "str",
+        "created_at": "str",
     },
     # A source record holds the declared fields with a name in documents that recording a
     # source takes (SourceInput), in document order.
@@ -67,15 +86,28 @@ FIELDS: dict[str, dict[str, str]] = {
         for field in document_fields()
         if field.document in {given.name for given in fields(ClaimInput)}
     },
-    "links": {"claim": "str", "other": "str", "kind": "str", "note": "str"},
+    "links": {
+        "claim": "str",
+        "other": "str",
+        "kind": "str",
+        "note": "str",
+        "created_by": "str",
+        "created_at": "str",
+    },
+    # The review work's records, declared beside their writers.
+    "conflicts": DECISION_FIELDS,
+    "audit": AUDIT_FIELDS,
 }
 REQUIRED = {
+    "stances": ("name",),
     "entities": ("name",),
     "topics": ("slug",),
     "outlets": ("name", "stance"),
     "sources": ("outlet", "title"),
     "claims": ("source", "statement"),
     "links": ("claim", "other", "kind"),
+    "conflicts": ("claim", "other", "kind", "status"),
+    "audit": ("at", "actor", "action", "target"),
 }
 
 
@@ -138,15 +170,22 @@ def _import_files(
                 claims.add(number, path, record)
             else:
                 by_section[record.section].append(record)
-    for section in ("entities", "topics", "outlets"):
-        for record in by_section[section]:
+    with ExitStack() as stack:
+        if by_section["audit"]:
+            stack.enter_context(audit.restoring())
+        for section in ("stances", "entities", "topics", "outlets"):
+            for record in by_section[section]:
+                _apply(session, record, summary)
+        _apply_sources(session, by_section["sources"], summary)
+        _apply_claims(session, claims, summary, progress)
+        for record in by_section["links"]:
             _apply(session, record, summary)
-    _apply_sources(session, by_section["sources"], summary)
-    _apply_claims(session, claims, summary, progress)
-    for record in by_section["links"]:
-        _apply(session, record, summary)
-    if summary.changed_claims:
-        summary.conflicts_found += len(scan(session, summary.changed_claims).new_ids)
+        if summary.changed_claims:
+            summary.conflicts_found += len(scan(session, summary.changed_claims).new_ids)
+        # Decisions after the scan and the links, which find the conflicts they decide.
+        for record in by_section["conflicts"]:
+            _apply(session, record, summary)
+        _apply_audit(session, by_section["audit"], summary)
     return summary
 
 
@@ -207,6 +246,7 @@ def _apply_claims(
 
     lookups = ImportLookups(session)
     writer = ClaimWriter(session)
+    merged: list[tuple[Record, dict[str, Any], str]] = []  # record, its values, merged into
     for done, record in enumerate(records, start=1):
         warnings: list[str] = []
         try:
@@ -214,19 +254,69 @@ def _apply_claims(
             claim_input = ClaimInput(**{**data, "topics": data.get("topics") or ()})
             values = claim_values(claim_input, lookups, warnings)
             topics = claim_topics(claim_input, values, lookups, summary.topics_created)
+            history = history_values(claim_input)
         except ImportFailed:
             raise
         except FactbaseError as exc:
             raise ImportFailed(f"{record.location}: {exc.message}") from None
         summary.warnings.extend(f"{record.location}: {warning}" for warning in warnings)
-        writer.add(PendingClaim(values, topics))
+        writer.add(PendingClaim(values, topics, history))
+        if claim_input.merged_into:
+            merged.append((record, values, claim_input.merged_into))
         if progress is not None:
             progress(done, records.total)
     writer.flush()
+    # The claim a duplicate was merged into may come later in the run.
+    changed = set(writer.changed_ids)
+    for record, values, target in merged:
+        try:
+            claim = _written_claim(session, values)
+            if apply_merged_into(session, claim, target) and claim.id not in changed:
+                writer.outcomes["unchanged"] -= 1
+                writer.outcomes["updated"] += 1
+        except FactbaseError as exc:
+            raise ImportFailed(f"{record.location}: merged_into: {exc.message}") from None
     for outcome, count in writer.outcomes.items():
         if count:
             summary.counts[f"claims {outcome}"] += count
     summary.changed_claims.extend(writer.changed_ids)
+
+
+def _written_claim(session: Session, values: dict[str, Any]) -> Claim:
+    """The claim a checked record was written to: by key, else the first keyless claim
+    with its source and statement (as the claim writer matches records)."""
+    if values["key"] is not None:
+        return get_claim(session, values["key"])
+    query = (
+        select(Claim)
+        .where(
+            Claim.key.is_(None),
+            Claim.source_id == values["source_id"],
+            Claim.statement == values["statement"],
+        )
+        .order_by(Claim.id)
+        .limit(1)
+    )
+    claim = session.scalar(query)
+    assert claim is not None, "the claim writer has just written it"
+    return claim
+
+
+def _apply_audit(session: Session, records: list[Record], summary: ImportSummary) -> None:
+    """Restore the log, entry by entry in the document's order."""
+    if not records:
+        return
+    restorer = AuditRestorer(session)
+    for record in records:
+        try:
+            restorer.add(_validated(record))
+        except ImportFailed:
+            raise
+        except FactbaseError as exc:
+            raise ImportFailed(f"{record.location}: {exc.message}") from None
+    for outcome, count in restorer.flush().items():
+        if count:
+            summary.counts[f"audit {outcome}"] += count
 
 
 def _apply(session: Session, record: Record, summary: ImportSummary) -> None:
@@ -268,6 +358,12 @@ def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
         for item in value:
             if isinstance(item, str):
                 _check_text(where, item)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise ImportFailed(f"{where}: expected true or false")
     if kind == "list":
         if isinstance(value, str):  # CSV cells hold lists as "a; b"
             value = [part for part in (p.strip() for p in value.split(";")) if part]
@@ -329,11 +425,18 @@ def _topic(session: Session, data: dict[str, Any], *_: Any) -> str:
 
 def _outlet(session: Session, data: dict[str, Any], *_: Any) -> str:
     details = {k: data.get(k) for k in ("country", "language", "homepage", "note")}
+    with in_field("created_at"):
+        created_at = parse_timestamp(data["created_at"]) if data.get("created_at") else None
     existing = find_outlet(session, data["name"])
     if existing is None:
-        add_outlet(session, data["name"], data["stance"], **details)
+        outlet = add_outlet(session, data["name"], data["stance"], **details)
+        if created_at is not None:
+            outlet.created_at = created_at
         return "added"
     changed = update_outlet(session, existing, stance=data["stance"], **details)
+    held = existing.created_at.replace(microsecond=0) if existing.created_at else None
+    if created_at is not None and held != created_at:
+        existing.created_at, changed = created_at, True
     return "updated" if changed else "unchanged"
 
 
@@ -343,14 +446,34 @@ def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: An
     first, second = get_claim(session, data["claim"]), get_claim(session, data["other"])
     existing = find_link(session, first.id, second.id)
     kind = data["kind"].strip().lower()
+    made: dict[str, Any] = {}
+    if data.get("created_by"):
+        made["created_by"] = data["created_by"]
+    if data.get("created_at"):
+        with in_field("created_at"):
+            made["created_at"] = parse_timestamp(data["created_at"])
     if existing is not None:
         if existing.kind == kind and (existing.note or None) == (data.get("note") or None):
-            return "unchanged"
+            return _link_made(session, existing, made)
         unlink_claims(session, data["claim"], data["other"], note="replaced by an import")
-        _new_link(session, data, kind, summary, (first.id, second.id))
+        _new_link(session, data, kind, summary, (first.id, second.id), made)
         return "updated"
-    _new_link(session, data, kind, summary, (first.id, second.id))
+    _new_link(session, data, kind, summary, (first.id, second.id), made)
     return "added"
+
+
+def _link_made(session: Session, link: ClaimLink, made: dict[str, Any]) -> str:
+    """Give an existing link who made it and when, as the record says (to the second)."""
+    changed = False
+    for name, value in made.items():
+        old = getattr(link, name)
+        if isinstance(old, datetime):
+            old = old.replace(microsecond=0)
+        if old != value:
+            setattr(link, name, value)
+            changed = True
+    session.flush()
+    return "updated" if changed else "unchanged"
 
 
 def _new_link(
@@ -359,6 +482,7 @@ def _new_link(
     kind: str,
     summary: ImportSummary,
     pair: tuple[int, int],
+    made: dict[str, Any],
 ) -> None:
     """Link the pair, counting the declared conflict a `contradicts` link records."""
 
@@ -368,16 +492,27 @@ def _new_link(
     )
     # A decided declared conflict outlives its link; linking again then adds nothing new.
     existed = session.scalar(declared) is not None
-    link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+    link = link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+    _link_made(session, link, made)
     if not existed and session.scalar(declared) is not None:
         summary.conflicts_found += 1
 
 
+def _stance(session: Session, data: dict[str, Any], *_: Any) -> str:
+    return apply_stance(session, data)
+
+
+def _decision(session: Session, data: dict[str, Any], *_: Any) -> str:
+    return apply_decision(session, data)
+
+
 _APPLY: dict[str, Callable[..., str]] = {
+    "stances": _stance,
     "entities": _entity,
     "topics": _topic,
     "outlets": _outlet,
     "links": _link,
+    "conflicts": _decision,
 }
 
 

@@ -21,6 +21,8 @@ import yaml
 
 from factbase.errors import ImportFailed
 
+# The sections in the order of the format's first version, then those added since (an
+# import applies them in its own order: stances before outlets).
 SECTION_OF_TYPE = {
     "entity": "entities",
     "topic": "topics",
@@ -28,6 +30,9 @@ SECTION_OF_TYPE = {
     "source": "sources",
     "claim": "claims",
     "link": "links",
+    "stance": "stances",
+    "conflict": "conflicts",
+    "audit": "audit",
 }
 SECTIONS = tuple(SECTION_OF_TYPE.values())
 FORMATS = (".yaml", ".yml", ".json", ".jsonl", ".csv")

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from factbase.catalog.outlets import ensure_outlet, get_outlet
+from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import SourceInput, source_values
-from factbase.errors import AlreadyExists, as_id
+from factbase.errors import AlreadyExists, as_id, in_field
 from factbase.store.models import Outlet, Source, SourceCite, utcnow
+from factbase.text.date_formats import parse_timestamp
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import fold, normalise_text
 
@@ -56,6 +59,7 @@ class _Pending:
     id: int | None
     values: dict[str, Any]
     cites: frozenset[int]  # outlet ids
+    created_at: datetime | None = None  # as the record gives it; None: now, or as stored
 
 
 class SourceWriter:
@@ -77,6 +81,7 @@ class SourceWriter:
         self._by_key: dict[str, int] = {}
         self._by_url: dict[str, int] = {}
         self._by_title: dict[tuple[int, str], set[int]] = {}  # sources without key and URL
+        self._unnamed: set[int] = set()  # sources without key and URL
         for source_id, key, url, outlet_id, title in session.execute(
             select(_SOURCE.c.id, _SOURCE.c.key, _SOURCE.c.url, _SOURCE.c.outlet_id, _SOURCE.c.title)
         ):
@@ -91,12 +96,16 @@ class SourceWriter:
     def add(self, data: SourceInput) -> None:
         """Check ``data`` as `factbase source add` would and queue it; raises FactbaseError."""
         values = source_values(data, self._outlet_id, self._date)
+        with in_field("created_at"):
+            created_at = parse_timestamp(data.created_at) if data.created_at else None
         refs = [ref.strip() for ref in (data.key, data.url) if ref and ref.strip()]
         named = self._outlets.get(fold(data.outlet))
         title = (named, values["title"]) if named is not None else None
         if self._touches_pending(refs, title):
             self.flush()
         existing = self._existing(data, title)
+        if existing in self._unnamed and data.key and made_up_source_id(data.key) == existing:
+            values["key"] = None  # the key a document made up for it: it stays keyless
         for column in ("key", "url"):
             value = values[column]
             if value is None:
@@ -105,7 +114,7 @@ class SourceWriter:
             if other is not None and other != existing:
                 raise AlreadyExists(f"source {other} already has {column} {value!r}")
         cites = frozenset(self._cited(data.cites))
-        self._pending.append(_Pending(existing, values, cites))
+        self._pending.append(_Pending(existing, values, cites, created_at))
         if existing is not None:
             self._pending_ids.add(existing)
         self._pending_refs.update(v for v in (values["key"], values["url"]) if v is not None)
@@ -152,6 +161,9 @@ class SourceWriter:
                 found = self._find(ref.strip())
                 if found is not None:
                     return found
+                made_up = made_up_source_id(ref) if ref == data.key and not data.url else None
+                if made_up in self._unnamed:
+                    return made_up  # as find_source reads a made-up key
                 if data.key:  # a keyed record never silently takes over another by URL
                     return None
         return min(self._by_title.get(title, ()), default=None) if title else None
@@ -183,9 +195,11 @@ class SourceWriter:
         for item in pending:
             if item.id is None:
                 continue
-            values, cites = stored[item.id]
+            values, cites, created_at = stored[item.id]
             now = tuple(item.values[name] for name in FIELDS)
-            if values != now or cites != item.cites:
+            if item.created_at is None or item.created_at == _to_second(created_at):
+                item.created_at = created_at  # documents keep it to the second
+            if values != now or cites != item.cites or item.created_at != created_at:
                 changed.append(item)
                 if cites != item.cites:
                     recited.append(item)
@@ -202,7 +216,7 @@ class SourceWriter:
         if not new:
             return
         created = utcnow()
-        rows = [{**item.values, "created_at": created} for item in new]
+        rows = [{**item.values, "created_at": item.created_at or created} for item in new]
         statement = insert(_SOURCE).returning(_SOURCE.c.id, sort_by_parameter_order=True)
         ids = list(self.session.execute(statement, rows).scalars())
         for source_id, item in zip(ids, new, strict=True):
@@ -215,7 +229,13 @@ class SourceWriter:
         if not changed:
             return
         statement = update(_SOURCE).where(_SOURCE.c.id == bindparam("source_id"))
-        self.session.execute(statement, [{**item.values, "source_id": item.id} for item in changed])
+        self.session.execute(
+            statement,
+            [
+                {**item.values, "source_id": item.id, "created_at": item.created_at}
+                for item in changed
+            ],
+        )
         ids = [item.id for item in recited]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -232,9 +252,12 @@ class SourceWriter:
         if rows:
             self.session.execute(insert(_SOURCE_CITE), rows)
 
-    def _stored(self, ids: list[int]) -> dict[int, tuple[tuple[Any, ...], frozenset[int]]]:
-        """Values (in FIELDS order) and cited outlets of the stored sources ``ids``."""
-        found: dict[int, tuple[tuple[Any, ...], frozenset[int]]] = {}
+    def _stored(
+        self, ids: list[int]
+    ) -> dict[int, tuple[tuple[Any, ...], frozenset[int], datetime | None]]:
+        """Values (in FIELDS order), cited outlets and creation time of the stored
+        sources ``ids``."""
+        found: dict[int, tuple[tuple[Any, ...], frozenset[int], datetime | None]] = {}
         unique = sorted(set(ids))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
@@ -244,9 +267,11 @@ class SourceWriter:
                 query.where(_SOURCE_CITE.c.source_id.in_(chunk))
             ):
                 cites.setdefault(source_id, set()).add(outlet_id)
-            rows = select(_SOURCE.c.id, *_COLUMNS).where(_SOURCE.c.id.in_(chunk))
-            for source_id, *values in self.session.execute(rows):
-                found[source_id] = (tuple(values), frozenset(cites.get(source_id, ())))
+            rows = select(_SOURCE.c.id, _SOURCE.c.created_at, *_COLUMNS).where(
+                _SOURCE.c.id.in_(chunk)
+            )
+            for source_id, created_at, *values in self.session.execute(rows):
+                found[source_id] = (tuple(values), frozenset(cites.get(source_id, ())), created_at)
         return found
 
     # -- the index of stored sources ----------------------------------------------------
@@ -261,6 +286,7 @@ class SourceWriter:
             self._by_url[url] = source_id
         if key is None and url is None:
             self._by_title.setdefault((outlet, title), set()).add(source_id)
+            self._unnamed.add(source_id)
 
     def _unindex(self, source_id: int, values: tuple[Any, ...]) -> None:
         key, url, outlet, title = values[0], values[1], values[2], values[3]
@@ -269,6 +295,11 @@ class SourceWriter:
         if url is not None and self._by_url.get(url) == source_id:
             del self._by_url[url]
         self._by_title.get((outlet, title), set()).discard(source_id)
+        self._unnamed.discard(source_id)
+
+
+def _to_second(value: datetime | None) -> datetime | None:
+    return value.replace(microsecond=0) if value is not None else None
 
 
 def _named_by(values: dict[str, Any]) -> tuple[Any, Any, Any, Any]:

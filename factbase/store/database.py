@@ -217,13 +217,20 @@ class Database:
             raise translate_operational_error(exc, self.url) from None
 
     @contextmanager
-    def session(self, *, write: bool = False, commit: bool = True) -> Iterator[Session]:
+    def session(
+        self, *, write: bool = False, commit: bool = True, snapshot: bool = False
+    ) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error.
 
         ``commit=False`` rolls back even on success: a dry run that checks
         everything a real run would, constraints included, and keeps nothing.
+        ``snapshot=True`` reads the database as it was when the first query ran, for a
+        reader of many queries (`export all`); SQLite's transactions always do, PostgreSQL's
+        READ COMMITTED ones would see each commit made meanwhile.
         """
         bind = self.engine.execution_options(factbase_write=True) if write else self.engine
+        if snapshot and self.engine.dialect.name == "postgresql":
+            bind = bind.execution_options(isolation_level="REPEATABLE READ")
         try:
             with Session(bind, expire_on_commit=False) as session:
                 event.listen(session, "before_flush", _refuse_nul_characters)

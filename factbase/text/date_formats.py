@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from factbase.errors import InvalidDate
 from factbase.text.dates import PartialDate
 
 
@@ -49,3 +50,20 @@ def stored_timestamp(value: str | datetime) -> str:
             return value[:10] + "T" + value[11:19] + "+00:00"
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A timestamp as exports write it (``2024-01-01T10:00:00+00:00``) back as a UTC datetime.
+
+    A time without its offset is refused: read as local time, it would move with the
+    machine's time zone.
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidDate(
+            f"{text!r} is not a timestamp (write it as 2024-01-01T10:00:00+00:00)"
+        ) from None
+    if value.tzinfo is None:
+        raise InvalidDate(f"{text!r} has no UTC offset (write it as {text.strip()}+00:00)")
+    return value.astimezone(UTC)
