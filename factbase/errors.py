@@ -52,6 +52,10 @@ class SchemaError(FactbaseError):
     """The database is not a factbase database, or is newer than this program."""
 
 
+class ReadOnlyDatabase(FactbaseError):
+    """The database cannot be written here: a read-only file, directory or medium."""
+
+
 class DatabaseBusy(FactbaseError):
     """Another process held the write lock for longer than the busy timeout."""
 

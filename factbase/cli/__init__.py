@@ -11,6 +11,7 @@ Performance). Each such import carries a comment pointing here, and a test holds
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -71,6 +72,10 @@ def _run(
         return _fail(exc.message, exc.exit_code)
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # a file system's answer: name the path, not a traceback
+        if state.debug:
+            raise
+        return _fail(_file_error(exc), 1)
     except Exception as exc:
         if state.debug:
             raise
@@ -93,6 +98,17 @@ def _click_error(exc: typer.TyperException) -> int:
         hint = f" (see '{ctx.command_path} --help')" if ctx else ""
         return _fail(f"{exc.format_message()}{hint}", 2)
     return _fail(exc.format_message(), exc.exit_code)
+
+
+def _file_error(exc: OSError) -> str:
+    """One plain line for a failed read or write of a file, naming it."""
+    where = f" at {exc.filename}" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"disk full{where}; nothing was written"
+    if exc.errno == errno.EROFS:
+        return f"read-only file system{where}; nothing was written"
+    reason = exc.strerror or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename else f"{reason} ({type(exc).__name__})"
 
 
 def _safe(exc: BaseException) -> str:

@@ -59,8 +59,13 @@ def db_upgrade(
     with state.open_db(upgrade=False) as db:
         before = db.current_revision()
         db.migrate("upgrade", revision)
+        after = db.current_revision()
+        if after == before:
+            render.console().print(f"{render.escape(db.display)} is at {after}: nothing to do")
+            return
+        state.refresh_after_upgrade(db, before)
         render.console().print(
-            f"upgraded {render.escape(db.display)}: {before or 'empty'} → {db.current_revision()}"
+            f"upgraded {render.escape(db.display)}: {before or 'empty'} → {after}"
         )
 
 

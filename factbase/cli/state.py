@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,4 +43,22 @@ def open_db(*, upgrade: bool = True) -> Database:
     from factbase.store.database import Database
 
     audit.acting_as(user)
-    return Database.open(db_location, upgrade=upgrade)
+    database = Database.open(db_location, upgrade=upgrade)
+    if database.upgraded_from is not None:
+        try:
+            refresh_after_upgrade(database, database.upgraded_from)
+        except BaseException:
+            database.close()
+            raise
+    return database
+
+
+def refresh_after_upgrade(database: Database, before: str | None) -> None:
+    """Build what an upgrade added empty (conflicts, from revision 0002) and say so."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.analysis.upgrades import refresh_derived
+
+    with database.session(write=True) as session:
+        found = refresh_derived(session, before)
+    if found:  # a remark for people, on stderr (this module is below render)
+        print(f"factbase: {found}", file=sys.stderr)

@@ -274,9 +274,11 @@ def atomic_output(path: Path, *, bom: bool = False) -> Iterator[TextIO]:
                 os.fsync(out.fileno())
             temp.chmod(_file_mode(path))
             temp.replace(path)
-    except BaseException:
+    except BaseException as exc:
         with suppress(FileNotFoundError):
             temp.unlink()
+        if isinstance(exc, OSError) and not exc.filename:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None  # say which file
         raise
 
 

@@ -15,6 +15,8 @@ the same timeout, so both backends give writers one at a time.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,12 +35,19 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
-from factbase.errors import DatabaseBusy, FactbaseError, InvalidInput, SchemaError
+from factbase.errors import (
+    DatabaseBusy,
+    FactbaseError,
+    InvalidInput,
+    ReadOnlyDatabase,
+    SchemaError,
+)
 from factbase.store.location import (
     APP_NAME,
     HEAD_REVISION,
     default_db_path,
     given_location,
+    read_only_reason,
     refuse_hard_links,
 )
 from factbase.store.resources import migrations_dir
@@ -62,7 +71,13 @@ def resolve_url(location: str | None = None) -> URL:
 def _url_of(location: str | None) -> URL:
     if location is None:
         path = default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot create the data directory {path.parent}: {_reason(exc)} "
+                "(give --db or set FACTBASE_DB)"
+            ) from None
         return URL.create("sqlite", database=str(path))
     if "://" in location:
         try:
@@ -75,6 +90,26 @@ def _url_of(location: str | None) -> URL:
     if not path.parent.is_dir():
         raise InvalidInput(f"directory {path.parent} does not exist")
     return URL.create("sqlite", database=str(path))
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return "a file is in the way"
+    return exc.strerror or str(exc)
+
+
+def _free_space(url: URL) -> str:
+    """What the disk holding a SQLite file has free, when that may explain an error."""
+    path = _sqlite_path(url)
+    if path is None:
+        return ""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return ""
+    if free > 16 * 1024 * 1024:
+        return ""
+    return f" ({free:,} bytes free on its disk: the disk may be full)"
 
 
 def display_url(url: URL) -> str:
@@ -105,6 +140,49 @@ def _install_sqlite_behaviour(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _sqlite_path(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database))
+
+
+# Below this much free space SQLite cannot make even the shared-memory file a reader
+# needs (32 KiB): the file is then read as it is, and writing is refused up front.
+_NEARLY_FULL_BYTES = 64 * 1024
+
+
+def _read_only(url: URL) -> str | None:
+    """Why this SQLite file must be opened read-only, as the start of a refusal; None when
+    it can be written."""
+    path = _sqlite_path(url)
+    if path is None or not path.is_file():
+        return None
+    reason = read_only_reason(path)
+    if reason:
+        return f"cannot write: {reason}"
+    try:
+        full = shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES
+    except OSError:
+        full = False
+    return f"disk full at {path}" if full else None
+
+
+def _read_only_url(url: URL) -> URL:
+    """The file opened read-only. Where the directory is read-only too or the disk full,
+    SQLite cannot make the shared-memory file a WAL reader needs; nobody can write there
+    either (and with no such file, nobody has the database open: its log is merged), so
+    the file is opened as immutable unless that file exists already."""
+    path = Path(str(url.database))
+    query = {"mode": "ro", "uri": "true"}
+    shared_memory = path.with_name(path.name + "-shm")
+    if not shared_memory.exists() and (
+        not os.access(path.parent, os.W_OK)
+        or shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES
+    ):
+        query["immutable"] = "1"
+    return URL.create("sqlite", database=f"file:{path}", query=query)
+
+
 def create_db_engine(url: URL) -> Engine:
     backend = url.get_backend_name()
     try:
@@ -127,12 +205,14 @@ def create_db_engine(url: URL) -> Engine:
 def _install_postgresql_behaviour(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        # Readers and writers alike give up after the busy timeout (exit 75) rather than
+        # wait without end behind a lock such as a migration's ACCESS EXCLUSIVE.
+        timeout_ms = max(1, int(BUSY_TIMEOUT_SECONDS * 1000))
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
         # Writers take turns, as on SQLite: without this, two commands creating the same
         # topic both find it absent and one fails on the unique key, and two claims
         # added at once are each checked for conflicts without seeing the other.
         if connection.get_execution_options().get("factbase_write", False):
-            timeout_ms = max(1, int(BUSY_TIMEOUT_SECONDS * 1000))
-            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
 
 
@@ -148,6 +228,15 @@ def translate_operational_error(exc: DatabaseError, url: URL) -> FactbaseError:
     lowered = message.lower()
     if "file is not a database" in lowered:
         return SchemaError(f"{display_url(url)} is not a SQLite database")
+    where = display_url(url)
+    if "database or disk is full" in lowered:
+        return FactbaseError(f"disk full at {where}; nothing was written")
+    if "readonly database" in lowered or "read-only" in lowered:
+        path = _sqlite_path(url)
+        reason = (read_only_reason(path) if path else None) or f"{where} is read-only"
+        return ReadOnlyDatabase(f"cannot write: {reason}; nothing was written")
+    if "disk i/o error" in lowered or "unable to open database file" in lowered:
+        return FactbaseError(f"cannot use database {where}: {message.strip()}{_free_space(url)}")
     # 55P03: PostgreSQL's lock_timeout ran out waiting for another writer.
     waited_too_long = getattr(exc.orig, "sqlstate", None) == "55P03"
     if waited_too_long or "database is locked" in lowered or "database is busy" in lowered:
@@ -167,11 +256,18 @@ class Database:
 
     url: URL
     engine: Engine
+    # Why this SQLite file cannot be written (a read-only file or directory): it is then
+    # opened read-only, read commands work, and anything that writes says why it cannot.
+    read_only: str | None = None
+    # The schema revision this object upgraded the database from, when it did.
+    upgraded_from: str | None = None
 
     @classmethod
     def open(cls, location: str | None = None, *, upgrade: bool = True) -> Database:
         url = resolve_url(location)
-        database = cls(url, create_db_engine(url))
+        read_only = _read_only(url)
+        engine = create_db_engine(_read_only_url(url) if read_only else url)
+        database = cls(url, engine, read_only)
         try:
             if upgrade:
                 database.ensure_current()
@@ -228,6 +324,8 @@ class Database:
         reader of many queries (`export all`); SQLite's transactions always do, PostgreSQL's
         READ COMMITTED ones would see each commit made meanwhile.
         """
+        if write:
+            self.refuse_if_read_only()
         bind = self.engine.execution_options(factbase_write=True) if write else self.engine
         if snapshot and self.engine.dialect.name == "postgresql":
             bind = bind.execution_options(isolation_level="REPEATABLE READ")
@@ -273,6 +371,10 @@ class Database:
             return True
         return Path(str(self.url.database)).exists()
 
+    def refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyDatabase(f"{self.read_only}; nothing was written")
+
     def ensure_current(self) -> None:
         """Upgrade to the newest schema when needed; refuse a newer or foreign schema."""
         self.check_is_factbase()
@@ -280,6 +382,7 @@ class Database:
         if revision != HEAD_REVISION:
             self.check_known(revision)
             self.migrate("upgrade", "head")
+            self.upgraded_from = revision
         self._use_wal()
 
     def check_known(self, revision: str | None) -> None:
@@ -291,7 +394,7 @@ class Database:
 
     def _use_wal(self) -> None:
         """Readers never wait for a writer in WAL mode; persistent, so set once per file."""
-        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:") or self.read_only:
             return
         with self.connect() as connection:
             driver = connection.connection.driver_connection
@@ -310,6 +413,14 @@ class Database:
         self.check_is_factbase()
         current = self.current_revision()
         self.check_known(current)
+        up_to_date = current is not None and target in ("head", current)
+        if direction == "upgrade" and up_to_date and current == _script_head():
+            return  # nothing to do: seen without taking the write lock
+        if self.read_only:
+            raise ReadOnlyDatabase(
+                f"{self.display} has schema {current or 'none'} and needs an upgrade to "
+                f"{HEAD_REVISION}: {self.read_only}"
+            )
         if direction == "upgrade" and current and target not in ("head", current):
             self._refuse_upgrade_to_older(current, target)
         try:
@@ -392,6 +503,13 @@ def _known_revisions() -> set[str]:
 
     scripts = ScriptDirectory(str(migrations_dir()))
     return {script.revision for script in scripts.walk_revisions()}
+
+
+def _script_head() -> str | None:
+    # Alembic is slow to import: deferred until the schema is checked or changed.
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(migrations_dir())).get_current_head()
 
 
 def revision_history() -> list[tuple[str, str]]:

@@ -78,3 +78,19 @@ def refuse_hard_links(path: Path) -> None:
             "(writes through two of them corrupt it); copy the file instead of linking it, "
             "or remove the other names"
         )
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why an existing SQLite file cannot be written here, or None when it can.
+
+    SQLite writes its write-ahead log and shared-memory files beside the database, so
+    a writable file in a read-only directory cannot be written either.
+    """
+    if not os.access(path, os.W_OK):
+        return f"{path} is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return (
+            f"directory {path.parent} is read-only (SQLite needs to write its journal "
+            f"beside {path.name})"
+        )
+    return None

@@ -134,9 +134,10 @@ def test_a_signalled_export_leaves_no_part_and_the_old_file(
     delays = random.Random(signum)
     for _ in range(4):
         process = _start(big_db, "export", "claims", "-o", str(target))
-        # From 0.2 s on: Python's own start-up (before factbase is loaded) is not ours to
-        # make quiet; every moment after it is.
-        time.sleep(delays.uniform(0.2, 1.5))
+        # Once the export is writing (Python's own start-up is not ours to make quiet),
+        # at a moment drawn from the seeded generator: mid-write or after the rename.
+        _wait_for_part(out_dir, process)
+        time.sleep(delays.uniform(0.0, 0.6))
         process.send_signal(signum)
         _, stderr = process.communicate(timeout=60)
         assert "Traceback" not in stderr
@@ -154,13 +155,17 @@ def test_a_signalled_export_leaves_no_part_and_the_old_file(
 
 
 @sqlite_only
+def _wait_for_part(directory: Path, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while not _hidden_leftovers(directory) and process.poll() is None:
+        assert time.monotonic() < deadline, "the export never started writing"
+        time.sleep(0.005)
+
+
 def test_a_killed_exports_part_is_swept_by_the_next_run(big_db: str, tmp_path: Path) -> None:
     target = tmp_path / "claims.csv"
     process = _start(big_db, "export", "claims", "-o", str(target))
-    deadline = time.monotonic() + 30
-    while not _hidden_leftovers(tmp_path) and process.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    _wait_for_part(tmp_path, process)
     process.kill()
     process.communicate(timeout=60)
     Cli(big_db).ok("export", "claims", "-o", str(target))
