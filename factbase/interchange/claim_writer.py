@@ -25,7 +25,7 @@ from factbase.errors import as_id
 from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
 from factbase.text.language import fold
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 2000  # claim records decided and written together
 
 # The tables, for Core statements that skip the ORM's unit of work.
 _CLAIM = cast(Table, Claim.__table__)
@@ -140,59 +140,59 @@ class PendingClaim:
 
 
 @dataclass
-class _Stored:
+class Stored:
+    """A claim already in the database, as an import record found it."""
+
     id: int
-    values: tuple[Any, ...]  # in FIELDS order
-    topics: dict[int, bool]
+    values: dict[str, Any]  # by FIELDS name
+    topics: dict[int, bool]  # topic id -> suggested
+
+    def unchanged_by(self, claim: PendingClaim) -> bool:
+        return self.topics == claim.topics and all(
+            self.values[name] == claim.values[name] for name in FIELDS
+        )
+
+
+@dataclass
+class Written:
+    """What :meth:`ClaimWriter.write` did: the claims added and the claims updated."""
+
+    added: list[tuple[int, PendingClaim]]
+    updated: list[tuple[Stored, PendingClaim]]
 
 
 class ClaimWriter:
-    """Collects checked claims and writes them in batches: inserts new, updates changed.
+    """Writes checked claims in batches: inserts new, updates changed.
 
     ``outcomes`` counts "added", "updated" and "unchanged"; ``changed_ids`` lists the
     claims added or updated, for the conflict scan.
     """
 
-    def __init__(self, session: Session, batch_size: int | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.batch_size = batch_size or BATCH_SIZE
-        self.batch: dict[tuple[Any, ...], PendingClaim] = {}
         self.outcomes: dict[str, int] = {"added": 0, "updated": 0, "unchanged": 0}
         self.changed_ids: list[int] = []
 
-    def add(self, claim: PendingClaim) -> None:
-        identity = claim.identity
-        if identity in self.batch:
-            # The same claim twice in one run: the second record updates the first.
-            self.flush()
-        self.batch[identity] = claim
-        if len(self.batch) >= self.batch_size:
-            self.flush()
+    def write(self, claims: list[tuple[PendingClaim, Stored | None]]) -> Written:
+        """Insert the claims without a stored one, update those that differ from theirs.
 
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        stored = self._stored(self.batch)
-        new: list[PendingClaim] = []
-        changed: list[tuple[int, PendingClaim, bool]] = []  # id, claim, topics changed
-        for identity, claim in self.batch.items():
-            old = stored.get(identity)
+        The identities of ``claims`` must be unique (a record naming a claim twice in a
+        batch writes the batch first).
+        """
+        new = [claim for claim, old in claims if old is None]
+        changed: list[tuple[Stored, PendingClaim]] = []
+        for claim, old in claims:
             if old is None:
-                new.append(claim)
                 continue
-            values_changed = old.values != tuple(claim.values[name] for name in FIELDS)
-            topics_changed = old.topics != claim.topics
-            if values_changed or topics_changed:
-                changed.append((old.id, claim, topics_changed))
-            else:
+            if old.unchanged_by(claim):
                 self.outcomes["unchanged"] += 1
-        self.batch = {}
-        self._insert(new)
-        self._update(changed)
+            else:
+                changed.append((old, claim))
+        return Written(self._insert(new), self._update(changed))
 
-    def _insert(self, claims: list[PendingClaim]) -> None:
+    def _insert(self, claims: list[PendingClaim]) -> list[tuple[int, PendingClaim]]:
         if not claims:
-            return
+            return []
         now = utcnow()
         rows = [_row(claim.values, created_at=now, updated_at=now) for claim in claims]
         # The new ids are matched to the claims by identity (unique within a batch) rather
@@ -204,30 +204,30 @@ class ClaimWriter:
             insert(_CLAIM).returning(*returned), rows
         ):
             created[("key", key) if key is not None else ("text", source_id, statement)] = claim_id
-        ids = [created[claim.identity] for claim in claims]
-        self._link_topics(zip(ids, claims, strict=True))
-        self.outcomes["added"] += len(ids)
-        self.changed_ids.extend(ids)
+        added = [(created[claim.identity], claim) for claim in claims]
+        self._link_topics(added)
+        self.outcomes["added"] += len(added)
+        self.changed_ids.extend(claim_id for claim_id, _ in added)
+        return added
 
-    def _update(self, changed: list[tuple[int, PendingClaim, bool]]) -> None:
+    def _update(
+        self, changed: list[tuple[Stored, PendingClaim]]
+    ) -> list[tuple[Stored, PendingClaim]]:
         if not changed:
-            return
+            return []
         now = utcnow()
         # The SET clause comes from the keys of the rows.
         statement = update(_CLAIM).where(_CLAIM.c.id == bindparam("claim_id"))
-        rows = [
-            _row(claim.values, claim_id=claim_id, updated_at=now) for claim_id, claim, _ in changed
-        ]
+        rows = [_row(claim.values, claim_id=old.id, updated_at=now) for old, claim in changed]
         self.session.execute(statement, rows)
-        retopic = [
-            (claim_id, claim) for claim_id, claim, topics_changed in changed if topics_changed
-        ]
+        retopic = [(old.id, claim) for old, claim in changed if old.topics != claim.topics]
         for start in range(0, len(retopic), 500):
             ids = [claim_id for claim_id, _ in retopic[start : start + 500]]
             self.session.execute(delete(_CLAIM_TOPIC).where(_CLAIM_TOPIC.c.claim_id.in_(ids)))
         self._link_topics(retopic)
         self.outcomes["updated"] += len(changed)
-        self.changed_ids.extend(claim_id for claim_id, _, _ in changed)
+        self.changed_ids.extend(old.id for old, _ in changed)
+        return changed
 
     def _link_topics(self, claims: Iterable[tuple[int, PendingClaim]]) -> None:
         rows = [
@@ -238,15 +238,17 @@ class ClaimWriter:
         if rows:
             self.session.execute(insert(_CLAIM_TOPIC), rows)
 
-    def _stored(self, batch: dict[tuple[Any, ...], PendingClaim]) -> dict[tuple[Any, ...], _Stored]:
-        """The claims already in the database that records of ``batch`` name."""
-        keys = [identity[1] for identity in batch if identity[0] == "key"]
-        texts = [identity[1:] for identity in batch if identity[0] == "text"]
-        found: dict[tuple[Any, ...], _Stored] = {}
+    def stored(self, identities: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], Stored]:
+        """The claims already in the database that ``identities`` name (see
+        :attr:`PendingClaim.identity`), with their values and topics."""
+        identities = list(identities)
+        keys = [identity[1] for identity in identities if identity[0] == "key"]
+        texts = [identity[1:] for identity in identities if identity[0] == "text"]
+        found: dict[tuple[Any, ...], Stored] = {}
         query = select(_CLAIM.c.id, *_COLUMNS).order_by(_CLAIM.c.id)
         if keys:
             for row in self.session.execute(query.where(_CLAIM.c.key.in_(keys))):
-                found[("key", row[1])] = _Stored(row[0], tuple(row[1:]), {})
+                found[("key", row[1])] = _stored(row)
         if texts:
             # Without a key, the same statement from the same source is the same claim
             # (the first such claim, should there be several).
@@ -258,8 +260,8 @@ class ClaimWriter:
             )
             for row in self.session.execute(narrowed):
                 pair = (row[2], row[3])
-                if pair in wanted:
-                    found.setdefault(("text", *pair), _Stored(row[0], tuple(row[1:]), {}))
+                if pair in wanted and ("text", *pair) not in found:
+                    found[("text", *pair)] = _stored(row)
         by_id = {stored.id: stored for stored in found.values()}
         if by_id:
             links = select(
@@ -270,6 +272,10 @@ class ClaimWriter:
             ):
                 by_id[claim_id].topics[topic_id] = bool(suggested)
         return found
+
+
+def _stored(row: Any) -> Stored:
+    return Stored(row[0], dict(zip(FIELDS, row[1:], strict=True)), {})
 
 
 def _row(values: dict[str, Any], **extra: Any) -> dict[str, Any]:
