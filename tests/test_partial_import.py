@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import PG_URL, Cli, parse_json, query, seed, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factbase.interchange.dump import interchange_records
+from factbase.interchange.importer import import_files
+from factbase.store.database import Database
+from factbase.store.models import Claim, ClaimTopic
 
 CPC_KEY = "wsj-ru-cpc-share"
 CPC_SOURCE = "silkbridge-wsj-kz-distancing"
@@ -314,3 +324,64 @@ def test_each_added_record_gets_an_audit_entry(cli: Cli, tmp_path: Path) -> None
     ]
     claims = query(cli.url, "SELECT id FROM claim ORDER BY id")
     assert [e["claim_id"] for e in added[1:]] == [row["id"] for row in claims]
+
+
+# -- any subset of a stored claim's fields ------------------------------------------------
+
+EDITS = {"status": "corroborated", "note": "Checked again.", "polarity": "denied"}
+
+
+@pytest.fixture
+def seeded_db(seeded: Cli) -> Iterator[Database]:
+    database = Database.open(seeded.url)
+    yield database
+    database.close()
+
+
+def claim_state(session: Session, key: str) -> tuple[dict[str, Any], dict[int, bool]]:
+    row = session.execute(select(Claim.__table__).where(Claim.key == key)).one()
+    values = {k: v for k, v in row._mapping.items() if k != "updated_at"}
+    topics = dict(
+        session.execute(
+            select(ClaimTopic.topic_id, ClaimTopic.suggested).where(
+                ClaimTopic.claim_id == values["id"]
+            )
+        ).all()
+    )
+    return values, topics
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+@pytest.mark.slow
+def test_any_subset_of_a_claims_fields_leaves_the_others_as_they_were(
+    seeded_db: Database, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    with seeded_db.session() as session:
+        documents = [r for s, r in interchange_records(session) if s == "claims" and "key" in r]
+    document = data.draw(st.sampled_from(documents))
+    names = sorted(name for name in document if name != "key")
+    subset = data.draw(st.sets(st.sampled_from(names)))
+    edit = data.draw(st.sampled_from([None, *EDITS]))
+    record = {"type": "claim", "key": document["key"], **{n: document[n] for n in subset}}
+    if edit is not None:
+        record[edit] = EDITS[edit]
+    path = write_jsonl(tmp_path_factory.mktemp("subset") / "subset.jsonl", [record])
+
+    with seeded_db.session(write=True, commit=False) as session:
+        before, topics_before = claim_state(session, document["key"])
+        import_files(session, [path])
+        after, topics_after = claim_state(session, document["key"])
+
+    expected = dict(before)
+    if edit is not None:
+        expected[edit] = EDITS[edit]
+    assert after == expected
+    if "topics" in subset:
+        assert set(topics_after) == set(topics_before)
+    else:
+        assert topics_after == topics_before
