@@ -385,3 +385,22 @@ def test_any_subset_of_a_claims_fields_leaves_the_others_as_they_were(
         assert set(topics_after) == set(topics_before)
     else:
         assert topics_after == topics_before
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"type": "claim", "key": CPC_KEY, "statement": None}, "statement: required"),
+        ({"type": "claim", "key": CPC_KEY, "source": ""}, "source: required"),
+        ({"type": "source", "key": CPC_SOURCE, "title": None}, "title: required"),
+        ({"type": "source", "key": CPC_SOURCE, "outlet": None}, "outlet: required"),
+    ],
+)
+def test_what_a_record_needs_cannot_be_cleared(
+    seeded: Cli, tmp_path: Path, record: dict[str, Any], message: str
+) -> None:
+    before = snapshot(seeded.url)
+    outcome = seeded("import", str(write_jsonl(tmp_path / "clear.jsonl", [record])))
+    assert outcome.exit_code == 1
+    assert outcome.stderr == f"factbase: error: clear.jsonl:1: {message}; it cannot be cleared\n"
+    assert snapshot(seeded.url) == before

@@ -216,6 +216,9 @@ class ClaimIntake:
             if old is not None:
                 self._announce_clears(location, old, data)
         else:
+            for name in REQUIRED:
+                if name in data and not data[name]:
+                    raise ImportFailed(f"{location}: {name}: required; it cannot be cleared")
             claim_input = _input(_merged(data, old.values))
             values = claim_values(claim_input, self.lookups, warnings)
             _keep_stored(values, old.values, data)

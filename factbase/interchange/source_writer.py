@@ -148,10 +148,10 @@ class SourceWriter:
         )
         existing = self._existing(data, title)
         partial = existing is not None and not self.replace
-        if not partial:
-            for name in REQUIRED:
-                if not given.get(name):
-                    raise InvalidInput(f"{name}: required")
+        for name in REQUIRED:
+            if not given.get(name) and (name in given or not partial):
+                cleared = "; it cannot be cleared" if partial else ""
+                raise InvalidInput(f"{name}: required{cleared}")
         values = source_values(data, self._outlet_or_none, self._date)
         for column in ("key", "url"):
             value = values[column]
