@@ -404,3 +404,29 @@ def test_what_a_record_needs_cannot_be_cleared(
     assert outcome.exit_code == 1
     assert outcome.stderr == f"factbase: error: clear.jsonl:1: {message}; it cannot be cleared\n"
     assert snapshot(seeded.url) == before
+
+
+def test_the_stored_language_given_back_warns_only_when_its_text_changes(
+    seeded: Cli, tmp_path: Path
+) -> None:
+    def imported(*records: dict[str, Any]) -> dict[str, Any]:
+        path = write_jsonl(tmp_path / "lang.jsonl", [{"type": "claim", **r} for r in records])
+        return parse_json(seeded.ok("import", str(path), "--json"))
+
+    first = imported(
+        {
+            "key": "declared-wrongly",
+            "source": CPC_SOURCE,
+            "statement": "Ukraine exports more oil.",
+            "quote": "Україна збільшила експорт нафти до Європи.",
+            "language": "ru",
+        }
+    )
+    assert first["warnings"] == ["lang.jsonl:1: text looks like uk, declared ru"]
+    # Warned once when recorded; a correction of another field does not warn again.
+    assert imported({"key": "declared-wrongly", "status": "disputed"})["warnings"] == []
+    # A new quote is checked against the kept language, as `add` checks a given one.
+    changed = imported(
+        {"key": "declared-wrongly", "quote": "Україна збільшила імпорт газу з Європи."}
+    )
+    assert changed["warnings"] == ["lang.jsonl:1: text looks like uk, declared ru"]
