@@ -166,7 +166,7 @@ class SourceWriter:
         if existing is not None:
             self._pending_ids.add(existing)
         self._pending_refs.update(v for v in (values["key"], values["url"]) if v is not None)
-        if title is not None:
+        if given.get("outlet") and given.get("title"):  # not the stand-ins
             self._pending_titles.add((values["outlet_id"], values["title"]))
         if len(self._pending) >= self.batch_size:
             self.flush()
