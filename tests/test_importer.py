@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from factbase.errors import ImportFailed
-from factbase.interchange.importer import ImportSummary, import_files
+from factbase.interchange.importer import ImportOptions, ImportSummary, import_files
 from factbase.store.database import Database, resolve_url
 from factbase.store.models import (
     Base,
@@ -325,7 +325,7 @@ def test_summary_counts_per_section_topics_created_and_warnings(
 claims:
   - {{key: a, source: silk, statement: "Kaзахстан exports oil.", topics: [oil, new-topic]}}
   - {{source: ua, statement: "Ukrainian quote.", quote: "{UK_QUOTE}"}}
-  - {{source: ua, statement: "Declared wrongly.", quote: "{UK_QUOTE}", language: ru}}
+  - {{key: wrong, source: ua, statement: "Declared wrongly.", quote: "{UK_QUOTE}", language: ru}}
 """
     summary = run_import(db, write(tmp_path, "counts.yaml", BASE + claims))
     assert counts(summary) == {
@@ -338,7 +338,7 @@ claims:
     assert summary.topics_created == ["new-topic"]
     assert summary.warnings == [
         "counts.yaml: claims[0] (key a): 'Kaзахстан' mixes Latin and Cyrillic letters",
-        "counts.yaml: claims[2]: text looks like uk, declared ru",
+        "counts.yaml: claims[2] (key wrong): text looks like uk, declared ru",
     ]
     assert summary.changed
 
@@ -352,10 +352,21 @@ claims:
         "outlets updated": 1,
         "outlets unchanged": 1,
         "sources unchanged": 2,
-        "claims added": 1,  # a keyless claim with another statement is another claim
+        # A keyless claim with another statement but the quote of a claim of its source
+        # repeats that claim: skipped, with a warning.
+        "claims skipped": 1,
         "claims unchanged": 2,
     }
     assert second.topics_created == []
+
+    with db.session(write=True) as session:
+        third = import_files(
+            session,
+            [write(tmp_path, "counts.yaml", changed)],
+            options=ImportOptions(allow_duplicate=True),
+        )
+    # Allowed, a keyless claim with another statement is another claim.
+    assert counts(third)["claims added"] == 1
 
 
 # -- idempotence and updates ------------------------------------------------------------
@@ -391,7 +402,6 @@ def test_importing_the_same_file_twice_changes_nothing(
         "sources unchanged": 2,
         "claims unchanged": 4,
     }
-    assert not second.changed
     assert second.topics_created == []
     assert snapshot(db_url) == before
 

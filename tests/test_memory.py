@@ -67,7 +67,7 @@ def test_bulk_work_runs_with_the_collector_paused(
     seen: list[bool] = []
     targets = {
         "scan": (factbase.analysis.conflicts, "_scan_block"),
-        "import": (factbase.interchange.importer, "ClaimWriter"),
+        "import": (factbase.interchange.importer, "ClaimIntake"),
         "xref": (factbase.analysis.xref, "read_features"),
         "report": (factbase.analysis.reports, "_claims_by_topic"),
     }

@@ -1,9 +1,10 @@
 """Tests of factbase.interchange.source_writer: the batched source path of `factbase import`.
 
-Whatever the batch size, the batched path must store exactly what applying the records
-one at a time through :func:`factbase.catalog.sources.add_source` and
-:func:`factbase.catalog.sources.update_source` stores, count the same outcomes and fail on the
-same record with the same message.
+Whatever the batch size, the batched path with ``--replace`` (a record is the whole
+source) must store exactly what applying the records one at a time through
+:func:`factbase.catalog.sources.add_source` and :func:`factbase.catalog.sources.update_source`
+stores, count the same outcomes and fail on the same record with the same message. Without
+``--replace`` a record updates only the fields it gives (tests/test_partial_import.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from factbase.catalog.outlets import find_outlet
 from factbase.catalog.sources import SourceInput, add_source, find_source, update_source
 from factbase.errors import FactbaseError, ImportFailed
 from factbase.interchange import source_writer as source_import
-from factbase.interchange.importer import import_files
+from factbase.interchange.importer import ImportOptions, import_files
 from factbase.interchange.source_writer import FIELDS
 from factbase.store.database import Database
 from factbase.store.models import Outlet, Source, SourceCite
@@ -135,7 +136,7 @@ def _bulk(db: Database, runs: list[list[dict[str, Any]]], batch_size: int) -> An
                 records = [{"type": "source", **item} for item in items]
                 path = write_jsonl(Path(directory) / f"run{number}.jsonl", records)
                 try:
-                    summary = import_files(s, [path])
+                    summary = import_files(s, [path], options=ImportOptions(replace=True))
                 except ImportFailed as exc:
                     return without_ids(exc.message)
                 counts.append({k: n for k, n in summary.counts.items() if n})
@@ -179,8 +180,9 @@ def test_batched_sources_store_what_one_at_a_time_stores(
     assert _bulk(outlets, runs, batch_size) == _orm(outlets, runs)
 
 
+@pytest.mark.parametrize("replace", [False, True])
 def test_a_repeated_key_in_one_batch_updates_the_source_just_added(
-    outlets: Database, tmp_path: Path
+    outlets: Database, tmp_path: Path, replace: bool
 ) -> None:
     records: list[dict[str, Any]] = [
         {"type": "source", "key": "a", "outlet": "Wire", "title": "First", "cites": ["Reuters"]},
@@ -188,14 +190,24 @@ def test_a_repeated_key_in_one_batch_updates_the_source_just_added(
         {"type": "source", "url": "https://x/1", "outlet": "Wire", "title": "Third"},
     ]
     with outlets.session(write=True) as session:
-        summary = import_files(session, [write_jsonl(tmp_path / "s.jsonl", records)])
+        summary = import_files(
+            session,
+            [write_jsonl(tmp_path / "s.jsonl", records)],
+            options=ImportOptions(replace=replace),
+        )
     assert summary.count("sources", "added") == 1
     assert summary.count("sources", "updated") == 2
     with outlets.session() as session:
         source = session.scalars(select(Source)).one()
-        # The keyless record found it by URL and, having no key, took its key away.
-        assert (source.key, source.url, source.title) == (None, "https://x/1", "Third")
-        assert source.cites == []
+        if replace:
+            # The keyless record found it by URL and, being the whole source, took its
+            # key and cited outlets away.
+            assert (source.key, source.url, source.title) == (None, "https://x/1", "Third")
+            assert source.cites == []
+        else:
+            # It found it by URL and changed only the title it gives.
+            assert (source.key, source.url, source.title) == ("a", "https://x/1", "Third")
+            assert [outlet.name for outlet in source.cites] == ["Reuters"]
 
 
 def test_a_bad_source_after_written_batches_leaves_nothing(

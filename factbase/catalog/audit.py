@@ -19,12 +19,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
-from factbase.store.models import AuditEntry, Claim
+from factbase.store.models import AuditEntry, Claim, utcnow
 
 ACTOR_ENV = "FACTBASE_USER"
 _acting_as: str | None = None
@@ -80,9 +80,7 @@ def record(
         actor=current_actor(),
         action=action,
         target=target,
-        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
-        if detail
-        else None,
+        detail=_detail(detail),
         note=note,
         claim_id=claim_id,
         source_id=source_id,
@@ -92,6 +90,38 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Add many entries at once (an import's), with one executemany rather than an ORM
+    object each. Each entry has ``action`` and ``target`` and may have ``detail``,
+    ``note``, ``claim_id`` and ``source_id``, as :func:`record` takes them. Nothing is
+    added while a log is being restored (:func:`restoring`)."""
+    if _restoring.get():
+        return
+    if not entries:
+        return
+    actor, at = current_actor(), utcnow()
+    rows = [
+        {
+            "actor": actor,
+            "at": at,
+            "action": entry["action"],
+            "target": entry["target"],
+            "detail": _detail(entry.get("detail")),
+            "note": entry.get("note"),
+            "claim_id": entry.get("claim_id"),
+            "source_id": entry.get("source_id"),
+        }
+        for entry in entries
+    ]
+    session.execute(insert(cast(Table, AuditEntry.__table__)), rows)
+
+
+def _detail(detail: dict[str, Any] | None) -> str | None:
+    if not detail:
+        return None
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

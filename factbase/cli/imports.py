@@ -17,10 +17,26 @@ if TYPE_CHECKING:
     from factbase.interchange.importer import ImportSummary
 
 MAX_WARNINGS_SHOWN = 20
+MAX_UPDATES_SHOWN = 50
 
 
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")]
 JsonSummaryOption = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+ReplaceOption = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="A record is the whole claim or source: clear the fields it leaves out "
+        "(each record's are listed first). Without it a record updates only its fields.",
+    ),
+]
+AllowDuplicateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-duplicate",
+        help="Record a keyless claim even when its source already has the same statement or quote.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -35,9 +51,21 @@ def import_command(
     ],
     dry_run: DryRunOption = False,
     json_summary: JsonSummaryOption = False,
+    replace: ReplaceOption = False,
+    allow_duplicate: AllowDuplicateOption = False,
 ) -> None:
-    """Import entities, topics, outlets, sources, claims and links; all or nothing."""
-    _run_import(files, dry_run=dry_run, json_summary=json_summary)
+    """Import entities, topics, outlets, sources, claims and links; all or nothing.
+
+    A record naming a stored claim (by key) or source (by key or URL) updates only the
+    fields it gives; `null` clears a field, an empty CSV cell keeps it.
+    """
+    _run_import(
+        files,
+        dry_run=dry_run,
+        json_summary=json_summary,
+        replace=replace,
+        allow_duplicate=allow_duplicate,
+    )
 
 
 def seed_command(
@@ -54,16 +82,24 @@ def seed_command(
     _run_import(seed_files(), dry_run=dry_run, json_summary=json_summary)
 
 
-def _run_import(files: list[Path], *, dry_run: bool, json_summary: bool) -> None:
+def _run_import(
+    files: list[Path],
+    *,
+    dry_run: bool,
+    json_summary: bool,
+    replace: bool = False,
+    allow_duplicate: bool = False,
+) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.interchange.importer import import_files
+    from factbase.interchange.importer import ImportOptions, import_files
 
+    options = ImportOptions(replace=replace, allow_duplicate=allow_duplicate, notice=render.warn)
     with (
         state.open_db() as db,
         db.session(write=True, commit=not dry_run) as session,
         ProgressBar() as progress,
     ):
-        summary = import_files(session, files, progress=progress)
+        summary = import_files(session, files, progress=progress, options=options)
     if json_summary:
         _print_json(summary, dry_run)
     else:
@@ -103,15 +139,24 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     hidden = len(summary.warnings) - MAX_WARNINGS_SHOWN
     if hidden > 0:
         render.warn(f"… and {hidden} more warnings (use --json to see them all)")
-    table = render.new_table("records", "added", "updated", "unchanged")
+    outcomes = ["added", "updated", "unchanged"]
+    if any(key.endswith(" skipped") for key in summary.counts):
+        outcomes.append("skipped")
+    table = render.new_table("records", *outcomes)
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.readers import SECTIONS
 
     for section in SECTIONS:
-        counts = [summary.count(section, outcome) for outcome in ("added", "updated", "unchanged")]
+        counts = [summary.count(section, outcome) for outcome in outcomes]
         if any(counts):
             table.add_row(section, *(str(n) for n in counts))
     render.print_table(table)
+    out = render.console()
+    for label, fields in summary.updated[:MAX_UPDATES_SHOWN]:
+        out.print(f"updated {label}: {', '.join(fields) or 'derived fields'}", markup=False)
+    hidden = len(summary.updated) - MAX_UPDATES_SHOWN
+    if hidden > 0:
+        out.print(f"… and {hidden} more updated records (use --json to see them all)")
     created = ", ".join(sorted(set(summary.topics_created))) or "none"
     verdict = "dry run: nothing written" if dry_run else "imported"
     render.console().print(
@@ -129,5 +174,7 @@ def _print_json(summary: ImportSummary, dry_run: bool) -> None:
         "topics_created": sorted(set(summary.topics_created)),
         "conflicts_found": summary.conflicts_found,
         "warnings": summary.warnings,
+        "updated": [{"record": label, "fields": fields} for label, fields in summary.updated],
+        "replaced": summary.replaced,
     }
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

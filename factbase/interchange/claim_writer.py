@@ -27,7 +27,7 @@ from factbase.errors import as_id
 from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
 from factbase.text.language import fold
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 2000  # claim records decided and written together
 
 # The tables, for Core statements that skip the ORM's unit of work.
 _CLAIM = cast(Table, Claim.__table__)
@@ -150,13 +150,22 @@ class PendingClaim:
 
 
 @dataclass
-class _Stored:
+class Stored:
+    """A claim already in the database, as an import record found it."""
+
     id: int
-    values: tuple[Any, ...]  # in FIELDS order
-    topics: dict[int, bool]
-    history: dict[str, Any]  # HISTORY_COLUMNS as stored
+    values: dict[str, Any]  # by FIELDS name
+    topics: dict[int, bool]  # topic id -> suggested
+    history: dict[str, Any] = field(default_factory=dict)  # HISTORY_COLUMNS as stored
     # Found by the key a document made up for it (claim_ref): the claim stays keyless.
     made_up_key: bool = False
+
+    def unchanged_by(self, claim: PendingClaim) -> bool:
+        return (
+            self.topics == claim.topics
+            and all(self.values[name] == claim.values[name] for name in FIELDS)
+            and not self.history_differs(claim.history)
+        )
 
     def history_differs(self, given: dict[str, Any]) -> bool:
         """Whether ``given`` history columns differ from these, timestamps to the second
@@ -173,55 +182,48 @@ class _Stored:
         return after
 
 
+@dataclass
+class Written:
+    """What :meth:`ClaimWriter.write` did: the claims added and the claims updated."""
+
+    added: list[tuple[int, PendingClaim]]
+    updated: list[tuple[Stored, PendingClaim]]
+
+
 class ClaimWriter:
-    """Collects checked claims and writes them in batches: inserts new, updates changed.
+    """Writes checked claims in batches: inserts new, updates changed.
 
     ``outcomes`` counts "added", "updated" and "unchanged"; ``changed_ids`` lists the
     claims added or updated, for the conflict scan.
     """
 
-    def __init__(self, session: Session, batch_size: int | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.batch_size = batch_size or BATCH_SIZE
-        self.batch: dict[tuple[Any, ...], PendingClaim] = {}
         self.outcomes: dict[str, int] = {"added": 0, "updated": 0, "unchanged": 0}
         self.changed_ids: list[int] = []
 
-    def add(self, claim: PendingClaim) -> None:
-        identity = claim.identity
-        if identity in self.batch:
-            # The same claim twice in one run: the second record updates the first.
-            self.flush()
-        self.batch[identity] = claim
-        if len(self.batch) >= self.batch_size:
-            self.flush()
+    def write(self, claims: list[tuple[PendingClaim, Stored | None]]) -> Written:
+        """Insert the claims without a stored one, update those that differ from theirs.
 
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        stored = self._stored(self.batch)
-        new: list[PendingClaim] = []
-        changed: list[tuple[int, PendingClaim, bool]] = []  # id, claim, topics changed
-        for identity, claim in self.batch.items():
-            old = stored.get(identity)
+        The identities of ``claims`` must be unique (a record naming a claim twice in a
+        batch writes the batch first).
+        """
+        new = [claim for claim, old in claims if old is None]
+        changed: list[tuple[Stored, PendingClaim]] = []
+        for claim, old in claims:
             if old is None:
-                new.append(claim)
                 continue
             if old.made_up_key:
                 claim.values["key"] = None
-            values_changed = old.values != tuple(claim.values[name] for name in FIELDS)
-            topics_changed = old.topics != claim.topics
-            if values_changed or topics_changed or old.history_differs(claim.history):
-                changed.append((old.id, claim, topics_changed))
-            else:
+            if old.unchanged_by(claim):
                 self.outcomes["unchanged"] += 1
-        self.batch = {}
-        self._insert(new)
-        self._update(changed, stored)
+            else:
+                changed.append((old, claim))
+        return Written(self._insert(new), self._update(changed))
 
-    def _insert(self, claims: list[PendingClaim]) -> None:
+    def _insert(self, claims: list[PendingClaim]) -> list[tuple[int, PendingClaim]]:
         if not claims:
-            return
+            return []
         now = utcnow()
         fresh = {**dict.fromkeys(HISTORY_COLUMNS), "created_at": now, "updated_at": now}
         rows = [_row(claim.values, **{**fresh, **claim.history}) for claim in claims]
@@ -234,35 +236,34 @@ class ClaimWriter:
             insert(_CLAIM).returning(*returned), rows
         ):
             created[("key", key) if key is not None else ("text", source_id, statement)] = claim_id
-        ids = [created[claim.identity] for claim in claims]
-        self._link_topics(zip(ids, claims, strict=True))
-        self.outcomes["added"] += len(ids)
-        self.changed_ids.extend(ids)
+        added = [(created[claim.identity], claim) for claim in claims]
+        self._link_topics(added)
+        self.outcomes["added"] += len(added)
+        self.changed_ids.extend(claim_id for claim_id, _ in added)
+        return added
 
     def _update(
-        self, changed: list[tuple[int, PendingClaim, bool]], stored: dict[tuple[Any, ...], _Stored]
-    ) -> None:
+        self, changed: list[tuple[Stored, PendingClaim]]
+    ) -> list[tuple[Stored, PendingClaim]]:
         if not changed:
-            return
+            return []
         now = utcnow()
         # The SET clause comes from the keys of the rows, so every row sets the history
         # columns: as stored, changed now, then as the record gives them.
         statement = update(_CLAIM).where(_CLAIM.c.id == bindparam("claim_id"))
-        by_id = {old.id: old for old in stored.values()}
         rows = [
-            _row(claim.values, claim_id=claim_id, **by_id[claim_id].history_after(claim, now))
-            for claim_id, claim, _ in changed
+            _row(claim.values, claim_id=old.id, **old.history_after(claim, now))
+            for old, claim in changed
         ]
         self.session.execute(statement, rows)
-        retopic = [
-            (claim_id, claim) for claim_id, claim, topics_changed in changed if topics_changed
-        ]
+        retopic = [(old.id, claim) for old, claim in changed if old.topics != claim.topics]
         for start in range(0, len(retopic), 500):
             ids = [claim_id for claim_id, _ in retopic[start : start + 500]]
             self.session.execute(delete(_CLAIM_TOPIC).where(_CLAIM_TOPIC.c.claim_id.in_(ids)))
         self._link_topics(retopic)
         self.outcomes["updated"] += len(changed)
-        self.changed_ids.extend(claim_id for claim_id, _, _ in changed)
+        self.changed_ids.extend(old.id for old, _ in changed)
+        return changed
 
     def _link_topics(self, claims: Iterable[tuple[int, PendingClaim]]) -> None:
         rows = [
@@ -273,21 +274,17 @@ class ClaimWriter:
         if rows:
             self.session.execute(insert(_CLAIM_TOPIC), rows)
 
-    def _stored(self, batch: dict[tuple[Any, ...], PendingClaim]) -> dict[tuple[Any, ...], _Stored]:
-        """The claims already in the database that records of ``batch`` name."""
-        keys = [identity[1] for identity in batch if identity[0] == "key"]
-        texts = [identity[1:] for identity in batch if identity[0] == "text"]
-        found: dict[tuple[Any, ...], _Stored] = {}
+    def stored(self, identities: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], Stored]:
+        """The claims already in the database that ``identities`` name (see
+        :attr:`PendingClaim.identity`), with their values, topics and history."""
+        identities = list(identities)
+        keys = [identity[1] for identity in identities if identity[0] == "key"]
+        texts = [identity[1:] for identity in identities if identity[0] == "text"]
+        found: dict[tuple[Any, ...], Stored] = {}
         query = select(_CLAIM.c.id, *_COLUMNS, *_HISTORY).order_by(_CLAIM.c.id)
-        width = 1 + len(_COLUMNS)
-
-        def stored(row: Any) -> _Stored:
-            history = dict(zip(HISTORY_COLUMNS, row[width:], strict=True))
-            return _Stored(row[0], tuple(row[1:width]), {}, history)
-
         if keys:
             for row in self.session.execute(query.where(_CLAIM.c.key.in_(keys))):
-                found[("key", row[1])] = stored(row)
+                found[("key", row[1])] = _stored(row)
             made_up = {
                 claim_id: key
                 for key in keys
@@ -296,7 +293,7 @@ class ClaimWriter:
             if made_up:
                 keyless = query.where(_CLAIM.c.id.in_(list(made_up)), _CLAIM.c.key.is_(None))
                 for row in self.session.execute(keyless):
-                    found[("key", made_up[row[0]])] = replace(stored(row), made_up_key=True)
+                    found[("key", made_up[row[0]])] = replace(_stored(row), made_up_key=True)
         if texts:
             # Without a key, the same statement from the same source is the same claim
             # (the first such claim, should there be several).
@@ -308,8 +305,8 @@ class ClaimWriter:
             )
             for row in self.session.execute(narrowed):
                 pair = (row[2], row[3])
-                if pair in wanted:
-                    found.setdefault(("text", *pair), stored(row))
+                if pair in wanted and ("text", *pair) not in found:
+                    found[("text", *pair)] = _stored(row)
         by_id = {stored.id: stored for stored in found.values()}
         if by_id:
             links = select(
@@ -324,6 +321,14 @@ class ClaimWriter:
 
 def _to_second(value: Any) -> Any:
     return value.replace(microsecond=0) if isinstance(value, datetime) else value
+
+
+_WIDTH = 1 + len(FIELDS)
+
+
+def _stored(row: Any) -> Stored:
+    history = dict(zip(HISTORY_COLUMNS, row[_WIDTH:], strict=True))
+    return Stored(row[0], dict(zip(FIELDS, row[1:_WIDTH], strict=True)), {}, history)
 
 
 def _row(values: dict[str, Any], **extra: Any) -> dict[str, Any]:

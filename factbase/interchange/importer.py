@@ -6,8 +6,11 @@ file, the record and the field, so the transaction rolls back whole.
 
 Records are applied section by section (stances, entities, topics, outlets,
 sources, claims, links, conflicts, audit) whatever their order in the files, so a
-claim may come before the source it names. Re-importing a file changes nothing; a
-record whose key matches an existing one updates it.
+claim may come before the source it names. Re-importing a file changes nothing. A
+record that names a stored one (a claim by key, else by source and statement; a
+source by key or URL) updates only the fields it gives: a field is cleared only by an
+explicit null, and an empty CSV cell gives nothing (docs/format.md). ``replace`` brings
+back whole-record updates.
 
 A run whose files carry an audit section restores that log and records no entries of
 its own (:func:`factbase.catalog.audit.restoring`): an `export all` imported into an
@@ -38,9 +41,9 @@ from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
 from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput, claim_topics, claim_values, history_values
+from factbase.claims.recording import ClaimInput
 from factbase.errors import FactbaseError, ImportFailed, in_field
-from factbase.interchange.claim_writer import ClaimWriter, ImportLookups, PendingClaim
+from factbase.interchange.claim_intake import ClaimIntake
 from factbase.interchange.readers import SECTIONS, Record, iter_records
 from factbase.interchange.review_work import (
     AUDIT_FIELDS,
@@ -119,24 +122,44 @@ class ImportSummary:
     files: int = 0
     changed_claims: list[int] = field(default_factory=list)
     conflicts_found: int = 0
+    # ("claim cpc-share", ["status"]): each updated record and the fields it changed
+    updated: list[tuple[str, list[str]]] = field(default_factory=list)
+    # with --replace, what each record cleared ("…: --replace clears 2 fields: quote, note")
+    replaced: list[str] = field(default_factory=list)
 
     def count(self, section: str, outcome: str) -> int:
         return self.counts[f"{section} {outcome}"]
 
     @property
     def changed(self) -> bool:
-        return any(n for key, n in self.counts.items() if not key.endswith("unchanged"))
+        return any(n for key, n in self.counts.items() if key.endswith(("added", "updated")))
 
 
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """How records update what is stored."""
+
+    # A record is the whole claim or source: the fields it leaves out are cleared.
+    replace: bool = False
+    # Record a keyless claim even when it repeats one of its source.
+    allow_duplicate: bool = False
+    # Told, before anything is written, what each --replace record clears.
+    notice: Callable[[str], None] | None = None
+
+
 def import_files(
-    session: Session, paths: Sequence[Path], *, progress: Progress | None = None
+    session: Session,
+    paths: Sequence[Path],
+    *,
+    progress: Progress | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportSummary:
     """Apply every record of ``paths``; raise ImportFailed on the first bad one."""
     with _page_cache(session), collector_paused():
-        return _import_files(session, paths, progress)
+        return _import_files(session, paths, progress, options or ImportOptions())
 
 
 # SQLite's default page cache (2 MB) is far smaller than a claim table's indexes and search
@@ -159,7 +182,7 @@ def _page_cache(session: Session) -> Iterator[None]:
 
 
 def _import_files(
-    session: Session, paths: Sequence[Path], progress: Progress | None
+    session: Session, paths: Sequence[Path], progress: Progress | None, options: ImportOptions
 ) -> ImportSummary:
     summary = ImportSummary(files=len(paths))
     by_section: dict[str, list[Record]] = {section: [] for section in SECTIONS}
@@ -176,8 +199,8 @@ def _import_files(
         for section in ("stances", "entities", "topics", "outlets"):
             for record in by_section[section]:
                 _apply(session, record, summary)
-        _apply_sources(session, by_section["sources"], summary)
-        _apply_claims(session, claims, summary, progress)
+        _apply_sources(session, by_section["sources"], summary, options)
+        _apply_claims(session, claims, summary, progress, options)
         for record in by_section["links"]:
             _apply(session, record, summary)
         if summary.changed_claims:
@@ -219,16 +242,17 @@ class _ClaimRecords:
                 yield from (r for r in iter_records(part[1]) if r.section == "claims")
 
 
-def _apply_sources(session: Session, records: list[Record], summary: ImportSummary) -> None:
+def _apply_sources(
+    session: Session, records: list[Record], summary: ImportSummary, options: ImportOptions
+) -> None:
     """Check every source record as `factbase source add` would, then write them in batches."""
 
     if not records:
         return
-    writer = SourceWriter(session)
+    writer = SourceWriter(session, replace=options.replace, notice=options.notice)
     for record in records:
         try:
-            data = _validated(record)
-            writer.add(SourceInput(**{**data, "cites": data.get("cites") or ()}))
+            writer.add(_validated(record), record.location)
         except ImportFailed:
             raise
         except FactbaseError as exc:
@@ -237,38 +261,39 @@ def _apply_sources(session: Session, records: list[Record], summary: ImportSumma
     for outcome, count in writer.outcomes.items():
         if count:
             summary.counts[f"sources {outcome}"] += count
+    summary.updated.extend(writer.updated)
+    summary.replaced.extend(writer.replaced)
 
 
 def _apply_claims(
-    session: Session, records: _ClaimRecords, summary: ImportSummary, progress: Progress | None
+    session: Session,
+    records: _ClaimRecords,
+    summary: ImportSummary,
+    progress: Progress | None,
+    options: ImportOptions,
 ) -> None:
     """Check every claim record as `factbase add` would, then write them in batches."""
 
-    lookups = ImportLookups(session)
-    writer = ClaimWriter(session)
-    merged: list[tuple[Record, dict[str, Any], str]] = []  # record, its values, merged into
+    intake = ClaimIntake(
+        session,
+        replace=options.replace,
+        allow_duplicate=options.allow_duplicate,
+        notice=options.notice,
+    )
     for done, record in enumerate(records, start=1):
-        warnings: list[str] = []
         try:
-            data = _validated(record)
-            claim_input = ClaimInput(**{**data, "topics": data.get("topics") or ()})
-            values = claim_values(claim_input, lookups, warnings)
-            topics = claim_topics(claim_input, values, lookups, summary.topics_created)
-            history = history_values(claim_input)
+            intake.add(record, _validated(record))
         except ImportFailed:
             raise
         except FactbaseError as exc:
             raise ImportFailed(f"{record.location}: {exc.message}") from None
-        summary.warnings.extend(f"{record.location}: {warning}" for warning in warnings)
-        writer.add(PendingClaim(values, topics, history))
-        if claim_input.merged_into:
-            merged.append((record, values, claim_input.merged_into))
         if progress is not None:
             progress(done, records.total)
-    writer.flush()
+    intake.flush()
+    writer = intake.writer
     # The claim a duplicate was merged into may come later in the run.
     changed = set(writer.changed_ids)
-    for record, values, target in merged:
+    for record, values, target in intake.merged:
         try:
             claim = _written_claim(session, values)
             if apply_merged_into(session, claim, target) and claim.id not in changed:
@@ -279,7 +304,14 @@ def _apply_claims(
     for outcome, count in writer.outcomes.items():
         if count:
             summary.counts[f"claims {outcome}"] += count
-    summary.changed_claims.extend(writer.changed_ids)
+    outcomes = intake.outcomes
+    if outcomes.skipped:
+        summary.counts["claims skipped"] += outcomes.skipped
+    summary.warnings.extend(outcomes.warnings)
+    summary.topics_created.extend(outcomes.topics_created)
+    summary.updated.extend(outcomes.updated)
+    summary.replaced.extend(outcomes.replaced)
+    summary.changed_claims.extend(intake.writer.changed_ids)
 
 
 def _written_claim(session: Session, values: dict[str, Any]) -> Claim:
@@ -339,16 +371,24 @@ def _validated(record: Record) -> dict[str, Any]:
             known = ", ".join(fields)
             raise ImportFailed(f"{record.location}: unknown field {name!r} (known: {known})")
         data[name] = _coerce(record, name, value, kind)
-    for name in REQUIRED[record.section]:
-        if not data.get(name):
-            raise ImportFailed(f"{record.location}: {name}: required")
+    # A record naming a stored claim or source by key may leave the rest out; whether
+    # it does is known once the stored ones are looked up (claim_intake, SourceWriter).
+    if not (record.section in _BY_KEY and any(data.get(name) for name in _BY_KEY[record.section])):
+        for name in REQUIRED[record.section]:
+            if not data.get(name):
+                raise ImportFailed(f"{record.location}: {name}: required")
     return data
+
+
+# The fields by which a record of these sections may name a stored one.
+_BY_KEY = {"claims": ("key",), "sources": ("key", "url")}
 
 
 MAX_TEXT = 100_000  # characters in one field; a statement or quote is far shorter
 
 
 def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
+    """The field's value checked; None when the record clears it (null or empty text)."""
     where = f"{record.location}: {name}"
     if value is None or value == "":
         return None

@@ -327,7 +327,10 @@ def _csv_records(name: str, text: str) -> list[Record]:
                 raise ImportFailed(
                     f"{location}: {len(row)} cells where the header has {len(header)}"
                 )
-            records.append(Record("claims", dict(zip(header, row, strict=True)), location))
+            # CSV cannot tell a missing value from an empty one: an empty cell gives nothing,
+            # so re-importing a sheet never clears what it leaves blank (docs/format.md).
+            cells = {col: cell for col, cell in zip(header, row, strict=True) if cell.strip()}
+            records.append(Record("claims", cells, location))
     except csv.Error as exc:
         raise ImportFailed(f"{name}:{reader.line_num}: bad CSV ({exc})") from None
     return records

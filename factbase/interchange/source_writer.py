@@ -8,11 +8,16 @@ and, for those with neither, by outlet and title), every record goes through the
 sources are written a few thousand at a time. Records are still decided in file order
 with the rules of the one-at-a-time path: a record that names a source still waiting
 in the batch writes the batch first, so it sees that source as the ORM path would.
+
+A record naming a stored source (by key, URL, or outlet and title) updates only the
+fields it gives; the others are kept as stored, even the language detected from a title
+it changes. With ``replace`` a record is the whole source, and what that clears is
+announced before the batch is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -20,12 +25,13 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from factbase.catalog import audit
 from factbase.catalog.outlets import ensure_outlet, get_outlet
 from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import SourceInput, source_values
-from factbase.errors import AlreadyExists, as_id, in_field
+from factbase.errors import AlreadyExists, InvalidInput, as_id, in_field
 from factbase.store.models import Outlet, Source, SourceCite, utcnow
-from factbase.text.date_formats import parse_timestamp
+from factbase.text.date_formats import parse_timestamp, stored_iso
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import fold, normalise_text
 
@@ -50,6 +56,23 @@ FIELDS = (
     "note",
 )
 _COLUMNS = [_SOURCE.c[name] for name in FIELDS]
+# A source's fields in documents, in document order, and the columns each is kept in.
+COLUMNS_OF: dict[str, tuple[str, ...]] = {
+    "key": ("key",),
+    "outlet": ("outlet_id",),
+    "title": ("title",),
+    "url": ("url",),
+    "language": ("language",),
+    "published": ("published", "published_end", "published_precision"),
+    "author": ("author",),
+    "retrieved": ("retrieved", "retrieved_end", "retrieved_precision"),
+    "cites": (),
+    "note": ("note",),
+}
+REQUIRED = ("outlet", "title")
+# Stand-ins for the outlet and title a partial record leaves out; replaced by the stored
+# ones before anything is compared or written.
+_NO_OUTLET, _NO_TITLE = -1, "-"
 
 
 @dataclass
@@ -60,6 +83,8 @@ class _Pending:
     values: dict[str, Any]
     cites: frozenset[int]  # outlet ids
     created_at: datetime | None = None  # as the record gives it; None: now, or as stored
+    location: str = ""
+    given: frozenset[str] | None = None  # the fields the record gives; None: all
 
 
 class SourceWriter:
@@ -68,10 +93,22 @@ class SourceWriter:
     Call :meth:`flush` after the last record.
     """
 
-    def __init__(self, session: Session, batch_size: int | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        batch_size: int | None = None,
+        *,
+        replace: bool = False,
+        notice: Callable[[str], None] | None = None,
+    ) -> None:
         self.session = session
         self.batch_size = batch_size or BATCH_SIZE
+        self.replace = replace
+        self.notice = notice
         self.outcomes: dict[str, int] = {"added": 0, "updated": 0, "unchanged": 0}
+        self.updated: list[tuple[str, list[str]]] = []  # ("source k", changed fields)
+        self.replaced: list[str] = []  # what each --replace record clears
+        self._outlet_names: dict[int, str] | None = None
         self._outlets: dict[str, int] = dict(
             session.execute(select(Outlet.name_key, Outlet.id)).all()
         )
@@ -93,17 +130,35 @@ class SourceWriter:
 
     # -- the record ---------------------------------------------------------------------
 
-    def add(self, data: SourceInput) -> None:
-        """Check ``data`` as `factbase source add` would and queue it; raises FactbaseError."""
-        values = source_values(data, self._outlet_id, self._date)
-        with in_field("created_at"):
-            created_at = parse_timestamp(data.created_at) if data.created_at else None
-        refs = [ref.strip() for ref in (data.key, data.url) if ref and ref.strip()]
-        named = self._outlets.get(fold(data.outlet))
-        title = (named, values["title"]) if named is not None else None
+    def add(self, given: dict[str, Any], location: str = "") -> None:
+        """Check a record as `factbase source add` would and queue it; raises FactbaseError.
+
+        ``given`` holds the fields the record gives (None: cleared).
+        """
+        refs = [ref.strip() for ref in (given.get("key"), given.get("url")) if ref and ref.strip()]
+        named = self._outlets.get(fold(given["outlet"])) if given.get("outlet") else None
+        title = None
+        if named is not None and given.get("title"):
+            title = (named, normalise_text(given["title"]))
         if self._touches_pending(refs, title):
             self.flush()
+        data = SourceInput(
+            **{
+                "outlet": "",
+                "title": _NO_TITLE,
+                **given,
+                "cites": given.get("cites") or (),
+            }
+        )
         existing = self._existing(data, title)
+        partial = existing is not None and not self.replace
+        for name in REQUIRED:
+            if not given.get(name) and (name in given or not partial):
+                cleared = "; it cannot be cleared" if partial else ""
+                raise InvalidInput(f"{name}: required{cleared}")
+        values = source_values(data, self._outlet_or_none, self._date)
+        with in_field("created_at"):
+            created_at = parse_timestamp(data.created_at) if data.created_at else None
         if existing in self._unnamed and data.key and made_up_source_id(data.key) == existing:
             values["key"] = None  # the key a document made up for it: it stays keyless
         for column in ("key", "url"):
@@ -114,13 +169,20 @@ class SourceWriter:
             if other is not None and other != existing:
                 raise AlreadyExists(f"source {other} already has {column} {value!r}")
         cites = frozenset(self._cited(data.cites))
-        self._pending.append(_Pending(existing, values, cites, created_at))
+        kept = frozenset(given) if partial else None
+        self._pending.append(
+            _Pending(existing, values, cites, created_at=created_at, location=location, given=kept)
+        )
         if existing is not None:
             self._pending_ids.add(existing)
         self._pending_refs.update(v for v in (values["key"], values["url"]) if v is not None)
-        self._pending_titles.add((values["outlet_id"], values["title"]))
+        if given.get("outlet") and given.get("title"):  # not the stand-ins
+            self._pending_titles.add((values["outlet_id"], values["title"]))
         if len(self._pending) >= self.batch_size:
             self.flush()
+
+    def _outlet_or_none(self, ref: str) -> int:
+        return _NO_OUTLET if ref == "" else self._outlet_id(ref)
 
     def _outlet_id(self, ref: str) -> int:
         known = self._outlets.get(fold(ref))
@@ -192,14 +254,20 @@ class SourceWriter:
         new = [p for p in pending if p.id is None]
         changed: list[_Pending] = []
         recited: list[_Pending] = []
+        entries: list[dict[str, Any]] = []
         for item in pending:
             if item.id is None:
                 continue
             values, cites, created_at = stored[item.id]
+            if item.given is not None:
+                _keep_stored(item, dict(zip(FIELDS, values, strict=True)), cites)
+            elif self.replace:
+                self._announce_clears(item, values, cites)
             now = tuple(item.values[name] for name in FIELDS)
             if item.created_at is None or item.created_at == _to_second(created_at):
                 item.created_at = created_at  # documents keep it to the second
             if values != now or cites != item.cites or item.created_at != created_at:
+                entries.append(self._changed(item, values, cites))
                 changed.append(item)
                 if cites != item.cites:
                     recited.append(item)
@@ -211,6 +279,82 @@ class SourceWriter:
                 self.outcomes["unchanged"] += 1
         self._insert(new)
         self._update(changed, recited)
+        entries.extend(
+            {"action": "import-add", "target": f"source {item.id}", "source_id": item.id}
+            | ({"note": item.location} if item.location else {})
+            for item in new
+        )
+        audit.record_many(self.session, entries)
+
+    def _changed(
+        self, item: _Pending, values: tuple[Any, ...], cites: frozenset[int]
+    ) -> dict[str, Any]:
+        """The audit entry of an update; notes its changed fields for the summary."""
+        assert item.id is not None
+        before = self._view(dict(zip(FIELDS, values, strict=True)), cites)
+        after = self._view(item.values, item.cites)
+        old = dict(zip(FIELDS, values, strict=True))
+        fields = [
+            name
+            for name, columns in COLUMNS_OF.items()
+            if (
+                cites != item.cites
+                if name == "cites"
+                else any(old[column] != item.values[column] for column in columns)
+            )
+        ]
+        self.updated.append(
+            (f"source {item.values['key'] or item.values['url'] or item.id}", fields)
+        )
+        entry: dict[str, Any] = {
+            "action": "import-update",
+            "target": f"source {item.id}",
+            "source_id": item.id,
+            "detail": {"changes": audit.changes(before, after)},
+        }
+        if item.location:
+            entry["note"] = item.location
+        return entry
+
+    def _announce_clears(
+        self, item: _Pending, values: tuple[Any, ...], cites: frozenset[int]
+    ) -> None:
+        view = self._view(dict(zip(FIELDS, values, strict=True)), cites)
+        cleared = [
+            name
+            for name, value in view.items()
+            if value not in (None, [])
+            and item.values.get(name) is None
+            and name not in ("key", "outlet", "title", "language")
+            and not (name == "cites" and item.cites)
+        ]
+        if not cleared:
+            return
+        count = f"{len(cleared)} field" + ("s" if len(cleared) != 1 else "")
+        message = f"{item.location}: --replace clears {count}: {', '.join(cleared)}"
+        self.replaced.append(message)
+        if self.notice is not None:
+            self.notice(message)
+
+    def _view(self, values: dict[str, Any], cites: frozenset[int]) -> dict[str, Any]:
+        """A source's fields as a person reads them, for audit diffs."""
+        if self._outlet_names is None or not {values["outlet_id"], *cites} <= set(
+            self._outlet_names
+        ):
+            self._outlet_names = dict(self.session.execute(select(Outlet.id, Outlet.name)).all())
+        names = self._outlet_names
+        return {
+            "key": values["key"],
+            "outlet": names.get(values["outlet_id"]),
+            "title": values["title"],
+            "url": values["url"],
+            "language": values["language"],
+            "published": stored_iso(values["published"], values["published_precision"]),
+            "author": values["author"],
+            "retrieved": stored_iso(values["retrieved"], values["retrieved_precision"]),
+            "cites": sorted(names.get(outlet_id, str(outlet_id)) for outlet_id in cites),
+            "note": values["note"],
+        }
 
     def _insert(self, new: list[_Pending]) -> None:
         if not new:
@@ -300,6 +444,18 @@ class SourceWriter:
 
 def _to_second(value: datetime | None) -> datetime | None:
     return value.replace(microsecond=0) if value is not None else None
+
+
+def _keep_stored(item: _Pending, stored: dict[str, Any], cites: frozenset[int]) -> None:
+    """The stored values of the fields a partial record leaves out."""
+    assert item.given is not None
+    for name, columns in COLUMNS_OF.items():
+        if name in item.given:
+            continue
+        if name == "cites":
+            item.cites = cites
+        for column in columns:
+            item.values[column] = stored[column]
 
 
 def _named_by(values: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
