@@ -442,6 +442,8 @@ class ConflictFilter:
     stance: str | None = None
     language: str | None = None
     limit: int | None = None
+    # A conflict with a retracted (or merged) claim on either side is left out unless asked for.
+    include_retracted: bool = False
 
 
 def _either_side(claim_ids: Select[Any]) -> Any:
@@ -485,6 +487,11 @@ def conflicts_query(session: Session, where: ConflictFilter) -> Select[Any]:
     if where.language:
         language = validate_language(where.language)
         query = query.where(_either_side(select(Claim.id).where(Claim.language == language)))
+    if not where.include_retracted:
+        retracted = select(Claim.id).where(Claim.retracted_at.is_not(None))
+        query = query.where(
+            Conflict.claim_a_id.not_in(retracted), Conflict.claim_b_id.not_in(retracted)
+        )
     return query
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import record_declared_conflict
 from factbase.catalog import audit
-from factbase.claims.query import get_claim
+from factbase.claims.query import get_claim, merged_target
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
 from factbase.store.models import Claim, ClaimLink, Conflict, XrefRejection
 from factbase.text.language import normalise_text
@@ -33,6 +33,11 @@ def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+def _current(session: Session, ref: str) -> Claim:
+    """The claim ``ref`` names, or the one it was merged into: links follow a merge."""
+    return merged_target(session, get_claim(session, ref))
+
+
 def find_link(session: Session, a: int, b: int) -> ClaimLink | None:
     low, high = ordered(a, b)
     return session.scalar(
@@ -47,7 +52,7 @@ def link_claims(
     kind = kind.strip().lower()
     if kind not in LINK_KINDS:
         raise InvalidInput(f"link kind {kind!r} must be one of: {', '.join(LINK_KINDS)}")
-    first, second = get_claim(session, ref_a), get_claim(session, ref_b)
+    first, second = _current(session, ref_a), _current(session, ref_b)
     if first.id == second.id:
         raise InvalidInput("a claim cannot be linked to itself")
     existing = find_link(session, first.id, second.id)
@@ -77,7 +82,7 @@ def link_claims(
 
 
 def unlink_claims(session: Session, ref_a: str, ref_b: str, note: str | None = None) -> ClaimLink:
-    first, second = get_claim(session, ref_a), get_claim(session, ref_b)
+    first, second = _current(session, ref_a), _current(session, ref_b)
     link = find_link(session, first.id, second.id)
     if link is None:
         raise NotFound(f"claims {first.id} and {second.id} are not linked")

@@ -385,7 +385,9 @@ def read_features(session: Session) -> list[ClaimFeatures]:
     )
     for claim_id, slug in topic_rows:
         topics[claim_id].add(slug)
-    query = select(*selected(_FEATURE_COLUMNS)).where(Claim.status != "retracted")
+    query = select(*selected(_FEATURE_COLUMNS)).where(
+        Claim.status != "retracted", Claim.retracted_at.is_(None)
+    )
     # Many claims share a topic set or a statement: one frozenset each, not one per claim.
     shared: dict[frozenset[str], frozenset[str]] = {}
     features = []

@@ -46,6 +46,9 @@ class ClaimFilter:
     status: str | None = _filter(fast=True)
     limit: int | None = 50
     sort: Sort = Sort.PUBLISHED
+    # Retracted claims (merged duplicates among them) stay in the record but out of every
+    # listing unless asked for. Not a filter in the sense above: both readers apply it.
+    include_retracted: bool = False
 
     def filters(self) -> dict[str, str | None]:
         """Every filter by name, as given (limit and sort are not filters)."""
@@ -69,6 +72,11 @@ CROSS JOIN claim AS c ON c.source_id = s.id
 WHERE {topic}
 ORDER BY s.published DESC NULLS LAST, c.id DESC LIMIT {limit}
 """
+# A claim not retracted (nor merged into another): what listings show unless asked for
+# more. The walk above takes it in its {topic} condition, so a page is never short.
+LIVE_SQL = "c.retracted_at IS NULL"
+# The retracted claims, few and indexed: counts of matches from an index leave them out.
+RETRACTED_IDS_SQL = "SELECT id FROM claim WHERE retracted_at IS NOT NULL"
 # {topics}: "(?, ?)" for sqlite3, ":topics" (expanding) for SQLAlchemy.
 IN_TOPICS_SQL = (
     "EXISTS (SELECT 1 FROM claim_topic AS ct WHERE ct.claim_id = c.id AND ct.topic_id IN {topics})"

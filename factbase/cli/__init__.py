@@ -151,6 +151,7 @@ def _global_options(
 # Every module of commands, in the order `factbase --help` lists them.
 COMMAND_MODULES = (
     "claims",
+    "corrections",
     "outlets",
     "sources",
     "imports",

@@ -236,7 +236,9 @@ def interchange_records(
     With a filter, only the sources and outlets those claims need come along (and
     the links between two of them); entities and topics always come whole.
     """
-    claims = claims_query(session, where or ClaimFilter(limit=None))
+    # The whole database is the whole record: retracted claims too, so no link is left
+    # pointing at a claim the document lacks.
+    claims = claims_query(session, where or ClaimFilter(limit=None, include_retracted=True))
     claims = claims.order_by(None).order_by(Claim.id) if where is None else claims
     chosen_claims = claims.with_only_columns(Claim.id) if where is not None else None
     chosen_sources = (
