@@ -34,7 +34,7 @@ from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.fields import fields_named
-from factbase.claims.query import get_claim
+from factbase.claims.query import get_claim, retracted_ids
 from factbase.claims.record import (
     claim_fields_of,
     row_quantity,
@@ -488,7 +488,7 @@ def conflicts_query(session: Session, where: ConflictFilter) -> Select[Any]:
         language = validate_language(where.language)
         query = query.where(_either_side(select(Claim.id).where(Claim.language == language)))
     if not where.include_retracted:
-        retracted = select(Claim.id).where(Claim.retracted_at.is_not(None))
+        retracted = retracted_ids()
         query = query.where(
             Conflict.claim_a_id.not_in(retracted), Conflict.claim_b_id.not_in(retracted)
         )

@@ -32,6 +32,7 @@ from factbase.store.models import (
     ClaimLink,
     ClaimTopic,
     Conflict,
+    Entity,
     Source,
     Topic,
     UTCDateTime,
@@ -321,8 +322,6 @@ _PAIRS = ((ClaimLink, "links"), (Conflict, "conflicts"), (XrefRejection, "reject
 
 
 def _exists(session: Session, name: str, value: int) -> bool:
-    from factbase.store.models import Entity
-
     model = Claim if name == "merged_into_id" else Entity
     return session.get(model, value) is not None
 

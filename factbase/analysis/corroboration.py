@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.links import all_clusters, cluster_of
 from factbase.claims.display import Corroboration
+from factbase.claims.query import retracted_ids
 from factbase.store.models import Claim, ClaimLink, Conflict, Outlet, Source, SourceCite
 from factbase.text.language import fold
 
@@ -158,11 +159,6 @@ def _disputing(session: Session, members: set[int]) -> set[int]:
     for a, b in [*links, *conflicts]:
         others.update({a, b})
     return others - members
-
-
-def retracted_ids() -> Select[int]:
-    """The ids of retracted claims (merged ones among them): few, and indexed."""
-    return select(Claim.id).where(Claim.retracted_at.is_not(None))
 
 
 CORROBORATION_COLUMNS = (

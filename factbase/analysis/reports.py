@@ -23,11 +23,10 @@ from factbase.analysis.corroboration import (
     count_origins,
     evidence_of,
     origin_groups,
-    retracted_ids,
 )
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
-from factbase.claims.query import claims_query
+from factbase.claims.query import claims_query, retracted_ids
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 

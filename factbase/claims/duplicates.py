@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factbase.catalog.sources import get_source
+from factbase.claims.query import retracted_ids
 from factbase.store.models import Claim, Source
 from factbase.text.language import fold
 
@@ -57,7 +58,7 @@ def find_duplicate(
         return None
     query = (
         select(Claim.id, Claim.key, Claim.statement, Claim.quote)
-        .where(Claim.source_id == source_id, Claim.retracted_at.is_(None))
+        .where(Claim.source_id == source_id, Claim.id.not_in(retracted_ids()))
         .order_by(Claim.id)
     )
     for claim_id, key, other_statement, other_quote in session.execute(query):
@@ -86,7 +87,7 @@ def duplicate_groups(session: Session, source: str | None = None) -> list[Duplic
     query = (
         select(Claim.id, Claim.key, Claim.source_id, Claim.statement, Claim.quote, Source.key)
         .join(Source, Source.id == Claim.source_id)
-        .where(Claim.retracted_at.is_(None))
+        .where(Claim.id.not_in(retracted_ids()))
         .order_by(Claim.source_id, Claim.id)
     )
     if source is not None:
