@@ -14,6 +14,7 @@ from factbase.analysis.corroboration import CorroborationIndex, corroboration
 from factbase.analysis.links import link_claims
 from factbase.analysis.xref import suggest
 from factbase.claims import fastread
+from factbase.claims import query as claims_query_module
 from factbase.claims.duplicates import duplicate_key
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import get_claim
@@ -59,16 +60,17 @@ def test_duplicate_key_keeps_what_changes_the_meaning() -> None:
     assert duplicate_key("  ") is None and duplicate_key(None) is None
 
 
-# -- the seed data with retracted claims ------------------------------------------------
+# -- the seed data with retracted claims (slow: each reads the seed) ----------------------
 
 
 @pytest.fixture(scope="module")
 def retracted(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A SQLite file of the seed data with three claims retracted, one about oil."""
+    """A SQLite file of the seed data with four claims retracted: one about oil, and 74,
+    the newest, which a newest-first walk meets first."""
     url = str(tmp_path_factory.mktemp("retracted") / "seed.db")
     seed(url)
     with writing(url) as session:
-        for ref in ("wsj-ru-cpc-share", "1", "111"):
+        for ref in ("wsj-ru-cpc-share", "1", "111", "74"):
             retract_claim(session, ref, "retracted for the test")
     return url
 
@@ -95,6 +97,7 @@ FILTERS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(bool(PG_URL), reason="the fast reader reads SQLite files only")
 @pytest.mark.parametrize("include", [False, True])
 @pytest.mark.parametrize("where", FILTERS, ids=repr)
@@ -108,10 +111,33 @@ def test_the_fast_reader_leaves_out_retracted_claims_as_the_library_does(
         assert quick is None or quick == library
     listed = {claim.id for claim in _library_page(retracted, where, False).claims}  # type: ignore[attr-defined]
     if not include:
-        assert not listed & {1, 39, 111}
+        assert not listed & {1, 39, 74, 111}
     assert fastread.claims_page(retracted, where, with_support=False) is not None
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(bool(PG_URL), reason="the fast reader reads SQLite files only")
+@pytest.mark.parametrize(
+    "where",
+    [
+        ClaimFilter(limit=7),
+        ClaimFilter(topic="oil", limit=3),
+        ClaimFilter(search="kazakh", limit=4),
+    ],
+    ids=["all", "topic", "search"],
+)
+def test_walking_dates_leaves_out_retracted_claims_and_fills_the_page(
+    retracted: str, where: ClaimFilter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sorted_page = _library_page(retracted, where, False)
+    for module in (fastread, claims_query_module):
+        monkeypatch.setattr(module, "WALK_BY_DATE_FROM", 1)  # walk whatever the size
+    assert _library_page(retracted, where, False) == sorted_page
+    assert fastread.claims_page(retracted, where, with_support=False) == sorted_page
+    assert len(sorted_page.claims) == where.limit  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(bool(PG_URL), reason="the fast reader reads SQLite files only")
 def test_show_of_a_retracted_claim_is_the_librarys(retracted: str) -> None:
     assert fastread.claim_view(retracted, "1") is None
@@ -124,6 +150,7 @@ def test_show_of_a_retracted_claim_is_the_librarys(retracted: str) -> None:
     assert view.retraction_note == "retracted for the test" and view.retracted_on
 
 
+@pytest.mark.slow
 def test_xref_never_suggests_a_retracted_claim(db_url: str) -> None:
     seed(db_url)
     with writing(db_url) as session:
@@ -136,6 +163,7 @@ def test_xref_never_suggests_a_retracted_claim(db_url: str) -> None:
     assert not {best.claim_a, best.claim_b} & suggested
 
 
+@pytest.mark.slow
 def test_corroboration_counts_no_retracted_report_nor_dispute(db_url: str) -> None:
     seed(db_url)
     with writing(db_url) as session:
