@@ -191,15 +191,15 @@ def test_delete_then_restore_puts_back_the_claim_its_topics_links_and_decisions(
     cli.ok("topics", "add", "transport")
     before = {
         "claim": query(cli.url, "SELECT * FROM claim WHERE id = 1"),
-        "topics": query(cli.url, "SELECT * FROM claim_topic WHERE claim_id = 1"),
-        "links": query(cli.url, "SELECT * FROM claim_link"),
-        "conflicts": query(cli.url, "SELECT * FROM conflict"),
-        "search": query(cli.url, "SELECT id FROM claim WHERE search_text LIKE '%cpc%'"),
+        "topics": query(cli.url, "SELECT * FROM claim_topic WHERE claim_id = 1 ORDER BY topic_id"),
+        "links": query(cli.url, "SELECT * FROM claim_link ORDER BY id"),
+        "conflicts": query(cli.url, "SELECT * FROM conflict ORDER BY id"),
+        "search": query(cli.url, "SELECT id FROM claim WHERE search_text LIKE '%cpc%' ORDER BY id"),
     }
     deleted = cli.ok("delete", "c1", "--yes", "--force", "--note", "entered twice")
     assert "factbase restore" in deleted.stderr
     assert query(cli.url, "SELECT id FROM claim WHERE id = 1") == []
-    assert query(cli.url, "SELECT * FROM conflict") == []
+    assert query(cli.url, "SELECT * FROM conflict ORDER BY id") == []
     [entry] = audit(cli.url, "delete")
     assert (entry["claim_id"], entry["source_id"], entry["note"]) == (1, 1, "entered twice")
     detail = json.loads(entry["detail"])
@@ -209,10 +209,10 @@ def test_delete_then_restore_puts_back_the_claim_its_topics_links_and_decisions(
     cli.ok("restore", str(entry["id"]))
     after = {
         "claim": query(cli.url, "SELECT * FROM claim WHERE id = 1"),
-        "topics": query(cli.url, "SELECT * FROM claim_topic WHERE claim_id = 1"),
-        "links": query(cli.url, "SELECT * FROM claim_link"),
-        "conflicts": query(cli.url, "SELECT * FROM conflict"),
-        "search": query(cli.url, "SELECT id FROM claim WHERE search_text LIKE '%cpc%'"),
+        "topics": query(cli.url, "SELECT * FROM claim_topic WHERE claim_id = 1 ORDER BY topic_id"),
+        "links": query(cli.url, "SELECT * FROM claim_link ORDER BY id"),
+        "conflicts": query(cli.url, "SELECT * FROM conflict ORDER BY id"),
+        "search": query(cli.url, "SELECT id FROM claim WHERE search_text LIKE '%cpc%' ORDER BY id"),
     }
     assert after == before
     assert ids(listed_claims(cli, "--search", "80%")) == [1]
