@@ -10,7 +10,7 @@ from factbase.analysis.conflicts import scan
 from factbase.catalog.sources import get_source
 from factbase.claims.duplicates import find_duplicate
 from factbase.claims.recording import ClaimInput, ClaimResult, save_claim
-from factbase.errors import AlreadyExists
+from factbase.errors import AlreadyExists, in_field
 from factbase.store.models import Conflict
 
 
@@ -22,7 +22,8 @@ def add_claim(session: Session, data: ClaimInput, *, allow_duplicate: bool = Fal
     ``allow_duplicate``.
     """
     if not allow_duplicate:
-        source_id = get_source(session, data.source).id
+        with in_field("source"):  # worded as recording words it
+            source_id = get_source(session, data.source).id
         found = find_duplicate(session, source_id, data.statement, data.quote)
         if found is not None:
             key = f" ({found.key})" if found.key else ""
