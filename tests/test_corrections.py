@@ -4,7 +4,7 @@ xref and corroboration leave them out; duplicate_key folds what two typings vary
 from __future__ import annotations
 
 import pytest
-from helpers import PG_URL, seed, writing
+from helpers import PG_URL, add_claims, add_outlets, add_sources, seed, writing
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +15,7 @@ from factbase.analysis.links import link_claims
 from factbase.analysis.xref import suggest
 from factbase.claims import fastread
 from factbase.claims import query as claims_query_module
-from factbase.claims.duplicates import duplicate_key
+from factbase.claims.duplicates import Duplicate, duplicate_key, find_duplicate
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import get_claim
 from factbase.store.database import Database
@@ -185,3 +185,25 @@ def test_corroboration_counts_no_retracted_report_nor_dispute(db_url: str) -> No
         assert index.fields([first.id])[first.id]["reports"] == 1
         assert index.corroborations([disputed])[disputed].disputing_claims == []
         assert index.fields([disputed])[disputed]["open_conflicts"] == 0
+
+
+@pytest.mark.parametrize(
+    ("recorded", "typed"),
+    [
+        ("Kazakhstan's exports fell.", "Kazakhstans exports fell"),
+        ("Kazakhstans exports fell.", "KAZAKHSTAN’S exports fell"),
+        ("Экспорт — 80%.", "экспорт - 80%"),
+        ("«Ёлка» горит", '"елка"   горит!'),
+    ],
+)
+def test_the_check_on_add_finds_what_duplicate_key_folds(
+    db_url: str, recorded: str, typed: str
+) -> None:
+    with writing(db_url) as session:
+        add_outlets(session, [("Alpha", "neutral", "en")])
+        add_sources(session, [("src", "Alpha", "2022")])
+        add_claims(session, [{"source": "src", "statement": "Another claim."}])
+        add_claims(session, [{"source": "src", "statement": recorded}])
+        assert find_duplicate(session, 1, typed, None) == Duplicate(2, None, "statement")
+        assert find_duplicate(session, 1, None, typed) is None
+        assert find_duplicate(session, 1, "Kazakhstan exports rose.", None) is None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from factbase.catalog.sources import get_source
@@ -61,11 +61,36 @@ def find_duplicate(
         .where(Claim.source_id == source_id, Claim.id.not_in(retracted_ids()))
         .order_by(Claim.id)
     )
+    candidates = [_holding_words(key) for key in wanted.values() if key]
+    if all(condition is not None for condition in candidates):
+        query = query.where(or_(*candidates))
     for claim_id, key, other_statement, other_quote in session.execute(query):
         for same, text in (("statement", other_statement), ("quote", other_quote)):
             if wanted[same] is not None and duplicate_key(text) == wanted[same]:
                 return Duplicate(claim_id, key, same)
     return None
+
+
+# A source with many claims would otherwise have each claim's text folded on every `add`
+# (the write lock held meanwhile): the database first narrows them to the claims whose
+# folded text holds the words of the new one in order (a word: a run of letters and
+# digits). Quote marks come between words, but an apostrophe can split one ("Kazakhstan's"):
+# claims with an apostrophe anywhere are always compared in full.
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = ("'", "`", "\u2018", "\u2019", "\u201b", "\u02bc")
+
+
+def _holding_words(key: str) -> Any:
+    """Claims that may have the duplicate key ``key``: with its words in order in their
+    folded text (``search_text``), or with an apostrophe; None when ``key`` has no word."""
+    words = _WORD.findall(key)
+    if not words:
+        return None
+    pattern = "%" + "%".join(words) + "%"
+    return or_(
+        Claim.search_text.like(pattern),
+        *(Claim.search_text.contains(mark) for mark in _APOSTROPHES),
+    )
 
 
 @dataclass
