@@ -15,13 +15,21 @@ from factbase.analysis.links import linked_claims
 from factbase.catalog.outlets import stance_colours
 from factbase.claims.display import ClaimDetail, ClaimPage, ConflictView, LinkedView, ListedClaim
 from factbase.claims.filter import ClaimFilter
-from factbase.claims.query import count_claims, find_claims, get_claim
+from factbase.claims.query import count_claims, find_claims, get_claim, merged_target
 from factbase.claims.record import claim_row
 
 
 def view_claim(session: Session, ref: str | int) -> ClaimDetail:
-    """Everything `factbase show` shows of a claim: fields, relations and corroboration."""
+    """Everything `factbase show` shows of a claim: fields, relations and corroboration.
+
+    A claim merged into another leads to that one (``merged_from`` names the one asked
+    for); a retracted claim is shown with its retraction.
+    """
     claim = get_claim(session, ref)
+    merged_from = None
+    if claim.merged_into_id is not None:
+        merged_from = f"claim {claim.id}" + (f" ({claim.key})" if claim.key else "")
+        claim = merged_target(session, claim)
     links = []
     for item in linked_claims(session, claim.id):
         kind = item.link.kind
@@ -43,6 +51,9 @@ def view_claim(session: Session, ref: str | int) -> ClaimDetail:
             for c in conflicts_of(session, claim.id)
         ],
         stance_colours=stance_colours(session),
+        retracted_on=claim.retracted_at.date().isoformat() if claim.retracted_at else None,
+        retraction_note=claim.retraction_note,
+        merged_from=merged_from,
     )
 
 

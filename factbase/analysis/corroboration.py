@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.links import all_clusters, cluster_of
 from factbase.claims.display import Corroboration
+from factbase.claims.query import retracted_ids
 from factbase.store.models import Claim, ClaimLink, Conflict, Outlet, Source, SourceCite
 from factbase.text.language import fold
 
@@ -120,7 +121,10 @@ def origin_groups(reports: Iterable[Evidence]) -> list[int]:
 
 
 def _reports(session: Session, claim_ids: Iterable[int]) -> list[Evidence]:
-    claims = session.scalars(select(Claim).where(Claim.id.in_(list(claim_ids)))).all()
+    """The claims' reports; a retracted claim is no report."""
+    claims = session.scalars(
+        select(Claim).where(Claim.id.in_(list(claim_ids)), Claim.retracted_at.is_(None))
+    ).all()
     cites = citations(session, (claim.source_id for claim in claims))
     return [
         evidence_of(
@@ -173,6 +177,8 @@ def corroboration_fields(session: Session, claim_id: int) -> dict[str, object]:
         select(func.count()).where(
             Conflict.status == "open",
             or_(Conflict.claim_a_id == claim_id, Conflict.claim_b_id == claim_id),
+            Conflict.claim_a_id.not_in(retracted_ids()),
+            Conflict.claim_b_id.not_in(retracted_ids()),
         )
     )
     return {
@@ -189,6 +195,7 @@ def corroboration(session: Session, claim_id: int) -> Corroboration:
     reports = _reports(session, members)
     disputing = sorted(_disputing(session, members))
     against = _reports(session, disputing) if disputing else []
+    disputing = sorted(r.claim_id for r in against)  # a retracted claim disputes nothing
     return Corroboration(
         cluster=sorted(members),
         reports=len(reports),
@@ -263,7 +270,7 @@ class CorroborationIndex:
                 )
                 .join(Source, Claim.source_id == Source.id)
                 .join(Outlet, Source.outlet_id == Outlet.id)
-                .where(Claim.id.in_(chunk))
+                .where(Claim.id.in_(chunk), Claim.retracted_at.is_(None))
             ).all()
             cites = citations(self.session, {row.source_id for row in rows})
             for row in rows:
@@ -303,10 +310,11 @@ class CorroborationIndex:
 
     def _open_conflicts(self, claim_ids: list[int]) -> dict[int, int]:
         counts: dict[int, int] = {}
+        retracted = set(self.session.scalars(retracted_ids()))
         for start in range(0, len(claim_ids), self.CHUNK):
             chunk = claim_ids[start : start + self.CHUNK]
             for a, b, status in self.session.execute(_conflicts_of(chunk)):
-                if status != "open":
+                if status != "open" or a in retracted or b in retracted:
                     continue
                 # A conflict between two chunks comes back with each: count each side once.
                 for side in {a, b}.intersection(chunk):
@@ -337,7 +345,7 @@ class CorroborationIndex:
                 origins=count_origins(own),
                 asserting_stances=sorted({r.stance for r in own}),
                 asserting_languages=sorted({r.language for r in own if r.language}),
-                disputing_claims=sorted(disputing),
+                disputing_claims=sorted(r.claim_id for r in others),
                 disputing_stances=sorted({r.stance for r in others}),
                 disputing_languages=sorted({r.language for r in others if r.language}),
             )

@@ -7,12 +7,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import scan
+from factbase.catalog.sources import get_source
+from factbase.claims.duplicates import find_duplicate
 from factbase.claims.recording import ClaimInput, ClaimResult, save_claim
+from factbase.errors import AlreadyExists, in_field
 from factbase.store.models import Conflict
 
 
-def add_claim(session: Session, data: ClaimInput) -> ClaimResult:
-    """Record a claim and check it against the claims about the same thing."""
+def add_claim(session: Session, data: ClaimInput, *, allow_duplicate: bool = False) -> ClaimResult:
+    """Record a claim and check it against the claims about the same thing.
+
+    A claim repeating one of the same source (the same statement or quote, however typed:
+    see :func:`factbase.claims.duplicates.duplicate_key`) is refused unless
+    ``allow_duplicate``.
+    """
+    if not allow_duplicate:
+        with in_field("source"):  # worded as recording words it
+            source_id = get_source(session, data.source).id
+        found = find_duplicate(session, source_id, data.statement, data.quote)
+        if found is not None:
+            key = f" ({found.key})" if found.key else ""
+            raise AlreadyExists(
+                f"claim {found.claim_id}{key} of the same source has the same {found.same}; "
+                "--allow-duplicate records it anyway"
+            )
     result = save_claim(session, data)
     new_ids = scan(session, [result.claim.id]).new_ids
     if new_ids:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import record_declared_conflict
 from factbase.catalog import audit
-from factbase.claims.query import get_claim
+from factbase.claims.query import get_claim, merged_target
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
 from factbase.store.models import Claim, ClaimLink, Conflict, XrefRejection
 from factbase.text.language import normalise_text
@@ -33,6 +33,13 @@ def ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+def _current(session: Session, ref: str, follow_merges: bool = True) -> Claim:
+    """The claim ``ref`` names, or the one it was merged into: a person's links follow a
+    merge; a document's (``follow_merges=False``) are restored as they were recorded."""
+    claim = get_claim(session, ref)
+    return merged_target(session, claim) if follow_merges else claim
+
+
 def find_link(session: Session, a: int, b: int) -> ClaimLink | None:
     low, high = ordered(a, b)
     return session.scalar(
@@ -41,13 +48,20 @@ def find_link(session: Session, a: int, b: int) -> ClaimLink | None:
 
 
 def link_claims(
-    session: Session, ref_a: str, ref_b: str, kind: str, note: str | None = None
+    session: Session,
+    ref_a: str,
+    ref_b: str,
+    kind: str,
+    note: str | None = None,
+    *,
+    follow_merges: bool = True,
 ) -> ClaimLink:
     """Link two claims; the first refines the second when kind is 'refines'."""
     kind = kind.strip().lower()
     if kind not in LINK_KINDS:
         raise InvalidInput(f"link kind {kind!r} must be one of: {', '.join(LINK_KINDS)}")
-    first, second = get_claim(session, ref_a), get_claim(session, ref_b)
+    first = _current(session, ref_a, follow_merges)
+    second = _current(session, ref_b, follow_merges)
     if first.id == second.id:
         raise InvalidInput("a claim cannot be linked to itself")
     existing = find_link(session, first.id, second.id)
@@ -76,8 +90,16 @@ def link_claims(
     return link
 
 
-def unlink_claims(session: Session, ref_a: str, ref_b: str, note: str | None = None) -> ClaimLink:
-    first, second = get_claim(session, ref_a), get_claim(session, ref_b)
+def unlink_claims(
+    session: Session,
+    ref_a: str,
+    ref_b: str,
+    note: str | None = None,
+    *,
+    follow_merges: bool = True,
+) -> ClaimLink:
+    first = _current(session, ref_a, follow_merges)
+    second = _current(session, ref_b, follow_merges)
     link = find_link(session, first.id, second.id)
     if link is None:
         raise NotFound(f"claims {first.id} and {second.id} are not linked")

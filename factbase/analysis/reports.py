@@ -26,7 +26,7 @@ from factbase.analysis.corroboration import (
 )
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
-from factbase.claims.query import claims_query
+from factbase.claims.query import claims_query, retracted_ids
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
 
@@ -59,8 +59,11 @@ class Report:
 
 
 def _scope(session: Session, where: ReportFilter) -> Select[Any] | None:
-    """The ids of the claims the report is about; None for every claim."""
-    if not where.topic and not where.since:
+    """The ids of the claims the report is about; None for every claim.
+
+    Retracted claims are left out (as from every listing): the scope is None only when
+    there are none."""
+    if not where.topic and not where.since and session.scalar(retracted_ids().limit(1)) is None:
         return None
     claim_filter = ClaimFilter(topic=where.topic, since=where.since, limit=None, sort=Sort.ID)
     return claims_query(session, claim_filter).with_only_columns(Claim.id).order_by(None)
@@ -68,6 +71,12 @@ def _scope(session: Session, where: ReportFilter) -> Select[Any] | None:
 
 def _within(claim_id: Any, scope: Select[Any] | None) -> ColumnElement[bool]:
     return true() if scope is None else claim_id.in_(scope)
+
+
+def _live(*claim_ids: Any) -> ColumnElement[bool]:
+    """None of ``claim_ids`` retracted: a conflict or dispute with a retracted claim
+    on either side is left out, as `factbase conflicts` leaves it out."""
+    return and_(*(claim_id.not_in(retracted_ids()) for claim_id in claim_ids))
 
 
 def _topic_ids(session: Session, where: ReportFilter) -> set[int] | None:
@@ -119,7 +128,10 @@ def _by_topic(counts: dict[tuple[str, str], int], name: str) -> list[dict[str, A
 def _conflicts_by(
     session: Session, scope: Select[Any] | None, topics: set[int] | None
 ) -> list[dict[str, Any]]:
-    in_scope = or_(_within(Conflict.claim_a_id, scope), _within(Conflict.claim_b_id, scope))
+    in_scope = and_(
+        or_(_within(Conflict.claim_a_id, scope), _within(Conflict.claim_b_id, scope)),
+        _live(Conflict.claim_a_id, Conflict.claim_b_id),
+    )
     condition: ColumnElement[bool] = or_(
         ClaimTopic.claim_id == Conflict.claim_a_id, ClaimTopic.claim_id == Conflict.claim_b_id
     )
@@ -164,7 +176,7 @@ def _dispute_edges(scope: Select[Any] | None) -> Select[Any]:
         for claim_id, other_id in ((a, b), (b, a)):
             sides.append(
                 select(claim_id.label("claim_id"), other_id.label("other_id")).where(
-                    disputing, _within(claim_id, scope)
+                    disputing, _within(claim_id, scope), _live(claim_id, other_id)
                 )
             )
     edges = union_all(*sides).subquery("dispute")
@@ -366,7 +378,9 @@ def _conflict_counts(session: Session, scope: Select[Any] | None) -> dict[int, i
     sides = union_all(
         *(
             select(Conflict.id.label("conflict_id"), side.label("claim_id")).where(
-                Conflict.status != "dismissed", _within(side, scope)
+                Conflict.status != "dismissed",
+                _within(side, scope),
+                _live(Conflict.claim_a_id, Conflict.claim_b_id),
             )
             for side in (Conflict.claim_a_id, Conflict.claim_b_id)
         )

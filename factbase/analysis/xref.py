@@ -75,7 +75,7 @@ from factbase.analysis.xref_pairs import (
 )
 from factbase.catalog import audit
 from factbase.claims.fields import fields_named
-from factbase.claims.query import get_claim
+from factbase.claims.query import get_claim, retracted_ids
 from factbase.claims.record import row_quantity, selected, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.columns import column_plan
@@ -385,7 +385,9 @@ def read_features(session: Session) -> list[ClaimFeatures]:
     )
     for claim_id, slug in topic_rows:
         topics[claim_id].add(slug)
-    query = select(*selected(_FEATURE_COLUMNS)).where(Claim.status != "retracted")
+    query = select(*selected(_FEATURE_COLUMNS)).where(
+        Claim.status != "retracted", Claim.id.not_in(retracted_ids())
+    )
     # Many claims share a topic set or a statement: one frozenset each, not one per claim.
     shared: dict[frozenset[str], frozenset[str]] = {}
     features = []

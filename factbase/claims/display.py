@@ -94,3 +94,8 @@ class ClaimDetail:
     links: list[LinkedView]
     conflicts: list[ConflictView]
     stance_colours: dict[str, str | None] = field(default_factory=dict)
+    # A retracted claim: when (UTC date) and why. Only the library reads these.
+    retracted_on: str | None = None
+    retraction_note: str | None = None
+    # The claim asked for when it was merged into the one shown: "claim 7 (old-key)".
+    merged_from: str | None = None

@@ -13,7 +13,13 @@ answers instead) whenever it could differ:
 - an unknown topic, and an empty result filtered by language, status or stance: the
   library confirms "no claims" or gives the error for the value it refuses;
 - for the wide table, a claim on the page in a same/supports cluster, whose
-  corroboration needs :class:`~factbase.analysis.corroboration.CorroborationIndex`.
+  corroboration needs :class:`~factbase.analysis.corroboration.CorroborationIndex`, and
+  any page that may hold retracted claims (``include_retracted``);
+- for `show`, a retracted or merged claim: the library shows the retraction or the
+  claim it was merged into.
+
+Retracted claims are left out as the library leaves them out (``LIVE_SQL``), and never
+dispute a claim.
 
 The SQL mirrors :func:`factbase.claims.query.claims_query` (same joins, subqueries, search
 index and date walk), and ``tests/test_quickread.py`` holds both to the same pages.
@@ -44,9 +50,11 @@ from factbase.claims.filter import (
     FAST_FILTERS,
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
+    LIVE_SQL,
     MATCHES_SEARCH_SQL,
     MAX_LIMIT,
     NEWEST_FIRST_SQL,
+    RETRACTED_IDS_SQL,
     WALK_BY_DATE_FROM,
     ClaimFilter,
     Sort,
@@ -155,6 +163,8 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
     if not rows and (where.language or where.stance or where.status):
         raise _Unanswered  # the library tells "none" from a value it refuses
     claims = [_listed(row) for row in rows]
+    if with_support and where.include_retracted:
+        raise _Unanswered  # a retracted claim counts no report: the library says so
     if with_support and claims:
         claims = _with_support(connection, claims)
     total = len(rows)
@@ -210,6 +220,8 @@ def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str]
     if where.status:
         conditions.append("c.status = ?")
         params.append(where.status.strip().lower())
+    if not where.include_retracted:
+        conditions.append(LIVE_SQL)
     return conditions, params
 
 
@@ -236,14 +248,17 @@ def _walked_ids(
         folded = fold(where.search)
         params = [search_phrase(folded)]
         # One index row per claim, matched exactly: this is the listing's total too.
+        live = "" if where.include_retracted else f" AND rowid NOT IN ({RETRACTED_IDS_SQL})"
         matching = int(
             connection.execute(
-                "SELECT count(*) FROM claim_search WHERE claim_search MATCH ?", params
+                f"SELECT count(*) FROM claim_search WHERE claim_search MATCH ?{live}", params
             ).fetchone()[0]
         )
         if matching < WALK_BY_DATE_FROM:
             return None, matching
         condition = MATCHES_SEARCH_SQL.format(phrase="?")
+    if not where.include_retracted:
+        condition = f"{condition} AND {LIVE_SQL}"
     sql = NEWEST_FIRST_SQL.format(topic=condition, limit=str(int(where.limit or 0)))
     return [row[0] for row in connection.execute(sql, params)], matching
 
@@ -262,6 +277,8 @@ def _count(
     walk = date_walk(where)
     if walk == "topic" and topics is not None:
         sql = f"SELECT count(DISTINCT claim_id) FROM claim_topic WHERE topic_id IN {_marks(topics)}"
+        if not where.include_retracted:
+            sql += f" AND claim_id NOT IN ({RETRACTED_IDS_SQL})"
         return int(connection.execute(sql, topics).fetchone()[0])
     conditions, params = filtered
     joins = (
@@ -324,10 +341,10 @@ JOIN claim AS c ON c.id = CASE WHEN l.claim_a_id = :id THEN l.claim_b_id ELSE l.
 JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
 WHERE l.claim_a_id = :id OR l.claim_b_id = :id ORDER BY l.id
 """
-_DISPUTERS = """
-SELECT DISTINCT o.stance, c.language FROM claim AS c
+_DISPUTERS = f"""
+SELECT c.id, o.stance, c.language FROM claim AS c
 JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
-WHERE c.id IN {ids}
+WHERE c.id IN {{ids}} AND {LIVE_SQL}
 """
 
 
@@ -349,6 +366,9 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
     if row is None:
         raise _Unanswered
     claim_id = row[_RECORD.position["claim.id"]]
+    retracted = connection.execute("SELECT retracted_at FROM claim WHERE id = ?", (claim_id,))
+    if retracted.fetchone()[0] is not None:
+        raise _Unanswered  # shown with its retraction, or the claim it was merged into
     links = connection.execute(_LINKS, {"id": claim_id}).fetchall()
     if any(kind in ("same", "supports") for kind, *_ in links):
         raise _Unanswered
@@ -399,7 +419,9 @@ def _lone_corroboration(
     languages: set[str] = set()
     if disputing:
         ids = sorted(disputing)
-        for stance, language in connection.execute(_DISPUTERS.format(ids=_marks(ids)), ids):
+        disputing = set()  # retracted claims dispute nothing
+        for other, stance, language in connection.execute(_DISPUTERS.format(ids=_marks(ids)), ids):
+            disputing.add(other)
             stances.add(stance)
             if language:
                 languages.add(language)

@@ -177,6 +177,7 @@ def _global_options(
 COMMAND_MODULES = (
     "claims",
     "edits",
+    "corrections",
     "outlets",
     "sources",
     "imports",

@@ -17,6 +17,7 @@ from factbase.cli.options import (
     ClaimStatusOption,
     EventDateOption,
     FormatOption,
+    IncludeRetractedOption,
     KeyOption,
     NoteOption,
     PolarityOption,
@@ -57,9 +58,21 @@ def add(
     status: ClaimStatusOption = None,
     key: KeyOption = None,
     note: NoteOption = None,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Record it even when a claim of the source has the same statement or quote.",
+        ),
+    ] = False,
     fmt: FormatOption = TABLE,
 ) -> None:
-    """Record a claim from a source."""
+    """Record a claim from a source.
+
+    A claim with the same statement or quote as one of the same source (case, ё/е,
+    whitespace, quote marks and dashes aside) is refused, naming that claim, unless
+    --allow-duplicate is given.
+    """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.intake import add_claim
     from factbase.claims.record import claim_row
@@ -84,7 +97,7 @@ def add(
         note=note,
     )
     with state.open_db() as db, db.session(write=True) as session:
-        result = add_claim(session, data)
+        result = add_claim(session, data, allow_duplicate=allow_duplicate)
         row = claim_row(result.claim)
     for warning in result.warnings:
         render.warn(warning)
@@ -118,6 +131,8 @@ def show(
 
         with state.open_db() as db, db.session() as session:
             view = view_claim(session, ref)
+    if view.merged_from:
+        render.note(f"{view.merged_from} was merged into claim {view.record['id']}: shown here")
     if fmt != TABLE:
         render.emit_records([view.record], list(view.record), fmt)
         return
@@ -143,10 +158,19 @@ def _print_claim(view: ClaimDetail) -> None:
             f"  [{interval}]  {row['qualifier']}"
         )
     stance = row["stance"]
+    statement = text("statement")
+    retracted = None
+    if view.retracted_on:
+        # Struck through: still on record, no longer asserted by the database.
+        statement = f"[strike]{statement}[/strike]"
+        retracted = render.escape(f"{view.retracted_on}: {view.retraction_note or '-'}")
     render.print_fields(
-        f"Claim {row['id']}" + (f" ({row['key']})" if row["key"] else ""),
+        f"Claim {row['id']}"
+        + (f" ({row['key']})" if row["key"] else "")
+        + (" (retracted)" if view.retracted_on else ""),
         [
-            ("statement", text("statement")),
+            ("statement", statement),
+            ("retracted", retracted),
             ("quote", f"“{render.escape(row['quote'])}”" if row["quote"] else None),
             ("language", text("language")),
             ("speaker", text("speaker")),
@@ -218,13 +242,14 @@ def list_claims(
         Sort,
         typer.Option(help="Newest first by publication, event date, or when added; id ascending."),
     ] = Sort.PUBLISHED,
+    include_retracted: IncludeRetractedOption = False,
     fmt: FormatOption = TABLE,
 ) -> None:
-    """List claims; filters combine."""
+    """List claims; filters combine. Retracted claims are left out."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.fastread import claims_page as quick_page
 
-    where = replace(where, limit=limit, sort=sort)
+    where = replace(where, limit=limit, sort=sort, include_retracted=include_retracted)
     if fmt != TABLE:
         _emit_claims(where, fmt)
         return

@@ -15,6 +15,7 @@ from factbase.cli.options import (
     EitherStanceOption,
     EitherTopicOption,
     FormatOption,
+    IncludeRetractedOption,
     LimitOption,
 )
 from factbase.vocabulary import Decision, LinkKind
@@ -42,9 +43,11 @@ def conflicts_list(
     stance: EitherStanceOption = None,
     lang: EitherLangOption = None,
     limit: LimitOption = 0,
+    include_retracted: IncludeRetractedOption = False,
     fmt: FormatOption = TABLE,
 ) -> None:
-    """List conflicts, direct contradictions first (default: the open ones)."""
+    """List conflicts, direct contradictions first (default: the open ones); those of
+    retracted claims are left out."""
     if ctx.invoked_subcommand is not None:
         return
     # Late import, for start-up time: see the module docstring of factbase.cli.
@@ -62,6 +65,7 @@ def conflicts_list(
         stance=stance,
         language=lang,
         limit=limit or None,
+        include_retracted=include_retracted,
     )
     with state.open_db() as db, db.session() as session:
         rows = [conflict_row(c) for c in find_conflicts(session, where)]

@@ -22,6 +22,7 @@ from factbase.cli.options import (
     EitherLangOption,
     EitherStanceOption,
     EitherTopicOption,
+    IncludeRetractedOption,
     LimitOption,
     OutletOption,
     SourceLangOption,
@@ -122,12 +123,13 @@ def export_claims(
     where: ClaimFilter,
     limit: ClaimLimitOption = 0,
     sort: Annotated[Sort, typer.Option(help="Order of the claims (default: id).")] = Sort.ID,
+    include_retracted: IncludeRetractedOption = False,
 ) -> None:
     """Claims with their source, outlet, stance, corroboration and open conflicts.
 
     --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
     """
-    where = replace(where, limit=limit or None, sort=sort)
+    where = replace(where, limit=limit or None, sort=sort, include_retracted=include_retracted)
     if fmt is ExportFormat.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
         return
@@ -163,12 +165,15 @@ def export_conflicts(
     stance: EitherStanceOption = None,
     lang: EitherLangOption = None,
     limit: LimitOption = 0,
+    include_retracted: IncludeRetractedOption = False,
 ) -> None:
     """Conflicts with both claims side by side, the decision and the review note."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import ConflictExportFilter, conflict_rows
 
-    where = ConflictExportFilter(status, kind, topic, stance, lang, limit or None)
+    where = ConflictExportFilter(
+        status, kind, topic, stance, lang, limit or None, include_retracted
+    )
     _export_table(output, fmt, excel, "conflicts", lambda session: conflict_rows(session, where))
 
 

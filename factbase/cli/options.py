@@ -46,6 +46,13 @@ TableFormatOption = Annotated[
     TableFormat | None,
     typer.Option("--format", "-f", help=f"{listed(TABLE_FORMATS)}. {FORMAT_HELP}"),
 ]
+IncludeRetractedOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-retracted",
+        help="Retracted and merged claims too (left out by default), as their conflicts.",
+    ),
+]
 LimitOption = Annotated[int, typer.Option(help="At most this many; 0 for all.")]
 ClaimLimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
 

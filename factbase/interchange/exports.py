@@ -321,6 +321,7 @@ class ConflictExportFilter:
     stance: str | None = None
     language: str | None = None
     limit: int | None = None
+    include_retracted: bool = False
 
 
 def conflict_export_query(session: Session, where: ConflictExportFilter) -> Select[Any]:
@@ -337,6 +338,7 @@ def conflict_export_query(session: Session, where: ConflictExportFilter) -> Sele
         topic=where.topic,
         stance=where.stance,
         language=where.language,
+        include_retracted=where.include_retracted,
     )
     query = (
         conflicts_query(session, conditions).with_only_columns(Conflict.id).order_by(Conflict.id)

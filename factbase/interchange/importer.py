@@ -495,7 +495,13 @@ def _link(session: Session, data: dict[str, Any], summary: ImportSummary, *_: An
     if existing is not None:
         if existing.kind == kind and (existing.note or None) == (data.get("note") or None):
             return _link_made(session, existing, made)
-        unlink_claims(session, data["claim"], data["other"], note="replaced by an import")
+        unlink_claims(
+            session,
+            data["claim"],
+            data["other"],
+            note="replaced by an import",
+            follow_merges=False,
+        )
         _new_link(session, data, kind, summary, (first.id, second.id), made)
         return "updated"
     _new_link(session, data, kind, summary, (first.id, second.id), made)
@@ -532,7 +538,10 @@ def _new_link(
     )
     # A decided declared conflict outlives its link; linking again then adds nothing new.
     existed = session.scalar(declared) is not None
-    link = link_claims(session, data["claim"], data["other"], kind, data.get("note"))
+    # A document's links are restored between the claims it names, merged ones included.
+    link = link_claims(
+        session, data["claim"], data["other"], kind, data.get("note"), follow_merges=False
+    )
     _link_made(session, link, made)
     if not existed and session.scalar(declared) is not None:
         summary.conflicts_found += 1
