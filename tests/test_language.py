@@ -152,9 +152,10 @@ def test_normalise_text() -> None:
     assert normalise_text(" \n\t ") == ""
 
 
-def test_normalise_quote_keeps_spacing() -> None:
-    quote = "  «по которому  проходит\nоколо 80%\u00a0экспорта»\n"
-    assert normalise_quote(quote) == "«по которому  проходит\nоколо 80%\u00a0экспорта»"
+def test_normalise_quote_keeps_the_quote_exactly() -> None:
+    """A quote must match the article: spacing, line breaks and ends as given."""
+    quote = "  «по которому  проходит\r\nоколо 80%\u00a0экспорта»\u2028\t\n"
+    assert normalise_quote(quote) == quote
     assert normalise_quote(unicodedata.normalize("NFD", "ёж")) == "ёж"
 
 

@@ -93,8 +93,10 @@ def normalise_text(text: str) -> str:
 
 
 def normalise_quote(text: str) -> str:
-    """NFC and strip only: a quote keeps its words, spacing and line breaks verbatim."""
-    return unicodedata.normalize("NFC", text).strip()
+    """NFC only: a quote must match the article, so its words, spacing, line breaks and
+    ends are kept as given (NFC changes no character a reader sees, and the article's
+    text is compared in NFC too)."""
+    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
