@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -254,3 +256,129 @@ def test_a_report_never_replaces_a_directory_of_other_files(db_url: str, tmp_pat
     out = Cli(db_url)("report", "-o", str(mine))
     assert out.exit_code == 1 and "draft.md" in out.stderr
     assert _report_files(mine) == {"draft.md": "my notes"}
+
+
+# -- file systems that refuse -------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MiB tmpfs of our own (needs the right to mount, as root in CI has)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(directory: Path) -> None:
+    with suppress(OSError), (directory / "filler").open("wb") as out:
+        while True:
+            out.write(b"\0" * 4096)
+            out.flush()
+
+
+@sqlite_only
+def test_a_read_only_directory_still_reads_and_refuses_writes_by_name(small_disk: Path) -> None:
+    path = small_disk / "f.db"
+    Cli(str(path)).ok("seed")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    for args in (("list",), ("show", "1"), ("stats",), ("conflicts",), ("export", "claims")):
+        done = run_factbase(str(path), *args)
+        assert done.returncode == 0, (args, done.stderr)
+    for args in (("add", "x", "-s", "1"), ("edit", "1", "--status", "corroborated")):
+        done = run_factbase(str(path), *args)
+        assert done.returncode == 1
+        [line] = done.stderr.splitlines()
+        assert line == f"factbase: error: cannot write: {path} is read-only; nothing was written"
+
+
+@sqlite_only
+def test_a_full_disk_says_so_and_reads_still_work(small_disk: Path, tmp_path: Path) -> None:
+    path = small_disk / "f.db"
+    Cli(str(path)).ok("outlet", "add", "Outlet", "--stance", "neutral")
+    _fill(small_disk)
+    assert run_factbase(str(path), "outlet", "list").returncode == 0
+    before = path.read_bytes()
+    done = run_factbase(str(path), "outlet", "add", "Other", "--stance", "neutral")
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"factbase: error: disk full at {path}; nothing was written"
+    assert path.read_bytes() == before
+    elsewhere = tmp_path / "f.db"
+    Cli(str(elsewhere)).ok("seed")
+    target = small_disk / "claims.csv"
+    done = run_factbase(str(elsewhere), "export", "claims", "-o", str(target))
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"factbase: error: disk full at {target}; nothing was written"
+    assert not target.exists() and _hidden_leftovers(small_disk) == []
+
+
+def test_a_data_directory_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the data directory would go", encoding="utf-8")
+    done = run_factbase(None, "stats", env=child_env(XDG_DATA_HOME=str(blocker)))
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith("factbase: error: cannot create the data directory")
+    assert str(blocker) in line and "Traceback" not in done.stderr
+
+
+# -- locks --------------------------------------------------------------------------------
+
+
+def test_db_upgrade_of_a_current_database_needs_no_lock(db_url: str) -> None:
+    """Another writer at work: an upgrade with nothing to do says so at once."""
+    from factbase.store.database import Database
+
+    with Database.open(db_url) as db, db.session(write=True):
+        started = time.monotonic()
+        done = run_factbase(db_url, "db", "upgrade")
+        assert done.returncode == 0, done.stderr
+        assert "nothing to do" in done.stdout
+        assert time.monotonic() - started < 8  # the busy timeout is 10 s
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's table locks")
+def test_a_reader_behind_an_exclusive_lock_gives_up_with_75(db_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("LOCK TABLE claim IN ACCESS EXCLUSIVE MODE"))
+            started = time.monotonic()
+            done = run_factbase(db_url, "list", timeout=60)
+            waited = time.monotonic() - started
+        assert done.returncode == 75, done.stderr
+        assert "database busy" in done.stderr
+        assert waited < 30
+    finally:
+        engine.dispose()
+
+
+# -- upgrades -----------------------------------------------------------------------------
+
+
+def test_an_upgrade_from_the_first_schema_finds_the_conflicts_at_once(db_url: str) -> None:
+    from helpers import query, seed
+
+    from factbase.store.database import Database
+
+    seed(db_url)
+    expected = query(db_url, "SELECT count(*) AS n FROM conflict WHERE kind != 'declared'")
+    with Database.open(db_url) as db:
+        db.migrate("downgrade", "0001")
+    done = run_factbase(db_url, "conflicts", "--status", "all", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "looked for conflicts" in done.stderr
+    found = query(db_url, "SELECT count(*) AS n FROM conflict WHERE kind != 'declared'")
+    assert found == expected and expected[0]["n"] > 0
