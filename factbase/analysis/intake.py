@@ -12,6 +12,7 @@ from factbase.claims.duplicates import find_duplicate
 from factbase.claims.recording import ClaimInput, ClaimResult, save_claim
 from factbase.errors import AlreadyExists, in_field
 from factbase.store.models import Conflict
+from factbase.text.language import storable
 
 
 def add_claim(session: Session, data: ClaimInput, *, allow_duplicate: bool = False) -> ClaimResult:
@@ -22,6 +23,10 @@ def add_claim(session: Session, data: ClaimInput, *, allow_duplicate: bool = Fal
     ``allow_duplicate``.
     """
     if not allow_duplicate:
+        # The words are checked before they are looked for among the source's claims.
+        for name in ("statement", "quote"):
+            with in_field(name):
+                storable(getattr(data, name) or "")
         with in_field("source"):  # worded as recording words it
             source_id = get_source(session, data.source).id
         found = find_duplicate(session, source_id, data.statement, data.quote)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id
+from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
 from factbase.store.models import Claim, Outlet, Source, Stance
 from factbase.text.language import fold, normalise_text, validate_language, within
 
@@ -95,7 +95,9 @@ def add_outlet(
     homepage: str | None = None,
     note: str | None = None,
 ) -> Outlet:
-    name = within(normalise_text(name), 200, "outlet name")
+    with in_field("name"):
+        name = normalise_text(name)
+    name = within(name, 200, "outlet name")
     if not name:
         raise InvalidInput("an outlet needs a name")
     if find_outlet(session, name) is not None:

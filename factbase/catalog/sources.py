@@ -135,9 +135,16 @@ def source_values(
         "retrieved": retrieved.start if retrieved else None,
         "retrieved_end": retrieved.end if retrieved else None,
         "retrieved_precision": str(retrieved.precision) if retrieved else None,
-        "author": normalise_text(data.author) if data.author else None,
-        "note": normalise_text(data.note) if data.note else None,
+        "author": _tidied(data.author, "author"),
+        "note": _tidied(data.note, "note"),
     }
+
+
+def _tidied(text: str | None, field: str) -> str | None:
+    if not text:
+        return None
+    with in_field(field):
+        return normalise_text(text)
 
 
 def _cited_outlets(session: Session, names: Sequence[str]) -> list[Outlet]:

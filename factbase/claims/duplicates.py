@@ -78,12 +78,15 @@ def find_duplicate(
 # claims with an apostrophe anywhere are always compared in full.
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = ("'", "`", "\u2018", "\u2019", "\u201b", "\u02bc")
+_PATTERN_WORDS, _WORD_CHARS = 12, 40
 
 
 def _holding_words(key: str) -> Any:
     """Claims that may have the duplicate key ``key``: with its words in order in their
     folded text (``search_text``), or with an apostrophe; None when ``key`` has no word."""
-    words = _WORD.findall(key)
+    # The first words, each cut short, narrow as well and keep the pattern within what
+    # SQLite's LIKE takes (a statement may hold 100,000 characters).
+    words = [word[:_WORD_CHARS] for word in _WORD.findall(key)[:_PATTERN_WORDS]]
     if not words:
         return None
     pattern = "%" + "%".join(words) + "%"

@@ -200,6 +200,15 @@ def _language(data: ClaimInput, text: str, warnings: list[str]) -> str | None:
     return detect_language(text)
 
 
+def _tidied(text: str | None, field: str, limit: int | None = None) -> str | None:
+    """A one-line text field, checked as every way in checks it; None when empty."""
+    if not text:
+        return None
+    with in_field(field):
+        tidied = normalise_text(text)
+    return within(tidied, limit, field) if limit else tidied
+
+
 def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -> dict[str, Any]:
     """The claim's column values (by model attribute) from what a user gave.
 
@@ -213,10 +222,12 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
             raise InvalidInput("a claim needs a statement")
     with in_field("source"):
         source = lookups.source(data.source)
-    quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
-    speaker = within(normalise_text(data.speaker), 300, "speaker") if data.speaker else None
-    subject = within(normalise_text(data.subject), 300, "subject") if data.subject else None
-    prop = within(normalise_text(data.property), 300, "property") if data.property else None
+    with in_field("quote"):
+        quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
+    speaker = _tidied(data.speaker, "speaker", 300)
+    subject = _tidied(data.subject, "subject", 300)
+    prop = _tidied(data.property, "property", 300)
+    note = _tidied(data.note, "note")
     with in_field("value"):
         quantity = _quantity(data)
     with in_field("event_date"):
@@ -263,7 +274,7 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         "as_of_precision": str(as_of.precision) if as_of else None,
         "polarity": polarity,
         "status": status,
-        "note": normalise_text(data.note) if data.note else None,
+        "note": note,
         "search_text": fold(" ".join(filter(None, (statement, quote, speaker, subject, prop)))),
     }
 

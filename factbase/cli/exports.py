@@ -225,6 +225,14 @@ def export_all(
         ),
     ] = None,
     output: OutputOption = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Then import the file into an empty database and check it gives back the same "
+            "(needs -o).",
+        ),
+    ] = False,
     *,
     where: ClaimFilter,
 ) -> None:
@@ -235,14 +243,15 @@ def export_all(
     need, the links and decisions between them and the audit entries about them.
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.errors import InvalidInput
     from factbase.interchange.dump import interchange_records, write_document, write_lines
     from factbase.interchange.exports import format_for
 
     chosen = format_for(output, fmt, ExportFormat.JSON)
     if chosen not in DOCUMENT_FORMATS:
-        from factbase.errors import InvalidInput
-
         raise InvalidInput("export all writes json or jsonl")
+    if verify and output is None:
+        raise InvalidInput("--verify checks a file: give -o FILE")
     # Without a filter, the whole database, not a selection of every claim.
     chosen_claims = replace(where, limit=None, sort=Sort.ID) if _filtered(where) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
@@ -252,6 +261,17 @@ def export_all(
         render.streamed(interchange_records(session, chosen_claims)) as records,
     ):
         _write(output, False, lambda out: writer(out, records), "record")
+    if verify and output is not None:
+        _verify(output, chosen is ExportFormat.JSONL, whole=chosen_claims is None)
+
+
+def _verify(path: Path, lines: bool, whole: bool) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.interchange.verify import verify_document
+
+    found = verify_document(path.expanduser(), lines=lines, whole=whole)
+    how = "and exports again byte for byte" if found.identical else "(a selection: not compared)"
+    render.note(f"verified: {path} imports into an empty database {how}")
 
 
 # -- report and stats -------------------------------------------------------------------

@@ -58,6 +58,7 @@ from factbase.interchange.source_writer import SourceWriter
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, Conflict
 from factbase.store.resources import seeds_dir
+from factbase.text import language
 from factbase.text.date_formats import parse_timestamp
 
 # field -> "str" | "list" | "num" | "bool"; anything else in a record is a typo worth
@@ -384,7 +385,7 @@ def _validated(record: Record) -> dict[str, Any]:
 _BY_KEY = {"claims": ("key",), "sources": ("key", "url")}
 
 
-MAX_TEXT = 100_000  # characters in one field; a statement or quote is far shorter
+MAX_TEXT = language.MAX_TEXT  # one limit for every way in (factbase.text.language)
 
 
 def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
@@ -433,15 +434,10 @@ def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
 
 
 def _check_text(where: str, text: str) -> None:
-    """Text every backend can store: no NUL, no lone surrogates, a sane length."""
-    if "\x00" in text:
-        raise ImportFailed(f"{where}: contains a NUL character")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ImportFailed(f"{where}: contains an unpaired surrogate (broken \\u escape)") from None
-    if len(text) > MAX_TEXT:
-        raise ImportFailed(f"{where}: longer than {MAX_TEXT} characters")
+    """Text every backend can store, by the check `add` and `edit` make too."""
+    problem = language.text_problem(text)
+    if problem:
+        raise ImportFailed(f"{where}: {problem}")
 
 
 # -- one function per section: returns "added", "updated" or "unchanged" -------------

@@ -87,16 +87,42 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 }
 
 
+# The longest text one field holds (a statement or a quote is far shorter; an article's
+# text is not a field). Every way in (add, edit, source add, import) checks it here, so
+# whatever the database holds can be exported and imported again.
+MAX_TEXT = 100_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored on every backend (NUL, a lone surrogate, too long)."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    if not text.isascii() and _SURROGATE.search(text):
+        return "contains an unpaired surrogate (broken \\u escape or undecodable bytes)"
+    if len(text) > MAX_TEXT:
+        return f"longer than {MAX_TEXT:,} characters ({len(text):,})"
+    return None
+
+
+def storable(text: str) -> str:
+    """``text`` itself, if every backend can store it; else InvalidInput saying why."""
+    problem = text_problem(text)
+    if problem:
+        raise InvalidInput(problem)
+    return text
+
+
 def normalise_text(text: str) -> str:
     """NFC, strip, and collapse every run of whitespace (no-break spaces too) to one space."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(unicodedata.normalize("NFC", storable(text)).split())
 
 
 def normalise_quote(text: str) -> str:
     """NFC only: a quote must match the article, so its words, spacing, line breaks and
     ends are kept as given (NFC changes no character a reader sees, and the article's
     text is compared in NFC too)."""
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", storable(text))
 
 
 def fold(text: str) -> str:
