@@ -12,8 +12,7 @@ import time
 from typing import Any
 
 import pytest
-
-from tests.helpers import (
+from helpers import (
     Cli,
     add_claims,
     add_outlets,

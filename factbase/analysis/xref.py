@@ -62,10 +62,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from factbase.analysis.links import CLUSTER_KINDS, find_link, link_claims, ordered
+from factbase.analysis.links import CLUSTER_KINDS, find_link, ordered
 from factbase.analysis.xref_pairs import (
     Blocks,
     ClaimFeatures,
@@ -80,7 +80,16 @@ from factbase.claims.record import row_quantity, selected, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.columns import column_plan
 from factbase.store.memory import collector_paused
-from factbase.store.models import Claim, ClaimLink, ClaimTopic, Outlet, Source, Topic, XrefRejection
+from factbase.store.models import (
+    Claim,
+    ClaimLink,
+    ClaimTopic,
+    Outlet,
+    Source,
+    Topic,
+    XrefRejection,
+    utcnow,
+)
 from factbase.text.date_formats import stored_date
 from factbase.text.dates import PartialDate
 from factbase.text.language import LANGUAGES, fold, lemmas, normalise_text
@@ -99,6 +108,7 @@ __all__ = [
     "content_lemmas",
     "date_evidence",
     "jaccard",
+    "link_suggestions",
     "read_features",
     "reject",
     "score_pair",
@@ -498,18 +508,96 @@ def _suggest(
 def accept(
     session: Session, suggestions: Iterable[Suggestion], kind: str = "same"
 ) -> list[ClaimLink]:
-    """Link each suggested pair (``same`` or ``supports``) in the caller's transaction."""
+    """Link each suggested pair (``same`` or ``supports``) in the caller's transaction;
+    the links made, in the order of the suggestions."""
+    ids = link_suggestions(session, suggestions, kind)
+    links: dict[int, ClaimLink] = {}
+    for start in range(0, len(ids), _BULK):
+        query = select(ClaimLink).where(ClaimLink.id.in_(ids[start : start + _BULK]))
+        links.update((link.id, link) for link in session.scalars(query))
+    return [links[link_id] for link_id in ids]
+
+
+def link_suggestions(
+    session: Session, suggestions: Iterable[Suggestion], kind: str = "same"
+) -> list[int]:
+    """:func:`accept` without loading the links back: the ids of the links made.
+
+    Written in bulk (a few statements per thousand links, not a few per link): accepting
+    every suggestion of a large database is one command, not an afternoon. Each link gets
+    the audit entry `link` would give it; a pair linked already is left as it is.
+    """
     kind = kind.strip().lower()
     if kind not in CLUSTER_KINDS:
         raise InvalidInput(f"suggestions are accepted as one of: {', '.join(CLUSTER_KINDS)}")
-    links = []
+    chosen: dict[tuple[int, int], Suggestion] = {}
     for suggestion in suggestions:
+        low, high = ordered(suggestion.claim_a, suggestion.claim_b)
+        if low != high:
+            chosen.setdefault((low, high), suggestion)
+    for linked in _stored_pairs(session, ClaimLink, chosen):
+        del chosen[linked]
+    if not chosen:
+        return []
+    _forget_rejections(session, chosen)
+    actor, now = audit.current_actor(), utcnow()
+    rows, entries = [], []
+    for (low, high), suggestion in chosen.items():
         note = f"accepted xref suggestion (score {suggestion.score:.2f}: "
         note += "; ".join(suggestion.reasons) + ")"
-        links.append(
-            link_claims(session, str(suggestion.claim_a), str(suggestion.claim_b), kind, note)
+        rows.append(
+            {
+                "claim_a_id": low,
+                "claim_b_id": high,
+                "kind": kind,
+                "refining_id": None,
+                "note": normalise_text(note),
+                "created_by": actor,
+                "created_at": now,
+            }
         )
-    return links
+        entries.append(
+            {
+                "action": "link",
+                "target": f"claims {low}-{high}",
+                "detail": {"kind": kind, "from": suggestion.claim_a},
+                "note": note,
+            }
+        )
+    ids: list[int] = []
+    for start in range(0, len(rows), _BULK):
+        statement = insert(ClaimLink).returning(ClaimLink.id, sort_by_parameter_order=True)
+        ids.extend(session.scalars(statement, rows[start : start + _BULK]))
+    audit.record_many(session, entries)
+    return ids
+
+
+_BULK = 1000
+
+
+def _stored_pairs(
+    session: Session, model: type[ClaimLink] | type[XrefRejection], pairs: Iterable[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Which of ``pairs`` (lower id first) the table of ``model`` holds."""
+    wanted = set(pairs)
+    lows = sorted({low for low, _ in wanted})
+    found: set[tuple[int, int]] = set()
+    for start in range(0, len(lows), _BULK):
+        query = select(model.claim_a_id, model.claim_b_id).where(
+            model.claim_a_id.in_(lows[start : start + _BULK])
+        )
+        found.update((low, high) for low, high in session.execute(query) if (low, high) in wanted)
+    return found
+
+
+def _forget_rejections(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """A pair accepted now is no longer one a person ruled out."""
+    for low, high in _stored_pairs(session, XrefRejection, pairs):
+        session.execute(
+            delete(XrefRejection).where(
+                XrefRejection.claim_a_id == low, XrefRejection.claim_b_id == high
+            )
+        )
 
 
 def reject(session: Session, ref_a: str, ref_b: str, note: str | None = None) -> XrefRejection:

@@ -61,16 +61,18 @@ def xref_list(
     with state.open_db() as db, db.session(write=accept) as session:
         suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=limit)
         rows = suggestion_rows(session, suggestions)
+        linked: list[int] = []
         if accept:
-            from factbase.analysis.xref import accept as accept_suggestions
+            # Late import, for start-up time: see the module docstring of factbase.cli.
+            from factbase.analysis.xref import link_suggestions
 
-            accept_suggestions(session, suggestions, kind)
+            linked = link_suggestions(session, suggestions, kind)
     if fmt != TABLE:
         render.emit_records(rows, XREF_COLUMNS, fmt)
     else:
         _print_table(rows)
     if accept:
-        message = f"linked {render.plural(len(suggestions), 'pair')} as {kind}"
+        message = f"linked {render.plural(len(linked), 'pair')} as {kind}"
         if fmt == TABLE:
             render.console().print(message, markup=False)
         else:

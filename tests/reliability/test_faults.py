@@ -382,3 +382,50 @@ def test_an_upgrade_from_the_first_schema_finds_the_conflicts_at_once(db_url: st
     assert "looked for conflicts" in done.stderr
     found = query(db_url, "SELECT count(*) AS n FROM conflict WHERE kind != 'declared'")
     assert found == expected and expected[0]["n"] > 0
+
+
+# -- backups that restore -------------------------------------------------------------------
+
+
+def test_export_all_is_one_snapshot_while_an_import_commits(db_url: str, tmp_path: Path) -> None:
+    """An import that commits half-way through `export all` is wholly in the file or wholly
+    out of it: the file always imports (on SQLite and PostgreSQL alike)."""
+    import io
+    import json
+    import threading
+
+    from helpers import seed, writing
+
+    from factbase.interchange.dump import interchange_records, write_lines
+    from factbase.interchange.importer import import_files
+    from factbase.store.database import Database
+
+    seed(db_url)
+    late = tmp_path / "late.jsonl"
+    late.write_text(
+        json.dumps({"type": "source", "key": "late", "outlet": "SilkBridge.info", "title": "L"})
+        + "\n"
+        + json.dumps({"type": "claim", "key": "late-claim", "source": "late", "statement": "L."})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    with Database.open(db_url) as db, db.session(snapshot=True) as session:
+        records = interchange_records(session)
+        first = [next(records) for _ in range(3)]  # the export is under way
+
+        def concurrent_import() -> None:
+            with writing(db_url) as other:
+                import_files(other, [late])
+
+        thread = threading.Thread(target=concurrent_import)
+        thread.start()
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+        write_lines(out, iter([*first, *records]))
+    document = out.getvalue()
+    assert "late-claim" not in document  # the state when the export began, whole
+    backup = tmp_path / "backup.jsonl"
+    backup.write_text(document, encoding="utf-8")
+    restored = tmp_path / "restored.db"
+    Cli(str(restored)).ok("import", str(backup))

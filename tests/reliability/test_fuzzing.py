@@ -68,8 +68,9 @@ def _write(directory: Path, document: dict[str, list[dict[str, Any]]], form: str
     elif form == "yaml":
         path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     else:
-        singular = {"entities": "entity", "topics": "topic", "outlets": "outlet",
-                    "sources": "source", "claims": "claim", "links": "link"}  # fmt: skip
+        from factbase.interchange.readers import SECTION_OF_TYPE
+
+        singular = {section: kind for kind, section in SECTION_OF_TYPE.items()}
         lines = [
             json.dumps({"type": singular[section], **record}, ensure_ascii=False)
             for section, records in document.items()
