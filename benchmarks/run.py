@@ -116,8 +116,11 @@ def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
         figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
     added = Figure(n, "add (with conflict check)")
     for _ in range(runs):
-        key = f"bench-add-{time.time_ns()}"  # unique, so that a kept database takes it too
-        command = factbase(db, "add", "порт 1: показатель «oil transit» составляет 9 млн тонн",
+        stamp = time.time_ns()
+        # A key and words of its own, so a kept database takes it too: `add` refuses a
+        # claim repeating one of its source (the duplicate check is part of the cost).
+        key, statement = f"bench-add-{stamp}", f"порт 1: замер {stamp}, транзит 9 млн тонн"
+        command = factbase(db, "add", statement,
                            "--source", "s1", "--key", key, "--language", "ru",
                            "--subject", "порт 1", "--property", "oil transit",
                            "--value", "9 млн тонн", "--as-of", "2022")  # fmt: skip
