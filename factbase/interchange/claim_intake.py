@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -26,7 +25,13 @@ from sqlalchemy.orm import Session
 from factbase.catalog import audit
 from factbase.catalog.sources import validate_key
 from factbase.claims.duplicates import duplicate_key
-from factbase.claims.recording import ClaimInput, claim_topics, claim_values, history_values
+from factbase.claims.recording import (
+    ClaimInput,
+    claim_topics,
+    claim_values,
+    history_values,
+    quantity_fields,
+)
 from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_writer import (
     BATCH_SIZE,
@@ -36,7 +41,6 @@ from factbase.interchange.claim_writer import (
     Stored,
     Written,
 )
-from factbase.interchange.dump import value_fields
 from factbase.store.models import Claim, Topic
 from factbase.text.date_formats import stored_iso
 from factbase.text.language import normalise_text
@@ -415,15 +419,14 @@ def _merged(data: dict[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
     if not _gives(data, "value") or "value" in data or "value_num" in data:
         return {**merged, **data}
     # Only the unit or qualifier: the stored figure with them.
-    figure = SimpleNamespace(
-        value_text=stored["value_text"],
-        value_num=stored["value_num"],
-        value_unit=stored["value_unit"],
-        value_low=stored["value_low"],
-        value_high=stored["value_high"],
-        value_qualifier=stored["value_qualifier"],
+    parts = quantity_fields(
+        stored["value_text"],
+        stored["value_num"],
+        stored["value_unit"],
+        stored["value_low"],
+        stored["value_high"],
+        stored["value_qualifier"],
     )
-    parts = value_fields(figure)
     if "value" in parts:
         parts.pop("unit", None)
     return {**merged, **parts, **data}

@@ -33,7 +33,7 @@ from factbase.claims.fields import source_ref as source_ref  # factbase.intercha
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import claims_query
 from factbase.claims.record import MERGED, selected
-from factbase.errors import FactbaseError
+from factbase.claims.recording import quantity_fields
 from factbase.interchange.exports import cited_outlets, topics_of
 from factbase.interchange.readers import SECTION_OF_TYPE
 from factbase.interchange.review_work import (
@@ -55,7 +55,6 @@ from factbase.store.models import (
     TopicKeyword,
 )
 from factbase.text.date_formats import timestamp_iso
-from factbase.text.quantities import parse_quantity
 
 TYPE_OF_SECTION = {section: kind for kind, section in SECTION_OF_TYPE.items()}
 
@@ -151,26 +150,16 @@ def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
 
 
 def value_fields(row: Any) -> dict[str, Any]:
-    """The claim's quantity as the fields that give it back exactly on import.
-
-    The words as written when they parse to the stored figures (the usual case),
-    with the unit when it was given apart from them; else the parts.
-    """
-    if row.value_num is None:
-        return {}
-    stored = (row.value_num, row.value_unit, row.value_low, row.value_high, row.value_qualifier)
-    if row.value_text:
-        try:
-            parsed = parse_quantity(row.value_text)
-        except FactbaseError:
-            parsed = None
-        if parsed is not None:
-            again = (parsed.value, parsed.unit, parsed.low, parsed.high, parsed.qualifier)
-            if again == stored:
-                return {"value": row.value_text}
-            if parsed.unit is None and again == (stored[0], None, *stored[2:]):
-                return {"value": row.value_text, "unit": row.value_unit}
-    return {"value_num": row.value_num, "unit": row.value_unit, "qualifier": row.value_qualifier}
+    """The claim's quantity (a row with the value columns) as the fields that give it back
+    exactly on import: :func:`factbase.claims.recording.quantity_fields`."""
+    return quantity_fields(
+        row.value_text,
+        row.value_num,
+        row.value_unit,
+        row.value_low,
+        row.value_high,
+        row.value_qualifier,
+    )
 
 
 def _claims(session: Session, claims: Select[Any], keyed: set[int]) -> Iterator[dict[str, Any]]:
