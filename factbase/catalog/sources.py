@@ -21,7 +21,13 @@ from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_fie
 from factbase.store.columns import column_label, loaded_value, model_attribute
 from factbase.store.models import Claim, Outlet, Source
 from factbase.text.dates import PartialDate, parse_date
-from factbase.text.language import detect_language, normalise_text, validate_language, within
+from factbase.text.language import (
+    detect_language,
+    normalise_text,
+    tidied_field,
+    validate_language,
+    within,
+)
 
 
 @dataclass
@@ -135,16 +141,9 @@ def source_values(
         "retrieved": retrieved.start if retrieved else None,
         "retrieved_end": retrieved.end if retrieved else None,
         "retrieved_precision": str(retrieved.precision) if retrieved else None,
-        "author": _tidied(data.author, "author"),
-        "note": _tidied(data.note, "note"),
+        "author": tidied_field(data.author, "author"),
+        "note": tidied_field(data.note, "note"),
     }
-
-
-def _tidied(text: str | None, field: str) -> str | None:
-    if not text:
-        return None
-    with in_field(field):
-        return normalise_text(text)
 
 
 def _cited_outlets(session: Session, names: Sequence[str]) -> list[Outlet]:

@@ -30,8 +30,8 @@ from factbase.text.language import (
     language_mismatch,
     normalise_quote,
     normalise_text,
+    tidied_field,
     validate_language,
-    within,
 )
 from factbase.text.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
 from factbase.vocabulary import POLARITIES, STATUSES, validate_choice
@@ -200,15 +200,6 @@ def _language(data: ClaimInput, text: str, warnings: list[str]) -> str | None:
     return detect_language(text)
 
 
-def _tidied(text: str | None, field: str, limit: int | None = None) -> str | None:
-    """A one-line text field, checked as every way in checks it; None when empty."""
-    if not text:
-        return None
-    with in_field(field):
-        tidied = normalise_text(text)
-    return within(tidied, limit, field) if limit else tidied
-
-
 def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -> dict[str, Any]:
     """The claim's column values (by model attribute) from what a user gave.
 
@@ -224,10 +215,10 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         source = lookups.source(data.source)
     with in_field("quote"):
         quote = normalise_quote(data.quote) if data.quote and data.quote.strip() else None
-    speaker = _tidied(data.speaker, "speaker", 300)
-    subject = _tidied(data.subject, "subject", 300)
-    prop = _tidied(data.property, "property", 300)
-    note = _tidied(data.note, "note")
+    speaker = tidied_field(data.speaker, "speaker", 300)
+    subject = tidied_field(data.subject, "subject", 300)
+    prop = tidied_field(data.property, "property", 300)
+    note = tidied_field(data.note, "note")
     with in_field("value"):
         quantity = _quantity(data)
     with in_field("event_date"):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from factbase.errors import InvalidInput
+from factbase.errors import InvalidInput, in_field
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -116,6 +116,16 @@ def storable(text: str) -> str:
 def normalise_text(text: str) -> str:
     """NFC, strip, and collapse every run of whitespace (no-break spaces too) to one space."""
     return " ".join(unicodedata.normalize("NFC", storable(text)).split())
+
+
+def tidied_field(text: str | None, field: str, limit: int | None = None) -> str | None:
+    """A one-line text field as every way in records it (normalised, checked, at most
+    ``limit`` characters), errors naming ``field``; None when empty."""
+    if not text:
+        return None
+    with in_field(field):
+        tidied = normalise_text(text)
+    return within(tidied, limit, field) if limit else tidied
 
 
 def normalise_quote(text: str) -> str:
