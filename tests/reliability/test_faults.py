@@ -22,7 +22,7 @@ import pytest
 from helpers import PG_URL, Cli, factbase_command
 from support import child_env, run_factbase
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 sqlite_only = pytest.mark.skipif(bool(PG_URL), reason="about SQLite files")
 
