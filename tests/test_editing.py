@@ -334,6 +334,12 @@ def test_history_of_a_claim_a_source_and_since(
     assert "second source" in table
     mine = parse_json(cli.ok("history", "--actor", "boris", "--action", "edit", "-f", "json"))
     assert len(mine) == 2
+    # A limit that cuts a machine-format log says so on stderr; one that does not, nothing.
+    cut = cli.ok("history", "--actor", "boris", "--limit", "1", "-f", "jsonl")
+    assert len(cut.stdout.splitlines()) == 1
+    assert "there are more" in cut.stderr
+    whole = cli.ok("history", "--actor", "boris", "--limit", "2", "-f", "jsonl")
+    assert len(whole.stdout.splitlines()) == 2 and whole.stderr == ""
 
 
 # -- two people at once ----------------------------------------------------------------

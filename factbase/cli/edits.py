@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -302,7 +303,12 @@ def history(
 
     with state.open_db() as db, db.session() as session:
         where = _history_filter(session, claim, source, since, target, action, actor, limit)
-        rows = history_records(session, where)
+        # One entry past the limit tells whether the limit cut the log.
+        rows = history_records(session, replace(where, limit=where.limit and where.limit + 1))
+    cut = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if cut else rows
+    if cut:
+        render.note(f"the newest {limit} entries; there are more (--limit 0 for all)")
     if fmt != TABLE:
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
         return
