@@ -35,6 +35,10 @@ class FactbaseGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.cli import conventions
+
+        conventions.apply(self)
         code = _run(self, args, prog_name or "factbase", complete_var, extra)
         if standalone_mode:
             sys.exit(code)

@@ -13,10 +13,21 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, cast
 
-from factbase.vocabulary import CLUSTER_KINDS, DOCUMENT_FORMATS, TABLE_FORMATS, ExportFormat
+from factbase.vocabulary import (
+    CLUSTER_KINDS,
+    CONFLICT_KINDS,
+    CONFLICT_STATUSES,
+    DOCUMENT_FORMATS,
+    POLARITIES,
+    STATUSES,
+    TABLE_FORMATS,
+    ExportFormat,
+)
 
 # The command line's own format: a Rich table for people; the others are for programs.
 TABLE = "table"
+# Conflicts of every review status.
+ALL = "all"
 
 
 def choice(name: str, words: Iterable[str]) -> type[StrEnum]:
@@ -31,6 +42,10 @@ if TYPE_CHECKING:
     TableFormat = str
     DocumentFormat = str
     AcceptKind = str
+    ClaimStatus = str
+    Polarity = str
+    ConflictKind = str
+    ConflictStatusOrAll = str
 else:
     # Listings: a table, or a table's rows as the exports write them.
     OutputFormat = choice("OutputFormat", (TABLE, *TABLE_FORMATS))
@@ -40,3 +55,8 @@ else:
     DocumentFormat = choice("DocumentFormat", DOCUMENT_FORMATS)
     # An accepted xref suggestion is linked as one of these.
     AcceptKind = choice("AcceptKind", CLUSTER_KINDS)
+    # A claim's closed vocabularies, and a conflict's.
+    ClaimStatus = choice("ClaimStatus", STATUSES)
+    Polarity = choice("Polarity", POLARITIES)
+    ConflictKind = choice("ConflictKind", CONFLICT_KINDS)
+    ConflictStatusOrAll = choice("ConflictStatusOrAll", (*CONFLICT_STATUSES, ALL))

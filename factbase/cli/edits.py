@@ -13,6 +13,8 @@ from factbase.cli import render, state
 from factbase.cli.catalog import entities_app
 from factbase.cli.choices import TABLE
 from factbase.cli.options import (
+    LANGUAGE_FLAGS,
+    LANGUAGE_METAVAR,
     OUTLET_HELP,
     SOURCE_HELP,
     AsOfOption,
@@ -113,7 +115,9 @@ def source_edit(
     title: Annotated[str | None, typer.Option(help="Headline or document title.")] = None,
     url: Annotated[str | None, typer.Option(help="URL, unique.")] = None,
     key: KeyOption = None,
-    language: Annotated[str | None, typer.Option(help="ISO 639-1 code.")] = None,
+    language: Annotated[
+        str | None, typer.Option(*LANGUAGE_FLAGS, metavar=LANGUAGE_METAVAR, help="ISO 639-1 code.")
+    ] = None,
     published: Annotated[str | None, typer.Option(help="Publication date.")] = None,
     author: Annotated[str | None, typer.Option(help="Byline.")] = None,
     retrieved: Annotated[str | None, typer.Option(help="When the text was retrieved.")] = None,

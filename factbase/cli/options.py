@@ -20,8 +20,16 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from factbase.claims.filter import ClaimFilter
-from factbase.cli.choices import OutputFormat, TableFormat, ViewFormat
-from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, TABLE_FORMATS
+from factbase.cli.choices import (
+    ClaimStatus,
+    ConflictKind,
+    ConflictStatusOrAll,
+    OutputFormat,
+    Polarity,
+    TableFormat,
+    ViewFormat,
+)
+from factbase.vocabulary import TABLE_FORMATS
 
 R = TypeVar("R")
 
@@ -56,11 +64,20 @@ IncludeRetractedOption = Annotated[
 LimitOption = Annotated[int, typer.Option(help="At most this many; 0 for all.")]
 ClaimLimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
 
+# A language is `--language` everywhere, `--lang` for short.
+LANGUAGE_FLAGS = ("--language", "--lang")
+LANGUAGE_METAVAR = "CODE"
+DATE_METAVAR = "DATE"
+
 # A claim's fields, as `add` records them and `edit` corrects them.
 QuoteOption = Annotated[str | None, typer.Option(help="The verbatim words of the source.")]
 ClaimLanguageOption = Annotated[
     str | None,
-    typer.Option("--language", help="ISO 639-1 language of the quote (detected if absent)."),
+    typer.Option(
+        *LANGUAGE_FLAGS,
+        metavar=LANGUAGE_METAVAR,
+        help="ISO 639-1 language of the quote (detected if absent).",
+    ),
 ]
 SpeakerOption = Annotated[str | None, typer.Option(help="Who makes the claim.")]
 TopicsOption = Annotated[
@@ -76,13 +93,15 @@ ValueOption = Annotated[
 ]
 UnitOption = Annotated[str | None, typer.Option(help="Unit when the value text has none.")]
 EventDateOption = Annotated[
-    str | None, typer.Option(help="When the claimed event happened (any language).")
-]
-AsOfOption = Annotated[str | None, typer.Option(help="The time the claim holds for.")]
-PolarityOption = Annotated[str | None, typer.Option(help="affirmed (default) or denied.")]
-ClaimStatusOption = Annotated[
     str | None,
-    typer.Option("--status", help="unverified (default), corroborated, disputed, retracted."),
+    typer.Option(metavar=DATE_METAVAR, help="When the claimed event happened (any language)."),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option(metavar=DATE_METAVAR, help="The time the claim holds for.")
+]
+PolarityOption = Annotated[Polarity | None, typer.Option(help="affirmed by default.")]
+ClaimStatusOption = Annotated[
+    ClaimStatus | None, typer.Option("--status", help="unverified by default.")
 ]
 KeyOption = Annotated[str | None, typer.Option(help="A stable key of your own, unique.")]
 NoteOption = Annotated[str | None, typer.Option(help="Free text.")]
@@ -99,15 +118,21 @@ SOURCE_HELP = "Source id, key or URL."
 STANCE_HELP = "Stance of the outlet."
 OutletOption = Annotated[str | None, typer.Option(help=OUTLET_HELP)]
 StanceOption = Annotated[str | None, typer.Option(help=STANCE_HELP)]
-SourceLangOption = Annotated[str | None, typer.Option("--lang", help="Language of the source.")]
+SourceLangOption = Annotated[
+    str | None,
+    typer.Option(*LANGUAGE_FLAGS, metavar=LANGUAGE_METAVAR, help="Language of the source."),
+]
 
 # What conflicts are filtered by: `conflicts`, `export conflicts` and `review`.
-ConflictStatusOption = Annotated[str, typer.Option(help=f"{', '.join(CONFLICT_STATUSES)}, or all.")]
-ConflictKindOption = Annotated[str | None, typer.Option(help=f"{listed(CONFLICT_KINDS)}.")]
+ConflictStatusOption = Annotated[
+    ConflictStatusOrAll, typer.Option(help="A review status, or all of them.")
+]
+ConflictKindOption = Annotated[ConflictKind | None, typer.Option(help="Conflicts of this kind.")]
 EitherTopicOption = Annotated[str | None, typer.Option(help="Either claim in this topic.")]
 EitherStanceOption = Annotated[str | None, typer.Option(help="Either claim from this stance.")]
 EitherLangOption = Annotated[
-    str | None, typer.Option("--lang", help="Either claim in this language.")
+    str | None,
+    typer.Option(*LANGUAGE_FLAGS, metavar=LANGUAGE_METAVAR, help="Either claim in this language."),
 ]
 
 
@@ -115,23 +140,28 @@ EitherLangOption = Annotated[
 class FilterOption:
     field: str  # of ClaimFilter
     help: str
+    metavar: str | None = None
+    flags: tuple[str, ...] = ()  # the option's names, where not --NAME
+    kind: Any = str  # what the value is: text, or one of a choice's words
 
 
-# The claim filters, by option name, in the order --help lists them.
+# The claim filters, by parameter name, in the order --help lists them.
 CLAIM_FILTERS = {
-    "topic": FilterOption("topic", "Topic slug; includes its sub-topics."),
-    "lang": FilterOption("language", "Language of the quote."),
-    "stance": FilterOption("stance", STANCE_HELP),
-    "outlet": FilterOption("outlet", OUTLET_HELP),
-    "source": FilterOption("source", SOURCE_HELP),
-    "subject": FilterOption("subject", "Subject; any alias of the entity."),
-    "speaker": FilterOption("speaker", "Speaker; any alias of the entity."),
-    "since": FilterOption("since", "Published on or after (any date a person writes)."),
-    "until": FilterOption("until", "Published on or before."),
-    "search": FilterOption(
-        "search", "Text in statement, quote, speaker or subject (any case, ё = е)."
+    "topic": FilterOption("topic", "Topic slug; includes its sub-topics.", "SLUG"),
+    "lang": FilterOption("language", "Language of the quote.", LANGUAGE_METAVAR, LANGUAGE_FLAGS),
+    "stance": FilterOption("stance", STANCE_HELP, "STANCE"),
+    "outlet": FilterOption("outlet", OUTLET_HELP, "OUTLET"),
+    "source": FilterOption("source", SOURCE_HELP, "SOURCE"),
+    "subject": FilterOption("subject", "Subject; any alias of the entity.", "NAME"),
+    "speaker": FilterOption("speaker", "Speaker; any alias of the entity.", "NAME"),
+    "since": FilterOption(
+        "since", "Published on or after (any date a person writes).", DATE_METAVAR
     ),
-    "status": FilterOption("status", "Claim status."),
+    "until": FilterOption("until", "Published on or before.", DATE_METAVAR),
+    "search": FilterOption(
+        "search", "Text in statement, quote, speaker or subject (any case, ё = е).", "TEXT"
+    ),
+    "status": FilterOption("status", "Claim status.", kind=ClaimStatus),
 }
 
 
@@ -174,10 +204,16 @@ def _with_options(
                 name,
                 parameter.kind,
                 default=None,
-                annotation=Annotated[str | None, typer.Option(help=helps[name])],
+                annotation=_filter_annotation(CLAIM_FILTERS[name], helps[name]),
             )
             for name in names
         ]
-    if len(parameters) != len(signature.parameters) + len(names) - 1:
+    if len(parameters) != len(signature.parameters) + len(names) - 1:  # no `where`
         raise TypeError(f"{command.__name__} has no `where` parameter for the claim filters")
     return signature.replace(parameters=parameters)
+
+
+def _filter_annotation(option: FilterOption, help: str) -> Any:
+    return Annotated[
+        option.kind | None, typer.Option(*option.flags, metavar=option.metavar, help=help)
+    ]

@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import FormatOption
+from factbase.cli.options import LANGUAGE_FLAGS, LANGUAGE_METAVAR, FormatOption
 
 outlet_app = typer.Typer(
     help="Record and list outlets (publishers) and their stances.", no_args_is_help=True
@@ -33,7 +33,10 @@ def outlet_add(
     ],
     country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 country code.")] = None,
     language: Annotated[
-        str | None, typer.Option(help="ISO 639-1 code of its main language.")
+        str | None,
+        typer.Option(
+            *LANGUAGE_FLAGS, metavar=LANGUAGE_METAVAR, help="ISO 639-1 code of its main language."
+        ),
     ] = None,
     homepage: Annotated[str | None, typer.Option(help="Homepage URL.")] = None,
     note: Annotated[str | None, typer.Option(help="Why that stance, in a line.")] = None,
@@ -56,7 +59,9 @@ def outlet_edit(
     name: Annotated[str, typer.Argument(help="Outlet name or id.")],
     stance: Annotated[str | None, typer.Option(help="New stance.")] = None,
     country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 country code.")] = None,
-    language: Annotated[str | None, typer.Option(help="ISO 639-1 code.")] = None,
+    language: Annotated[
+        str | None, typer.Option(*LANGUAGE_FLAGS, metavar=LANGUAGE_METAVAR, help="ISO 639-1 code.")
+    ] = None,
     homepage: Annotated[str | None, typer.Option(help="Homepage URL.")] = None,
     note: Annotated[str | None, typer.Option(help="Why that stance.")] = None,
 ) -> None:

@@ -16,9 +16,13 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.keys import KeyReader
-from factbase.cli.options import EitherLangOption, EitherStanceOption, EitherTopicOption
+from factbase.cli.options import (
+    ConflictKindOption,
+    EitherLangOption,
+    EitherStanceOption,
+    EitherTopicOption,
+)
 from factbase.cli.review_view import show_help, show_item, show_sources
-from factbase.vocabulary import CONFLICT_KINDS
 
 if TYPE_CHECKING:
     from factbase.analysis.review import ConflictItem, Decision, MatchItem, ReviewFilter
@@ -66,9 +70,7 @@ def review(
         Queue, typer.Argument(help="What to review: conflicts (default) or matches.")
     ] = Queue.CONFLICTS,
     topic: EitherTopicOption = None,
-    kind: Annotated[
-        str | None, typer.Option(help=f"Conflicts of this kind: {', '.join(CONFLICT_KINDS)}.")
-    ] = None,
+    kind: ConflictKindOption = None,
     stance: EitherStanceOption = None,
     lang: EitherLangOption = None,
     min_score: Annotated[

@@ -9,6 +9,8 @@ import typer
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
 from factbase.cli.options import (
+    LANGUAGE_FLAGS,
+    LANGUAGE_METAVAR,
     FormatOption,
     KeyOption,
     LimitOption,
@@ -33,7 +35,12 @@ def source_add(
     url: Annotated[str | None, typer.Option(help="URL, unique.")] = None,
     key: KeyOption = None,
     language: Annotated[
-        str | None, typer.Option(help="ISO 639-1 code (detected from the title if absent).")
+        str | None,
+        typer.Option(
+            *LANGUAGE_FLAGS,
+            metavar=LANGUAGE_METAVAR,
+            help="ISO 639-1 code (detected from the title if absent).",
+        ),
     ] = None,
     published: Annotated[
         str | None,

@@ -29,6 +29,15 @@ def reset(*, db: str | None, debug: bool, user: str | None = None) -> None:
             _secrets.append(str(password))
 
 
+def override(**given: str | bool) -> None:
+    """A global option given after the subcommand, where it wins over the one before."""
+    reset(
+        db=str(given.get("db", db_location)) if given.get("db", db_location) else None,
+        debug=bool(given.get("debug", debug)),
+        user=str(given.get("user", user)) if given.get("user", user) else None,
+    )
+
+
 def redact(text: str) -> str:
     """Hide the database password wherever it would appear in a message."""
     for secret in _secrets:

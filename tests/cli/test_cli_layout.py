@@ -73,7 +73,11 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
     from factbase.cli.review import Queue
     from factbase.vocabulary import (
         CLUSTER_KINDS,
+        CONFLICT_KINDS,
+        CONFLICT_STATUSES,
         DOCUMENT_FORMATS,
+        POLARITIES,
+        STATUSES,
         TABLE_FORMATS,
         Decision,
         ExportFormat,
@@ -104,6 +108,25 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         },
         # The review queues are the command line's own: the library has a function for each.
         ("review", "what"): _words(Queue),
+        # A claim's closed vocabularies, wherever a claim is recorded, corrected or filtered.
+        **{
+            (command, option): _words(words)
+            for command in ("add", "edit")
+            for option, words in (("--status", STATUSES), ("--polarity", POLARITIES))
+        },
+        **{
+            (command, "--status"): _words(STATUSES)
+            for command in ("list", "export claims", "export all")
+        },
+        # A conflict's: its kind, and its review status or all of them.
+        **{
+            (command, "--kind"): _words(CONFLICT_KINDS)
+            for command in ("conflicts", "export conflicts", "review")
+        },
+        **{
+            (command, "--status"): [*CONFLICT_STATUSES, "all"]
+            for command in ("conflicts", "export conflicts")
+        },
     }
     listings = {key for key, words in _choices().items() if key[1] in ("--format", "-f")}
     listings -= set(expected)
@@ -161,7 +184,7 @@ def test_claim_filtering_commands_take_every_claim_filter_as_declared(command: s
 
     options = _options_of(command)
     for name, declared in CLAIM_FILTERS.items():
-        assert options[name] == ([f"--{name}"], declared.help)
+        assert options[name] == (list(declared.flags or [f"--{name}"]), declared.help)
 
 
 def test_report_takes_the_topic_and_since_filters() -> None:

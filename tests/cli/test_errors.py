@@ -148,8 +148,6 @@ DOMAIN_ERRORS: dict[str, tuple[tuple[str, ...], str]] = {
     "bad-value": (("add", "X.", "-s", "sb", "--value", "abc%"), "abc%"),
     "bad-date": (("add", "X.", "-s", "sb", "--event-date", "1718000000"), "1718000000"),
     "bad-language": (("add", "X.", "-s", "sb", "--language", "xx"), "xx"),
-    "bad-polarity": (("add", "X.", "-s", "sb", "--polarity", "maybe"), "affirmed, denied"),
-    "bad-status": (("add", "X.", "-s", "sb", "--status", "true"), "unverified"),
     "empty-statement": (("add", "   ", "-s", "sb"), "statement"),
     "duplicate-key": (("add", "X.", "-s", "sb", "--key", "c1"), "c1"),
     "bad-topic": (("add", "X.", "-s", "sb", "-t", "not a slug!"), "not a slug!"),
@@ -159,7 +157,6 @@ DOMAIN_ERRORS: dict[str, tuple[tuple[str, ...], str]] = {
     "list-bad-since": (("list", "--since", "1718000000"), "1718000000"),
     "list-bad-until": (("list", "--until", "31.02.2022"), "31.02.2022"),
     "list-bad-lang": (("list", "--lang", "xx"), "xx"),
-    "list-bad-status": (("list", "--status", "bogus"), "bogus"),
     "list-unknown-stance": (("list", "--stance", "nope"), "nope"),
     "list-unknown-source": (("list", "--source", "nope"), "nope"),
     "list-negative-limit": (("list", "--limit", "-1"), "--limit"),
@@ -229,6 +226,14 @@ USAGE_ERRORS = {
     "unknown-subcommand": ("outlet", "bogus"),
     "bad-int": ("list", "--limit", "abc"),
     "bad-choice": ("list", "--sort", "bogus"),
+    # Every closed vocabulary is a choice: a word outside it is a usage error, as --sort's.
+    "bad-polarity": ("add", "X.", "-s", "sb", "--polarity", "maybe"),
+    "bad-status": ("add", "X.", "-s", "sb", "--status", "true"),
+    "list-bad-status": ("list", "--status", "bogus"),
+    "edit-bad-status": ("edit", "c1", "--status", "bogus"),
+    "conflicts-bad-kind": ("conflicts", "--kind", "bogus"),
+    "conflicts-bad-status": ("conflicts", "--status", "bogus"),
+    "review-bad-kind": ("review", "--kind", "bogus"),
     "bad-format": ("list", "--format", "xml"),
     "option-without-value": ("list", "--topic"),
     "extra-argument": ("show", "1", "2"),
@@ -245,6 +250,22 @@ def test_usage_errors_are_one_line_exit_2(data: Cli, args: tuple[str, ...]) -> N
     assert lines[0].startswith("factbase: error: ")
     assert "Traceback" not in out.stdout + out.stderr
     assert snapshot(data.url) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--format", "CSV", "--limit", "1"),
+        ("list", "--status", "Unverified", "--format", "json"),
+        ("list", "--sort", "ID", "--format", "Json"),
+        ("conflicts", "--status", "ALL", "--format", "jsonl"),
+    ],
+)
+def test_choices_are_case_insensitive(data: Cli, args: tuple[str, ...]) -> None:
+    lower = data(*(arg.lower() if arg[:1].isalpha() else arg for arg in args))
+    out = data(*args)
+    assert out.exit_code == 0, out.stderr
+    assert out.stdout == lower.stdout
 
 
 # -- the real process ------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""What every command does the same way: global options anywhere, real metavars in help."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import Cli, parse_json, query, run_factbase
+from typer.testing import CliRunner
+
+from factbase.cli import app
+
+
+def test_global_options_work_after_the_subcommand(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    run = CliRunner().invoke(app, ["seed", "--db", str(other)])
+    assert run.exit_code == 0, run.output
+    # cli passes --db before the command; the one after it wins.
+    listed = cli("list", "--db", str(other), "--format", "json", "--limit", "0")
+    assert listed.exit_code == 0, listed.stderr
+    assert len(parse_json(listed)) == 131
+    assert parse_json(cli("list", "--format", "json")) == []
+
+
+def test_user_after_the_subcommand_is_the_actor(cli: Cli) -> None:
+    cli.ok("seed")
+    cli.ok("edit", "wsj-ru-cpc-share", "--status", "corroborated", "--user", "anna")
+    actors = query(cli.url, "SELECT actor FROM audit_log ORDER BY id DESC")
+    assert actors[0]["actor"] == "anna"
+
+
+def test_global_options_after_the_subcommand_in_a_real_process(tmp_path: Path) -> None:
+    db = tmp_path / "after.db"
+    seeded = run_factbase("seed", "--db", str(db), cwd=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    shown = run_factbase("show", "wsj-ru-cpc-share", "--db", str(db), "-f", "json", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert '"key": "wsj-ru-cpc-share"' in shown.stdout
+
+
+def _every_command(app_command: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, sub in getattr(app_command, "commands", {}).items():
+        found += _every_command(sub, (*path, name))
+    return found
+
+
+def _commands() -> list[tuple[str, ...]]:
+    import typer.main
+
+    return [path for path in _every_command(typer.main.get_command(app)) if path]
+
+
+@pytest.mark.parametrize("path", _commands(), ids=" ".join)
+def test_help_names_what_each_option_takes(path: tuple[str, ...]) -> None:
+    out = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert out.exit_code == 0, out.output
+    # Typer's own placeholders: `<str>`, `<int>`, `{ID}` in the usage line.
+    assert not re.search(r"<(str|int|float|path)>", out.output), out.output
+    usage = next(line for line in out.output.splitlines() if "Usage:" in line)
+    assert "{" not in usage, usage
+
+
+def test_language_is_one_option_with_a_short_name(cli: Cli) -> None:
+    for command in (("list",), ("source", "list"), ("conflicts",), ("export", "claims")):
+        long = cli(*command, "--language", "ru", "--format", "json")
+        short = cli(*command, "--lang", "ru", "--format", "json")
+        assert long.exit_code == short.exit_code == 0, (command, long.stderr)
+        assert long.stdout == short.stdout
+    for command in (("add",), ("edit",), ("outlet", "add"), ("source", "add"), ("review",)):
+        out = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+        assert "--language" in out.output and "--lang" in out.output, command
