@@ -20,6 +20,14 @@ LINK_KINDS = ("same", "supports", "contradicts", "refines")
 CONFLICT_KINDS = ("value", "date", "polarity", "declared")
 CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
 # Why two claims disagree, as far as the data tells: reviewers start with "direct".
+# The report's tables (factbase.analysis.reports builds them), by the name of each one's CSV.
+REPORT_TABLES = (
+    "claims_by_topic_stance",
+    "claims_by_topic_language",
+    "conflicts_by_topic",
+    "contested",
+    "outlets",
+)
 CONFLICT_CAUSES = ("direct", "time-scope", "approximation", "declared")
 
 

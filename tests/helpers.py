@@ -330,3 +330,12 @@ def conflict_facts(
         published=parse_date(published) if published else None,
         about=about,
     )
+
+
+def import_counts(summary: Mapping[str, Any]) -> dict[str, int]:
+    """An import's JSON summary's counts as one level: {"claims added": 3}."""
+    return {
+        f"{section} {outcome}": n
+        for section, outcomes in summary["counts"].items()
+        for outcome, n in outcomes.items()
+    }

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PG_URL, Cli, parse_json, query, seed, snapshot
+from helpers import PG_URL, Cli, import_counts, parse_json, query, seed, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -94,8 +94,8 @@ def test_a_keyed_record_with_a_new_status_changes_only_the_status(
     assert entry["note"] == f"claims.json: claims[0] (key {CPC_KEY})"
 
     # The same record again changes nothing and audits nothing.
-    again = parse_json(seeded.ok("import", str(path), "--json"))
-    assert again["counts"] == {"claims unchanged": 1}
+    again = parse_json(seeded.ok("import", str(path), "--format", "json"))
+    assert import_counts(again) == {"claims unchanged": 1}
     assert again["updated"] == []
     assert len(audit_entries(seeded.url, "import-update")) == 1
 
@@ -105,7 +105,7 @@ def test_a_record_of_a_key_and_one_field_is_enough(seeded: Cli, tmp_path: Path) 
     path = write_jsonl(
         tmp_path / "note.jsonl", [{"type": "claim", "key": CPC_KEY, "note": "Checked."}]
     )
-    summary = parse_json(seeded.ok("import", str(path), "--json"))
+    summary = parse_json(seeded.ok("import", str(path), "--format", "json"))
     assert summary["updated"] == [{"record": f"claim {CPC_KEY}", "fields": ["note"]}]
     assert shown(seeded, CPC_KEY) == {**before, "note": "Checked."}
 
@@ -202,10 +202,10 @@ def test_replace_clears_what_the_record_leaves_out_and_says_so_first(
 def test_replace_with_the_whole_record_clears_nothing(seeded: Cli, tmp_path: Path) -> None:
     exported = tmp_path / "all.json"
     seeded.ok("export", "all", "-o", str(exported))
-    outcome = seeded.ok("import", "--replace", str(exported), "--json")
+    outcome = seeded.ok("import", "--replace", str(exported), "--format", "json")
     assert outcome.stderr == ""
     assert parse_json(outcome)["replaced"] == []
-    assert not any(key.endswith(("added", "updated")) for key in parse_json(outcome)["counts"])
+    assert not any(key.endswith(("added", "updated")) for key in import_counts(parse_json(outcome)))
 
 
 # -- sources ------------------------------------------------------------------------------
@@ -252,20 +252,20 @@ def test_a_keyless_repeat_of_a_stored_claim_is_skipped(seeded: Cli, tmp_path: Pa
     records = [{"type": "claim", "source": CPC_SOURCE, **v} for v in variants]
     path = write_jsonl(tmp_path / "dups.jsonl", records)
 
-    outcome = seeded.ok("import", str(path), "--json")
+    outcome = seeded.ok("import", str(path), "--format", "json")
 
     summary = parse_json(outcome)
-    assert summary["counts"] == {"claims skipped": 2}
+    assert import_counts(summary) == {"claims skipped": 2}
     assert summary["warnings"] == [
         f"dups.jsonl:{line}: duplicate of claim {cpc['id']} (key {CPC_KEY}); skipped; "
         "--allow-duplicate to record it"
         for line in (1, 2)
     ]
-    allowed = parse_json(seeded.ok("import", str(path), "--allow-duplicate", "--json"))
-    assert allowed["counts"] == {"claims added": 2}
+    allowed = parse_json(seeded.ok("import", str(path), "--allow-duplicate", "--format", "json"))
+    assert import_counts(allowed) == {"claims added": 2}
     # Re-importing the same keyless file changes nothing and skips nothing.
-    again = parse_json(seeded.ok("import", str(path), "--json"))
-    assert again["counts"] == {"claims unchanged": 2}
+    again = parse_json(seeded.ok("import", str(path), "--format", "json"))
+    assert import_counts(again) == {"claims unchanged": 2}
 
 
 def test_a_repeat_within_one_run_is_skipped(seeded: Cli, tmp_path: Path) -> None:
@@ -274,14 +274,14 @@ def test_a_repeat_within_one_run_is_skipped(seeded: Cli, tmp_path: Path) -> None
         {"type": "claim", "source": CPC_SOURCE, "statement": '"OIL  flows West"'},
     ]
     path = write_jsonl(tmp_path / "run.jsonl", records)
-    summary = parse_json(seeded.ok("import", str(path), "--json"))
-    assert summary["counts"] == {"claims added": 1, "claims skipped": 1}
+    summary = parse_json(seeded.ok("import", str(path), "--format", "json"))
+    assert import_counts(summary) == {"claims added": 1, "claims skipped": 1}
     assert summary["warnings"] == [
         "run.jsonl:2: duplicate of the claim of run.jsonl:1; skipped; "
         "--allow-duplicate to record it"
     ]
-    again = parse_json(seeded.ok("import", str(path), "--json"))
-    assert again["counts"] == {"claims unchanged": 1, "claims skipped": 1}
+    again = parse_json(seeded.ok("import", str(path), "--format", "json"))
+    assert import_counts(again) == {"claims unchanged": 1, "claims skipped": 1}
     [added] = query(seeded.url, "SELECT id FROM claim WHERE statement = 'Oil flows west.'")
     assert f"duplicate of claim {added['id']};" in again["warnings"][0]
 
@@ -300,9 +300,9 @@ def test_a_retracted_claim_is_not_a_duplicate(seeded: Cli, tmp_path: Path) -> No
     engine.dispose()
     records = [{"type": "claim", "source": CPC_SOURCE, "statement": CPC_STATEMENT.upper()}]
     summary = parse_json(
-        seeded.ok("import", str(write_jsonl(tmp_path / "r.jsonl", records)), "--json")
+        seeded.ok("import", str(write_jsonl(tmp_path / "r.jsonl", records)), "--format", "json")
     )
-    assert summary["counts"] == {"claims added": 1}
+    assert import_counts(summary) == {"claims added": 1}
 
 
 # -- added records are audited ------------------------------------------------------------
@@ -411,7 +411,7 @@ def test_the_stored_language_given_back_warns_only_when_its_text_changes(
 ) -> None:
     def imported(*records: dict[str, Any]) -> dict[str, Any]:
         path = write_jsonl(tmp_path / "lang.jsonl", [{"type": "claim", **r} for r in records])
-        return parse_json(seeded.ok("import", str(path), "--json"))
+        return parse_json(seeded.ok("import", str(path), "--format", "json"))
 
     first = imported(
         {

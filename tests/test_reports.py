@@ -159,3 +159,10 @@ def test_contested_counts_the_disputers_origins(tmp_path: Any, db_url: str) -> N
     assert row["asserting_stances"] == ["pro-kremlin"]
     assert row["disputing_stances"] == ["neutral", "pro-ukrainian", "pro-western"]
     assert row["statement"] == "Kazakhstan ships almost no oil through the pipeline"
+
+
+def test_the_report_tables_are_the_ones_the_vocabulary_names() -> None:
+    from factbase.analysis.reports import TABLE_COLUMNS, TITLES
+    from factbase.vocabulary import REPORT_TABLES
+
+    assert tuple(TABLE_COLUMNS) == REPORT_TABLES == tuple(TITLES)

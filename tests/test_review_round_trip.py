@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli, query, writing
+from helpers import Cli, import_counts, query, writing
 
 TABLES = ("claim", "conflict", "claim_link", "audit_log", "stance", "outlet", "source")
 # Claims about three subjects whose figures, dates and verdicts clash, all from one source.
@@ -115,8 +115,10 @@ def test_review_work_round_trips_byte_for_byte(
 
     # Importing the same document again changes nothing, the log included.
     before = {table: query(other_url, f"SELECT * FROM {table} ORDER BY 1") for table in TABLES}
-    summary = json.loads(other.ok("import", str(tmp_path / f"first.{suffix}"), "--json").stdout)
-    assert not [key for key, n in summary["counts"].items() if n and "unchanged" not in key]
+    summary = json.loads(
+        other.ok("import", str(tmp_path / f"first.{suffix}"), "--format", "json").stdout
+    )
+    assert not [key for key, n in import_counts(summary).items() if n and "unchanged" not in key]
     after = {table: query(other_url, f"SELECT * FROM {table} ORDER BY 1") for table in before}
     assert after == before
 
@@ -128,8 +130,8 @@ def test_importing_an_export_into_its_own_database_changes_nothing(
     cli = Cli(db_url)
     build(cli, db_url, tmp_path)
     first = export(cli, tmp_path / "first.jsonl")
-    summary = json.loads(cli.ok("import", str(tmp_path / "first.jsonl"), "--json").stdout)
-    assert not [key for key, n in summary["counts"].items() if n and "unchanged" not in key]
+    summary = json.loads(cli.ok("import", str(tmp_path / "first.jsonl"), "--format", "json").stdout)
+    assert not [key for key, n in import_counts(summary).items() if n and "unchanged" not in key]
     assert export(cli, tmp_path / "second.jsonl") == first
     assert query(db_url, "SELECT key FROM claim WHERE id IN (3, 4, 10)") == [{"key": None}] * 3
     assert (

@@ -65,7 +65,7 @@ def pair(a: str, b: str) -> frozenset[str]:
 
 
 def seed(cli: Cli) -> dict[str, Any]:
-    return json.loads(cli.ok("seed", "--json").stdout)
+    return json.loads(cli.ok("seed", "--format", "json").stdout)
 
 
 @pytest.fixture(scope="module")

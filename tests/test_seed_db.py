@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import PG_URL, Cli, listed_claims, reset_postgres
+from helpers import PG_URL, Cli, import_counts, listed_claims, reset_postgres
 from sqlalchemy import func, select
 
 from factbase.interchange.importer import seed_files
@@ -241,7 +241,7 @@ def test_installed_executable_seeds_from_another_directory(tmp_path: Path) -> No
     command = [_factbase_executable(), "--db", str(database)]
 
     seed = subprocess.run(
-        [*command, "seed", "--json"],
+        [*command, "seed", "--format", "json"],
         cwd=elsewhere,
         env=env,
         capture_output=True,
@@ -252,8 +252,8 @@ def test_installed_executable_seeds_from_another_directory(tmp_path: Path) -> No
     assert seed.returncode == 0, seed.stderr
     assert "Traceback" not in seed.stderr
     summary = json.loads(seed.stdout)
-    assert summary["counts"]["claims added"] >= 60
-    assert summary["counts"]["sources added"] == 5
+    assert import_counts(summary)["claims added"] >= 60
+    assert import_counts(summary)["sources added"] == 5
 
     oil = listed_claims(Cli(str(database)), "--topic", "oil")
     assert {row["language"] for row in oil} == SEED_LANGUAGES

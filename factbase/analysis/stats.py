@@ -31,11 +31,11 @@ COUNTED: tuple[tuple[str, Any], ...] = (
     ("stances", Stance),
     ("topics", Topic),
     ("entities", Entity),
-    ("entity aliases", EntityAlias),
+    ("entity_aliases", EntityAlias),
     ("links", ClaimLink),
     ("conflicts", Conflict),
-    ("xref rejections", XrefRejection),
-    ("audit entries", AuditEntry),
+    ("xref_rejections", XrefRejection),
+    ("audit_entries", AuditEntry),
 )
 
 
@@ -66,3 +66,20 @@ def collect_stats(session: Session, db: Database) -> dict[str, Any]:
         "conflicts_by_status": _by(session, Conflict.status),
         "links_by_kind": _by(session, ClaimLink.kind),
     }
+
+
+# The counts as rows, for the table formats: what is counted, which part of it, how many.
+STATS_COLUMNS = ("group", "name", "count")
+_COUNTED_GROUPS = (
+    *("counts", "claims_by_language", "claims_by_status"),
+    *("conflicts_by_status", "links_by_kind"),
+)
+
+
+def stats_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """``found`` (from collect_stats) flattened: one row per count, in its group."""
+    return [
+        {"group": group, "name": name, "count": count}
+        for group in _COUNTED_GROUPS
+        for name, count in found[group].items()
+    ]

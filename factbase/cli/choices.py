@@ -19,6 +19,7 @@ from factbase.vocabulary import (
     CONFLICT_STATUSES,
     DOCUMENT_FORMATS,
     POLARITIES,
+    REPORT_TABLES,
     STATUSES,
     TABLE_FORMATS,
     ExportFormat,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     Polarity = str
     ConflictKind = str
     ConflictStatusOrAll = str
+    ReportTableName = str
 else:
     # Listings: a table, or a table's rows as the exports write them.
     OutputFormat = choice("OutputFormat", (TABLE, *TABLE_FORMATS))
@@ -60,3 +62,5 @@ else:
     Polarity = choice("Polarity", POLARITIES)
     ConflictKind = choice("ConflictKind", CONFLICT_KINDS)
     ConflictStatusOrAll = choice("ConflictStatusOrAll", (*CONFLICT_STATUSES, ALL))
+    # The report's tables, one of which a row format writes.
+    ReportTableName = choice("ReportTableName", REPORT_TABLES)

@@ -13,12 +13,13 @@ import typer
 
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.cli import render, state
-from factbase.cli.choices import TABLE, DocumentFormat
+from factbase.cli.choices import TABLE, DocumentFormat, ReportTableName
 from factbase.cli.options import (
     FORMAT_HELP,
     ClaimLimitOption,
     ConflictKindOption,
     ConflictStatusOption,
+    DocumentOrRowsOption,
     EitherLangOption,
     EitherStanceOption,
     EitherTopicOption,
@@ -28,11 +29,10 @@ from factbase.cli.options import (
     SourceLangOption,
     StanceOption,
     TableFormatOption,
-    ViewFormatOption,
     claim_filters,
     listed,
 )
-from factbase.vocabulary import DOCUMENT_FORMATS, ExportFormat
+from factbase.vocabulary import DOCUMENT_FORMATS, REPORT_TABLES, ExportFormat
 
 if TYPE_CHECKING:
     from factbase.analysis.reports import Report
@@ -292,15 +292,29 @@ def report(
         Path | None,
         typer.Option("--output", "-o", help="Also write one CSV per table into this directory."),
     ] = None,
-    fmt: ViewFormatOption = TABLE,
+    fmt: DocumentOrRowsOption = TABLE,
+    table_name: Annotated[
+        ReportTableName | None,
+        typer.Option("--table", help="The table a row format writes (json has them all)."),
+    ] = None,
     rows: Annotated[
         int, typer.Option(help="Rows shown per table in the terminal; 0 for all.")
     ] = 15,
 ) -> None:
-    """A summary: claims per topic, stance and language; conflicts; contested facts; outlets."""
+    """A summary: claims per topic, stance and language; conflicts; contested facts; outlets.
+
+    --format json gives every table in one document; csv and the other row formats give
+    the one --table names; -o DIR writes one CSV per table.
+    """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.reports import ReportFilter, build_report
 
+    if fmt not in (TABLE, ExportFormat.JSON) and table_name is None:
+        raise typer.BadParameter(
+            f"{fmt} writes one table: choose it with --table ({listed(REPORT_TABLES)}), "
+            "or use --format json or -o DIR for all of them",
+            param_hint="'--table'",
+        )
     with state.open_db() as db, db.session() as session:
         found = build_report(session, ReportFilter(topic=where.topic, since=where.since))
     if output is not None:
@@ -308,6 +322,10 @@ def report(
     if fmt == ExportFormat.JSON:
         tables = {t.name: t.rows for t in found.tables}
         render.emit_record({"claims": found.claims, **tables})
+        return
+    if fmt != TABLE:
+        chosen = next(t for t in found.tables if t.name == table_name)
+        render.emit_records(chosen.rows, chosen.columns, fmt)
         return
     _print_report(found, rows)
 
@@ -376,15 +394,22 @@ def _print_report(found: Report, limit: int) -> None:
             render.note(f"{len(table.rows) - len(shown)} more rows (--rows 0 or -o DIR for all)")
 
 
-def stats(fmt: ViewFormatOption = TABLE) -> None:
-    """Counts of everything, and where the database lives."""
+def stats(fmt: DocumentOrRowsOption = TABLE) -> None:
+    """Counts of everything, and where the database lives.
+
+    json gives one document; csv and the other row formats one row per count (group, name,
+    count).
+    """
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.analysis.stats import collect_stats
+    from factbase.analysis.stats import STATS_COLUMNS, collect_stats, stats_rows
 
     with state.open_db() as db, db.session() as session:
         found = collect_stats(session, db)
     if fmt == ExportFormat.JSON:
         render.emit_record(found)
+        return
+    if fmt != TABLE:
+        render.emit_records(stats_rows(found), STATS_COLUMNS, fmt)
         return
     console = render.console()
     console.print(f"[bold]database[/]  {render.escape(found['database'])}")
@@ -399,5 +424,5 @@ def stats(fmt: ViewFormatOption = TABLE) -> None:
     }
     for label, count in found["counts"].items():
         by = ", ".join(f"{k} {v}" for k, v in breakdowns.get(label, {}).items())
-        table.add_row(label, str(count), render.escape(by))
+        table.add_row(label.replace("_", " "), str(count), render.escape(by))
     render.print_table(table)

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from factbase.cli import render, state
+from factbase.cli.choices import TABLE
+from factbase.cli.options import ViewFormatOption
+from factbase.vocabulary import ExportFormat
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -21,7 +24,10 @@ MAX_UPDATES_SHOWN = 50
 
 
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")]
-JsonSummaryOption = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+# `--format json` before it was a format; kept for the scripts that use it.
+JsonSummaryOption = Annotated[
+    bool, typer.Option("--json", hidden=True, help="The same as --format json.")
+]
 ReplaceOption = Annotated[
     bool,
     typer.Option(
@@ -50,6 +56,7 @@ def import_command(
         typer.Argument(help="Files in the interchange format: .yaml, .yml, .json, .jsonl, .csv."),
     ],
     dry_run: DryRunOption = False,
+    fmt: ViewFormatOption = TABLE,
     json_summary: JsonSummaryOption = False,
     replace: ReplaceOption = False,
     allow_duplicate: AllowDuplicateOption = False,
@@ -62,7 +69,7 @@ def import_command(
     _run_import(
         files,
         dry_run=dry_run,
-        json_summary=json_summary,
+        json_summary=json_summary or fmt == ExportFormat.JSON,
         replace=replace,
         allow_duplicate=allow_duplicate,
     )
@@ -70,6 +77,7 @@ def import_command(
 
 def seed_command(
     dry_run: DryRunOption = False,
+    fmt: ViewFormatOption = TABLE,
     json_summary: JsonSummaryOption = False,
 ) -> None:
     """Load the bundled dataset: claims from five articles on Kazakhstan's foreign policy.
@@ -79,6 +87,7 @@ def seed_command(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.importer import seed_files
 
+    json_summary = json_summary or fmt == ExportFormat.JSON
     _run_import(seed_files(), dry_run=dry_run, json_summary=json_summary)
 
 
@@ -138,7 +147,7 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
         render.warn(warning)
     hidden = len(summary.warnings) - MAX_WARNINGS_SHOWN
     if hidden > 0:
-        render.warn(f"… and {hidden} more warnings (use --json to see them all)")
+        render.warn(f"… and {hidden} more warnings (use --format json to see them all)")
     outcomes = ["added", "updated", "unchanged"]
     if any(key.endswith(" skipped") for key in summary.counts):
         outcomes.append("skipped")
@@ -156,7 +165,7 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
         out.print(f"updated {label}: {', '.join(fields) or 'derived fields'}", markup=False)
     hidden = len(summary.updated) - MAX_UPDATES_SHOWN
     if hidden > 0:
-        out.print(f"… and {hidden} more updated records (use --json to see them all)")
+        out.print(f"… and {hidden} more updated records (use --format json to see them all)")
     created = ", ".join(sorted(set(summary.topics_created))) or "none"
     verdict = "dry run: nothing written" if dry_run else "imported"
     render.console().print(
@@ -170,7 +179,7 @@ def _print_json(summary: ImportSummary, dry_run: bool) -> None:
     payload = {
         "dry_run": dry_run,
         "files": summary.files,
-        "counts": dict(sorted(summary.counts.items())),
+        "counts": summary.counts_by_section(),
         "topics_created": sorted(set(summary.topics_created)),
         "conflicts_found": summary.conflicts_found,
         "warnings": summary.warnings,

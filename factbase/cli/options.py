@@ -46,6 +46,15 @@ FormatOption = Annotated[
         "--format", "-f", help=f"table for people; {', '.join(TABLE_FORMATS)} for programs."
     ),
 ]
+DocumentOrRowsOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people; json for one document; "
+        f"{', '.join(f for f in TABLE_FORMATS if f != 'json')} for rows.",
+    ),
+]
 ViewFormatOption = Annotated[
     ViewFormat, typer.Option("--format", "-f", help="table for people; json for programs.")
 ]

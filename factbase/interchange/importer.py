@@ -131,6 +131,14 @@ class ImportSummary:
     def count(self, section: str, outcome: str) -> int:
         return self.counts[f"{section} {outcome}"]
 
+    def counts_by_section(self) -> dict[str, dict[str, int]]:
+        """{"claims": {"added": 3, "unchanged": 128}}: the counts as a document gives them."""
+        found: dict[str, dict[str, int]] = {}
+        for key, n in sorted(self.counts.items()):
+            section, outcome = key.split(" ", 1)
+            found.setdefault(section, {})[outcome] = n
+        return found
+
     @property
     def changed(self) -> bool:
         return any(n for key, n in self.counts.items() if key.endswith(("added", "updated")))

@@ -77,6 +77,7 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         CONFLICT_STATUSES,
         DOCUMENT_FORMATS,
         POLARITIES,
+        REPORT_TABLES,
         STATUSES,
         TABLE_FORMATS,
         Decision,
@@ -96,13 +97,13 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         ("link", "--as"): _words(LinkKind),
         ("conflicts resolve", "--as"): _words(Decision),
         ("xref", "--as"): _words(CLUSTER_KINDS),
-        ("report", "--format"): [TABLE, ExportFormat.JSON],
-        ("stats", "--format"): [TABLE, ExportFormat.JSON],
+        # A report's or the stats' table formats write rows; json one document.
+        ("report", "--table"): list(REPORT_TABLES),
         # A correction is one record: what changed, for people or as JSON.
         **{
             (command, "--format"): [TABLE, ExportFormat.JSON]
             for command in (
-                *("edit", "source edit", "entities edit", "entities merge"),
+                *("edit", "source edit", "entities edit", "entities merge", "seed", "import"),
                 *("entity edit", "entity merge"),  # the singular alias of `entities`
             )
         },

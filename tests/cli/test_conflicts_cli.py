@@ -251,10 +251,10 @@ def test_import_checks_new_claims_at_once(world: Cli, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     before = keyed(world)
-    summary = json.loads(world.ok("import", str(path), "--json").stdout)
+    summary = json.loads(world.ok("import", str(path), "--format", "json").stdout)
     assert summary["conflicts_found"] == 2
     assert set(keyed(world)) - set(before) == {("a", "g", "value"), ("b", "g", "value")}
-    again = json.loads(world.ok("import", str(path), "--json").stdout)
+    again = json.loads(world.ok("import", str(path), "--format", "json").stdout)
     assert again["conflicts_found"] == 0
     assert len(keyed(world)) == len(before) + 2
 

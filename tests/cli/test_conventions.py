@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -71,3 +72,49 @@ def test_language_is_one_option_with_a_short_name(cli: Cli) -> None:
     for command in (("add",), ("edit",), ("outlet", "add"), ("source", "add"), ("review",)):
         out = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
         assert "--language" in out.output and "--lang" in out.output, command
+
+
+def _keys(document: object) -> list[str]:
+    if isinstance(document, dict):
+        return [*document, *(key for value in document.values() for key in _keys(value))]
+    if isinstance(document, list):
+        return [key for value in document for key in _keys(value)]
+    return []
+
+
+def test_stats_in_every_format(cli: Cli) -> None:
+    import csv
+    import io
+
+    cli.ok("seed")
+    document = parse_json(cli.ok("stats", "--format", "json"))
+    # Names a program can use: no spaces in any key (the counts' labels are keys).
+    assert not [key for key in _keys(document) if " " in key]
+    rows = list(csv.DictReader(io.StringIO(cli.ok("stats", "--format", "csv").stdout)))
+    assert {(r["group"], r["name"]): int(r["count"]) for r in rows} == {
+        (group, name): count
+        for group, counts in document.items()
+        if isinstance(counts, dict)
+        for name, count in counts.items()
+    }
+
+
+def test_report_rows_come_one_table_at_a_time(cli: Cli) -> None:
+    cli.ok("seed")
+    document = parse_json(cli.ok("report", "--format", "json"))
+    refused = cli("report", "--format", "csv")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert len(refused.stderr.splitlines()) == 1 and "--table" in refused.stderr
+    lines = cli.ok("report", "--format", "jsonl", "--table", "outlets").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == document["outlets"]
+
+
+def test_seed_and_import_summaries_take_format_json(cli: Cli, tmp_path: Path) -> None:
+    first = parse_json(cli.ok("seed", "--format", "json"))
+    assert first["counts"]["claims"]["added"] == 131
+    again = parse_json(cli.ok("seed", "--json"))  # the older spelling still works
+    assert again["counts"]["claims"] == {"unchanged": 131}
+    exported = tmp_path / "all.jsonl"
+    cli.ok("export", "all", "-o", str(exported))
+    summary = parse_json(cli.ok("import", str(exported), "-f", "JSON"))
+    assert summary["counts"]["claims"] == {"unchanged": 131}

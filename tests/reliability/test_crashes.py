@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import snapshot
+from helpers import import_counts, snapshot
 from support import add_source, assert_healthy, claim_keys, run_factbase, start_worker
 
 from factbase.store.database import HEAD_REVISION, Database
@@ -76,9 +76,9 @@ def test_an_import_killed_half_way_leaves_none_of_its_records(db_url: str, tmp_p
     assert snapshot(db_url) == before
     assert_healthy(db_url)
     # Nothing is left locked or half-written: the same import now simply works.
-    again = run_factbase(db_url, "import", "--json", str(path))
+    again = run_factbase(db_url, "import", "--format", "json", str(path))
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["counts"]["claims added"] == CLAIMS
+    assert import_counts(json.loads(again.stdout))["claims added"] == CLAIMS
     assert len(claim_keys(db_url)) == CLAIMS
     assert_healthy(db_url)
 
