@@ -203,7 +203,7 @@ def test_an_edit_that_changes_nothing_records_nothing(seeded: str) -> None:
     ("args", "message"),
     [
         (("edit", "no-such-claim", "--status", "corroborated"), "no claim"),
-        (("edit", CPC, "--status", "sure"), "status"),
+        (("edit", CPC, "--topic", "oill"), "did you mean 'oil'?"),
         (("edit", CPC, "--value", "lots and lots"), "value"),
         (("edit", CPC, "--event-date", "when pigs fly"), "event_date"),
         (("edit", CPC, "--key", "wsj-ru-tokayev-new-routes"), "already has key"),

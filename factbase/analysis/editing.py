@@ -26,6 +26,7 @@ from factbase.analysis.conflicts import scan
 from factbase.catalog import audit
 from factbase.catalog.entities import get_entity, resolve_entity
 from factbase.catalog.sources import SourceInput, get_source, update_source
+from factbase.catalog.topics import require_topics
 from factbase.claims.query import get_claim
 from factbase.claims.recording import (
     HISTORY_COLUMNS,
@@ -109,12 +110,14 @@ def edit_claim(
     *,
     topics: Sequence[str] | None = None,
     why: str | None = None,
+    create_topics: bool = True,
 ) -> Edit:
     """Change the fields ``given`` (ClaimInput names; "" clears) of the claim ``ref``.
 
     ``topics`` replaces the claim's topics (an empty sequence removes them all); when it
     is None the topics stay, except that topics factbase suggested are suggested again
-    from corrected words. Never commits: a dry run is the caller rolling back.
+    from corrected words. A topic no one created is created, or refused unless
+    ``create_topics``. Never commits: a dry run is the caller rolling back.
     """
     _unknown_fields(given, CLAIM_EDIT_FIELDS, "a claim")
     claim = _locked(session, get_claim(session, ref))
@@ -122,6 +125,8 @@ def edit_claim(
         raise InvalidInput(
             f"claim {claim.id} was merged into claim {claim.merged_into_id}; edit that one"
         )
+    if topics and not create_topics:
+        require_topics(session, topics)
     before = _claim_snapshot(session, claim)
     new_input = _edited_input(session, claim, _blank_is_none(given))
     edit = Edit(f"claim {claim.id}")

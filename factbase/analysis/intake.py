@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import scan
 from factbase.catalog.sources import get_source
+from factbase.catalog.topics import require_topics
 from factbase.claims.duplicates import find_duplicate
 from factbase.claims.recording import ClaimInput, ClaimResult, save_claim
 from factbase.errors import AlreadyExists, in_field
@@ -15,13 +16,22 @@ from factbase.store.models import Conflict
 from factbase.text.language import storable
 
 
-def add_claim(session: Session, data: ClaimInput, *, allow_duplicate: bool = False) -> ClaimResult:
+def add_claim(
+    session: Session,
+    data: ClaimInput,
+    *,
+    allow_duplicate: bool = False,
+    create_topics: bool = True,
+) -> ClaimResult:
     """Record a claim and check it against the claims about the same thing.
 
     A claim repeating one of the same source (the same statement or quote, however typed:
     see :func:`factbase.claims.duplicates.duplicate_key`) is refused unless
-    ``allow_duplicate``.
+    ``allow_duplicate``; a topic no one created is created, as an import creates it, or
+    refused when not ``create_topics`` (the command line refuses it: a typo is not a topic).
     """
+    if not create_topics:
+        require_topics(session, data.topics)
     if not allow_duplicate:
         # The words are checked before they are looked for among the source's claims.
         for name in ("statement", "quote"):

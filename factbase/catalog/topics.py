@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,8 +48,31 @@ def find_topic(session: Session, slug: str) -> Topic | None:
 def get_topic(session: Session, slug: str) -> Topic:
     topic = find_topic(session, slug)
     if topic is None:
-        raise NotFound(f"no topic {slug!r} (see `factbase topics`)")
+        raise NotFound(f"no topic {slug!r}{_did_you_mean(session, slug)} (see `factbase topics`)")
     return topic
+
+
+def require_topics(session: Session, slugs: Iterable[str]) -> None:
+    """Refuse any of ``slugs`` no topic has, naming the nearest and how to create it:
+    a topic is created on purpose, not by a typo in a claim."""
+    for slug in slugs:
+        if normalise_text(slug) and find_topic(session, slug) is None:
+            known = validate_slug(slug)
+            near = _nearest(session, known)
+            hint = f" (did you mean {near!r}?)" if near else ""
+            raise NotFound(f"no topic {known!r}{hint}; `factbase topics add {known}` creates it")
+
+
+def _did_you_mean(session: Session, slug: str) -> str:
+    near = _nearest(session, slug)
+    return f"; did you mean {near!r}?" if near else ""
+
+
+def _nearest(session: Session, slug: str) -> str | None:
+    """The topic slug closest to a mistyped one, if one is close."""
+    slugs = list(session.scalars(select(Topic.slug)))
+    near = difflib.get_close_matches(normalise_text(slug).lower(), slugs, n=1, cutoff=0.6)
+    return near[0] if near else None
 
 
 def ensure_topic(session: Session, slug: str) -> tuple[Topic, bool]:

@@ -128,7 +128,7 @@ def _new_app() -> typer.Typer:
         name="factbase",
         help="Track claims across outlets and languages: provenance, cross-references, conflicts.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )

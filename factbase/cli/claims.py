@@ -71,7 +71,7 @@ def add(
 
     A claim with the same statement or quote as one of the same source (case, ё/е,
     whitespace, quote marks and dashes aside) is refused, naming that claim, unless
-    --allow-duplicate is given.
+    --allow-duplicate is given. Topics are created with `factbase topics add`, not here.
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.intake import add_claim
@@ -97,21 +97,18 @@ def add(
         note=note,
     )
     with state.open_db() as db, db.session(write=True) as session:
-        result = add_claim(session, data, allow_duplicate=allow_duplicate)
+        result = add_claim(session, data, allow_duplicate=allow_duplicate, create_topics=False)
         row = claim_row(result.claim)
     for warning in result.warnings:
         render.warn(warning)
     for conflict in result.new_conflicts:
         render.warn(f"new conflict {conflict.id} ({conflict.kind}): {conflict.explanation}")
     if fmt == TABLE:
-        created = (
-            f"; created topics {', '.join(result.created_topics)}" if result.created_topics else ""
-        )
         key = f" ({row['key']})" if row["key"] else ""
         topics = ", ".join(row["topics"]) or "-"
         render.console().print(
             f"added claim [bold]{row['id']}[/]"
-            + render.escape(f"{key} from {row['outlet']}; topics: {topics}{created}")
+            + render.escape(f"{key} from {row['outlet']}; topics: {topics}")
         )
     else:
         render.emit_records([row], list(row), fmt)

@@ -105,7 +105,7 @@ def edit(
     if not given and topics is None:
         raise InvalidInput("nothing to change: give the fields to correct (see 'edit --help')")
     with state.open_db() as db, db.session(write=True, commit=not dry_run) as session:
-        result = edit_claim(session, claim, given, topics=topics, why=why)
+        result = edit_claim(session, claim, given, topics=topics, why=why, create_topics=False)
     _report(result, dry_run, fmt)
 
 

@@ -189,8 +189,10 @@ def corpus(cli: Cli, _corpus_template: Path | None) -> Cli:
 
 @pytest.fixture
 def one_source(cli: Cli) -> Cli:
-    """One outlet and one source (the CLI's outlet and source commands are tested elsewhere)."""
+    """One outlet, one source, the topics oil and transport (the CLI's outlet, source and
+    topic commands are tested elsewhere)."""
     from factbase import Database, SourceInput, add_outlet, add_source
+    from factbase.catalog.topics import TopicInput, upsert_topic
 
     db = Database.open(cli.url)
     try:
@@ -208,6 +210,8 @@ def one_source(cli: Cli) -> Cli:
                     cites=["The Wall Street Journal"],
                 ),
             )
+            for slug in ("oil", "transport"):
+                upsert_topic(session, TopicInput(slug))
     finally:
         db.close()
     return cli
@@ -429,16 +433,40 @@ def test_event_date_without_year_takes_the_source_year_with_a_warning(one_source
     assert "factbase: warning:" in out.stderr and "2022" in out.stderr
 
 
-def test_add_creates_and_reports_unknown_topics(one_source: Cli) -> None:
+def test_add_refuses_an_unknown_topic_and_names_the_nearest(one_source: Cli) -> None:
     cli = one_source
     cli.ok("topics", "add", "oil")
+    before = snapshot(cli.url)
+    out = cli("add", "X.", "-s", "silkbridge-wsj", "-t", "oil", "-t", "oill")
+    assert out.exit_code == 1 and out.stdout == ""
+    assert out.stderr.splitlines() == [
+        "factbase: error: no topic 'oill' (did you mean 'oil'?); "
+        "`factbase topics add oill` creates it"
+    ]
+    assert snapshot(cli.url) == before
+    unlike = cli("add", "X.", "-s", "silkbridge-wsj", "-t", "pipelines")
+    assert "did you mean" not in unlike.stderr and "topics add pipelines" in unlike.stderr
+    cli.ok("topics", "add", "pipelines")
     out = cli.ok("add", "X.", "-s", "silkbridge-wsj", "-t", "oil", "-t", "pipelines")
-    assert "created topics pipelines" in out.stdout
-    assert "created topics oil" not in out.stdout and "oil, pipelines" in out.stdout
+    assert "topics: oil, pipelines" in out.stdout
     slugs = [row["slug"] for row in query(cli.url, "SELECT slug FROM topic ORDER BY slug")]
-    assert slugs == ["oil", "pipelines"]
-    out = cli.ok("add", "Y.", "-s", "silkbridge-wsj", "-t", "pipelines")
-    assert "created" not in out.stdout
+    assert slugs == ["oil", "pipelines", "transport"]
+
+
+def test_edit_refuses_an_unknown_topic(one_source: Cli) -> None:
+    cli = one_source
+    cli.ok("topics", "add", "oil")
+    cli.ok("add", "X.", "-s", "silkbridge-wsj", "-t", "oil", "--key", "x")
+    before = snapshot(cli.url)
+    out = cli("edit", "x", "-t", "oli")
+    assert out.exit_code == 1 and "did you mean 'oil'?" in out.stderr
+    assert snapshot(cli.url) == before
+
+
+def test_a_mistyped_topic_filter_names_the_nearest(one_source: Cli) -> None:
+    one_source.ok("topics", "add", "oil")
+    out = one_source("list", "--topic", "oill")
+    assert out.exit_code == 1 and "did you mean 'oil'?" in out.stderr
 
 
 def test_add_accepts_the_source_by_id_key_or_url(one_source: Cli) -> None:
@@ -457,10 +485,10 @@ def test_duplicate_claim_key_is_rejected_and_nothing_written(one_source: Cli) ->
     cli = one_source
     cli.ok("add", "First.", "-s", "silkbridge-wsj", "-t", "oil", "--key", "k1")
     before = snapshot(cli.url)
-    out = cli("add", "Second.", "-s", "silkbridge-wsj", "-t", "newtopic", "--key", "k1")
+    out = cli("add", "Second.", "-s", "silkbridge-wsj", "-t", "transport", "--key", "k1")
     assert out.exit_code == 1
     assert out.stderr.startswith("factbase: error:") and "k1" in out.stderr
-    assert snapshot(cli.url) == before  # not even the new topic
+    assert snapshot(cli.url) == before
 
 
 def test_polarity_denied_is_stored_and_listed(one_source: Cli) -> None:
@@ -553,6 +581,7 @@ def test_topic_filter_includes_child_topics_made_with_the_cli(one_source: Cli) -
         ("oil", "energy", 1),
         ("pipelines", "oil", 1),
         ("politics", None, 1),
+        ("transport", None, 0),  # one_source's
     ]
 
 
@@ -575,6 +604,7 @@ def test_subject_given_before_the_entity_still_resolves_when_entity_exists(cli: 
     cli.ok("entities", "add", "Caspian Pipeline Consortium", "--alias", "CPC", "--alias", "КТК")
     cli.ok("outlet", "add", "O", "--stance", "neutral")
     cli.ok("source", "add", "--outlet", "O", "--title", "T", "--key", "s", "--language", "en")
+    cli.ok("topics", "add", "oil")
     cli.ok("add", "CPC pumps oil.", "-s", "s", "--subject", "CPC", "-t", "oil", "--key", "a")
     cli.ok("add", "Unrelated.", "-s", "s", "--subject", "Brent", "-t", "oil", "--key", "b")
     assert keys(cli, "--subject", "КТК") == {"a"}
@@ -584,6 +614,7 @@ def test_subject_given_before_the_entity_still_resolves_when_entity_exists(cli: 
 def test_subject_alias_finds_claims_recorded_before_the_entity(cli: Cli) -> None:
     cli.ok("outlet", "add", "O", "--stance", "neutral")
     cli.ok("source", "add", "--outlet", "O", "--title", "T", "--key", "s", "--language", "en")
+    cli.ok("topics", "add", "oil")
     cli.ok("add", "CPC pumps oil.", "-s", "s", "--subject", "CPC", "-t", "oil", "--key", "a")
     cli.ok("entities", "add", "Caspian Pipeline Consortium", "--alias", "CPC", "--alias", "КТК")
     assert keys(cli, "--subject", "КТК") == {"a"}

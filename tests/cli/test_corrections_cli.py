@@ -300,6 +300,7 @@ def test_duplicates_lists_groups_of_one_source(data: Cli) -> None:
 
 def test_merge_moves_links_conflicts_topics_and_audit_and_leaves_a_redirect(data: Cli) -> None:
     cli = data
+    cli.ok("topics", "add", "pipelines")
     cli.ok("add", CPC.upper(), "--source", "src-a", "--key", "dup", "--allow-duplicate",
            "--topic", "pipelines", "--value", "80%", "--subject", "CPC",
            "--property", "share of oil exports", "--as-of", "2022")  # fmt: skip

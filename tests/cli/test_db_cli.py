@@ -286,6 +286,7 @@ def test_existing_database_keeps_its_data_when_opened_again(cli: Cli) -> None:
     cli.ok("outlet", "add", "SilkBridge.info", "--stance", "neutral", "--note", "kept")
     cli.ok("source", "add", "--outlet", "SilkBridge.info", "--title", "T", "--key", "k",
            "--language", "en")  # fmt: skip
+    cli.ok("topics", "add", "oil")
     cli.ok("add", "A claim.", "-s", "k", "-t", "oil", "--language", "en", "--key", "c")
     before = snapshot(cli.url)
     cli.ok("db", "upgrade")
@@ -303,6 +304,7 @@ def test_older_database_is_upgraded_in_place_with_its_data(cli: Cli) -> None:
     cli.ok("outlet", "add", "SilkBridge.info", "--stance", "neutral")
     cli.ok("source", "add", "--outlet", "SilkBridge.info", "--title", "T", "--key", "k",
            "--language", "en")  # fmt: skip
+    cli.ok("topics", "add", "oil")
     cli.ok("add", "A claim.", "-s", "k", "-t", "oil", "--language", "en", "--key", "c")
     cli.ok("db", "downgrade", revisions[0], "--yes")
     assert revision_of(cli.url) == revisions[0]

@@ -186,6 +186,7 @@ def test_outlet_list_filters_by_stance_and_counts(outlet: Cli) -> None:
            "--language", "ru")  # fmt: skip
     cli.ok("source", "add", "--outlet", "SilkBridge.info", "--title", "B", "--key", "b",
            "--language", "ru")  # fmt: skip
+    cli.ok("topics", "add", "oil")
     cli.ok("add", "One.", "-s", "a", "-t", "oil", "--language", "en")
     cli.ok("add", "Two.", "-s", "a", "-t", "oil", "--language", "en")
     cli.ok("add", "Three.", "-s", "b", "-t", "oil", "--language", "en")
@@ -429,6 +430,7 @@ def test_source_list_filters(outlet: Cli) -> None:
     cli.ok("source", "add", "--outlet", "WSJ", "--title", "B", "--key", "b",
            "--language", "en", "--published", "2023-05")  # fmt: skip
     cli.ok("source", "add", "--outlet", "WSJ", "--title", "C", "--key", "c", "--language", "en")
+    cli.ok("topics", "add", "oil")
     cli.ok("add", "One.", "-s", "b", "-t", "oil", "--language", "en")
 
     def listed(*args: str) -> list[str]:
