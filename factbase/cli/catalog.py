@@ -81,7 +81,9 @@ def entities_list(
         return
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.entities import ENTITY_COLUMNS, entity_records
+    from factbase.claims.filter import check_search
 
+    check_search(search)
     with state.open_db() as db, db.session() as session:
         rows = entity_records(session, kind=kind, search=search)
     if fmt != TABLE:

@@ -148,7 +148,9 @@ def claim_filters(
         @functools.wraps(command)
         def run(*args: Any, **given: Any) -> R:
             fields = {CLAIM_FILTERS[name].field: given.pop(name) for name in chosen}
-            return command(*args, where=ClaimFilter(**fields), **given)
+            where = ClaimFilter(**fields)
+            where.check()
+            return command(*args, where=where, **given)
 
         signature = _with_options(command, chosen, helps)
         run.__signature__ = signature  # type: ignore[attr-defined]
