@@ -31,6 +31,7 @@ from factbase.cli.options import (
     ViewFormatOption,
     claim_filters,
     listed,
+    page_limit,
 )
 from factbase.vocabulary import DOCUMENT_FORMATS, ExportFormat
 
@@ -64,20 +65,22 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats)
 
 
-def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], what: str) -> None:
-    """Run ``write`` on stdout, or on a file that appears only once complete."""
+def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], what: str) -> int:
+    """Run ``write`` on stdout, or on a file that appears only once complete; how many it
+    wrote."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import atomic_output
 
     if output is None:
         if excel:
             sys.stdout.write("\ufeff")
-        write(sys.stdout)
+        count = write(sys.stdout)
         sys.stdout.flush()
-        return
+        return count
     with atomic_output(output, bom=excel) as out:
         count = write(out)
     render.note(f"wrote {render.plural(count, what)} to {output}")
+    return count
 
 
 def _table_format(output: Path | None, fmt: str | None, excel: bool) -> ExportFormat:
@@ -97,7 +100,11 @@ def _export_table(
     excel: bool,
     table: str,
     rows_of: Callable[[Any], Any],
+    limit: int | None = None,
+    total_of: Callable[[Any], int] | None = None,
 ) -> None:
+    """Write the rows ``rows_of`` a session reads; when ``limit`` cut them, say so on
+    stderr (``total_of`` counts them all)."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import COLUMNS, WRITERS
 
@@ -107,7 +114,11 @@ def _export_table(
         db.session() as session,
         render.streamed(rows_of(session)) as rows,
     ):
-        _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
+        count = _write(
+            output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1]
+        )
+        if limit and total_of is not None and count == limit:
+            render.note_cut(count, total_of(session))
 
 
 @export_app.command("claims")
@@ -121,7 +132,7 @@ def export_claims(
     excel: ExcelOption = False,
     *,
     where: ClaimFilter,
-    limit: ClaimLimitOption = 0,
+    limit: ClaimLimitOption = None,
     sort: Annotated[Sort, typer.Option(help="Order of the claims (default: id).")] = Sort.ID,
     include_retracted: IncludeRetractedOption = False,
 ) -> None:
@@ -129,14 +140,24 @@ def export_claims(
 
     --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
     """
-    where = replace(where, limit=limit or None, sort=sort, include_retracted=include_retracted)
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.claims.query import count_claims
+    from factbase.interchange.claim_rows import claim_records
+
+    limit = page_limit(limit, fmt or ExportFormat.CSV, None)
+    where = replace(where, limit=limit, sort=sort, include_retracted=include_retracted)
     if fmt is ExportFormat.CLAIMREVIEW:
         _export_claimreview(output, excel, where)
         return
-    # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.interchange.claim_rows import claim_records
-
-    _export_table(output, fmt, excel, "claims", lambda session: claim_records(session, where))
+    _export_table(
+        output,
+        fmt,
+        excel,
+        "claims",
+        lambda session: claim_records(session, where),
+        limit,
+        lambda session: count_claims(session, where),
+    )
 
 
 def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
@@ -164,17 +185,28 @@ def export_conflicts(
     topic: EitherTopicOption = None,
     stance: EitherStanceOption = None,
     lang: EitherLangOption = None,
-    limit: LimitOption = 0,
+    limit: LimitOption = None,
     include_retracted: IncludeRetractedOption = False,
 ) -> None:
     """Conflicts with both claims side by side, the decision and the review note."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.interchange.exports import ConflictExportFilter, conflict_rows
-
-    where = ConflictExportFilter(
-        status, kind, topic, stance, lang, limit or None, include_retracted
+    from factbase.interchange.exports import (
+        ConflictExportFilter,
+        conflict_rows,
+        count_exported_conflicts,
     )
-    _export_table(output, fmt, excel, "conflicts", lambda session: conflict_rows(session, where))
+
+    limit = page_limit(limit, fmt or ExportFormat.CSV, None)
+    where = ConflictExportFilter(status, kind, topic, stance, lang, limit, include_retracted)
+    _export_table(
+        output,
+        fmt,
+        excel,
+        "conflicts",
+        lambda session: conflict_rows(session, where),
+        limit,
+        lambda session: count_exported_conflicts(session, where),
+    )
 
 
 @export_app.command("sources")

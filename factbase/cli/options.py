@@ -20,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from factbase.claims.filter import ClaimFilter
-from factbase.cli.choices import OutputFormat, TableFormat, ViewFormat
+from factbase.cli.choices import TABLE, OutputFormat, TableFormat, ViewFormat
 from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, TABLE_FORMATS
 
 R = TypeVar("R")
@@ -53,8 +53,28 @@ IncludeRetractedOption = Annotated[
         help="Retracted and merged claims too (left out by default), as their conflicts.",
     ),
 ]
-LimitOption = Annotated[int, typer.Option(help="At most this many; 0 for all.")]
-ClaimLimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
+# One rule for every --limit (resolved by page_limit): a table for people shows a page
+# and says how many there are in all; a machine format returns every row unless --limit
+# is given, and says on stderr when the limit left rows out.
+LIMIT_HELP = "0 for all. Default: a page in a table, every row in other formats."
+LimitOption = Annotated[int | None, typer.Option(help=f"At most this many; {LIMIT_HELP}")]
+ClaimLimitOption = Annotated[
+    int | None, typer.Option(help=f"At most this many claims; {LIMIT_HELP}")
+]
+
+
+def page_limit(limit: int | None, fmt: str, page: int | None) -> int | None:
+    """How many rows to read, None for all: ``limit`` as given (0 for all); when not
+    given, a ``page`` (None: all) in a table and all in a machine format."""
+    if limit is None:
+        return page if fmt == TABLE else None
+    if limit < 0:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.errors import InvalidInput
+
+        raise InvalidInput("--limit must be 0 (no limit) or more")
+    return limit or None
+
 
 # A claim's fields, as `add` records them and `edit` corrects them.
 QuoteOption = Annotated[str | None, typer.Option(help="The verbatim words of the source.")]

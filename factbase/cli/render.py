@@ -98,6 +98,22 @@ def streamed(rows: Iterator[T]) -> Iterator[Iterator[T]]:
             close()
 
 
+class Counted(Iterator[T]):
+    """``rows`` as they go by, counted: how many a writer took."""
+
+    def __init__(self, rows: Iterable[T]) -> None:
+        self._rows = iter(rows)
+        self.count = 0
+
+    def __iter__(self) -> Counted[T]:
+        return self
+
+    def __next__(self) -> T:
+        row = next(self._rows)
+        self.count += 1
+        return row
+
+
 def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
     """Write records as CSV (RFC 4180), a JSON array, or JSON Lines to stdout."""
     out = sys.stdout
@@ -160,8 +176,27 @@ def new_table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
+ALL_HINT = "--limit 0 for all"
+
+
+def counted(shown: int, total: int, noun: str, *remarks: str, nouns: str | None = None) -> str:
+    """A table's count, of the whole and not of the page: `3 of 22 suggestions`,
+    `3 of 10 conflicts (open; use --limit 0 for all)`, `10 conflicts (open)`."""
+    cut = total > shown
+    said = f"{shown} of {total} {nouns or noun + 's'}" if cut else plural(total, noun, nouns)
+    remarks = (*remarks, f"use {ALL_HINT}") if cut else remarks
+    return said + (f" ({'; '.join(remarks)})" if remarks else "")
+
+
+def note_cut(shown: int, total: int) -> None:
+    """For machine formats, which return every row unless --limit says otherwise: one
+    line on stderr when the limit left rows out, nothing when it did not."""
+    if total > shown:
+        note(f"{shown} of {total} rows; {ALL_HINT}")
 
 
 def stance_text(stance: str, colour: str | None) -> str:

@@ -27,11 +27,11 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from factbase.analysis.conflict_columns import (
@@ -344,6 +344,12 @@ def conflict_export_query(session: Session, where: ConflictExportFilter) -> Sele
         conflicts_query(session, conditions).with_only_columns(Conflict.id).order_by(Conflict.id)
     )
     return query.limit(where.limit) if where.limit else query
+
+
+def count_exported_conflicts(session: Session, where: ConflictExportFilter) -> int:
+    """How many conflicts ``where`` selects, its limit aside."""
+    query = conflict_export_query(session, replace(where, limit=None))
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dict[str, Any]]:
