@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import FormatOption
+from factbase.cli.options import FormatOption, output_options
 
 topics_app = typer.Typer(help="List topics (a tree) or add one.", invoke_without_command=True)
 entities_app = typer.Typer(
@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
 
 
 @topics_app.callback()
+@output_options
 def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
     """List topics as a tree with their keywords and claim counts."""
     if ctx.invoked_subcommand is not None:
@@ -68,6 +69,7 @@ def topics_add(
 
 
 @entities_app.callback()
+@output_options
 def entities_list(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option(help="Only entities of this kind.")] = None,

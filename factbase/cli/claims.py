@@ -29,6 +29,7 @@ from factbase.cli.options import (
     UnitOption,
     ValueOption,
     claim_filters,
+    output_options,
     page_limit,
 )
 
@@ -46,6 +47,7 @@ def register(app: typer.Typer) -> None:
     app.command("list")(list_claims)
 
 
+@output_options
 def add(
     statement: Annotated[str, typer.Argument(help="The claim in one sentence, any language.")],
     source: Annotated[str, typer.Option("--source", "-s", help="Source id, key or URL.")],
@@ -122,6 +124,7 @@ def add(
         render.emit_records([row], list(row), fmt)
 
 
+@output_options
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Claim id or key.")],
     fmt: FormatOption = TABLE,
@@ -238,6 +241,7 @@ def _num(value: float | None) -> str:
     return f"{value:,.6g}".replace(",", " ") if abs(value) < 1e6 else f"{value:.4g}"
 
 
+@output_options
 @claim_filters()
 def list_claims(
     *,

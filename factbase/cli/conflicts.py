@@ -17,6 +17,7 @@ from factbase.cli.options import (
     FormatOption,
     IncludeRetractedOption,
     LimitOption,
+    output_options,
     page_limit,
 )
 from factbase.vocabulary import Decision, LinkKind
@@ -36,6 +37,7 @@ def register(app: typer.Typer) -> None:
 
 
 @conflicts_app.callback()
+@output_options
 def conflicts_list(
     ctx: typer.Context,
     status: ConflictStatusOption = "open",
@@ -91,6 +93,7 @@ def conflicts_list(
 
 
 @conflicts_app.command("show")
+@output_options
 def conflicts_show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Conflict id.")],
     fmt: FormatOption = TABLE,

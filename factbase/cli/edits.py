@@ -33,6 +33,7 @@ from factbase.cli.options import (
     ValueOption,
     ViewFormatOption,
     WhyOption,
+    output_options,
     page_limit,
 )
 from factbase.cli.sources import source_app
@@ -282,6 +283,7 @@ def _as_record(result: Edit, dry_run: bool) -> dict[str, Any]:
 HISTORY_PAGE = 50
 
 
+@output_options
 def history(
     claim: Annotated[
         str | None, typer.Argument(metavar="[CLAIM]", help="Only entries about this claim.")

@@ -31,15 +31,16 @@ from factbase.cli.options import (
     ViewFormatOption,
     claim_filters,
     listed,
+    output_options,
     page_limit,
 )
-from factbase.vocabulary import DOCUMENT_FORMATS, ExportFormat
+from factbase.vocabulary import DOCUMENT_FORMATS, TABLE_FORMATS, ExportFormat
 
 if TYPE_CHECKING:
     from factbase.analysis.reports import Report
 
 export_app = typer.Typer(
-    help="Write claims, conflicts, sources or outlets as CSV, JSON or JSON Lines.",
+    help="Write claims, conflicts, sources or outlets as CSV, TSV, Markdown, JSON or JSON Lines.",
     no_args_is_help=True,
 )
 
@@ -83,20 +84,25 @@ def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], wha
     return count
 
 
-def _table_format(output: Path | None, fmt: str | None, excel: bool) -> ExportFormat:
+def _table_format(
+    output: Path | None,
+    fmt: str | None,
+    excel: bool,
+    allowed: tuple[ExportFormat, ...] = TABLE_FORMATS,
+) -> ExportFormat:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.errors import InvalidInput
     from factbase.interchange.exports import format_for
 
-    chosen = format_for(output, fmt, ExportFormat.CSV)
+    chosen = format_for(output, fmt, ExportFormat.CSV, allowed)
     if excel and chosen is not ExportFormat.CSV:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
     return chosen
 
 
 def _export_table(
+    chosen: ExportFormat,
     output: Path | None,
-    fmt: str | None,
     excel: bool,
     table: str,
     rows_of: Callable[[Any], Any],
@@ -106,22 +112,26 @@ def _export_table(
     """Write the rows ``rows_of`` a session reads; when ``limit`` cut them, say so on
     stderr (``total_of`` counts them all)."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.interchange.exports import COLUMNS, WRITERS
+    from factbase.interchange.exports import COLUMNS, write_table
 
-    chosen = _table_format(output, fmt, excel)
+    given = render.layout()
+    columns = COLUMNS[table]
+
+    def write(out: TextIO, rows: Any) -> int:
+        return write_table(out, chosen, columns, rows, fields=given.fields, headers=given.headers)
+
     with (
         state.open_db() as db,
         db.session() as session,
         render.streamed(rows_of(session)) as rows,
     ):
-        count = _write(
-            output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1]
-        )
+        count = _write(output, excel, lambda out: write(out, rows), table[:-1])
         if limit and total_of is not None and count == limit:
             render.note_cut(count, total_of(session))
 
 
 @export_app.command("claims")
+@output_options
 @claim_filters()
 def export_claims(
     fmt: Annotated[
@@ -144,14 +154,15 @@ def export_claims(
     from factbase.claims.query import count_claims
     from factbase.interchange.claim_rows import claim_records
 
-    limit = page_limit(limit, fmt or ExportFormat.CSV, None)
+    chosen = _table_format(output, fmt, excel, (*TABLE_FORMATS, ExportFormat.CLAIMREVIEW))
+    limit = page_limit(limit, chosen, None)
     where = replace(where, limit=limit, sort=sort, include_retracted=include_retracted)
-    if fmt is ExportFormat.CLAIMREVIEW:
-        _export_claimreview(output, excel, where)
+    if chosen is ExportFormat.CLAIMREVIEW:
+        _export_claimreview(output, where)
         return
     _export_table(
+        chosen,
         output,
-        fmt,
         excel,
         "claims",
         lambda session: claim_records(session, where),
@@ -160,13 +171,14 @@ def export_claims(
     )
 
 
-def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
+def _export_claimreview(output: Path | None, where: ClaimFilter) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.errors import InvalidInput
+    from factbase.errors import InvalidUsage
     from factbase.interchange.claimreview import claimreview_items, write_claimreview
 
-    if excel:
-        raise InvalidInput("--excel goes with CSV output (--format csv)")
+    given = render.layout()
+    if given.fields or not given.headers:
+        raise InvalidUsage("--fields and --no-headers go with the table formats, not claimreview")
     with (
         state.open_db() as db,
         db.session() as session,
@@ -176,6 +188,7 @@ def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) ->
 
 
 @export_app.command("conflicts")
+@output_options
 def export_conflicts(
     fmt: TableFormatOption = None,
     output: OutputOption = None,
@@ -196,11 +209,12 @@ def export_conflicts(
         count_exported_conflicts,
     )
 
-    limit = page_limit(limit, fmt or ExportFormat.CSV, None)
+    chosen = _table_format(output, fmt, excel)
+    limit = page_limit(limit, chosen, None)
     where = ConflictExportFilter(status, kind, topic, stance, lang, limit, include_retracted)
     _export_table(
+        chosen,
         output,
-        fmt,
         excel,
         "conflicts",
         lambda session: conflict_rows(session, where),
@@ -210,6 +224,7 @@ def export_conflicts(
 
 
 @export_app.command("sources")
+@output_options
 def export_sources(
     fmt: TableFormatOption = None,
     output: OutputOption = None,
@@ -223,8 +238,8 @@ def export_sources(
     from factbase.interchange.exports import source_rows
 
     _export_table(
+        _table_format(output, fmt, excel),
         output,
-        fmt,
         excel,
         "sources",
         lambda session: source_rows(session, outlet=outlet, language=lang, stance=stance),
@@ -232,6 +247,7 @@ def export_sources(
 
 
 @export_app.command("outlets")
+@output_options
 def export_outlets(
     fmt: TableFormatOption = None,
     output: OutputOption = None,
@@ -243,7 +259,11 @@ def export_outlets(
     from factbase.interchange.exports import outlet_rows
 
     _export_table(
-        output, fmt, excel, "outlets", lambda session: outlet_rows(session, stance=stance)
+        _table_format(output, fmt, excel),
+        output,
+        excel,
+        "outlets",
+        lambda session: outlet_rows(session, stance=stance),
     )
 
 
@@ -279,9 +299,7 @@ def export_all(
     from factbase.interchange.dump import interchange_records, write_document, write_lines
     from factbase.interchange.exports import format_for
 
-    chosen = format_for(output, fmt, ExportFormat.JSON)
-    if chosen not in DOCUMENT_FORMATS:
-        raise InvalidInput("export all writes json or jsonl")
+    chosen = format_for(output, fmt, ExportFormat.JSON, DOCUMENT_FORMATS)
     if verify and output is None:
         raise InvalidInput("--verify checks a file: give -o FILE")
     # Without a filter, the whole database, not a selection of every claim.

@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from factbase.claims.filter import ClaimFilter
+from factbase.cli import render
 from factbase.cli.choices import TABLE, OutputFormat, TableFormat, ViewFormat
 from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, TABLE_FORMATS
 
@@ -74,6 +75,52 @@ def page_limit(limit: int | None, fmt: str, page: int | None) -> int | None:
 
         raise InvalidInput("--limit must be 0 (no limit) or more")
     return limit or None
+
+
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="A,B,C",
+        help="Only these columns, in this order (machine formats).",
+    ),
+]
+NoHeadersOption = Annotated[
+    bool, typer.Option("--no-headers", help="No header row (csv, tsv, markdown).")
+]
+
+
+def output_options(command: Callable[..., R]) -> Callable[..., R]:
+    """Give a command with --format the options --fields and --no-headers, which lay out
+    its machine-format output (render.Layout); a table refuses them."""
+
+    @functools.wraps(command)
+    def run(*args: Any, fields: str | None = None, no_headers: bool = False, **given: Any) -> R:
+        names = None
+        if fields is not None:
+            names = tuple(name.strip() for name in fields.split(",") if name.strip())
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.errors import InvalidUsage
+
+        if fields is not None and not names:
+            raise InvalidUsage("--fields: name at least one field")
+        if given.get("fmt") == TABLE and (names or no_headers):
+            raise InvalidUsage("--fields and --no-headers go with a machine --format, not table")
+        with render.laid_out(render.Layout(fields=names, headers=not no_headers)):
+            return command(*args, **given)
+
+    signature = inspect.signature(command, eval_str=True)
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, default, kind in (
+            ("fields", None, FieldsOption),
+            ("no_headers", False, NoHeadersOption),
+        )
+    ]
+    signature = signature.replace(parameters=[*signature.parameters.values(), *added])
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return run
 
 
 # A claim's fields, as `add` records them and `edit` corrects them.

@@ -1,4 +1,4 @@
-"""All terminal output: Rich tables for people, CSV/JSON/JSONL for programs.
+"""All terminal output: Rich tables for people, CSV/TSV/Markdown/JSON/JSONL for programs.
 
 Colour follows Rich's rules: none when stdout is not a terminal or when
 NO_COLOR is set. Machine formats never carry colour or markup.
@@ -6,12 +6,13 @@ NO_COLOR is set. Machine formats never carry colour or markup.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -114,20 +115,52 @@ class Counted(Iterator[T]):
         return row
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How machine formats lay rows out: --fields and --no-headers (options.output_options)."""
+
+    fields: tuple[str, ...] | None = None
+    headers: bool = True
+
+
+_LAYOUT: ContextVar[Layout | None] = ContextVar("layout", default=None)
+
+
+def layout() -> Layout:
+    """The layout the running command was given."""
+    return _LAYOUT.get() or Layout()
+
+
+@contextmanager
+def laid_out(given: Layout) -> Iterator[None]:
+    token = _LAYOUT.set(given)
+    try:
+        yield
+    finally:
+        _LAYOUT.reset(token)
+
+
 def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    """Write records as CSV (RFC 4180), a JSON array, or JSON Lines to stdout."""
+    """Write records to stdout in a machine format, with the command's --fields and
+    --no-headers: CSV (RFC 4180), TSV and Markdown as the exports write them, JSON as an
+    indented array, JSON Lines."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.interchange.exports import write_table
+    from factbase.vocabulary import check_headers, chosen_fields
+
+    given = layout()
     out = sys.stdout
-    if fmt == ExportFormat.CSV:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(column)) for column in columns])
-    elif fmt == ExportFormat.JSONL:
-        for row in rows:
-            out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+    if fmt in (ExportFormat.JSON, ExportFormat.JSONL):
+        chosen = chosen_fields(columns, given.fields)
+        check_headers(fmt, given.headers)
+        if fmt == ExportFormat.JSONL:
+            for row in rows:
+                out.write(json.dumps({c: row.get(c) for c in chosen}, ensure_ascii=False) + "\n")
+        else:
+            records = [{c: row.get(c) for c in chosen} for row in rows]
+            out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     else:
-        records = [{c: row.get(c) for c in columns} for row in rows]
-        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        write_table(out, fmt, columns, rows, fields=given.fields, headers=given.headers)
     out.flush()
 
 

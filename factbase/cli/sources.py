@@ -15,6 +15,7 @@ from factbase.cli.options import (
     OutletOption,
     SourceLangOption,
     StanceOption,
+    output_options,
     page_limit,
 )
 
@@ -77,6 +78,7 @@ def source_add(
 
 
 @source_app.command("list")
+@output_options
 def source_list(
     outlet: OutletOption = None,
     lang: SourceLangOption = None,
@@ -119,6 +121,7 @@ def source_list(
 
 
 @source_app.command("show")
+@output_options
 def source_show(
     ref: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, key or URL.")],
     fmt: FormatOption = TABLE,

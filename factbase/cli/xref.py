@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE, AcceptKind
-from factbase.cli.options import LIMIT_HELP, FormatOption, page_limit
+from factbase.cli.options import LIMIT_HELP, FormatOption, output_options, page_limit
 from factbase.vocabulary import LinkKind
 
 xref_app = typer.Typer(
@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
 
 
 @xref_app.callback()
+@output_options
 def xref_list(
     ctx: typer.Context,
     claim: Annotated[
