@@ -28,6 +28,13 @@ class InvalidInput(FactbaseError):
     """A value given by the user (option, field, file content) is not acceptable."""
 
 
+class InvalidUsage(InvalidInput):
+    """Options that cannot go together or cannot match anything: a usage error (exit 2),
+    as the command line reports an unknown option."""
+
+    exit_code = 2
+
+
 class InvalidValue(InvalidInput):
     """A quantity such as "около 80%" could not be understood."""
 

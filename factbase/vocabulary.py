@@ -8,9 +8,10 @@ CLI's choices all read these.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
-from factbase.errors import InvalidInput
+from factbase.errors import InvalidInput, InvalidUsage
 
 PRECISIONS = ("day", "month", "year")
 POLARITIES = ("affirmed", "denied")
@@ -59,12 +60,31 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     JSON = "json"
     JSONL = "jsonl"
+    TSV = "tsv"
+    MARKDOWN = "markdown"
     CLAIMREVIEW = "claimreview"
 
 
 # Every table (claims, conflicts, sources, outlets) can be written as these; the
-# interchange document of `export all` as the last two.
-TABLE_FORMATS = (ExportFormat.CSV, ExportFormat.JSON, ExportFormat.JSONL)
+# interchange document of `export all` as json or jsonl.
+TABLE_FORMATS = (
+    ExportFormat.CSV,
+    ExportFormat.TSV,
+    ExportFormat.MARKDOWN,
+    ExportFormat.JSON,
+    ExportFormat.JSONL,
+)
+# The formats with a header row, which --no-headers leaves out.
+HEADED_FORMATS = (ExportFormat.CSV, ExportFormat.TSV, ExportFormat.MARKDOWN)
+# The file name suffixes each format is written to; the first is the one hints name.
+FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    ExportFormat.CSV: (".csv",),
+    ExportFormat.TSV: (".tsv", ".tab"),
+    ExportFormat.MARKDOWN: (".md", ".markdown"),
+    ExportFormat.JSON: (".json",),
+    ExportFormat.JSONL: (".jsonl", ".ndjson"),
+    ExportFormat.CLAIMREVIEW: (".jsonld", ".json"),
+}
 DOCUMENT_FORMATS = (ExportFormat.JSON, ExportFormat.JSONL)
 
 
@@ -76,3 +96,22 @@ def validate_choice(value: str | None, allowed: tuple[str, ...], what: str, defa
     if value not in allowed:
         raise InvalidInput(f"{what} {value!r} must be one of: {', '.join(allowed)}")
     return value
+
+
+def chosen_fields(columns: Sequence[str], fields: Sequence[str] | None) -> tuple[str, ...]:
+    """``fields`` (--fields), in their order, if each is one of ``columns``; else all."""
+    if not fields:
+        return tuple(columns)
+    unknown = [name for name in fields if name not in columns]
+    if unknown:
+        raise InvalidUsage(
+            f"--fields: no field {', '.join(map(repr, unknown))}; "
+            f"the fields are: {', '.join(columns)}"
+        )
+    return tuple(fields)
+
+
+def check_headers(fmt: str, headers: bool) -> None:
+    """--no-headers goes only with the formats that have a header row."""
+    if not headers and fmt not in HEADED_FORMATS:
+        raise InvalidUsage(f"--no-headers goes with csv, tsv or markdown; {fmt} has no header row")

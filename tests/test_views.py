@@ -29,6 +29,8 @@ def recorded(db_url: str) -> str:
     cli.ok(
         "source", "add", "--outlet", "Новини", "--title", "Т", "--key", "s", "--published", "2023"
     )
+    cli.ok("topics", "add", "oil")
+    cli.ok("topics", "add", "energy")
     cli.ok("add", "X is 10%.", "-s", "s", "--subject", "X", "--property", "p", "--value", "10%",
            "--topic", "oil", "--topic", "energy", "--key", "ten")  # fmt: skip
     cli.ok("add", "X is 50%.", "-s", "s", "--subject", "X", "--property", "p", "--value", "50%")

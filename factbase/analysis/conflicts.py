@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from factbase.analysis.conflict_columns import (
@@ -457,6 +457,12 @@ def find_conflicts(session: Session, where: ConflictFilter) -> list[Conflict]:
     conflicts = list(session.scalars(conflicts_query(session, where).order_by(Conflict.id)))
     conflicts.sort(key=lambda c: (CAUSE_ORDER.get(c.cause, 9), c.id))
     return conflicts[: where.limit] if where.limit else conflicts
+
+
+def count_conflicts(session: Session, where: ConflictFilter) -> int:
+    """How many conflicts ``where`` selects, its limit aside."""
+    query = select(func.count()).select_from(conflicts_query(session, where).subquery())
+    return int(session.scalar(query) or 0)
 
 
 def conflicts_query(session: Session, where: ConflictFilter) -> Select[Any]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Select, Table, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from factbase.store.models import AuditEntry, Claim, utcnow
@@ -166,7 +166,21 @@ def history(
     """The entries ``where`` (or the HistoryFilter fields given by name) selects, newest
     first."""
     where = where or HistoryFilter(**narrowing)
-    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    query = _history_query(where).order_by(AuditEntry.id.desc())
+    if where.limit:
+        query = query.limit(where.limit)
+    return list(session.scalars(query))
+
+
+def count_history(session: Session, where: HistoryFilter) -> int:
+    """How many entries ``where`` selects, its limit aside."""
+    query = _history_query(where).with_only_columns(func.count(AuditEntry.id))
+    return int(session.scalar(query) or 0)
+
+
+def _history_query(where: HistoryFilter) -> Select[Any]:
+    """The entries ``where`` selects, unordered and without its limit."""
+    query = select(AuditEntry)
     if where.claim_id is not None:
         query = query.where(_about_claim(where.claim_id, where.conflict_ids))
     if where.source_id is not None:
@@ -182,9 +196,7 @@ def history(
         query = query.where(AuditEntry.action == where.action.strip().lower())
     if where.actor:
         query = query.where(AuditEntry.actor == where.actor.strip())
-    if where.limit:
-        query = query.limit(where.limit)
-    return list(session.scalars(query))
+    return query
 
 
 def _about_claim(claim_id: int, conflict_ids: Sequence[int]) -> Any:

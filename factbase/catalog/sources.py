@@ -257,6 +257,18 @@ def list_sources(
     return [SourceSummary(s, int(n)) for s, n in session.execute(query)]
 
 
+def count_sources(
+    session: Session,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    stance: str | None = None,
+) -> int:
+    """How many sources the filters of :func:`list_sources` keep."""
+    query = sources_query(session, [Source.id], outlet=outlet, language=language, stance=stance)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
 def source_record(source: Source, claims: int | None = None) -> dict[str, Any]:
     """``source`` as :data:`SOURCE_COLUMNS` name its fields; dates at their precision."""
     row = [_column(source, column) for column in _RECORD.columns]

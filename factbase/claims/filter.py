@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+from factbase.errors import InvalidUsage, in_field
+from factbase.text.dates import parse_date
 from factbase.text.language import fold
 
 MAX_LIMIT = 2**31 - 1
@@ -53,6 +55,28 @@ class ClaimFilter:
     def filters(self) -> dict[str, str | None]:
         """Every filter by name, as given (limit and sort are not filters)."""
         return {name: getattr(self, name) for name in FILTER_NAMES}
+
+    def check(self) -> None:
+        """Refuse, as usage errors, filters that cannot match any claim: a blank search,
+        and a start after the end, compared as periods (`--since 2022-06 --until 2022` is
+        June to December 2022; `--since 2023 --until 2022` is nothing)."""
+        check_search(self.search)
+        if self.since and self.until:
+            with in_field("since"):
+                since = parse_date(self.since)
+            with in_field("until"):
+                until = parse_date(self.until)
+            if since.start > until.end:
+                raise InvalidUsage(
+                    f"--since {self.since.strip()} is after --until {self.until.strip()}: "
+                    "nothing can match"
+                )
+
+
+def check_search(search: str | None) -> None:
+    """A search must hold some text: a blank one would match everything or nothing."""
+    if search is not None and not search.strip():
+        raise InvalidUsage("--search needs some text (leave it out for everything)")
 
 
 FILTER_NAMES = tuple(f.name for f in fields(ClaimFilter) if f.metadata.get("filter"))

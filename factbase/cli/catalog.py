@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import FormatOption
+from factbase.cli.options import FormatOption, output_options
 
 topics_app = typer.Typer(help="List topics (a tree) or add one.", invoke_without_command=True)
 entities_app = typer.Typer(
@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
 
 
 @topics_app.callback()
+@output_options
 def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
     """List topics as a tree with their keywords and claim counts."""
     if ctx.invoked_subcommand is not None:
@@ -68,6 +69,7 @@ def topics_add(
 
 
 @entities_app.callback()
+@output_options
 def entities_list(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option(help="Only entities of this kind.")] = None,
@@ -81,7 +83,9 @@ def entities_list(
         return
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.entities import ENTITY_COLUMNS, entity_records
+    from factbase.claims.filter import check_search
 
+    check_search(search)
     with state.open_db() as db, db.session() as session:
         rows = entity_records(session, kind=kind, search=search)
     if fmt != TABLE:

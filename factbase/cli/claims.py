@@ -29,10 +29,16 @@ from factbase.cli.options import (
     UnitOption,
     ValueOption,
     claim_filters,
+    output_options,
+    page_limit,
 )
 
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimDetail, ClaimPage
+
+
+# The claims a table shows unless --limit says otherwise.
+PAGE = 50
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +47,7 @@ def register(app: typer.Typer) -> None:
     app.command("list")(list_claims)
 
 
+@output_options
 def add(
     statement: Annotated[str, typer.Argument(help="The claim in one sentence, any language.")],
     source: Annotated[str, typer.Option("--source", "-s", help="Source id, key or URL.")],
@@ -114,6 +121,7 @@ def add(
         render.emit_records([row], list(row), fmt)
 
 
+@output_options
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Claim id or key.")],
     fmt: FormatOption = TABLE,
@@ -230,11 +238,12 @@ def _num(value: float | None) -> str:
     return f"{value:,.6g}".replace(",", " ") if abs(value) < 1e6 else f"{value:.4g}"
 
 
+@output_options
 @claim_filters()
 def list_claims(
     *,
     where: ClaimFilter,
-    limit: ClaimLimitOption = 50,
+    limit: ClaimLimitOption = None,
     sort: Annotated[
         Sort,
         typer.Option(help="Newest first by publication, event date, or when added; id ascending."),
@@ -246,7 +255,9 @@ def list_claims(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.fastread import claims_page as quick_page
 
-    where = replace(where, limit=limit, sort=sort, include_retracted=include_retracted)
+    where = replace(
+        where, limit=page_limit(limit, fmt, PAGE), sort=sort, include_retracted=include_retracted
+    )
     if fmt != TABLE:
         _emit_claims(where, fmt)
         return
@@ -264,6 +275,7 @@ def list_claims(
 def _emit_claims(where: ClaimFilter, fmt: str) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.corroboration import CORROBORATION_COLUMNS
+    from factbase.claims.query import count_claims
     from factbase.claims.record import CLAIM_COLUMNS
     from factbase.interchange.exports import claim_rows
 
@@ -272,7 +284,10 @@ def _emit_claims(where: ClaimFilter, fmt: str) -> None:
         db.session() as session,
         render.streamed(claim_rows(session, where)) as rows,  # like an export
     ):
-        render.emit_records(rows, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
+        shown = render.Counted(rows)
+        render.emit_records(shown, (*CLAIM_COLUMNS, *CORROBORATION_COLUMNS), fmt)
+        if where.limit and shown.count == where.limit:
+            render.note_cut(shown.count, count_claims(session, where))
 
 
 def _print_page(page: ClaimPage, wide: bool) -> None:
@@ -296,6 +311,4 @@ def _print_page(page: ClaimPage, wide: bool) -> None:
             ]
         table.add_row(*cells)
     render.print_table(table)
-    shown, total = len(page.claims), page.total
-    summary = f"{shown} of {total} claims" if total > shown else render.plural(total, "claim")
-    render.note(summary + (" (use --limit 0 for all)" if total > shown else ""))
+    render.note(render.counted(len(page.claims), page.total, "claim"))

@@ -17,6 +17,8 @@ from factbase.cli.options import (
     FormatOption,
     IncludeRetractedOption,
     LimitOption,
+    output_options,
+    page_limit,
 )
 from factbase.vocabulary import Decision, LinkKind
 
@@ -35,6 +37,7 @@ def register(app: typer.Typer) -> None:
 
 
 @conflicts_app.callback()
+@output_options
 def conflicts_list(
     ctx: typer.Context,
     status: ConflictStatusOption = "open",
@@ -42,7 +45,7 @@ def conflicts_list(
     topic: EitherTopicOption = None,
     stance: EitherStanceOption = None,
     lang: EitherLangOption = None,
-    limit: LimitOption = 0,
+    limit: LimitOption = None,
     include_retracted: IncludeRetractedOption = False,
     fmt: FormatOption = TABLE,
 ) -> None:
@@ -55,6 +58,7 @@ def conflicts_list(
     from factbase.analysis.conflicts import (
         ConflictFilter,
         conflict_row,
+        count_conflicts,
         find_conflicts,
     )
 
@@ -64,13 +68,16 @@ def conflicts_list(
         topic=topic,
         stance=stance,
         language=lang,
-        limit=limit or None,
+        limit=page_limit(limit, fmt, None),
         include_retracted=include_retracted,
     )
     with state.open_db() as db, db.session() as session:
         rows = [conflict_row(c) for c in find_conflicts(session, where)]
+        cut = where.limit and len(rows) == where.limit
+        total = count_conflicts(session, where) if cut else len(rows)
     if fmt != TABLE:
         render.emit_records(rows, CONFLICT_COLUMNS, fmt)
+        render.note_cut(len(rows), total)
         return
     table = render.new_table("id", "kind", "cause", "status", "explanation")
     for row in rows:
@@ -82,10 +89,11 @@ def conflicts_list(
             render.escape(row["explanation"]),
         )
     render.print_table(table)
-    render.note(render.plural(len(rows), "conflict") + f" ({status})")
+    render.note(render.counted(len(rows), total, "conflict", status))
 
 
 @conflicts_app.command("show")
+@output_options
 def conflicts_show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="Conflict id.")],
     fmt: FormatOption = TABLE,

@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import FormatOption
+from factbase.cli.options import FormatOption, output_options
 
 ClaimArgument = Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id or key.")]
 NoteOption = Annotated[str | None, typer.Option(help="Why: kept in the audit log.")]
@@ -95,6 +95,7 @@ def restore(
         render.note(f"restored {describe(result.claim)}")
 
 
+@output_options
 def duplicates(
     source: Annotated[
         str | None, typer.Option(help="Only this source's claims (id, key or URL).")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,6 +35,8 @@ from factbase.cli.options import (
     ValueOption,
     ViewFormatOption,
     WhyOption,
+    output_options,
+    page_limit,
 )
 from factbase.cli.sources import source_app
 
@@ -282,6 +283,11 @@ def _as_record(result: Edit, dry_run: bool) -> dict[str, Any]:
     }
 
 
+# The entries a table shows unless --limit says otherwise.
+HISTORY_PAGE = 50
+
+
+@output_options
 def history(
     claim: Annotated[
         str | None, typer.Argument(metavar="[CLAIM]", help="Only entries about this claim.")
@@ -297,24 +303,27 @@ def history(
     ] = None,
     action: Annotated[str | None, typer.Option(help="Only this action, e.g. edit.")] = None,
     actor: Annotated[str | None, typer.Option(help="Only this person's entries.")] = None,
-    limit: LimitOption = 50,
+    limit: LimitOption = None,
     fmt: FormatOption = TABLE,
 ) -> None:
     """The audit log: who changed or decided what, when and why, field by field; newest
     first."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.catalog.audit import HISTORY_COLUMNS, change_lines, history_records
+    from factbase.catalog.audit import (
+        HISTORY_COLUMNS,
+        change_lines,
+        count_history,
+        history_records,
+    )
 
+    page = page_limit(limit, fmt, HISTORY_PAGE)
     with state.open_db() as db, db.session() as session:
-        where = _history_filter(session, claim, source, since, target, action, actor, limit)
-        # One entry past the limit tells whether the limit cut the log.
-        rows = history_records(session, replace(where, limit=where.limit and where.limit + 1))
-    cut = bool(limit) and len(rows) > limit
-    rows = rows[:limit] if cut else rows
-    if cut:
-        render.note(f"the newest {limit} entries; there are more (--limit 0 for all)")
+        where = _history_filter(session, claim, source, since, target, action, actor, page)
+        rows = history_records(session, where)
+        total = count_history(session, where) if page and len(rows) == page else len(rows)
     if fmt != TABLE:
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
+        render.note_cut(len(rows), total)
         return
     # The why goes under the change it explains: one prose column wraps where two were cut.
     table = render.new_table("id", "at", "actor", "action", "target", "changes")
@@ -332,6 +341,7 @@ def history(
             render.escape("\n".join(lines)),
         )
     render.print_table(table)
+    render.note(render.counted(len(rows), total, "entry", "newest first", nouns="entries"))
 
 
 def _claim_id(session: Any, ref: str) -> int:
@@ -357,7 +367,7 @@ def _history_filter(
     target: str | None,
     action: str | None,
     actor: str | None,
-    limit: int,
+    limit: int | None,
 ) -> Any:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import conflicts_of
@@ -379,5 +389,5 @@ def _history_filter(
         target=target,
         action=action,
         actor=actor,
-        limit=limit or None,
+        limit=limit,
     )

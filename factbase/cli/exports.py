@@ -31,14 +31,16 @@ from factbase.cli.options import (
     TableFormatOption,
     claim_filters,
     listed,
+    output_options,
+    page_limit,
 )
-from factbase.vocabulary import DOCUMENT_FORMATS, REPORT_TABLES, ExportFormat
+from factbase.vocabulary import DOCUMENT_FORMATS, REPORT_TABLES, TABLE_FORMATS, ExportFormat
 
 if TYPE_CHECKING:
     from factbase.analysis.reports import Report
 
 export_app = typer.Typer(
-    help="Write claims, conflicts, sources or outlets as CSV, JSON or JSON Lines.",
+    help="Write claims, conflicts, sources or outlets as CSV, TSV, Markdown, JSON or JSON Lines.",
     no_args_is_help=True,
 )
 
@@ -64,53 +66,72 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats)
 
 
-def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], what: str) -> None:
-    """Run ``write`` on stdout, or on a file that appears only once complete."""
+def _write(output: Path | None, excel: bool, write: Callable[[TextIO], int], what: str) -> int:
+    """Run ``write`` on stdout, or on a file that appears only once complete; how many it
+    wrote."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.exports import atomic_output
 
     if output is None:
         if excel:
             sys.stdout.write("\ufeff")
-        write(sys.stdout)
+        count = write(sys.stdout)
         sys.stdout.flush()
-        return
+        return count
     with atomic_output(output, bom=excel) as out:
         count = write(out)
     render.note(f"wrote {render.plural(count, what)} to {output}")
+    return count
 
 
-def _table_format(output: Path | None, fmt: str | None, excel: bool) -> ExportFormat:
+def _table_format(
+    output: Path | None,
+    fmt: str | None,
+    excel: bool,
+    allowed: tuple[ExportFormat, ...] = TABLE_FORMATS,
+) -> ExportFormat:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.errors import InvalidInput
     from factbase.interchange.exports import format_for
 
-    chosen = format_for(output, fmt, ExportFormat.CSV)
+    chosen = format_for(output, fmt, ExportFormat.CSV, allowed)
     if excel and chosen is not ExportFormat.CSV:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
     return chosen
 
 
 def _export_table(
+    chosen: ExportFormat,
     output: Path | None,
-    fmt: str | None,
     excel: bool,
     table: str,
     rows_of: Callable[[Any], Any],
+    limit: int | None = None,
+    total_of: Callable[[Any], int] | None = None,
 ) -> None:
+    """Write the rows ``rows_of`` a session reads; when ``limit`` cut them, say so on
+    stderr (``total_of`` counts them all)."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.interchange.exports import COLUMNS, WRITERS
+    from factbase.interchange.exports import COLUMNS, write_table
 
-    chosen = _table_format(output, fmt, excel)
+    given = render.layout()
+    columns = COLUMNS[table]
+
+    def write(out: TextIO, rows: Any) -> int:
+        return write_table(out, chosen, columns, rows, fields=given.fields, headers=given.headers)
+
     with (
         state.open_db() as db,
         db.session() as session,
         render.streamed(rows_of(session)) as rows,
     ):
-        _write(output, excel, lambda out: WRITERS[chosen](out, COLUMNS[table], rows), table[:-1])
+        count = _write(output, excel, lambda out: write(out, rows), table[:-1])
+        if limit and total_of is not None and count == limit:
+            render.note_cut(count, total_of(session))
 
 
 @export_app.command("claims")
+@output_options
 @claim_filters()
 def export_claims(
     fmt: Annotated[
@@ -121,7 +142,7 @@ def export_claims(
     excel: ExcelOption = False,
     *,
     where: ClaimFilter,
-    limit: ClaimLimitOption = 0,
+    limit: ClaimLimitOption = None,
     sort: Annotated[Sort, typer.Option(help="Order of the claims (default: id).")] = Sort.ID,
     include_retracted: IncludeRetractedOption = False,
 ) -> None:
@@ -129,23 +150,35 @@ def export_claims(
 
     --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
     """
-    where = replace(where, limit=limit or None, sort=sort, include_retracted=include_retracted)
-    if fmt is ExportFormat.CLAIMREVIEW:
-        _export_claimreview(output, excel, where)
-        return
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.claims.query import count_claims
     from factbase.interchange.claim_rows import claim_records
 
-    _export_table(output, fmt, excel, "claims", lambda session: claim_records(session, where))
+    chosen = _table_format(output, fmt, excel, (*TABLE_FORMATS, ExportFormat.CLAIMREVIEW))
+    limit = page_limit(limit, chosen, None)
+    where = replace(where, limit=limit, sort=sort, include_retracted=include_retracted)
+    if chosen is ExportFormat.CLAIMREVIEW:
+        _export_claimreview(output, where)
+        return
+    _export_table(
+        chosen,
+        output,
+        excel,
+        "claims",
+        lambda session: claim_records(session, where),
+        limit,
+        lambda session: count_claims(session, where),
+    )
 
 
-def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) -> None:
+def _export_claimreview(output: Path | None, where: ClaimFilter) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.errors import InvalidInput
+    from factbase.errors import InvalidUsage
     from factbase.interchange.claimreview import claimreview_items, write_claimreview
 
-    if excel:
-        raise InvalidInput("--excel goes with CSV output (--format csv)")
+    given = render.layout()
+    if given.fields or not given.headers:
+        raise InvalidUsage("--fields and --no-headers go with the table formats, not claimreview")
     with (
         state.open_db() as db,
         db.session() as session,
@@ -155,6 +188,7 @@ def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) ->
 
 
 @export_app.command("conflicts")
+@output_options
 def export_conflicts(
     fmt: TableFormatOption = None,
     output: OutputOption = None,
@@ -164,20 +198,33 @@ def export_conflicts(
     topic: EitherTopicOption = None,
     stance: EitherStanceOption = None,
     lang: EitherLangOption = None,
-    limit: LimitOption = 0,
+    limit: LimitOption = None,
     include_retracted: IncludeRetractedOption = False,
 ) -> None:
     """Conflicts with both claims side by side, the decision and the review note."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.interchange.exports import ConflictExportFilter, conflict_rows
-
-    where = ConflictExportFilter(
-        status, kind, topic, stance, lang, limit or None, include_retracted
+    from factbase.interchange.exports import (
+        ConflictExportFilter,
+        conflict_rows,
+        count_exported_conflicts,
     )
-    _export_table(output, fmt, excel, "conflicts", lambda session: conflict_rows(session, where))
+
+    chosen = _table_format(output, fmt, excel)
+    limit = page_limit(limit, chosen, None)
+    where = ConflictExportFilter(status, kind, topic, stance, lang, limit, include_retracted)
+    _export_table(
+        chosen,
+        output,
+        excel,
+        "conflicts",
+        lambda session: conflict_rows(session, where),
+        limit,
+        lambda session: count_exported_conflicts(session, where),
+    )
 
 
 @export_app.command("sources")
+@output_options
 def export_sources(
     fmt: TableFormatOption = None,
     output: OutputOption = None,
@@ -191,8 +238,8 @@ def export_sources(
     from factbase.interchange.exports import source_rows
 
     _export_table(
+        _table_format(output, fmt, excel),
         output,
-        fmt,
         excel,
         "sources",
         lambda session: source_rows(session, outlet=outlet, language=lang, stance=stance),
@@ -200,6 +247,7 @@ def export_sources(
 
 
 @export_app.command("outlets")
+@output_options
 def export_outlets(
     fmt: TableFormatOption = None,
     output: OutputOption = None,
@@ -211,7 +259,11 @@ def export_outlets(
     from factbase.interchange.exports import outlet_rows
 
     _export_table(
-        output, fmt, excel, "outlets", lambda session: outlet_rows(session, stance=stance)
+        _table_format(output, fmt, excel),
+        output,
+        excel,
+        "outlets",
+        lambda session: outlet_rows(session, stance=stance),
     )
 
 
@@ -247,9 +299,7 @@ def export_all(
     from factbase.interchange.dump import interchange_records, write_document, write_lines
     from factbase.interchange.exports import format_for
 
-    chosen = format_for(output, fmt, ExportFormat.JSON)
-    if chosen not in DOCUMENT_FORMATS:
-        raise InvalidInput("export all writes json or jsonl")
+    chosen = format_for(output, fmt, ExportFormat.JSON, DOCUMENT_FORMATS)
     if verify and output is None:
         raise InvalidInput("--verify checks a file: give -o FILE")
     # Without a filter, the whole database, not a selection of every claim.
@@ -277,6 +327,7 @@ def _verify(path: Path, lines: bool, whole: bool) -> None:
 # -- report and stats -------------------------------------------------------------------
 
 
+@output_options
 @claim_filters(
     "topic",
     "since",
@@ -394,6 +445,7 @@ def _print_report(found: Report, limit: int) -> None:
             render.note(f"{len(table.rows) - len(shown)} more rows (--rows 0 or -o DIR for all)")
 
 
+@output_options
 def stats(fmt: DocumentOrRowsOption = TABLE) -> None:
     """Counts of everything, and where the database lives.
 

@@ -20,7 +20,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from factbase.claims.filter import ClaimFilter
+from factbase.cli import render
 from factbase.cli.choices import (
+    TABLE,
     ClaimStatus,
     ConflictKind,
     ConflictStatusOrAll,
@@ -70,8 +72,74 @@ IncludeRetractedOption = Annotated[
         help="Retracted and merged claims too (left out by default), as their conflicts.",
     ),
 ]
-LimitOption = Annotated[int, typer.Option(help="At most this many; 0 for all.")]
-ClaimLimitOption = Annotated[int, typer.Option(help="At most this many claims; 0 for all.")]
+# One rule for every --limit (resolved by page_limit): a table for people shows a page
+# and says how many there are in all; a machine format returns every row unless --limit
+# is given, and says on stderr when the limit left rows out.
+LIMIT_HELP = "0 for all. Default: a page in a table, every row in other formats."
+LimitOption = Annotated[int | None, typer.Option(help=f"At most this many; {LIMIT_HELP}")]
+ClaimLimitOption = Annotated[
+    int | None, typer.Option(help=f"At most this many claims; {LIMIT_HELP}")
+]
+
+
+def page_limit(limit: int | None, fmt: str, page: int | None) -> int | None:
+    """How many rows to read, None for all: ``limit`` as given (0 for all); when not
+    given, a ``page`` (None: all) in a table and all in a machine format."""
+    if limit is None:
+        return page if fmt == TABLE else None
+    if limit < 0:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.errors import InvalidInput
+
+        raise InvalidInput("--limit must be 0 (no limit) or more")
+    return limit or None
+
+
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="A,B,C",
+        help="Only these columns, in this order (machine formats).",
+    ),
+]
+NoHeadersOption = Annotated[
+    bool, typer.Option("--no-headers", help="No header row (csv, tsv, markdown).")
+]
+
+
+def output_options(command: Callable[..., R]) -> Callable[..., R]:
+    """Give a command with --format the options --fields and --no-headers, which lay out
+    its machine-format output (render.Layout); a table refuses them."""
+
+    @functools.wraps(command)
+    def run(*args: Any, fields: str | None = None, no_headers: bool = False, **given: Any) -> R:
+        names = None
+        if fields is not None:
+            names = tuple(name.strip() for name in fields.split(",") if name.strip())
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.errors import InvalidUsage
+
+        if fields is not None and not names:
+            raise InvalidUsage("--fields: name at least one field")
+        if given.get("fmt") == TABLE and (names or no_headers):
+            raise InvalidUsage("--fields and --no-headers go with a machine --format, not table")
+        with render.laid_out(render.Layout(fields=names, headers=not no_headers)):
+            return command(*args, **given)
+
+    signature = inspect.signature(command, eval_str=True)
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, default, kind in (
+            ("fields", None, FieldsOption),
+            ("no_headers", False, NoHeadersOption),
+        )
+    ]
+    signature = signature.replace(parameters=[*signature.parameters.values(), *added])
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return run
+
 
 # A language is `--language` everywhere, `--lang` for short.
 LANGUAGE_FLAGS = ("--language", "--lang")
@@ -187,7 +255,9 @@ def claim_filters(
         @functools.wraps(command)
         def run(*args: Any, **given: Any) -> R:
             fields = {CLAIM_FILTERS[name].field: given.pop(name) for name in chosen}
-            return command(*args, where=ClaimFilter(**fields), **given)
+            where = ClaimFilter(**fields)
+            where.check()
+            return command(*args, where=where, **given)
 
         signature = _with_options(command, chosen, helps)
         run.__signature__ = signature  # type: ignore[attr-defined]

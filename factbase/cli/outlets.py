@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import LANGUAGE_FLAGS, LANGUAGE_METAVAR, FormatOption
+from factbase.cli.options import LANGUAGE_FLAGS, LANGUAGE_METAVAR, FormatOption, output_options
 
 outlet_app = typer.Typer(
     help="Record and list outlets (publishers) and their stances.", no_args_is_help=True
@@ -87,6 +87,7 @@ def outlet_edit(
 
 
 @outlet_app.command("list")
+@output_options
 def outlet_list(
     stance: Annotated[str | None, typer.Option(help="Only outlets with this stance.")] = None,
     fmt: FormatOption = TABLE,
@@ -117,6 +118,7 @@ def outlet_list(
 
 
 @stance_app.command("list")
+@output_options
 def stance_list(fmt: FormatOption = TABLE) -> None:
     """List the stance labels outlets can carry."""
     # Late import, for start-up time: see the module docstring of factbase.cli.

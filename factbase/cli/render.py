@@ -1,4 +1,4 @@
-"""All terminal output: Rich tables for people, CSV/JSON/JSONL for programs.
+"""All terminal output: Rich tables for people, CSV/TSV/Markdown/JSON/JSONL for programs.
 
 Colour follows Rich's rules: none when stdout is not a terminal or when
 NO_COLOR is set. Machine formats never carry colour or markup.
@@ -6,12 +6,13 @@ NO_COLOR is set. Machine formats never carry colour or markup.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -98,24 +99,78 @@ def streamed(rows: Iterator[T]) -> Iterator[Iterator[T]]:
             close()
 
 
+class Counted(Iterator[T]):
+    """``rows`` as they go by, counted: how many a writer took."""
+
+    def __init__(self, rows: Iterable[T]) -> None:
+        self._rows = iter(rows)
+        self.count = 0
+
+    def __iter__(self) -> Counted[T]:
+        return self
+
+    def __next__(self) -> T:
+        row = next(self._rows)
+        self.count += 1
+        return row
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How machine formats lay rows out: --fields and --no-headers (options.output_options)."""
+
+    fields: tuple[str, ...] | None = None
+    headers: bool = True
+
+
+_LAYOUT: ContextVar[Layout | None] = ContextVar("layout", default=None)
+
+
+def layout() -> Layout:
+    """The layout the running command was given."""
+    return _LAYOUT.get() or Layout()
+
+
+@contextmanager
+def laid_out(given: Layout) -> Iterator[None]:
+    token = _LAYOUT.set(given)
+    try:
+        yield
+    finally:
+        _LAYOUT.reset(token)
+
+
 def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    """Write records as CSV (RFC 4180), a JSON array, or JSON Lines to stdout."""
+    """Write records to stdout in a machine format, with the command's --fields and
+    --no-headers: CSV (RFC 4180), TSV and Markdown as the exports write them, JSON as an
+    indented array, JSON Lines."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.interchange.exports import write_table
+    from factbase.vocabulary import check_headers, chosen_fields
+
+    given = layout()
     out = sys.stdout
-    if fmt == ExportFormat.CSV:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(column)) for column in columns])
-    elif fmt == ExportFormat.JSONL:
-        for row in rows:
-            out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
+    if fmt in (ExportFormat.JSON, ExportFormat.JSONL):
+        chosen = chosen_fields(columns, given.fields)
+        check_headers(fmt, given.headers)
+        if fmt == ExportFormat.JSONL:
+            for row in rows:
+                out.write(json.dumps({c: row.get(c) for c in chosen}, ensure_ascii=False) + "\n")
+        else:
+            records = [{c: row.get(c) for c in chosen} for row in rows]
+            out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     else:
-        records = [{c: row.get(c) for c in columns} for row in rows]
-        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        write_table(out, fmt, columns, rows, fields=given.fields, headers=given.headers)
     out.flush()
 
 
 def emit_record(row: Mapping[str, Any]) -> None:
+    """One JSON document: it has keys, not columns, so --fields and --no-headers refuse it."""
+    if layout() != Layout():
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.errors import InvalidUsage
+
+        raise InvalidUsage("--fields and --no-headers lay out rows; this json is one document")
     sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
@@ -160,8 +215,27 @@ def new_table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
+ALL_HINT = "--limit 0 for all"
+
+
+def counted(shown: int, total: int, noun: str, *remarks: str, nouns: str | None = None) -> str:
+    """A table's count, of the whole and not of the page: `3 of 22 suggestions`,
+    `3 of 10 conflicts (open; use --limit 0 for all)`, `10 conflicts (open)`."""
+    cut = total > shown
+    said = f"{shown} of {total} {nouns or noun + 's'}" if cut else plural(total, noun, nouns)
+    remarks = (*remarks, f"use {ALL_HINT}") if cut else remarks
+    return said + (f" ({'; '.join(remarks)})" if remarks else "")
+
+
+def note_cut(shown: int, total: int) -> None:
+    """For machine formats, which return every row unless --limit says otherwise: one
+    line on stderr when the limit left rows out, nothing when it did not."""
+    if total > shown:
+        note(f"{shown} of {total} rows; {ALL_HINT}")
 
 
 def stance_text(stance: str, colour: str | None) -> str:

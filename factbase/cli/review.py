@@ -25,6 +25,8 @@ from factbase.cli.options import (
 from factbase.cli.review_view import show_help, show_item, show_sources
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from factbase.analysis.review import ConflictItem, Decision, MatchItem, ReviewFilter
     from factbase.analysis.xref import Suggestion
     from factbase.store.database import Database
@@ -150,9 +152,17 @@ class Review:
                 self.matches = match_queue(session, self.where, min_score=self.min_score)
                 self.queue.extend(range(len(self.matches)))
                 self.total = len(self.matches)
+            given = self.filters()
+            unfiltered = self.open_unfiltered(session) if given and not self.queue else 0
         console = render.console()
         left = len(self.queue)
-        if not left:
+        if not left and unfiltered:
+            # Filters that leave nothing say so, and how much they left out.
+            console.print(
+                f"nothing to review: 0 of {self.count(unfiltered, 'open')} match {given}",
+                markup=False,
+            )
+        elif not left:
             console.print(
                 f"nothing to review: {self.count(0, 'open')}{self._of_total()}", markup=False
             )
@@ -167,6 +177,26 @@ class Review:
                 f"{self.count(left, 'open')}; starting at #1 (press ? for the keys)",
                 markup=False,
             )
+
+    def filters(self) -> str:
+        """The filters given, as they were typed: `--kind value --lang ru`."""
+        given = {
+            "--topic": self.where.topic,
+            "--kind": self.where.kind,
+            "--stance": self.where.stance,
+            "--lang": self.where.language,
+        }
+        return " ".join(f"{option} {value}" for option, value in given.items() if value)
+
+    def open_unfiltered(self, session: Session) -> int:
+        """How many items are open with no filter: conflicts, or matches of the score."""
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.analysis.conflicts import ConflictFilter, count_conflicts
+        from factbase.analysis.review import ReviewFilter, match_queue
+
+        if self.what is Queue.CONFLICTS:
+            return count_conflicts(session, ConflictFilter(status="open"))
+        return len(match_queue(session, ReviewFilter(), min_score=self.min_score))
 
     def _of_total(self) -> str:
         return f" ({self.decided_before} of {self.total} decided)" if self.total else ""

@@ -17,6 +17,8 @@ from factbase.cli.options import (
     OutletOption,
     SourceLangOption,
     StanceOption,
+    output_options,
+    page_limit,
 )
 
 source_app = typer.Typer(
@@ -83,24 +85,27 @@ def source_add(
 
 
 @source_app.command("list")
+@output_options
 def source_list(
     outlet: OutletOption = None,
     lang: SourceLangOption = None,
     stance: StanceOption = None,
-    limit: LimitOption = 0,
+    limit: LimitOption = None,
     fmt: FormatOption = TABLE,
 ) -> None:
     """List sources, newest first."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import stance_colours
-    from factbase.catalog.sources import SOURCE_COLUMNS, source_records
+    from factbase.catalog.sources import SOURCE_COLUMNS, count_sources, source_records
 
+    page = page_limit(limit, fmt, None)
+    filters = {"outlet": outlet, "language": lang, "stance": stance}
     with state.open_db() as db, db.session() as session:
-        rows = source_records(
-            session, outlet=outlet, language=lang, stance=stance, limit=limit or None
-        )
+        rows = source_records(session, **filters, limit=page)
+        total = count_sources(session, **filters) if page and len(rows) == page else len(rows)
         if fmt != TABLE:
             render.emit_records(rows, SOURCE_COLUMNS, fmt)
+            render.note_cut(len(rows), total)
             return
         colours = stance_colours(session)
     table = render.new_table(
@@ -119,9 +124,11 @@ def source_list(
             str(row["claims"]),
         )
     render.print_table(table)
+    render.note(render.counted(len(rows), total, "source"))
 
 
 @source_app.command("show")
+@output_options
 def source_show(
     ref: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, key or URL.")],
     fmt: FormatOption = TABLE,

@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE, AcceptKind
-from factbase.cli.options import FormatOption
+from factbase.cli.options import LIMIT_HELP, FormatOption, output_options, page_limit
 from factbase.vocabulary import LinkKind
 
 xref_app = typer.Typer(
@@ -17,6 +17,8 @@ xref_app = typer.Typer(
 )
 
 STATEMENT_WIDTH = 90
+# The suggestions a table shows unless --limit says otherwise.
+PAGE = 50
 
 
 def register(app: typer.Typer) -> None:
@@ -24,6 +26,7 @@ def register(app: typer.Typer) -> None:
 
 
 @xref_app.callback()
+@output_options
 def xref_list(
     ctx: typer.Context,
     claim: Annotated[
@@ -33,7 +36,9 @@ def xref_list(
     min_score: Annotated[
         float, typer.Option("--min-score", help="Only suggestions scoring at least this (0..1).")
     ] = 0.5,
-    limit: Annotated[int, typer.Option(help="At most this many suggestions; 0 for all.")] = 50,
+    limit: Annotated[
+        int | None, typer.Option(help=f"At most this many suggestions; {LIMIT_HELP}")
+    ] = None,
     accept: Annotated[
         bool,
         typer.Option("--accept", help="Link the suggestions listed, in one transaction."),
@@ -52,14 +57,17 @@ def xref_list(
     if ctx.invoked_subcommand is not None:
         return
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.analysis.xref import XREF_COLUMNS, suggest, suggestion_rows
+    from factbase.analysis.xref import XREF_COLUMNS, XrefStats, suggest, suggestion_rows
     from factbase.errors import InvalidInput
 
     if as_ is not None and not accept:
         raise InvalidInput("--as only applies with --accept")
     kind = str(as_ or LinkKind.SAME.value)
+    # --accept links what is listed: the page a table shows, as before.
+    page = page_limit(limit, fmt, PAGE)
+    found = XrefStats()
     with state.open_db() as db, db.session(write=accept) as session:
-        suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=limit)
+        suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=page, stats=found)
         rows = suggestion_rows(session, suggestions)
         linked: list[int] = []
         if accept:
@@ -67,8 +75,11 @@ def xref_list(
             from factbase.analysis.xref import link_suggestions
 
             linked = link_suggestions(session, suggestions, kind)
+    # Every suggestion scoring enough is counted, those a limit leaves out too.
+    total = max(found.suggestions, len(rows))
     if fmt != TABLE:
         render.emit_records(rows, XREF_COLUMNS, fmt)
+        render.note_cut(len(rows), total)
     else:
         _print_table(rows)
     if accept:
@@ -78,13 +89,16 @@ def xref_list(
         else:
             render.note(message)
     elif fmt == TABLE:
+        scoring = f"scoring {min_score:g} or more"
         if rows:
             render.note(
-                f"{render.plural(len(rows), 'suggestion')} scoring {min_score:g} or more; "
-                "link them with --accept, or rule one out with `factbase xref reject A B`"
+                render.counted(
+                    len(rows), total, f"suggestion {scoring}", nouns=f"suggestions {scoring}"
+                )
+                + "; link them with --accept, or rule one out with `factbase xref reject A B`"
             )
         else:
-            render.note(f"no suggestions scoring {min_score:g} or more")
+            render.note(f"no suggestions {scoring}")
 
 
 def _short(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Exports: claims, conflicts, sources and outlets as CSV, JSON or JSON Lines.
+"""Exports: claims, conflicts, sources and outlets as CSV, TSV, Markdown, JSON or JSON Lines.
 
 Rows are read with Core in chunks (``yield_per``) and written as they come, so
 memory stays flat whatever the size of the database. Claim rows, with their
@@ -12,7 +12,9 @@ columns are only ever added at the end.
 CSV is written for spreadsheets: RFC 4180 quoting, and any text cell a
 spreadsheet would run as a formula is prefixed with a single quote (OWASP's
 advice against CSV injection). Numbers are written as numbers and never
-prefixed: -5 in a numeric column stays -5.
+prefixed: -5 in a numeric column stays -5. TSV cells are CSV cells with every tab and
+line break replaced by a space (TSV has no quoting); Markdown is a GitHub pipe table whose
+cells have | escaped and line breaks written as <br>.
 
 A file is written to a temporary name beside it and moved into place only once
 complete (:func:`atomic_output`): an interrupted or failed export leaves no
@@ -27,11 +29,11 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from factbase.analysis.conflict_columns import (
@@ -50,13 +52,19 @@ from factbase.catalog.sources import SOURCE_COLUMNS, selected_source_columns, so
 from factbase.claims.fields import RecordReader, fields_named
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.record import model_column
-from factbase.errors import InvalidInput
+from factbase.errors import InvalidInput, InvalidUsage
 from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS, claim_records
 from factbase.interchange.outputs import part_path, signals_as_errors, sweep_stale_parts
 from factbase.store.batches import chunks
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, SourceCite, Topic
 from factbase.text.date_formats import timestamp_iso
-from factbase.vocabulary import TABLE_FORMATS, ExportFormat
+from factbase.vocabulary import (
+    FORMAT_SUFFIXES,
+    TABLE_FORMATS,
+    ExportFormat,
+    check_headers,
+    chosen_fields,
+)
 
 T = TypeVar("T")
 
@@ -128,8 +136,8 @@ def number_text(value: int | float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def csv_cell(value: Any) -> str:
-    """One CSV cell: numbers as numbers, lists joined with '; ', formulas neutralised."""
+def plain_cell(value: Any) -> str:
+    """One cell as text: numbers as numbers, lists joined with '; ', nothing as ""."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -137,8 +145,15 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, int | float):
         return number_text(value)
     if isinstance(value, list | tuple):
-        value = "; ".join(str(item) for item in value)
-    text = str(value)
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: :func:`plain_cell`, with formulas neutralised."""
+    if value is None or isinstance(value, bool | int | float):
+        return plain_cell(value)
+    text = plain_cell(value)
     # Leading spaces do not stop every spreadsheet from reading " =1+1" as a formula.
     return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
@@ -149,7 +164,9 @@ _RISKY_FIRST = frozenset(start[0] for start in FORMULA_STARTS) | {" "}
 Row = Mapping[str, Any] | tuple[Any, ...]
 
 
-def write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
+def write_csv(
+    out: TextIO, columns: Sequence[str], rows: Iterable[Row], *, headers: bool = True
+) -> int:
     """RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
 
     A row is a mapping by column name or a tuple in column order. Tuples take a
@@ -158,7 +175,8 @@ def write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
     text starting with a risky character need converting.
     """
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    if headers:
+        writer.writerow(columns)
     numeric = [i for i, column in enumerate(columns) if column in NUMERIC_COLUMNS]
     textual = [
         i
@@ -205,8 +223,59 @@ def _record(columns: Sequence[str], row: Row) -> str:
     return json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False)
 
 
-def write_json(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
-    """A JSON array written one record at a time."""
+def _values(columns: Sequence[str], row: Row) -> Iterable[Any]:
+    """A row's values in column order."""
+    return row if isinstance(row, tuple) else (row.get(column) for column in columns)
+
+
+def tsv_cell(value: Any) -> str:
+    """A CSV cell with its tabs and line breaks replaced by spaces: TSV has no quoting."""
+    return " ".join(csv_cell(value).replace("\t", " ").splitlines())
+
+
+def write_tsv(
+    out: TextIO, columns: Sequence[str], rows: Iterable[Row], *, headers: bool = True
+) -> int:
+    """Tab-separated values, one row a line (LF): cells as :func:`tsv_cell` gives them."""
+    if headers:
+        out.write("\t".join(tsv_cell(column) for column in columns) + "\n")
+    count = 0
+    for row in rows:
+        out.write("\t".join(tsv_cell(value) for value in _values(columns, row)) + "\n")
+        count += 1
+    return count
+
+
+def markdown_cell(value: Any) -> str:
+    """A cell of a GitHub pipe table: | escaped, line breaks as <br>."""
+    text = plain_cell(value).replace("\\", "\\\\").replace("|", "\\|")
+    return "<br>".join(line.strip() for line in text.splitlines())
+
+
+def write_markdown(
+    out: TextIO, columns: Sequence[str], rows: Iterable[Row], *, headers: bool = True
+) -> int:
+    """A GitHub-flavoured Markdown pipe table; without headers, its body rows only (to be
+    added to a table)."""
+
+    def line(cells: Iterable[str]) -> str:
+        return "| " + " | ".join(cells) + " |\n"
+
+    if headers:
+        out.write(line(markdown_cell(column) for column in columns))
+        out.write(line("---" for _ in columns))
+    count = 0
+    for row in rows:
+        out.write(line(markdown_cell(value) for value in _values(columns, row)))
+        count += 1
+    return count
+
+
+def write_json(
+    out: TextIO, columns: Sequence[str], rows: Iterable[Row], *, headers: bool = True
+) -> int:
+    """A JSON array written one record at a time (every record names its fields, so
+    ``headers`` changes nothing)."""
     count = 0
     out.write("[")
     for row in rows:
@@ -217,7 +286,9 @@ def write_json(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
     return count
 
 
-def write_jsonl(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int:
+def write_jsonl(
+    out: TextIO, columns: Sequence[str], rows: Iterable[Row], *, headers: bool = True
+) -> int:
     count = 0
     for row in rows:
         out.write(_record(columns, row) + "\n")
@@ -227,21 +298,84 @@ def write_jsonl(out: TextIO, columns: Sequence[str], rows: Iterable[Row]) -> int
 
 WRITERS = {
     ExportFormat.CSV: write_csv,
+    ExportFormat.TSV: write_tsv,
+    ExportFormat.MARKDOWN: write_markdown,
     ExportFormat.JSON: write_json,
     ExportFormat.JSONL: write_jsonl,
 }
 
 
-def format_for(path: Path | None, given: str | None, default: ExportFormat) -> ExportFormat:
-    """The format asked for, else the one the file name says (.csv, .json, .jsonl)."""
+def picked(columns: Sequence[str], chosen: Sequence[str], rows: Iterable[Row]) -> Iterator[Row]:
+    """``rows`` (of ``columns``) with only the ``chosen`` columns, in that order."""
+    where = [columns.index(name) for name in chosen]
+    for row in rows:
+        if isinstance(row, tuple):
+            yield tuple(row[i] for i in where)
+        else:
+            yield {name: row.get(name) for name in chosen}
+
+
+def write_table(
+    out: TextIO,
+    fmt: str,
+    columns: Sequence[str],
+    rows: Iterable[Row],
+    *,
+    fields: Sequence[str] | None = None,
+    headers: bool = True,
+) -> int:
+    """``rows`` in ``fmt``, with only the ``fields`` asked for (in their order) and, where
+    the format has one, a header row unless ``headers`` is False. The row count."""
+    chosen = chosen_fields(columns, fields)
+    check_headers(fmt, headers)
+    if chosen != tuple(columns):
+        rows = picked(columns, chosen, rows)
+    return WRITERS[ExportFormat(fmt)](out, chosen, rows, headers=headers)
+
+
+def _either(words: Sequence[str]) -> str:
+    *others, last = words
+    return f"{', '.join(others)} or {last}" if others else last
+
+
+def format_for(
+    path: Path | None,
+    given: str | None,
+    default: ExportFormat,
+    allowed: Sequence[ExportFormat] = TABLE_FORMATS,
+) -> ExportFormat:
+    """The format asked for, else the one the -o file's suffix says, else ``default``.
+
+    One rule for every -o: a file whose suffix names no format offered here
+    (claims.xlsx; all.csv for `export all`), or another one than --format says
+    (x.json --format csv), is refused as a usage error rather than written in a format
+    its name does not say. A file without a suffix takes any format.
+    """
+    chosen: ExportFormat | None = None
     if given:
         try:
-            return ExportFormat(given.strip().lower())
+            chosen = ExportFormat(given.strip().lower())
         except ValueError:
-            known = ", ".join(f.value for f in ExportFormat)
-            raise InvalidInput(f"format {given!r} must be one of: {known}") from None
-    suffix = path.suffix.lower().lstrip(".") if path else ""
-    return ExportFormat(suffix) if suffix in TABLE_FORMATS else default
+            chosen = None
+        if chosen not in allowed:
+            raise InvalidUsage(f"format {given!r} must be one of: {', '.join(allowed)}")
+    suffix = path.suffix.lower() if path is not None else ""
+    if path is None or not suffix:
+        return chosen or default
+    if chosen is not None:
+        if suffix not in FORMAT_SUFFIXES[chosen]:
+            raise InvalidUsage(
+                f"-o {path.name}: a {suffix} file cannot hold {chosen}; "
+                f"name it {_either(FORMAT_SUFFIXES[chosen])}, or leave out --format"
+            )
+        return chosen
+    for fmt in allowed:
+        if suffix in FORMAT_SUFFIXES[fmt]:
+            return fmt
+    names = list(dict.fromkeys(FORMAT_SUFFIXES[f][0] for f in allowed))
+    raise InvalidUsage(
+        f"-o {path.name}: factbase writes no {suffix} files here; name it {_either(names)}"
+    )
 
 
 @contextmanager
@@ -344,6 +478,12 @@ def conflict_export_query(session: Session, where: ConflictExportFilter) -> Sele
         conflicts_query(session, conditions).with_only_columns(Conflict.id).order_by(Conflict.id)
     )
     return query.limit(where.limit) if where.limit else query
+
+
+def count_exported_conflicts(session: Session, where: ConflictExportFilter) -> int:
+    """How many conflicts ``where`` selects, its limit aside."""
+    query = conflict_export_query(session, replace(where, limit=None))
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def conflict_rows(session: Session, where: ConflictExportFilter) -> Iterator[dict[str, Any]]:

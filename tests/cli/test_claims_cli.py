@@ -684,7 +684,9 @@ def test_list_limit(corpus: Cli) -> None:
     assert len(rows) == len(CLAIMS)
 
 
-def test_list_default_limit_is_50_and_zero_means_all(one_source: Cli) -> None:
+def test_list_pages_a_table_and_gives_programs_every_claim(one_source: Cli) -> None:
+    """A table shows 50 and says how many there are; a machine format has every row unless
+    --limit says otherwise, and a limit that cuts says so on stderr."""
     from factbase.analysis.intake import add_claim
     from factbase.claims.recording import ClaimInput
     from factbase.store.database import Database
@@ -701,8 +703,14 @@ def test_list_default_limit_is_50_and_zero_means_all(one_source: Cli) -> None:
                 )
     finally:
         db.close()
-    assert len(json.loads(one_source.ok("list", "-f", "json").stdout)) == 50
+    every = one_source.ok("list", "-f", "json")
+    assert len(json.loads(every.stdout)) == 55 and every.stderr == ""
     assert len(json.loads(one_source.ok("list", "--limit", "0", "-f", "json").stdout)) == 55
+    cut = one_source.ok("list", "--limit", "50", "-f", "json")
+    assert len(json.loads(cut.stdout)) == 50
+    assert cut.stderr.strip() == "50 of 55 rows; --limit 0 for all"
+    whole = one_source.ok("list", "--limit", "55", "-f", "csv")
+    assert len(whole.stdout.splitlines()) == 56 and whole.stderr == ""
     table = one_source.ok("list")
     assert "50 of 55 claims" in table.stderr and "--limit 0" in table.stderr
     assert "Claim number 54" in table.stdout and "Claim number 4 " not in table.stdout
