@@ -9,6 +9,7 @@ import typer
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
 from factbase.cli.options import (
+    ColumnsOption,
     ConflictKindOption,
     ConflictStatusOption,
     EitherLangOption,
@@ -17,6 +18,7 @@ from factbase.cli.options import (
     FormatOption,
     IncludeRetractedOption,
     LimitOption,
+    WideOption,
 )
 from factbase.vocabulary import Decision, LinkKind
 
@@ -25,6 +27,15 @@ if TYPE_CHECKING:
 
 conflicts_app = typer.Typer(
     help="List, show, scan and resolve conflicts between claims.", invoke_without_command=True
+)
+
+
+CONFLICT_TABLE = (
+    render.Column("id", "id"),
+    render.Column("kind", "label"),
+    render.Column("cause", "label", priority=1),
+    render.Column("status", "label"),
+    render.Column("explanation", "prose"),
 )
 
 
@@ -45,6 +56,8 @@ def conflicts_list(
     limit: LimitOption = 0,
     include_retracted: IncludeRetractedOption = False,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List conflicts, direct contradictions first (default: the open ones); those of
     retracted claims are left out."""
@@ -58,6 +71,7 @@ def conflicts_list(
         find_conflicts,
     )
 
+    table = render.TableView(CONFLICT_TABLE, wide=wide, choice=columns)
     where = ConflictFilter(
         status=None if status.strip().lower() == "all" else status,
         kind=kind,
@@ -72,7 +86,6 @@ def conflicts_list(
     if fmt != TABLE:
         render.emit_records(rows, CONFLICT_COLUMNS, fmt)
         return
-    table = render.new_table("id", "kind", "cause", "status", "explanation")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -81,7 +94,7 @@ def conflicts_list(
             row["status"] + (" (stale)" if row["stale"] else ""),
             render.escape(row["explanation"]),
         )
-    render.print_table(table)
+    table.print()
     render.note(render.plural(len(rows), "conflict") + f" ({status})")
 
 

@@ -18,6 +18,7 @@ from factbase.cli.options import (
     AsOfOption,
     ClaimLanguageOption,
     ClaimStatusOption,
+    ColumnsOption,
     DryRunOption,
     EventDateOption,
     FormatOption,
@@ -34,6 +35,7 @@ from factbase.cli.options import (
     ValueOption,
     ViewFormatOption,
     WhyOption,
+    WideOption,
 )
 from factbase.cli.sources import source_app
 
@@ -278,6 +280,17 @@ def _as_record(result: Edit, dry_run: bool) -> dict[str, Any]:
     }
 
 
+# The why goes under the change it explains: one prose column wraps where two were cut.
+HISTORY_TABLE = (
+    render.Column("id", "id"),
+    render.Column("at (UTC)", "date"),
+    render.Column("actor", "label", priority=1),
+    render.Column("action", "label"),
+    render.Column("target", "id"),
+    render.Column("changes", "prose", share=0.4),
+)
+
+
 def history(
     claim: Annotated[
         str | None, typer.Argument(metavar="[CLAIM]", help="Only entries about this claim.")
@@ -295,12 +308,15 @@ def history(
     actor: Annotated[str | None, typer.Option(help="Only this person's entries.")] = None,
     limit: LimitOption = 50,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """The audit log: who changed or decided what, when and why, field by field; newest
     first."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.audit import HISTORY_COLUMNS, change_lines, history_records
 
+    table = render.TableView(HISTORY_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         where = _history_filter(session, claim, source, since, target, action, actor, limit)
         # One entry past the limit tells whether the limit cut the log.
@@ -312,9 +328,6 @@ def history(
     if fmt != TABLE:
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
         return
-    # The why goes under the change it explains: one prose column wraps where two were cut.
-    table = render.new_table("id", "at", "actor", "action", "target", "changes")
-    table.columns[1].header, table.columns[1].min_width = "at (UTC)", 16
     for row in rows:
         lines = change_lines(row["detail"])
         if row["note"]:
@@ -327,7 +340,7 @@ def history(
             *(render.escape(str(row[c] or "")) for c in ("actor", "action", "target")),
             render.escape("\n".join(lines)),
         )
-    render.print_table(table)
+    table.print()
 
 
 def _claim_id(session: Any, ref: str) -> int:

@@ -181,3 +181,21 @@ def _with_options(
     if len(parameters) != len(signature.parameters) + len(names) - 1:
         raise TypeError(f"{command.__name__} has no `where` parameter for the claim filters")
     return signature.replace(parameters=parameters)
+
+
+# How a table for people is laid out (factbase.cli.render.TableView); machine formats
+# always have every column.
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Every column at full width, none left out; the terminal wraps or scrolls."
+    ),
+]
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="A,B,…",
+        help="These table columns, in this order, by header name.",
+    ),
+]

@@ -9,16 +9,32 @@ import typer
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
 from factbase.cli.options import (
+    ColumnsOption,
     FormatOption,
     KeyOption,
     LimitOption,
     OutletOption,
     SourceLangOption,
     StanceOption,
+    WideOption,
 )
 
 source_app = typer.Typer(
     help="Record, list and show sources (articles and documents).", no_args_is_help=True
+)
+
+
+# A narrow terminal leaves out the stance first, then the outlet and the language; the
+# key, which people type, always shows whole.
+SOURCE_TABLE = (
+    render.Column("id", "id"),
+    render.Column("key", "id"),
+    render.Column("title", "prose", share=0.3),
+    render.Column("lang", "label", priority=1),
+    render.Column("published", "date"),
+    render.Column("outlet", "name", priority=2),
+    render.Column("stance", "label", priority=3),
+    render.Column("claims", "count"),
 )
 
 
@@ -82,12 +98,15 @@ def source_list(
     stance: StanceOption = None,
     limit: LimitOption = 0,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List sources, newest first."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import stance_colours
     from factbase.catalog.sources import SOURCE_COLUMNS, source_records
 
+    table = render.TableView(SOURCE_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         rows = source_records(
             session, outlet=outlet, language=lang, stance=stance, limit=limit or None
@@ -96,9 +115,6 @@ def source_list(
             render.emit_records(rows, SOURCE_COLUMNS, fmt)
             return
         colours = stance_colours(session)
-    table = render.new_table(
-        "id", "key", "title", "lang", "published", "outlet", "stance", "claims"
-    )
     for row in rows:
         stance_name = str(row["stance"])
         table.add_row(
@@ -111,7 +127,7 @@ def source_list(
             render.stance_text(stance_name, colours.get(stance_name)),
             str(row["claims"]),
         )
-    render.print_table(table)
+    table.print()
 
 
 @source_app.command("show")
