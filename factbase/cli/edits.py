@@ -287,7 +287,7 @@ HISTORY_TABLE = (
     render.Column("actor", "label", priority=1),
     render.Column("action", "label"),
     render.Column("target", "id"),
-    render.Column("changes", "prose", share=0.4),
+    render.Column("changes", "prose", share=0.3),
 )
 
 

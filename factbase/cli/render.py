@@ -33,10 +33,15 @@ def _color_system() -> Literal["auto"] | None:
 
 @cache
 def console() -> Console:
+    return _console()
+
+
+def _console(width: int | None = None) -> Console:
+    """A console on stdout; ``width`` wider than the terminal's for a table that is."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, color_system=_color_system())
+    return Console(highlight=False, soft_wrap=False, color_system=_color_system(), width=width)
 
 
 @cache
@@ -281,7 +286,7 @@ class TableView:
         if total <= available:
             console().print(table)
         else:  # wider than the terminal on purpose (--wide): the terminal wraps or scrolls
-            console().print(table, width=total, crop=False)
+            _console(width=total).print(table, crop=False)
 
 
 def _cell(markup: str, column: Column) -> Text:
