@@ -187,6 +187,8 @@ def chosen_columns(columns: Sequence[Column], choice: str | None) -> list[Column
     if choice is None:
         return None
     by_name = {column.name.lower(): column for column in columns}
+    # "at" for "at (UTC)": a header's remark in brackets need not be typed.
+    by_name |= {column.name.split(" (")[0].lower(): column for column in columns}
     names = [name.strip().lower() for name in choice.split(",") if name.strip()]
     unknown = [name for name in names if name not in by_name]
     if unknown or not names:
@@ -197,7 +199,7 @@ def chosen_columns(columns: Sequence[Column], choice: str | None) -> list[Column
         raise typer.BadParameter(
             f"{what}; choose from: {column_names(columns)}", param_hint="--columns"
         )
-    return [by_name[name] for name in dict.fromkeys(names)]
+    return list(dict.fromkeys(by_name[name] for name in names))
 
 
 class TableView:

@@ -189,6 +189,7 @@ def test_topics_show_every_slug_before_the_table_ends(
     assert first_cells(table) == [row["slug"] for row in records(seeded, "topics")]
 
 
+@pytest.mark.slow  # adding 50 KB of text takes seconds (language, topics, conflicts)
 def test_a_huge_statement_is_capped_in_list_and_whole_in_show(
     seeded: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,6 +214,8 @@ def test_columns_picks_and_orders_the_columns(seeded: Cli, monkeypatch: pytest.M
     for args in (("list", "--columns", "published,id,topics"), ("history", "--columns", "id")):
         done = at_width(seeded, 100, monkeypatch, *args)
         assert done.stdout.splitlines()[1].split() == args[-1].split(",")
+    done = at_width(seeded, 80, monkeypatch, "history", "--columns", "at,id,AT (UTC)")
+    assert done.stdout.splitlines()[1].split() == ["at", "(UTC)", "id"]
 
 
 @pytest.mark.parametrize(
