@@ -287,7 +287,9 @@ class TableView:
         total = sum(widths[column.name] for column in layout) + _frame(len(layout))
         if total <= available:
             console().print(table)
-        else:  # wider than the terminal on purpose (--wide): the terminal wraps or scrolls
+        else:
+            # Wider than the terminal: asked for (--wide, --columns), or the columns that
+            # are never left out need more. Nothing is cut; the terminal wraps or scrolls.
             _console(width=total).print(table, crop=False)
 
 
