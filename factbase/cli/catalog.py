@@ -8,11 +8,27 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import FormatOption, output_options
+from factbase.cli.options import ColumnsOption, FormatOption, WideOption, output_options
 
 topics_app = typer.Typer(help="List topics (a tree) or add one.", invoke_without_command=True)
 entities_app = typer.Typer(
     help="List entities with their aliases, or add one.", invoke_without_command=True
+)
+
+
+# The slug, which people type, shows whole however deep the tree; keywords go first.
+TOPIC_TABLE = (
+    render.Column("topic", "id"),
+    render.Column("label", "name"),
+    render.Column("claims", "count"),
+    render.Column("keywords", "prose", priority=1),
+)
+ENTITY_TABLE = (
+    render.Column("id", "id"),
+    render.Column("name", "name"),
+    render.Column("kind", "label", priority=2),
+    render.Column("claims", "count"),
+    render.Column("aliases", "prose", priority=1),
 )
 
 
@@ -25,19 +41,24 @@ def register(app: typer.Typer) -> None:
 
 @topics_app.callback()
 @output_options
-def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
+def topics_list(
+    ctx: typer.Context,
+    fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
+) -> None:
     """List topics as a tree with their keywords and claim counts."""
     if ctx.invoked_subcommand is not None:
         return
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.topics import TOPIC_COLUMNS, topic_records
 
+    table = render.TableView(TOPIC_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         rows = topic_records(session)
     if fmt != TABLE:
         render.emit_records(rows, TOPIC_COLUMNS, fmt)
         return
-    table = render.new_table("topic", "label", "claims", "keywords")
     for row in rows:
         table.add_row(
             "  " * row["depth"] + render.escape(row["slug"]),
@@ -45,7 +66,7 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
             str(row["claims"]),
             render.escape(", ".join(row["keywords"])),
         )
-    render.print_table(table)
+    table.print()
 
 
 @topics_app.command("add")
@@ -77,6 +98,8 @@ def entities_list(
         str | None, typer.Option(help="Entities with a spelling containing this.")
     ] = None,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List entities with their kind, aliases and claim counts."""
     if ctx.invoked_subcommand is not None:
@@ -86,12 +109,12 @@ def entities_list(
     from factbase.claims.filter import check_search
 
     check_search(search)
+    table = render.TableView(ENTITY_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         rows = entity_records(session, kind=kind, search=search)
     if fmt != TABLE:
         render.emit_records(rows, ENTITY_COLUMNS, fmt)
         return
-    table = render.new_table("id", "name", "kind", "claims", "aliases")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -100,7 +123,7 @@ def entities_list(
             str(row["claims"]),
             render.escape(", ".join(row["aliases"])),
         )
-    render.print_table(table)
+    table.print()
 
 
 @entities_app.command("add")

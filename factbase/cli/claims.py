@@ -15,6 +15,7 @@ from factbase.cli.options import (
     ClaimLanguageOption,
     ClaimLimitOption,
     ClaimStatusOption,
+    ColumnsOption,
     EventDateOption,
     FormatOption,
     IncludeRetractedOption,
@@ -28,6 +29,7 @@ from factbase.cli.options import (
     TopicsOption,
     UnitOption,
     ValueOption,
+    WideOption,
     claim_filters,
     output_options,
     page_limit,
@@ -35,6 +37,38 @@ from factbase.cli.options import (
 
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimDetail, ClaimPage
+
+# `list`, by what a reader needs most: on a narrow terminal topics go first, then stance
+# (the outlet's colour still shows it), origins, language and value.
+LIST_COLUMNS = (
+    render.Column("id", "id"),
+    render.Column("statement", "prose", min_width=30, share=0.4),
+    render.Column("value", "name", priority=2),
+    render.Column("lang", "label", priority=3),
+    render.Column("outlet", "name", priority=1),
+    render.Column("published", "date"),
+    render.Column("stance", "label", priority=5),
+    render.Column("topics", "prose", priority=6),
+    render.Column("origins", "count", priority=4),
+)
+# Topics and origins need the claims' corroboration read too, which takes longer: read
+# only when a terminal this wide may have room for them, or when asked for.
+SUPPORT_FROM_WIDTH = 110
+LINK_COLUMNS = (
+    render.Column("link", "label"),
+    render.Column("claim", "id"),
+    render.Column("statement", "prose"),
+    render.Column("outlet", "name", priority=2),
+    render.Column("stance", "label", priority=3),
+    render.Column("lang", "label", priority=1),
+)
+CLAIM_CONFLICT_COLUMNS = (
+    render.Column("conflict", "id"),
+    render.Column("kind", "label"),
+    render.Column("cause", "label", priority=1),
+    render.Column("status", "label"),
+    render.Column("explanation", "prose"),
+)
 
 
 # The claims a table shows unless --limit says otherwise.
@@ -206,7 +240,7 @@ def _print_relations(view: ClaimDetail) -> None:
     console = render.console()
     console.print(f"[bold]corroboration[/]  {render.escape(view.corroboration)}")
     if view.links:
-        table = render.new_table("link", "claim", "statement", "outlet", "stance", "lang")
+        table = render.TableView(LINK_COLUMNS, hint=None)
         for link in view.links:
             table.add_row(
                 link.kind,
@@ -217,9 +251,9 @@ def _print_relations(view: ClaimDetail) -> None:
                 render.escape(link.language),
             )
         console.print("[bold]linked claims[/]")
-        render.print_table(table)
+        table.print()
     if view.conflicts:
-        table = render.new_table("conflict", "kind", "cause", "status", "explanation")
+        table = render.TableView(CLAIM_CONFLICT_COLUMNS, hint=None)
         for conflict in view.conflicts:
             table.add_row(
                 str(conflict.id),
@@ -229,7 +263,7 @@ def _print_relations(view: ClaimDetail) -> None:
                 render.escape(conflict.explanation),
             )
         console.print("[bold]conflicts[/]")
-        render.print_table(table)
+        table.print()
 
 
 def _num(value: float | None) -> str:
@@ -250,6 +284,8 @@ def list_claims(
     ] = Sort.PUBLISHED,
     include_retracted: IncludeRetractedOption = False,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List claims; filters combine. Retracted claims are left out."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
@@ -261,15 +297,19 @@ def list_claims(
     if fmt != TABLE:
         _emit_claims(where, fmt)
         return
-    # On a narrow terminal the statement needs the room; stance then shows as colour.
-    wide = render.console().width >= 110
-    page = quick_page(state.db_location, where, with_support=wide)
+    table = render.TableView(LIST_COLUMNS, wide=wide, choice=columns)
+    support = (table.may_show("topics") or table.may_show("origins")) and (
+        wide or columns is not None or render.console().width >= SUPPORT_FROM_WIDTH
+    )
+    page = quick_page(state.db_location, where, with_support=support)
     if page is None:
         from factbase.analysis.claim_views import claims_page
 
         with state.open_db() as db, db.session() as session:
-            page = claims_page(session, where, with_support=wide)
-    _print_page(page, wide)
+            page = claims_page(session, where, with_support=support)
+    if not support:
+        table.leave_out("topics", "origins")
+    _print_page(page, table)
 
 
 def _emit_claims(where: ClaimFilter, fmt: str) -> None:
@@ -290,25 +330,20 @@ def _emit_claims(where: ClaimFilter, fmt: str) -> None:
             render.note_cut(shown.count, count_claims(session, where))
 
 
-def _print_page(page: ClaimPage, wide: bool) -> None:
-    narrow = ("id", "statement", "value", "lang", "outlet", "published")
-    table = render.new_table(*narrow, *(("stance", "topics", "origins") if wide else ()))
+def _print_page(page: ClaimPage, table: render.TableView) -> None:
     for claim in page.claims:
         colour = page.stance_colours.get(claim.stance)
-        cells = [
+        origins = f"{claim.origins} of {claim.reports}" if claim.reports is not None else ""
+        table.add_row(
             str(claim.id),
             render.escape(claim.statement),
             render.escape(claim.value),
             render.escape(claim.language),
             f"[{colour or 'default'}]{render.escape(claim.outlet)}[/]",
             render.escape(claim.published),
-        ]
-        if wide:
-            cells += [
-                render.stance_text(claim.stance, colour),
-                render.escape(", ".join(claim.topics)),
-                f"{claim.origins} of {claim.reports}",
-            ]
-        table.add_row(*cells)
-    render.print_table(table)
+            render.stance_text(claim.stance, colour),
+            render.escape(", ".join(claim.topics)),
+            origins,
+        )
+    table.print()
     render.note(render.counted(len(page.claims), page.total, "claim"))

@@ -9,6 +9,7 @@ import typer
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
 from factbase.cli.options import (
+    ColumnsOption,
     ConflictKindOption,
     ConflictStatusOption,
     EitherLangOption,
@@ -17,6 +18,7 @@ from factbase.cli.options import (
     FormatOption,
     IncludeRetractedOption,
     LimitOption,
+    WideOption,
     output_options,
     page_limit,
 )
@@ -27,6 +29,15 @@ if TYPE_CHECKING:
 
 conflicts_app = typer.Typer(
     help="List, show, scan and resolve conflicts between claims.", invoke_without_command=True
+)
+
+
+CONFLICT_TABLE = (
+    render.Column("id", "id"),
+    render.Column("kind", "label"),
+    render.Column("cause", "label", priority=1),
+    render.Column("status", "label"),
+    render.Column("explanation", "prose"),
 )
 
 
@@ -48,6 +59,8 @@ def conflicts_list(
     limit: LimitOption = None,
     include_retracted: IncludeRetractedOption = False,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List conflicts, direct contradictions first (default: the open ones); those of
     retracted claims are left out."""
@@ -62,6 +75,7 @@ def conflicts_list(
         find_conflicts,
     )
 
+    table = render.TableView(CONFLICT_TABLE, wide=wide, choice=columns)
     where = ConflictFilter(
         status=None if status.strip().lower() == "all" else status,
         kind=kind,
@@ -79,7 +93,6 @@ def conflicts_list(
         render.emit_records(rows, CONFLICT_COLUMNS, fmt)
         render.note_cut(len(rows), total)
         return
-    table = render.new_table("id", "kind", "cause", "status", "explanation")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -88,7 +101,7 @@ def conflicts_list(
             row["status"] + (" (stale)" if row["stale"] else ""),
             render.escape(row["explanation"]),
         )
-    render.print_table(table)
+    table.print()
     render.note(render.counted(len(rows), total, "conflict", status))
 
 

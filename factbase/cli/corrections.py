@@ -8,7 +8,7 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import FormatOption, output_options
+from factbase.cli.options import ColumnsOption, FormatOption, WideOption, output_options
 
 ClaimArgument = Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id or key.")]
 NoteOption = Annotated[str | None, typer.Option(help="Why: kept in the audit log.")]
@@ -95,18 +95,29 @@ def restore(
         render.note(f"restored {describe(result.claim)}")
 
 
+DUPLICATE_TABLE = (
+    render.Column("source", "id"),
+    render.Column("claims", "id"),
+    render.Column("same", "label"),
+    render.Column("statement", "prose"),
+)
+
+
 @output_options
 def duplicates(
     source: Annotated[
         str | None, typer.Option(help="Only this source's claims (id, key or URL).")
     ] = None,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """Claims recorded twice: of one source, with the same statement or quote (case,
     ё/е, whitespace, quote marks and dashes aside). Merge them with `factbase merge`."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.duplicates import duplicate_groups
 
+    table = render.TableView(DUPLICATE_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         groups = duplicate_groups(session, source)
     rows = [
@@ -123,7 +134,6 @@ def duplicates(
     if fmt != TABLE:
         render.emit_records(rows, DUPLICATE_COLUMNS, fmt)
         return
-    table = render.new_table("source", "claims", "same", "statement")
     for group in groups:
         table.add_row(
             render.escape(group.source_key or str(group.source_id)),
@@ -131,7 +141,7 @@ def duplicates(
             ", ".join(group.same),
             render.escape(group.statement),
         )
-    render.print_table(table)
+    table.print()
     render.note(render.plural(len(groups), "group") + " of duplicates")
 
 

@@ -19,6 +19,7 @@ from factbase.cli.options import (
     AsOfOption,
     ClaimLanguageOption,
     ClaimStatusOption,
+    ColumnsOption,
     DryRunOption,
     EventDateOption,
     FormatOption,
@@ -35,6 +36,7 @@ from factbase.cli.options import (
     ValueOption,
     ViewFormatOption,
     WhyOption,
+    WideOption,
     output_options,
     page_limit,
 )
@@ -285,6 +287,15 @@ def _as_record(result: Edit, dry_run: bool) -> dict[str, Any]:
 
 # The entries a table shows unless --limit says otherwise.
 HISTORY_PAGE = 50
+# The why goes under the change it explains: one prose column wraps where two were cut.
+HISTORY_TABLE = (
+    render.Column("id", "id"),
+    render.Column("at (UTC)", "date"),
+    render.Column("actor", "label", priority=1),
+    render.Column("action", "label"),
+    render.Column("target", "id"),
+    render.Column("changes", "prose", share=0.3),
+)
 
 
 @output_options
@@ -305,6 +316,8 @@ def history(
     actor: Annotated[str | None, typer.Option(help="Only this person's entries.")] = None,
     limit: LimitOption = None,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """The audit log: who changed or decided what, when and why, field by field; newest
     first."""
@@ -317,6 +330,7 @@ def history(
     )
 
     page = page_limit(limit, fmt, HISTORY_PAGE)
+    table = render.TableView(HISTORY_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         where = _history_filter(session, claim, source, since, target, action, actor, page)
         rows = history_records(session, where)
@@ -325,9 +339,6 @@ def history(
         render.emit_records(rows, HISTORY_COLUMNS, fmt)
         render.note_cut(len(rows), total)
         return
-    # The why goes under the change it explains: one prose column wraps where two were cut.
-    table = render.new_table("id", "at", "actor", "action", "target", "changes")
-    table.columns[1].header, table.columns[1].min_width = "at (UTC)", 16
     for row in rows:
         lines = change_lines(row["detail"])
         if row["note"]:
@@ -340,7 +351,7 @@ def history(
             *(render.escape(str(row[c] or "")) for c in ("actor", "action", "target")),
             render.escape("\n".join(lines)),
         )
-    render.print_table(table)
+    table.print()
     render.note(render.counted(len(rows), total, "entry", "newest first", nouns="entries"))
 
 

@@ -17,6 +17,7 @@ from factbase.cli.choices import TABLE, DocumentFormat, ReportTableName
 from factbase.cli.options import (
     FORMAT_HELP,
     ClaimLimitOption,
+    ColumnsOption,
     ConflictKindOption,
     ConflictStatusOption,
     DocumentOrRowsOption,
@@ -29,6 +30,7 @@ from factbase.cli.options import (
     SourceLangOption,
     StanceOption,
     TableFormatOption,
+    WideOption,
     claim_filters,
     listed,
     output_options,
@@ -351,6 +353,7 @@ def report(
     rows: Annotated[
         int, typer.Option(help="Rows shown per table in the terminal; 0 for all.")
     ] = 15,
+    wide: WideOption = False,
 ) -> None:
     """A summary: claims per topic, stance and language; conflicts; contested facts; outlets.
 
@@ -378,7 +381,7 @@ def report(
         chosen = next(t for t in found.tables if t.name == table_name)
         render.emit_records(chosen.rows, chosen.columns, fmt)
         return
-    _print_report(found, rows)
+    _print_report(found, rows, wide)
 
 
 def _write_report(found: Report, directory: Path) -> None:
@@ -406,27 +409,51 @@ def _cell(value: object) -> str:
     return render.escape("-" if value is None else str(value))
 
 
-# The wide tables, narrowed for a terminal: (column, header). The CSVs have every column.
-TERMINAL_COLUMNS = {
+# Each table of the report as the terminal shows it: (field, column). The CSVs have every
+# field; the wide tables show fewer in the terminal.
+_TOPIC = render.Column("topic", "id")
+REPORT_TERMINAL_COLUMNS: dict[str, list[tuple[str, render.Column]]] = {
+    "claims_by_topic_stance": [
+        ("topic", _TOPIC),
+        ("stance", render.Column("stance", "label")),
+        ("claims", render.Column("claims", "count")),
+    ],
+    "claims_by_topic_language": [
+        ("topic", _TOPIC),
+        ("language", render.Column("language", "label")),
+        ("claims", render.Column("claims", "count")),
+    ],
+    "conflicts_by_topic": [
+        ("topic", _TOPIC),
+        ("kind", render.Column("kind", "label")),
+        ("cause", render.Column("cause", "label")),
+        ("status", render.Column("status", "label")),
+        ("conflicts", render.Column("conflicts", "count")),
+    ],
     "contested": [
-        ("claim", "claim"),
-        ("statement", "statement"),
-        ("asserting_stances", "asserted by"),
-        ("origins", "origins"),
-        ("disputing_stances", "disputed by"),
-        ("disputing_origins", "against"),
+        ("claim", render.Column("claim", "id")),
+        ("statement", render.Column("statement", "prose", share=0.3)),
+        ("asserting_stances", render.Column("asserted by", "name", priority=2)),
+        ("origins", render.Column("origins", "count")),
+        ("disputing_stances", render.Column("disputed by", "name", priority=1)),
+        ("disputing_origins", render.Column("against", "count")),
     ],
     "outlets": [
-        ("outlet", "outlet"),
-        ("stance", "stance"),
-        ("claims", "claims"),
-        ("conflicts", "conflicts"),
-        ("corroborated_share", "corroborated"),
+        ("outlet", render.Column("outlet", "name")),
+        ("stance", render.Column("stance", "label")),
+        ("claims", render.Column("claims", "count")),
+        ("conflicts", render.Column("conflicts", "count")),
+        ("corroborated_share", render.Column("corroborated", "count")),
     ],
 }
+STATS_TABLE = (
+    render.Column("what", "label"),
+    render.Column("count", "count"),
+    render.Column("breakdown", "prose"),
+)
 
 
-def _print_report(found: Report, limit: int) -> None:
+def _print_report(found: Report, limit: int, wide: bool) -> None:
     console = render.console()
     scope = [f"topic {found.filter.topic}"] if found.filter.topic else []
     scope += [f"published since {found.filter.since}"] if found.filter.since else []
@@ -436,17 +463,23 @@ def _print_report(found: Report, limit: int) -> None:
     )
     for table in found.tables:
         shown = table.rows[:limit] if limit else table.rows
-        columns = TERMINAL_COLUMNS.get(table.name) or [(c, c) for c in table.columns]
-        grid = render.new_table(*(header for _, header in columns), title=table.title)
+        columns = REPORT_TERMINAL_COLUMNS.get(table.name) or [
+            (name, render.Column(name, "label")) for name in table.columns
+        ]
+        grid = render.TableView(
+            [column for _, column in columns], wide=wide, title=table.title, hint="--wide for all"
+        )
         for row in shown:
             grid.add_row(*(_cell(row[name]) for name, _ in columns))
-        render.print_table(grid)
+        grid.print()
         if len(shown) < len(table.rows):
             render.note(f"{len(table.rows) - len(shown)} more rows (--rows 0 or -o DIR for all)")
 
 
 @output_options
-def stats(fmt: DocumentOrRowsOption = TABLE) -> None:
+def stats(
+    fmt: DocumentOrRowsOption = TABLE, wide: WideOption = False, columns: ColumnsOption = None
+) -> None:
     """Counts of everything, and where the database lives.
 
     json gives one document; csv and the other row formats one row per count (group, name,
@@ -455,6 +488,7 @@ def stats(fmt: DocumentOrRowsOption = TABLE) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.stats import STATS_COLUMNS, collect_stats, stats_rows
 
+    table = render.TableView(STATS_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         found = collect_stats(session, db)
     if fmt == ExportFormat.JSON:
@@ -468,7 +502,6 @@ def stats(fmt: DocumentOrRowsOption = TABLE) -> None:
     size = found["size_bytes"]
     extra = f", {size / 1_048_576:.1f} MiB" if size is not None else ""
     console.print(render.escape(f"{found['backend']}, schema {found['schema']}{extra}"))
-    table = render.new_table("what", "count", "breakdown")
     breakdowns = {
         "claims": {**found["claims_by_language"], **found["claims_by_status"]},
         "conflicts": found["conflicts_by_status"],
@@ -477,4 +510,4 @@ def stats(fmt: DocumentOrRowsOption = TABLE) -> None:
     for label, count in found["counts"].items():
         by = ", ".join(f"{k} {v}" for k, v in breakdowns.get(label, {}).items())
         table.add_row(label.replace("_", " "), str(count), render.escape(by))
-    render.print_table(table)
+    table.print()

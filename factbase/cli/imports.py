@@ -151,7 +151,10 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     outcomes = ["added", "updated", "unchanged"]
     if any(key.endswith(" skipped") for key in summary.counts):
         outcomes.append("skipped")
-    table = render.new_table("records", *outcomes)
+    table = render.TableView(
+        [render.Column("records", "label"), *(render.Column(o, "count") for o in outcomes)],
+        hint=None,
+    )
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.readers import SECTIONS
 
@@ -159,7 +162,7 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
         counts = [summary.count(section, outcome) for outcome in outcomes]
         if any(counts):
             table.add_row(section, *(str(n) for n in counts))
-    render.print_table(table)
+    table.print()
     out = render.console()
     for label, fields in summary.updated[:MAX_UPDATES_SHOWN]:
         out.print(f"updated {label}: {', '.join(fields) or 'derived fields'}", markup=False)

@@ -124,6 +124,9 @@ def output_options(command: Callable[..., R]) -> Callable[..., R]:
             raise InvalidUsage("--fields: name at least one field")
         if given.get("fmt") == TABLE and (names or no_headers):
             raise InvalidUsage("--fields and --no-headers go with a machine --format, not table")
+        if given.get("fmt", TABLE) != TABLE and (given.get("columns") or given.get("wide")):
+            # Rows for programs have every field; --fields picks them.
+            raise InvalidUsage("--columns and --wide lay out a table; with --format use --fields")
         with render.laid_out(render.Layout(fields=names, headers=not no_headers)):
             return command(*args, **given)
 
@@ -296,3 +299,21 @@ def _filter_annotation(option: FilterOption, help: str) -> Any:
     return Annotated[
         option.kind | None, typer.Option(*option.flags, metavar=option.metavar, help=help)
     ]
+
+
+# How a table for people is laid out (factbase.cli.render.TableView); machine formats
+# always have every column.
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Every column at full width, none left out; the terminal wraps or scrolls."
+    ),
+]
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="A,B,…",
+        help="These table columns, in this order, by header name.",
+    ),
+]

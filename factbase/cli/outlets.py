@@ -8,12 +8,33 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE
-from factbase.cli.options import LANGUAGE_FLAGS, LANGUAGE_METAVAR, FormatOption, output_options
+from factbase.cli.options import (
+    LANGUAGE_FLAGS,
+    LANGUAGE_METAVAR,
+    ColumnsOption,
+    FormatOption,
+    WideOption,
+    output_options,
+)
 
 outlet_app = typer.Typer(
     help="Record and list outlets (publishers) and their stances.", no_args_is_help=True
 )
 stance_app = typer.Typer(help="List and add stance labels.", no_args_is_help=True)
+
+
+# A narrow terminal leaves out the note first, then country and language.
+OUTLET_TABLE = (
+    render.Column("id", "id"),
+    render.Column("name", "name"),
+    render.Column("stance", "label"),
+    render.Column("country", "label", priority=2),
+    render.Column("lang", "label", priority=1),
+    render.Column("sources", "count"),
+    render.Column("claims", "count"),
+    render.Column("note", "prose", priority=3),
+)
+STANCE_TABLE = (render.Column("stance", "id"), render.Column("description", "prose"))
 
 
 def register(app: typer.Typer) -> None:
@@ -91,18 +112,20 @@ def outlet_edit(
 def outlet_list(
     stance: Annotated[str | None, typer.Option(help="Only outlets with this stance.")] = None,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List outlets with their stance and how many sources and claims they have."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import OUTLET_COLUMNS, outlet_records, stance_colours
 
+    table = render.TableView(OUTLET_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         rows = outlet_records(session, stance=stance)
         if fmt != TABLE:
             render.emit_records(rows, OUTLET_COLUMNS, fmt)
             return
         colours = stance_colours(session)
-    table = render.new_table("id", "name", "stance", "country", "lang", "sources", "claims", "note")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -114,27 +137,29 @@ def outlet_list(
             str(row["claims"]),
             render.escape(row["note"] or ""),
         )
-    render.print_table(table)
+    table.print()
 
 
 @stance_app.command("list")
 @output_options
-def stance_list(fmt: FormatOption = TABLE) -> None:
+def stance_list(
+    fmt: FormatOption = TABLE, wide: WideOption = False, columns: ColumnsOption = None
+) -> None:
     """List the stance labels outlets can carry."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import STANCE_COLUMNS, stance_records
 
+    table = render.TableView(STANCE_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         rows = stance_records(session)
     if fmt != TABLE:
         render.emit_records(rows, STANCE_COLUMNS, fmt)
         return
-    table = render.new_table("stance", "description")
     for row in rows:
         table.add_row(
             render.stance_text(str(row["name"]), row["colour"]), render.escape(row["description"])
         )
-    render.print_table(table)
+    table.print()
 
 
 @stance_app.command("add")

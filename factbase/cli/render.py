@@ -20,7 +20,7 @@ from factbase.vocabulary import ExportFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
 T = TypeVar("T")
 
@@ -33,10 +33,15 @@ def _color_system() -> Literal["auto"] | None:
 
 @cache
 def console() -> Console:
+    return _console()
+
+
+def _console(width: int | None = None) -> Console:
+    """A console on stdout; ``width`` wider than the terminal's for a table that is."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, color_system=_color_system())
+    return Console(highlight=False, soft_wrap=False, color_system=_color_system(), width=width)
 
 
 @cache
@@ -177,42 +182,273 @@ def emit_record(row: Mapping[str, Any]) -> None:
 # -- tables for people --------------------------------------------------------------
 
 
-# Columns holding prose get the spare width; the rest stay on one line.
-_WIDE_COLUMNS = {
-    "statement",
-    "title",
-    "note",
-    "keywords",
-    "aliases",
-    "description",
-    "name",
-    "explanation",
-    "reasons",
-    "breakdown",
-    "changes",
-}
+# Every table for people is declared as a list of Columns and printed by TableView, so
+# which columns show, how wide, and what is left out on a narrow terminal is decided here,
+# once, by each column's role:
+#
+# - id, date, count: what a user types or compares (keys, slugs, ids, dates, numbers):
+#   never cut, never wrapped; the column is as wide as its widest cell.
+# - label: short words from a small vocabulary (stance, kind, language): the same.
+# - name: a name (an outlet's, an entity's): wraps at word boundaries, never cut, so
+#   two names never read alike.
+# - prose: statements, notes, explanations: wraps, and each line stops at `limit`
+#   characters with "…" (`show` and the machine formats have the whole text).
+#
+# When the columns do not fit the terminal, whole columns are left out, highest
+# `priority` first (0: never), and a note on stderr names them. `--wide` shows every
+# column at its natural width (the terminal wraps or scrolls); `--columns a,b` picks and
+# orders them.
+
+Role = Literal["id", "date", "count", "label", "name", "prose"]
+_ONE_LINE_ROLES = frozenset({"id", "date", "count", "label"})
+
+PROSE_LIMIT = 300  # characters of a prose line a table shows
+PROSE_MIN_WIDTH = 20  # the narrowest a prose column is worth showing
+PROSE_LAST_RESORT_WIDTH = 10  # narrower still when nothing else can be left out
+NAME_COMFORT_WIDTH = 24  # names get this much of the spare width before prose does
+LONGEST_UNBROKEN_NAME = 24  # a longer word of a name folds rather than widen its column
+LONGEST_UNBROKEN_WORD = 30  # the same for a word of prose
 
 
-def new_table(*columns: str, title: str | None = None) -> Table:
-    # Late import, for start-up time: see the module docstring of factbase.cli.
-    from rich import box
-    from rich.table import Table
+@dataclass(frozen=True)
+class Column:
+    """One column of a table for people: its header (which --columns takes), its role,
+    and when it is left out on a narrow terminal (0: never; else highest first)."""
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
-    for column in columns:
-        if column in _WIDE_COLUMNS:
-            table.add_column(column, overflow="fold", min_width=24)
+    name: str
+    role: Role
+    priority: int = 0
+    min_width: int | None = None  # prose: narrowest worth showing (PROSE_MIN_WIDTH)
+    share: float = 0.0  # prose: at least this part of the terminal's width, if it has as much
+    limit: int = PROSE_LIMIT  # prose: characters a line shows before "…"
+
+    @property
+    def wraps(self) -> bool:
+        return self.role not in _ONE_LINE_ROLES
+
+
+def _frame(count: int) -> int:
+    """Characters of a SIMPLE_HEAD table's edges, dividers and padding for ``count`` columns."""
+    return 3 * count + 1
+
+
+def column_names(columns: Sequence[Column]) -> str:
+    return ", ".join(column.name for column in columns)
+
+
+def chosen_columns(columns: Sequence[Column], choice: str | None) -> list[Column] | None:
+    """The columns `--columns a,b,c` names, in its order; a usage error names the valid ones."""
+    if choice is None:
+        return None
+    by_name = {column.name.lower(): column for column in columns}
+    # "at" for "at (UTC)": a header's remark in brackets need not be typed.
+    by_name |= {column.name.split(" (")[0].lower(): column for column in columns}
+    names = [name.strip().lower() for name in choice.split(",") if name.strip()]
+    unknown = [name for name in names if name not in by_name]
+    if unknown or not names:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        import typer
+
+        what = f"unknown column {', '.join(unknown)}" if unknown else "no column named"
+        raise typer.BadParameter(
+            f"{what}; choose from: {column_names(columns)}", param_hint="--columns"
+        )
+    return list(dict.fromkeys(by_name[name] for name in names))
+
+
+class TableView:
+    """A table for people: rows added cell by cell in the declared order of ``columns``
+    (Rich markup, escaped by the caller), laid out for the terminal when printed."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        wide: bool = False,
+        choice: str | None = None,
+        title: str | None = None,
+        hint: str | None = "--wide or --columns to choose",
+    ) -> None:
+        self.columns = list(columns)
+        self.wide = wide
+        self.chosen = chosen_columns(self.columns, choice)
+        self.title = title
+        self.hint = hint  # how to get the columns left out, if the command has a way
+        self.rows: list[list[str]] = []
+        self.unread: list[str] = []
+
+    def leave_out(self, *names: str) -> None:
+        """Columns the command did not read (to be quick): named in the note, empty."""
+        self.unread += names
+
+    def may_show(self, name: str) -> bool:
+        """Whether the column can be shown at all (a command can then skip reading it)."""
+        if self.chosen is not None:
+            return any(column.name == name for column in self.chosen)
+        return True
+
+    def add_row(self, *cells: str) -> None:
+        if len(cells) != len(self.columns):
+            raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
+        self.rows.append(list(cells))
+
+    def print(self) -> None:
+        unread = [column for column in self.columns if column.name in self.unread]
+        shown = self.chosen or [column for column in self.columns if column not in unread]
+        where = {column.name: index for index, column in enumerate(self.columns)}
+        cells: dict[str, list[Text]] = {
+            column.name: [_cell(row[where[column.name]], column) for row in self.rows]
+            for column in shown
+        }
+        available = console().width
+        sizes = {column.name: _sizes(column, cells[column.name], available) for column in shown}
+        dropped: list[Column] = []
+        if self.wide:
+            layout = list(shown)
+            widths = {name: natural for name, (_, natural) in sizes.items()}
         else:
-            # Dates and ids must never be cut; names and values may be.
-            min_width = {"published": 10, "event": 10, "as of": 10, "at": 20}.get(column)
+            layout, dropped = _fit(shown, sizes, available, droppable=self.chosen is None)
+            dropped = [c for c in self.columns if c in dropped or (c in unread and not self.chosen)]
+            widths = _spread(layout, sizes, available)
+        self._render(layout, cells, widths, available)
+        if dropped:
+            hint = f"; {self.hint}" if self.hint else ""
+            left_out = f"columns left out at {available} columns: {column_names(dropped)}"
+            # One line, however narrow the terminal: it is read, and searched for, whole.
+            err_console().print(left_out + hint, style="dim", markup=False, soft_wrap=True)
+
+    def _render(
+        self,
+        layout: Sequence[Column],
+        cells: Mapping[str, Sequence[Text]],
+        widths: Mapping[str, int],
+        available: int,
+    ) -> None:
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from rich import box
+        from rich.table import Table
+
+        table = Table(title=self.title, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
+        for column in layout:
             table.add_column(
-                column,
-                overflow="ellipsis",
-                no_wrap=True,
-                max_width=max(18, min_width or 0),
-                min_width=min_width,
+                column.name,
+                width=widths[column.name],
+                no_wrap=not column.wraps,
+                overflow="fold" if column.wraps else "ellipsis",
             )
-    return table
+        for index in range(len(self.rows)):
+            table.add_row(*(cells[column.name][index] for column in layout))
+        total = sum(widths[column.name] for column in layout) + _frame(len(layout))
+        if total <= available:
+            console().print(table)
+        else:
+            # Wider than the terminal: asked for (--wide, --columns), or the columns that
+            # are never left out need more. Nothing is cut; the terminal wraps or scrolls.
+            _console(width=total).print(table, crop=False)
+
+
+def _cell(markup: str, column: Column) -> Text:
+    """A cell as Rich Text: one line for the one-line roles; prose without blank lines,
+    each line capped at the column's limit."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from rich.text import Text
+
+    if not column.wraps:  # one line, its leading spaces kept (the topic tree's indent)
+        return Text.from_markup(" ".join(markup.rstrip().splitlines()))
+    lines = [" ".join(line.split()) for line in markup.splitlines()]
+    text = Text.from_markup("\n".join(line for line in lines if line))
+    if column.role != "prose":
+        return text
+    capped = [_capped(line, column.limit) for line in text.split("\n")]
+    return Text("\n").join(capped)
+
+
+def _capped(line: Text, limit: int) -> Text:
+    if len(line.plain) <= limit:
+        return line
+    cut = line.plain.rfind(" ", 0, limit)
+    cut = cut if cut > limit * 3 // 4 else limit - 1
+    shown = line[:cut]
+    shown.rstrip()
+    shown.append("…")
+    return shown
+
+
+def _sizes(column: Column, cells: Sequence[Text], available: int) -> tuple[int, int]:
+    """The narrowest and the natural width of a column, header included."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from rich.cells import cell_len
+
+    lines = [line for text in cells for line in text.plain.split("\n")]
+    natural = max([cell_len(column.name), *(cell_len(line) for line in lines)])
+    if not column.wraps:
+        return natural, natural
+    words = [cell_len(word) for line in [column.name, *lines] for word in line.split()]
+    if column.role == "name":
+        least = min(max(words, default=1), LONGEST_UNBROKEN_NAME)
+    else:
+        wanted = max(column.min_width or PROSE_MIN_WIDTH, int(available * column.share))
+        # Wide enough for its longest word, unless that is a URL or the like: it then folds.
+        least = max(wanted, min(max(words, default=1), LONGEST_UNBROKEN_WORD))
+    return min(least, natural), natural
+
+
+def _needed(layout: Sequence[Column], sizes: Mapping[str, tuple[int, int]]) -> int:
+    return sum(sizes[column.name][0] for column in layout) + _frame(len(layout))
+
+
+def _fit(
+    shown: Sequence[Column],
+    sizes: dict[str, tuple[int, int]],
+    available: int,
+    *,
+    droppable: bool,
+) -> tuple[list[Column], list[Column]]:
+    """The columns that fit ``available`` characters, leaving out whole columns by
+    priority when ``droppable``; and those left out, in their declared order."""
+    layout = list(shown)
+    if droppable:
+        candidates = sorted(
+            (column for column in layout if column.priority),
+            key=lambda column: (-column.priority, -layout.index(column)),
+        )
+        for column in candidates:
+            if _needed(layout, sizes) <= available:
+                break
+            layout.remove(column)
+    if _needed(layout, sizes) > available:
+        # Nothing more can go: prose narrows further before the table outgrows the terminal.
+        for column in layout:
+            least, natural = sizes[column.name]
+            if column.role == "prose":
+                floor = max(PROSE_LAST_RESORT_WIDTH, len(column.name))
+                sizes[column.name] = (min(least, floor, natural), natural)
+    return layout, [column for column in shown if column not in layout]
+
+
+def _spread(
+    layout: Sequence[Column], sizes: Mapping[str, tuple[int, int]], available: int
+) -> dict[str, int]:
+    """Each column's width: one-line columns at their natural width, wrapping ones from
+    their narrowest up, names first to a comfortable width, then the column that
+    lacks most, one character at a time."""
+    widths = {column.name: sizes[column.name][0] for column in layout}
+    spare = available - _needed(layout, sizes)
+    names = [column for column in layout if column.role == "name"]
+    for column in names:
+        goal = min(sizes[column.name][1], max(widths[column.name], NAME_COMFORT_WIDTH))
+        grant = max(0, min(spare, goal - widths[column.name]))
+        widths[column.name] += grant
+        spare -= grant
+    wrapping = [column for column in layout if column.wraps]
+    while spare > 0 and wrapping:
+        column = max(wrapping, key=lambda c: sizes[c.name][1] - widths[c.name])
+        lack = sizes[column.name][1] - widths[column.name]
+        if lack <= 0:
+            break
+        widths[column.name] += 1
+        spare -= 1
+    return widths
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -241,10 +477,6 @@ def note_cut(shown: int, total: int) -> None:
 def stance_text(stance: str, colour: str | None) -> str:
     colour = colour or "default"
     return f"[{colour}]{escape(stance)}[/]"
-
-
-def print_table(table: Table) -> None:
-    console().print(table)
 
 
 def print_fields(title: str, fields: Sequence[tuple[str, str | None]]) -> None:

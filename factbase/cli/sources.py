@@ -11,18 +11,34 @@ from factbase.cli.choices import TABLE
 from factbase.cli.options import (
     LANGUAGE_FLAGS,
     LANGUAGE_METAVAR,
+    ColumnsOption,
     FormatOption,
     KeyOption,
     LimitOption,
     OutletOption,
     SourceLangOption,
     StanceOption,
+    WideOption,
     output_options,
     page_limit,
 )
 
 source_app = typer.Typer(
     help="Record, list and show sources (articles and documents).", no_args_is_help=True
+)
+
+
+# A narrow terminal leaves out the stance first, then the outlet and the language; the
+# key, which people type, always shows whole.
+SOURCE_TABLE = (
+    render.Column("id", "id"),
+    render.Column("key", "id"),
+    render.Column("title", "prose", share=0.3),
+    render.Column("lang", "label", priority=1),
+    render.Column("published", "date"),
+    render.Column("outlet", "name", priority=2),
+    render.Column("stance", "label", priority=3),
+    render.Column("claims", "count"),
 )
 
 
@@ -92,6 +108,8 @@ def source_list(
     stance: StanceOption = None,
     limit: LimitOption = None,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List sources, newest first."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
@@ -100,6 +118,7 @@ def source_list(
 
     page = page_limit(limit, fmt, None)
     filters = {"outlet": outlet, "language": lang, "stance": stance}
+    table = render.TableView(SOURCE_TABLE, wide=wide, choice=columns)
     with state.open_db() as db, db.session() as session:
         rows = source_records(session, **filters, limit=page)
         total = count_sources(session, **filters) if page and len(rows) == page else len(rows)
@@ -108,9 +127,6 @@ def source_list(
             render.note_cut(len(rows), total)
             return
         colours = stance_colours(session)
-    table = render.new_table(
-        "id", "key", "title", "lang", "published", "outlet", "stance", "claims"
-    )
     for row in rows:
         stance_name = str(row["stance"])
         table.add_row(
@@ -123,7 +139,7 @@ def source_list(
             render.stance_text(stance_name, colours.get(stance_name)),
             str(row["claims"]),
         )
-    render.print_table(table)
+    table.print()
     render.note(render.counted(len(rows), total, "source"))
 
 

@@ -8,7 +8,14 @@ import typer
 
 from factbase.cli import render, state
 from factbase.cli.choices import TABLE, AcceptKind
-from factbase.cli.options import LIMIT_HELP, FormatOption, output_options, page_limit
+from factbase.cli.options import (
+    LIMIT_HELP,
+    ColumnsOption,
+    FormatOption,
+    WideOption,
+    output_options,
+    page_limit,
+)
 from factbase.vocabulary import LinkKind
 
 xref_app = typer.Typer(
@@ -16,9 +23,16 @@ xref_app = typer.Typer(
     invoke_without_command=True,
 )
 
-STATEMENT_WIDTH = 90
 # The suggestions a table shows unless --limit says otherwise.
 PAGE = 50
+# Statements are cut shorter than elsewhere: the pair is what is read.
+XREF_TABLE = (
+    render.Column("score", "count"),
+    render.Column("claims", "id"),
+    render.Column("outlet", "name", priority=1),
+    render.Column("statement", "prose", limit=90, share=0.3),
+    render.Column("reasons", "prose", min_width=24),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -48,6 +62,8 @@ def xref_list(
         typer.Option("--as", help="With --accept: the link kind (default same)."),
     ] = None,
     fmt: FormatOption = TABLE,
+    wide: WideOption = False,
+    columns: ColumnsOption = None,
 ) -> None:
     """List suggested links between claims, best first, with the reasons for each score.
 
@@ -62,6 +78,7 @@ def xref_list(
 
     if as_ is not None and not accept:
         raise InvalidInput("--as only applies with --accept")
+    table = render.TableView(XREF_TABLE, wide=wide, choice=columns)
     kind = str(as_ or LinkKind.SAME.value)
     # --accept links what is listed: the page a table shows, as before.
     page = page_limit(limit, fmt, PAGE)
@@ -81,7 +98,7 @@ def xref_list(
         render.emit_records(rows, XREF_COLUMNS, fmt)
         render.note_cut(len(rows), total)
     else:
-        _print_table(rows)
+        _print_table(rows, table)
     if accept:
         message = f"linked {render.plural(len(linked), 'pair')} as {kind}"
         if fmt == TABLE:
@@ -101,35 +118,21 @@ def xref_list(
             render.note(f"no suggestions {scoring}")
 
 
-def _short(value: Any) -> str:
-    text = " ".join(str(value or "").split())
-    return text if len(text) <= STATEMENT_WIDTH else text[: STATEMENT_WIDTH - 1].rstrip() + "…"
-
-
-def _print_table(rows: list[dict[str, Any]]) -> None:
-    # On a narrow terminal the statements and reasons need the room; outlets are left out.
-    wide = render.console().width >= 120
-    columns = ["score", "claims", *(["outlet"] if wide else []), "statement", "reasons"]
-    table = render.new_table(*columns)
-    reasons = table.columns[-1]
-    reasons.no_wrap, reasons.overflow, reasons.min_width = False, "fold", 24
-    reasons.max_width = 48 if wide else None
+def _print_table(rows: list[dict[str, Any]], table: render.TableView) -> None:
     for row in rows:
-        # One line per claim, so each statement stands next to its id; the reasons split
-        # over the two so neither line is pushed far down.
+        # One line per claim, so each statement stands next to its id; the score starts
+        # a pair, and the reasons split over its two lines so neither is pushed far down.
         half = (len(row["reasons"]) + 1) // 2
         reason_lines = {"a": row["reasons"][:half], "b": row["reasons"][half:]}
         for side in ("a", "b"):
-            cells = [
+            table.add_row(
                 f"{row['score']:.2f}" if side == "a" else "",
                 render.escape(f"{row['claim_' + side]} {row['language_' + side] or '?'}"),
-            ]
-            if wide:
-                cells.append(render.escape(row["outlet_" + side]))
-            cells.append(render.escape(_short(row["statement_" + side])))
-            cells.append(render.escape("\n".join(reason_lines[side])))
-            table.add_row(*cells, end_section=side == "b")
-    render.print_table(table)
+                render.escape(row["outlet_" + side]),
+                render.escape(row["statement_" + side]),
+                render.escape("\n".join(reason_lines[side])),
+            )
+    table.print()
 
 
 @xref_app.command("reject")
