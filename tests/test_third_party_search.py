@@ -126,6 +126,7 @@ def tables(url: str) -> dict[str, list[tuple[object, ...]]]:
     }
 
 
+@pytest.mark.slow
 def test_0007_up_down_and_up_again_keeps_the_data_and_the_search(db_url: str) -> None:
     seed(db_url)
     db = Database.open(db_url)
