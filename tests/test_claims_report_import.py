@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli, seed, snapshot
+from helpers import Cli, listed_claims, seed, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -237,3 +237,20 @@ def test_the_reader_gives_back_every_text_of_a_report(
     assert first["source"] == second["source"] == "s"
     assert first["topics"] in (["oil"], "oil")
     assert "quote" not in second
+
+
+def test_replace_is_refused_for_a_report(tmp_path: Path, db_url: str) -> None:
+    """--replace clears what a record leaves out; a report row leaves out most of a source."""
+    cli = Cli(db_url)
+    cli.ok("outlet", "add", "O", "--stance", "neutral")
+    cli.ok("source", "add", "--outlet", "O", "--title", "T", "--key", "s", "--author", "A")
+    path = tmp_path / "claims.csv"
+    path.write_text("statement,source_key,source_title,outlet,stance\nX.,s,T,O,neutral\n")
+    before = snapshot(db_url)
+    outcome = cli("import", "--replace", str(path))
+    assert outcome.exit_code != 0
+    assert "claims.csv:2: this is a claims report (from `export claims`)" in outcome.stderr
+    assert "import it without --replace" in outcome.stderr
+    assert snapshot(db_url) == before
+    cli.ok("import", str(path))
+    assert [c["statement"] for c in listed_claims(cli)] == ["X."]

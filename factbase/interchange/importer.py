@@ -191,6 +191,12 @@ def _import_files(
     for number, path in enumerate(paths):
         found = 0
         for found, record in enumerate(iter_records(path), start=1):  # noqa: B007
+            if options.replace and record.from_report:
+                raise ImportFailed(
+                    f"{record.location}: this is a claims report (from `export claims`), which "
+                    "gives only part of each source; --replace would clear the rest: "
+                    "import it without --replace"
+                )
             if record.section == "claims":
                 claims.add(number, path, record)
             else:

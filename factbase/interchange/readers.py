@@ -44,6 +44,12 @@ class Record:
     section: str
     data: dict[str, Any]
     location: str  # "seeds.yaml: claims[3] (key cpc-share)" or "claims.csv:12"
+    # Made from a row of a claims report (`export claims`), which gives part of a source.
+    from_report: bool = False
+
+
+def _report_record(section: str, data: dict[str, Any], location: str) -> Record:
+    return Record(section, data, location, from_report=True)
 
 
 def read_file(path: Path) -> list[Record]:
@@ -233,7 +239,7 @@ def _document_records(name: str, document: Any) -> list[Record]:
         return [
             record
             for index, item in enumerate(document)
-            for record in report.split(item, f"{name}: [{index}]", Record)
+            for record in report.split(item, f"{name}: [{index}]", _report_record)
         ]
     if not isinstance(document, dict):
         raise ImportFailed(f"{name}: expected a mapping with the sections {', '.join(SECTIONS)}")
@@ -278,7 +284,7 @@ def _jsonl_record(report: ClaimsReport, number: int, raw: str) -> list[Record]:
     if not isinstance(item, dict):
         raise ImportFailed(f"{location}: expected a JSON object")
     if is_report_row(item):
-        return report.split(item, location, Record)
+        return report.split(item, location, _report_record)
     kind = item.pop("type", None)
     if not isinstance(kind, str) or kind not in SECTION_OF_TYPE:
         raise ImportFailed(
@@ -349,7 +355,7 @@ def _csv_records(name: str, text: str) -> list[Record]:
             cells = {col: cell for col, cell in zip(header, row, strict=True) if cell.strip()}
             if report is not None:
                 cells = {col: spreadsheet_text(cell) for col, cell in cells.items()}
-                records.extend(report.split(cells, location, Record))
+                records.extend(report.split(cells, location, _report_record))
             else:
                 records.append(Record("claims", cells, location))
     except csv.Error as exc:
