@@ -170,7 +170,12 @@ def test_an_unknown_column_in_a_report_is_named(tmp_path: Path, db_url: str) -> 
     path.write_text("statement,source_key,outlet,stance,colour\nX.,s,O,neutral,red\n")
     outcome = Cli(db_url)("import", str(path))
     assert outcome.exit_code != 0
-    assert "claims.csv:2: unknown column 'colour' in a claims report" in outcome.stderr
+    assert "claims.csv:1: unknown column 'colour' in a claims report" in outcome.stderr
+    path.write_text(json.dumps({"statement": "X.", "source_key": "s", "colour": None}) + "\n")
+    path = path.rename(tmp_path / "claims.jsonl")
+    outcome = Cli(db_url)("import", str(path))
+    assert outcome.exit_code != 0
+    assert "claims.jsonl:1: unknown column 'colour' in a claims report" in outcome.stderr
 
 
 def test_a_report_row_must_name_its_source(tmp_path: Path, db_url: str) -> None:
@@ -179,6 +184,10 @@ def test_a_report_row_must_name_its_source(tmp_path: Path, db_url: str) -> None:
     outcome = Cli(db_url)("import", str(path))
     assert outcome.exit_code != 0
     assert "claims.jsonl:1: a claims report row names its source by" in outcome.stderr
+    path.write_text(json.dumps({"statement": "X.", "source_key": ["s"], "outlet": "O"}) + "\n")
+    outcome = Cli(db_url)("import", str(path))
+    assert outcome.exit_code != 0
+    assert "claims.jsonl:1: source_key: expected text" in outcome.stderr
 
 
 # -- the reader, for any text --------------------------------------------------------

@@ -64,6 +64,17 @@ def is_report_row(columns: Mapping[str, Any] | list[str]) -> bool:
     )
 
 
+def check_columns(columns: Mapping[str, Any] | list[str], location: str) -> None:
+    """Refuse a column that `export claims` does not write, by name."""
+    unknown = sorted(set(columns) - REPORT_COLUMNS)
+    if unknown:
+        known = ", ".join(sorted(REPORT_COLUMNS))
+        raise ImportFailed(
+            f"{location}: unknown column {unknown[0]!r} in a claims report "
+            f"(from `export claims`; known: {known})"
+        )
+
+
 def spreadsheet_text(cell: str) -> str:
     """A CSV cell as the report had it before its formula guard (exports.csv_cell)."""
     if not cell.startswith("'"):
@@ -87,15 +98,12 @@ class ClaimsReport:
         record: Callable[[str, dict[str, Any], str], R],
     ) -> list[R]:
         """The records of ``row``, each made by ``record(section, data, location)``."""
-        unknown = sorted(set(row) - REPORT_COLUMNS)
-        if unknown:
-            known = ", ".join(sorted(REPORT_COLUMNS))
-            raise ImportFailed(
-                f"{location}: unknown column {unknown[0]!r} in a claims report "
-                f"(from `export claims`; known: {known})"
-            )
+        check_columns(row, location)
         given = {name: value for name, value in row.items() if value is not None and value != ""}
         key, url = given.get("source_key"), given.get("source_url")
+        for column, value in (("source_key", key), ("source_url", url)):
+            if value is not None and not isinstance(value, str):
+                raise ImportFailed(f"{location}: {column}: expected text")
         ref = key or url or self._made_up_key(given.get("source_id"), location)
         records: list[R] = []
         outlet = given.get("outlet")

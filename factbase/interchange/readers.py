@@ -20,7 +20,12 @@ from typing import Any
 import yaml
 
 from factbase.errors import ImportFailed
-from factbase.interchange.claims_report import ClaimsReport, is_report_row, spreadsheet_text
+from factbase.interchange.claims_report import (
+    ClaimsReport,
+    check_columns,
+    is_report_row,
+    spreadsheet_text,
+)
 
 # The sections in the order of the format's first version, then those added since (an
 # import applies them in its own order: stances before outlets).
@@ -342,6 +347,8 @@ def _csv_records(name: str, text: str) -> list[Record]:
         if duplicates:
             raise ImportFailed(f"{name}:1: repeated column {sorted(duplicates)[0]!r}")
         report = ClaimsReport(name) if is_report_row(header) else None
+        if report is not None:
+            check_columns(header, f"{name}:1")
         for row in reader:
             location = f"{name}:{reader.line_num}"
             if not any(cell.strip() for cell in row):
