@@ -120,3 +120,63 @@ def test_a_later_table_rebuild_keeps_the_views_working(
             assert connection.execute(text("SELECT count(*) FROM conflict_details")).scalar() == 1
     finally:
         db.close()
+
+
+def test_views_give_dates_at_their_precision(db_url: str) -> None:
+    """`published` and `as_of` hold a period's first day; the `_text` columns (0007) give
+    the period as exports write it."""
+    cli = Cli(db_url)
+    cli.ok("outlet", "add", "O", "--stance", "neutral")
+    cli.ok("source", "add", "--outlet", "O", "--title", "T", "--key", "feb",
+           "--published", "February 2023")  # fmt: skip
+    cli.ok("source", "add", "--outlet", "O", "--title", "T", "--key", "day",
+           "--published", "2023-11-09")  # fmt: skip
+    cli.ok("add", "X is 10%.", "-s", "feb", "--subject", "X", "--property", "p", "--value",
+           "10%", "--as-of", "2022", "--event-date", "March 2022", "--key", "a")  # fmt: skip
+    cli.ok("add", "X is 50%.", "-s", "day", "--subject", "X", "--property", "p",
+           "--value", "50%", "--key", "b")  # fmt: skip
+    db = Database.open(db_url)
+    try:
+        with db.connect() as connection:
+            claims = {
+                row.claim_key: row
+                for row in connection.execute(text("SELECT * FROM claim_details"))
+            }
+            conflict = connection.execute(text("SELECT * FROM conflict_details")).one()
+    finally:
+        db.close()
+    a, b = claims["a"], claims["b"]
+    assert str(a.published)[:10] == "2023-02-01" and a.published_precision == "month"
+    assert (a.published_text, a.as_of_text, a.event_date_text) == ("2023-02", "2022", "2022-03")
+    assert str(a.as_of)[:10] == "2022-01-01"
+    assert (b.published_text, b.as_of_text, b.event_date_text) == ("2023-11-09", None, None)
+    pair = {conflict.claim_a_key: conflict.published_a_text,
+            conflict.claim_b_key: conflict.published_b_text}  # fmt: skip
+    assert pair == {"a": "2023-02", "b": "2023-11-09"}
+    assert str(conflict.published_a)[:10] in ("2023-02-01", "2023-11-09")
+
+
+def test_the_dated_columns_come_last_and_go_on_downgrade(recorded: str) -> None:
+    db = Database.open(recorded)
+    try:
+        with db.connect() as connection:
+            claim_columns = [c["name"] for c in inspect(connection).get_columns("claim_details")]
+            conflict_columns = [
+                c["name"] for c in inspect(connection).get_columns("conflict_details")
+            ]
+        assert claim_columns[-3:] == ["published_text", "as_of_text", "event_date_text"]
+        assert claim_columns[:2] == ["claim_id", "claim_key"]
+        assert conflict_columns[-2:] == ["published_a_text", "published_b_text"]
+        db.migrate("downgrade", "0006")
+        with db.connect() as connection:
+            older = [c["name"] for c in inspect(connection).get_columns("claim_details")]
+            rows = connection.execute(text("SELECT count(*) FROM claim_details")).scalar()
+        assert older == claim_columns[:-3] and rows == 2
+        db.migrate("upgrade", "head")
+        with db.connect() as connection:
+            row = connection.execute(
+                text("SELECT published_text FROM claim_details WHERE claim_key = 'ten'")
+            ).one()
+        assert row.published_text == "2023"
+    finally:
+        db.close()

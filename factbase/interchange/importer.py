@@ -197,11 +197,22 @@ def _import_files(
     by_section: dict[str, list[Record]] = {section: [] for section in SECTIONS}
     claims = _ClaimRecords()
     for number, path in enumerate(paths):
-        for record in iter_records(path):
+        found = 0
+        for found, record in enumerate(iter_records(path), start=1):  # noqa: B007
+            if options.replace and record.from_report:
+                raise ImportFailed(
+                    f"{record.location}: this is a claims report (from `export claims`), which "
+                    "gives only part of each source; --replace would clear the rest: "
+                    "import it without --replace"
+                )
             if record.section == "claims":
                 claims.add(number, path, record)
             else:
                 by_section[record.section].append(record)
+        if not found:
+            # An empty file is a mistake (the wrong file, an export that failed), not an
+            # import that went well: the whole run stops before anything is written.
+            raise ImportFailed(f"nothing to import in {path.name}")
     with ExitStack() as stack:
         if by_section["audit"]:
             stack.enter_context(audit.restoring())

@@ -20,6 +20,12 @@ from typing import Any
 import yaml
 
 from factbase.errors import ImportFailed
+from factbase.interchange.claims_report import (
+    ClaimsReport,
+    check_columns,
+    is_report_row,
+    spreadsheet_text,
+)
 
 # The sections in the order of the format's first version, then those added since (an
 # import applies them in its own order: stances before outlets).
@@ -43,6 +49,12 @@ class Record:
     section: str
     data: dict[str, Any]
     location: str  # "seeds.yaml: claims[3] (key cpc-share)" or "claims.csv:12"
+    # Made from a row of a claims report (`export claims`), which gives part of a source.
+    from_report: bool = False
+
+
+def _report_record(section: str, data: dict[str, Any], location: str) -> Record:
+    return Record(section, data, location, from_report=True)
 
 
 def read_file(path: Path) -> list[Record]:
@@ -53,7 +65,9 @@ def read_file(path: Path) -> list[Record]:
     if suffix in (".yaml", ".yml"):
         return _document_records(path.name, _load_yaml(path.name, text))
     if suffix == ".json":
-        return _document_records(path.name, _json_value(path.name, text))
+        # A file of no text holds no document, as an empty YAML file does.
+        document = _json_value(path.name, text) if text.strip() else None
+        return _document_records(path.name, document)
     if suffix == ".jsonl":
         return _jsonl_records(path.name, text)
     return _csv_records(path.name, text)
@@ -223,6 +237,15 @@ def _json_value(name: str, text: str) -> Any:
 def _document_records(name: str, document: Any) -> list[Record]:
     if document is None:
         return []
+    if isinstance(document, list) and all(
+        isinstance(item, dict) and is_report_row(item) for item in document
+    ):
+        report = ClaimsReport(name)
+        return [
+            record
+            for index, item in enumerate(document)
+            for record in report.split(item, f"{name}: [{index}]", _report_record)
+        ]
     if not isinstance(document, dict):
         raise ImportFailed(f"{name}: expected a mapping with the sections {', '.join(SECTIONS)}")
     records: list[Record] = []
@@ -250,24 +273,29 @@ def _document_records(name: str, document: Any) -> list[Record]:
 
 def _jsonl_records(name: str, text: str) -> list[Record]:
     # Only \n ends a line: U+2028 and friends are legal inside JSON strings.
+    report = ClaimsReport(name)
     lines = enumerate(text.split("\n"), start=1)
-    return [record for number, raw in lines if (record := _jsonl_record(name, number, raw))]
+    return [record for number, raw in lines for record in _jsonl_record(report, number, raw)]
 
 
-def _jsonl_record(name: str, number: int, raw: str) -> Record | None:
+def _jsonl_record(report: ClaimsReport, number: int, raw: str) -> list[Record]:
+    """The records of one line: one, none for a blank line, and for a line of a claims
+    report (`export claims`, no `type`) its outlet, source and claim."""
     line = raw.removesuffix("\r")
     if not line.strip():
-        return None
-    location = f"{name}:{number}"
+        return []
+    location = f"{report.name}:{number}"
     item = _json_value(location, line)
     if not isinstance(item, dict):
         raise ImportFailed(f"{location}: expected a JSON object")
+    if is_report_row(item):
+        return report.split(item, location, _report_record)
     kind = item.pop("type", None)
     if not isinstance(kind, str) or kind not in SECTION_OF_TYPE:
         raise ImportFailed(
             f"{location}: type must be one of {', '.join(SECTION_OF_TYPE)}, not {kind!r}"
         )
-    return Record(SECTION_OF_TYPE[kind], item, location)
+    return [Record(SECTION_OF_TYPE[kind], item, location)]
 
 
 def iter_records(path: Path) -> Iterator[Record]:
@@ -285,14 +313,13 @@ def iter_records(path: Path) -> Iterator[Record]:
         _read_text(path)  # the same message for a missing file, a directory ...
         raise
     with stream:
+        report = ClaimsReport(path.name)
         offset = 0
         for number, data in enumerate(stream, start=1):
             start, offset = offset, offset + len(data)
             if number == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data, start = data[3:], 3
-            record = _jsonl_record(path.name, number, _decoded_line(path, data, start))
-            if record is not None:
-                yield record
+            yield from _jsonl_record(report, number, _decoded_line(path, data, start))
 
 
 def _decoded_line(path: Path, data: bytes, offset: int) -> str:
@@ -319,6 +346,9 @@ def _csv_records(name: str, text: str) -> list[Record]:
         duplicates = {column for column in header if header.count(column) > 1}
         if duplicates:
             raise ImportFailed(f"{name}:1: repeated column {sorted(duplicates)[0]!r}")
+        report = ClaimsReport(name) if is_report_row(header) else None
+        if report is not None:
+            check_columns(header, f"{name}:1")
         for row in reader:
             location = f"{name}:{reader.line_num}"
             if not any(cell.strip() for cell in row):
@@ -330,7 +360,11 @@ def _csv_records(name: str, text: str) -> list[Record]:
             # CSV cannot tell a missing value from an empty one: an empty cell gives nothing,
             # so re-importing a sheet never clears what it leaves blank (docs/format.md).
             cells = {col: cell for col, cell in zip(header, row, strict=True) if cell.strip()}
-            records.append(Record("claims", cells, location))
+            if report is not None:
+                cells = {col: spreadsheet_text(cell) for col, cell in cells.items()}
+                records.extend(report.split(cells, location, _report_record))
+            else:
+                records.append(Record("claims", cells, location))
     except csv.Error as exc:
         raise ImportFailed(f"{name}:{reader.line_num}: bad CSV ({exc})") from None
     return records
