@@ -60,6 +60,11 @@ COMMON_HELP = [
     ("q", "quit (Ctrl-D and Ctrl-C too); every decision is saved already"),
     ("?", "these keys"),
 ]
+# What Enter alone leaves as the note: a decided conflict says how it was decided.
+NOTE_PROMPT = {
+    Queue.CONFLICTS: 'note (Enter alone: "reviewed: " and the decision): ',
+    Queue.MATCHES: 'note (Enter alone: "reviewed: same" or "reviewed: not the same"): ',
+}
 PROMPT_KEYS = {Queue.CONFLICTS: "c d l r n s u o q ?", Queue.MATCHES: "c d n s u o q ?"}
 
 
@@ -231,7 +236,7 @@ class Review:
             elif command == "sources":
                 show_sources(item)
             elif command == "note":
-                note = self.keys.line("note (Enter to keep the default): ") or None
+                note = self.keys.line(NOTE_PROMPT[self.what]) or None
                 if note:
                     console.print("the note goes with the next decision", style="dim")
             elif command == "skip":

@@ -144,7 +144,8 @@ def test_review_in_a_terminal_decides_undoes_quits_and_resumes(seeded: Cli, spaw
     child.expect_exact("1 of 10 conflicts decided; resuming at #2")
     assert shown(child, 2) == second
     child.send("n")
-    child.expect_exact("note (Enter to keep the default): ")
+    # The prompt says what Enter alone would leave.
+    child.expect_exact('note (Enter alone: "reviewed: " and the decision): ')
     child.sendline("Putin's words are a year later")
     child.send("l")
     child.expect_exact(f"saved: conflict {second}: resolved")
