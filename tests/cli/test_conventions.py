@@ -118,3 +118,24 @@ def test_seed_and_import_summaries_take_format_json(cli: Cli, tmp_path: Path) ->
     cli.ok("export", "all", "-o", str(exported))
     summary = parse_json(cli.ok("import", str(exported), "-f", "JSON"))
     assert summary["counts"]["claims"] == {"unchanged": 131}
+
+
+@pytest.mark.slow
+def test_shell_completion_completes_commands_and_options(tmp_path: Path) -> None:
+    import os
+
+    script = run_factbase("--show-completion", "bash", cwd=tmp_path)
+    assert script.returncode == 0 and "_factbase_completion" in script.stdout
+    env = dict(os.environ, _FACTBASE_COMPLETE="complete_bash")
+    commands = run_factbase(
+        cwd=tmp_path, env=env | {"COMP_WORDS": "factbase li", "COMP_CWORD": "1"}
+    )
+    assert {"list", "link"} <= set(commands.stdout.split())
+    options = run_factbase(
+        cwd=tmp_path, env=env | {"COMP_WORDS": "factbase list --so", "COMP_CWORD": "2"}
+    )
+    assert {"--source", "--sort"} <= set(options.stdout.split())
+    formats = run_factbase(
+        cwd=tmp_path, env=env | {"COMP_WORDS": "factbase list --format t", "COMP_CWORD": "3"}
+    )
+    assert set(formats.stdout.split()) == {"table", "tsv"}
