@@ -11,7 +11,10 @@ from factbase.cli.choices import TABLE
 from factbase.cli.options import ColumnsOption, FormatOption, WideOption, output_options
 
 ClaimArgument = Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id or key.")]
-NoteOption = Annotated[str | None, typer.Option(help="Why: kept in the audit log.")]
+# Why, for the audit log: `--why` as `edit` has it (`--note` still works here).
+NoteOption = Annotated[
+    str | None, typer.Option("--why", "--note", help="Why: kept in the audit log.")
+]
 
 DUPLICATE_COLUMNS = ("source_id", "source_key", "claims", "keys", "same", "statement")
 

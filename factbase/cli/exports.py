@@ -351,7 +351,8 @@ def report(
         typer.Option("--table", help="The table a row format writes (json has them all)."),
     ] = None,
     rows: Annotated[
-        int, typer.Option(help="Rows shown per table in the terminal; 0 for all.")
+        int,
+        typer.Option("--limit", "--rows", help="Rows shown per table in the terminal; 0 for all."),
     ] = 15,
     wide: WideOption = False,
 ) -> None:

@@ -139,3 +139,22 @@ def test_shell_completion_completes_commands_and_options(tmp_path: Path) -> None
         cwd=tmp_path, env=env | {"COMP_WORDS": "factbase list --format t", "COMP_CWORD": "3"}
     )
     assert set(formats.stdout.split()) == {"table", "tsv"}
+
+
+def test_why_is_the_audit_reason_of_every_correction(cli: Cli) -> None:
+    cli.ok("seed")
+    for command in (("delete",), ("restore",), ("merge",), ("unretract",), ("edit",)):
+        out = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+        assert "--why" in out.output, command
+    cli.ok("retract", "wsj-ru-cpc-share", "--note", "the WSJ corrected it")
+    cli.ok("unretract", "wsj-ru-cpc-share", "--why", "the correction was withdrawn")
+    [entry] = query(cli.url, "SELECT note FROM audit_log WHERE action = 'unretract'")
+    assert entry["note"] == "the correction was withdrawn"
+
+
+def test_report_takes_limit_as_every_listing_does(cli: Cli) -> None:
+    cli.ok("seed")
+    limited = cli.ok("report", "--limit", "1", "--wide")
+    older = cli.ok("report", "--rows", "1", "--wide")
+    assert limited.stdout == older.stdout
+    assert "more rows" in limited.stderr
