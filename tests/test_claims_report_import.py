@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli, listed_claims, seed, snapshot
+from helpers import Cli, import_counts, listed_claims, seed, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,8 +68,8 @@ def test_a_claims_report_imports_into_an_empty_database(
     source = Cli(str(seeded))
     report = exported(source, tmp_path / f"claims.{fmt}")
     target = Cli(db_url)
-    outcome = target.ok("import", str(report), "--json")
-    counts = json.loads(outcome.stdout)["counts"]
+    outcome = target.ok("import", str(report), "--format", "json")
+    counts = import_counts(json.loads(outcome.stdout))
     assert counts["claims added"] == 131 and counts["sources added"] == 5
     assert counts["outlets added"] == 5
     before, after = report_rows(source), report_rows(target)
@@ -78,7 +78,7 @@ def test_a_claims_report_imports_into_an_empty_database(
     assert comparable(after) == comparable(before)
     assert after["wsj-ru-cpc-share"]["published"] == before["wsj-ru-cpc-share"]["published"]
     # Importing it again changes nothing.
-    again = json.loads(target.ok("import", str(report), "--json").stdout)["counts"]
+    again = import_counts(json.loads(target.ok("import", str(report), "--format", "json").stdout))
     assert again == {"outlets unchanged": 5, "sources unchanged": 5, "claims unchanged": 131}
 
 
@@ -92,7 +92,7 @@ def test_a_report_matches_stored_sources_and_outlets_and_claims_by_key(
     cli = Cli(str(copy))
     report = exported(cli, tmp_path / f"oil.{fmt}", "--topic", "oil")
     before = snapshot(str(copy))
-    counts = json.loads(cli.ok("import", str(report), "--json").stdout)["counts"]
+    counts = import_counts(json.loads(cli.ok("import", str(report), "--format", "json").stdout))
     assert set(counts) == {"outlets unchanged", "sources unchanged", "claims unchanged"}
     assert snapshot(str(copy)) == before
 
@@ -104,6 +104,7 @@ def test_keyless_claims_and_sources_and_spreadsheet_guards_round_trip(
 ) -> None:
     first = Cli(str(tmp_path / "first.db"))
     first.ok("outlet", "add", "=Outlet", "--stance", "pro-ukrainian")
+    first.ok("topics", "add", "oil")
     first.ok("source", "add", "--outlet", "=Outlet", "--title", "-Без ключа",
              "--published", "листопад 2022")  # fmt: skip
     first.ok("source", "add", "--outlet", "=Outlet", "--title", "By URL",
@@ -129,7 +130,7 @@ def test_keyless_claims_and_sources_and_spreadsheet_guards_round_trip(
     assert after["rose"]["event_date"] == "2022-12-01" and after["rose"]["published"] == "2021"
     # Back into the database it came from: source-1 names the keyless source again, and the
     # keyless claim is found by its source and statement.
-    counts = json.loads(first.ok("import", str(report), "--json").stdout)["counts"]
+    counts = import_counts(json.loads(first.ok("import", str(report), "--format", "json").stdout))
     assert counts == {"outlets unchanged": 1, "sources unchanged": 2, "claims unchanged": 2}
 
 

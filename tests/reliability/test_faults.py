@@ -203,6 +203,7 @@ def test_a_report_is_swapped_in_whole_or_not_at_all(
     cli.ok("report", "-o", str(report))
     first = _report_files(report)
     assert len(first) >= 3
+    cli.ok("topics", "add", "transport")
     cli.ok("edit", "c1", "--topic", "transport")  # claims per topic change
 
     from factbase.interchange import exports

@@ -96,6 +96,7 @@ REFUSED_FILES: dict[str, tuple[str, str | bytes, str]] = {
 def data(db_url: str) -> Cli:
     add_source(db_url)
     cli = Cli(db_url)
+    cli.ok("topics", "add", "oil")
     cli.ok("add", "Kept claim about the CPC.", "--source", "rel-src", "--key", "kept",
            "--language", "en", "--subject", "CPC", "--topic", "oil")  # fmt: skip
     return cli
