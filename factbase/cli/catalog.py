@@ -31,7 +31,7 @@ def topics_list(ctx: typer.Context, fmt: FormatOption = TABLE) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.topics import TOPIC_COLUMNS, topic_records
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = topic_records(session)
     if fmt != TABLE:
         render.emit_records(rows, TOPIC_COLUMNS, fmt)
@@ -60,7 +60,7 @@ def topics_add(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.topics import TopicInput, upsert_topic
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         topic, outcome = upsert_topic(
             session, TopicInput(slug=slug, label=label, parent=parent, keywords=keyword or ())
         )
@@ -82,7 +82,7 @@ def entities_list(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.entities import ENTITY_COLUMNS, entity_records
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = entity_records(session, kind=kind, search=search)
     if fmt != TABLE:
         render.emit_records(rows, ENTITY_COLUMNS, fmt)
@@ -114,7 +114,7 @@ def entities_add(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.entities import EntityInput, upsert_entity
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         entity, outcome = upsert_entity(
             session, EntityInput(name=name, kind=kind, aliases=alias or ())
         )

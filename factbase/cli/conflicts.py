@@ -67,7 +67,7 @@ def conflicts_list(
         limit=limit or None,
         include_retracted=include_retracted,
     )
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = [conflict_row(c) for c in find_conflicts(session, where)]
     if fmt != TABLE:
         render.emit_records(rows, CONFLICT_COLUMNS, fmt)
@@ -96,7 +96,7 @@ def conflicts_show(
     from factbase.analysis.conflicts import conflict_row, get_conflict
     from factbase.catalog.outlets import stance_colours
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         conflict = get_conflict(session, ref)
         row = conflict_row(conflict)
         if fmt != TABLE:
@@ -152,7 +152,7 @@ def conflicts_scan() -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import scan
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         result = scan(session)
         found = len(result.new_ids)
     render.console().print(
@@ -180,7 +180,7 @@ def conflicts_resolve(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import resolve_conflict
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         conflict = resolve_conflict(session, ref, decision.value, note, keep)
         kept = f"; kept claim {conflict.kept_claim_id}" if conflict.kept_claim_id else ""
     render.console().print(f"conflict {conflict.id}: {conflict.status}{kept}")
@@ -199,7 +199,7 @@ def link(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.links import link_claims
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         made = link_claims(session, claim_a, claim_b, kind.value, note)
     render.console().print(f"linked claims {made.claim_a_id} and {made.claim_b_id} as {made.kind}")
 
@@ -213,6 +213,6 @@ def unlink(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.links import unlink_claims
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         removed = unlink_claims(session, claim_a, claim_b, note)
     render.console().print(f"unlinked claims {removed.claim_a_id} and {removed.claim_b_id}")

@@ -103,7 +103,7 @@ def _export_table(
 
     chosen = _table_format(output, fmt, excel)
     with (
-        state.open_db() as db,
+        state.open_db(write=False) as db,
         db.session() as session,
         render.streamed(rows_of(session)) as rows,
     ):
@@ -147,7 +147,7 @@ def _export_claimreview(output: Path | None, excel: bool, where: ClaimFilter) ->
     if excel:
         raise InvalidInput("--excel goes with CSV output (--format csv)")
     with (
-        state.open_db() as db,
+        state.open_db(write=False) as db,
         db.session() as session,
         render.streamed(claimreview_items(session, where)) as items,
     ):
@@ -256,7 +256,7 @@ def export_all(
     chosen_claims = replace(where, limit=None, sort=Sort.ID) if _filtered(where) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
     with (
-        state.open_db() as db,
+        state.open_db(write=False) as db,
         db.session(snapshot=True) as session,  # one state of the database, in every section
         render.streamed(interchange_records(session, chosen_claims)) as records,
     ):
@@ -301,7 +301,7 @@ def report(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.reports import ReportFilter, build_report
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         found = build_report(session, ReportFilter(topic=where.topic, since=where.since))
     if output is not None:
         _write_report(found, output)
@@ -381,7 +381,7 @@ def stats(fmt: ViewFormatOption = TABLE) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.stats import collect_stats
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         found = collect_stats(session, db)
     if fmt == ExportFormat.JSON:
         render.emit_record(found)

@@ -66,7 +66,7 @@ def source_add(
         cites=cites or (),
         note=note,
     )
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         source = add_source(session, data)
         render.console().print(
             f"added source [bold]{source.id}[/]"
@@ -88,7 +88,7 @@ def source_list(
     from factbase.catalog.outlets import stance_colours
     from factbase.catalog.sources import SOURCE_COLUMNS, source_records
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = source_records(
             session, outlet=outlet, language=lang, stance=stance, limit=limit or None
         )
@@ -124,7 +124,7 @@ def source_show(
     from factbase.catalog.outlets import stance_colours
     from factbase.catalog.sources import SOURCE_COLUMNS, source_record_of
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         row = source_record_of(session, ref)
         if fmt != TABLE:
             render.emit_records([row], SOURCE_COLUMNS, fmt)
