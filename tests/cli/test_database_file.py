@@ -249,3 +249,80 @@ def test_a_file_made_by_someone_else_meanwhile_is_not_ours_to_remove(tmp_path: P
     mine.discard_if_new()
     mine.close()
     assert new.is_file()
+
+
+# -- Ctrl-C ------------------------------------------------------------------------------
+
+
+def _stop(*_args: object, **_kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.fixture
+def one_outlet(tmp_path: Path) -> Path:
+    path = tmp_path / "outlet.jsonl"
+    line = {"type": "outlet", "name": "Outlet", "stance": "neutral"}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    return path
+
+
+def test_ctrl_c_before_the_commit_writes_nothing_and_says_so(
+    cli: Cli, one_outlet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import snapshot
+
+    from factbase.interchange import importer
+
+    before = snapshot(cli.url)
+    monkeypatch.setattr(importer, "_import_files", _stop)
+    out = cli("import", str(one_outlet))
+    assert (out.exit_code, out.stdout) == (130, "")
+    assert out.stderr == "factbase: interrupted; nothing was written\n"
+    assert snapshot(cli.url) == before
+
+
+def test_ctrl_c_after_the_commit_says_what_stays(
+    cli: Cli, one_outlet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factbase.cli import imports
+
+    monkeypatch.setattr(imports, "_print_summary", _stop)
+    out = cli("import", str(one_outlet))
+    assert (out.exit_code, out.stdout) == (130, "")
+    assert out.stderr == (
+        "factbase: interrupted; what it had committed stays (1 transaction); "
+        "nothing else was written\n"
+    )
+    assert [r["name"] for r in query(cli.url, "SELECT name FROM outlet")] == ["Outlet"]
+
+
+def test_ctrl_c_in_the_first_write_to_a_new_path_leaves_no_file(
+    tmp_path: Path, one_outlet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factbase.interchange import importer
+
+    monkeypatch.setattr(importer, "_import_files", _stop)
+    place = tmp_path / "place"
+    place.mkdir()
+    out = Cli(str(place / "new.db"))("import", str(one_outlet))
+    assert out.exit_code == 130
+    assert _everything_under(place) == []
+
+
+def test_ctrl_c_during_a_commit_is_taken_once_it_is_done() -> None:
+    import signal
+
+    from factbase.store.database import interrupts_deferred
+
+    done = []
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in `factbase`
+    try:
+        with pytest.raises(KeyboardInterrupt), interrupts_deferred():
+            handler = signal.getsignal(signal.SIGINT)
+            assert callable(handler)
+            handler(signal.SIGINT, None)  # Ctrl-C, as the signal would call it
+            done.append("committed")
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert done == ["committed"]
