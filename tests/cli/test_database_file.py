@@ -170,6 +170,15 @@ def _failing_writes(tmp_path: Path, bad_import: Path) -> list[tuple[str, ...]]:
     ]
 
 
+def test_a_failed_import_into_a_new_path_leaves_no_file(tmp_path: Path, bad_import: Path) -> None:
+    place = tmp_path / "place"
+    place.mkdir()
+    out = Cli(str(place / "new.db"))("import", str(bad_import))
+    assert out.exit_code == 1 and "bad.jsonl:2" in out.stderr
+    assert _everything_under(place) == []
+
+
+@pytest.mark.slow
 def test_a_failed_write_on_a_new_path_leaves_no_file(tmp_path: Path, bad_import: Path) -> None:
     place = tmp_path / "place"
     place.mkdir()
