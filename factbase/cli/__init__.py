@@ -17,6 +17,7 @@ import importlib
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Annotated, Any
 
 import typer
@@ -38,6 +39,9 @@ class FactbaseGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         code = _run(self, args, prog_name or "factbase", complete_var, extra)
+        if code:
+            with suppress(KeyboardInterrupt):  # the line for the failure is out already
+                state.discard_failed()
         if standalone_mode:
             sys.exit(code)
         return code
@@ -282,7 +286,11 @@ _whole_process = False
 
 
 def main() -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.store.interrupts import remember_interrupts
+
     globals()["_whole_process"] = True
+    remember_interrupts()
     module = _QUICK_COMMANDS.get(_command_in(sys.argv[1:]) or "")
     group = _with_commands(_new_app(), (module,)) if module else __getattr__("app")
     group()

@@ -67,6 +67,13 @@ def open_db(*, write: bool, create: bool | None = None, upgrade: bool = True) ->
     return database
 
 
+def discard_failed() -> None:
+    """After a failed command: remove each database file it created and committed nothing
+    to (tried again here, once the error and its frames are gone; see discard_if_new)."""
+    for database in _opened:
+        database.discard_if_new()
+
+
 def committed() -> int:
     """How many write transactions this command has committed so far."""
     return sum(database.commits for database in _opened)

@@ -16,12 +16,11 @@ the same timeout, so both backends give writers one at a time.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import shutil
-import signal
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ from factbase.errors import (
     ReadOnlyDatabase,
     SchemaError,
 )
+from factbase.store.interrupts import interrupts_deferred, refuse_after_interrupt
 from factbase.store.location import (
     APP_NAME,
     HEAD_REVISION,
@@ -275,27 +275,6 @@ def _fingerprint(connection: sqlite3.Connection) -> str:
 _EMPTY_FINGERPRINT = hashlib.sha256().hexdigest()
 
 
-@contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """Take Ctrl-C only when the block has ended, so that a commit has happened or not,
-    and a removal is whole. Only the main thread receives signals."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if not callable(previous):  # ignored (a background job), default, or set outside Python
-        yield
-        return
-    caught: list[int] = []
-    signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
-
-
 def create_db_engine(url: URL) -> Engine:
     backend = url.get_backend_name()
     try:
@@ -401,31 +380,48 @@ class Database:
         made: list[Path] = []
         identity = None
         if create and path is not None and not path.exists():
-            if given_location(location) is None:
-                made = _make_directories(path.parent)
-            try:
-                identity = _create_file(path)
-            except BaseException:
-                _remove_directories(made)
-                raise
-        read_only = _read_only(url)
-        if read_only:
-            engine_url = _read_only_url(url)
-        elif not create and path is not None:
-            engine_url = _existing_only_url(url)
-        else:
-            engine_url = url
-        engine = create_db_engine(engine_url)
-        database = cls(url, engine, read_only)
-        if identity is not None:
-            database.created, database.created_identity = path, identity
-            database.created_directories = made
+            # Ctrl-C meanwhile is taken once what was made is known, so it can be removed.
+            with interrupts_deferred():
+                if given_location(location) is None:
+                    made = _make_directories(path.parent)
+                try:
+                    identity = _create_file(path)
+                except BaseException:
+                    _remove_directories(made)
+                    raise
+        try:
+            read_only = _read_only(url)
+            if read_only:
+                engine_url = _read_only_url(url)
+            elif not create and path is not None:
+                engine_url = _existing_only_url(url)
+            else:
+                engine_url = url
+            database = cls(
+                url,
+                create_db_engine(engine_url),
+                read_only,
+                created=path if identity is not None else None,
+                created_identity=identity,
+                created_directories=made,
+            )
+        except BaseException:
+            if path is not None and identity is not None:
+                with interrupts_deferred(), suppress(OSError, sqlite3.Error):
+                    _remove_if_untouched(path, identity, _EMPTY_FINGERPRINT)
+            _remove_directories(made)
+            raise
         try:
             if not create and path is not None and upgrade:
                 database.refuse_empty_file()
-            if upgrade:
+            if upgrade and database.created is not None:
+                # A new file's schema and the record of it go together: Ctrl-C meanwhile
+                # is taken after, when what to remove is known.
+                with interrupts_deferred():
+                    database.ensure_current()
+                    database.note_created_content()
+            elif upgrade:
                 database.ensure_current()
-                database.note_created_content()
             elif database.exists:  # looking must not create a file
                 database.check_is_factbase()
         except BaseException:
@@ -485,11 +481,18 @@ class Database:
         path, identity = self.created, self.created_identity
         if path is None or self.commits:
             return
-        self.created = None
         with interrupts_deferred():
             self.close()
-            with suppress(OSError, sqlite3.Error):
+            gc.collect()  # closes a connection that only a finished frame still held
+            try:
                 _remove_if_untouched(path, identity, self.created_fingerprint)
+            except sqlite3.OperationalError:
+                # Locked: an interrupted frame may still hold a connection. The command
+                # line tries again once the error is handled (state.discard_failed).
+                return
+            except (OSError, sqlite3.Error):
+                pass
+            self.created = None
             _remove_directories(self.created_directories)
 
     @contextmanager
@@ -532,6 +535,7 @@ class Database:
                     transaction.rollback()
                 else:
                     # Ctrl-C is taken after the commit: it has then happened, or not.
+                    refuse_after_interrupt()
                     with interrupts_deferred():
                         transaction.commit()
                         self.commits += write
@@ -670,9 +674,10 @@ class Database:
 
 
 def _raw_connection(path: Path) -> sqlite3.Connection:
-    """The standard library's connection to an existing file (never creating one)."""
+    """The standard library's connection to an existing file (never creating one). It waits
+    a moment for a lock: the connection an interrupt cut short may still be closing."""
     return sqlite3.connect(
-        f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None
+        f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=0.5, isolation_level=None
     )
 
 

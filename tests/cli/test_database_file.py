@@ -69,6 +69,19 @@ def test_a_read_command_on_a_mistyped_path_creates_nothing(
     assert _everything_under(place) == []  # no file, no -wal, -shm or journal
 
 
+def test_the_quick_reader_of_list_and_show_creates_nothing(tmp_path: Path) -> None:
+    """`list` and `show` read SQLite with the standard library first: it must not create
+    the file either (it leaves a missing one to the library, which refuses it)."""
+    from factbase.claims.fastread import claim_view, claims_page
+    from factbase.claims.filter import ClaimFilter
+
+    typo = tmp_path / "typo.db"
+    assert claim_view(str(typo), "39") is None
+    assert claims_page(str(typo), ClaimFilter(topic="oil"), with_support=True) is None
+    assert claims_page(None, ClaimFilter(), with_support=False) is None  # the default
+    assert _everything_under(tmp_path) == []
+
+
 def test_the_message_names_the_path_as_it_was_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -321,7 +334,7 @@ def test_ctrl_c_in_the_first_write_to_a_new_path_leaves_no_file(
 def test_ctrl_c_during_a_commit_is_taken_once_it_is_done() -> None:
     import signal
 
-    from factbase.store.database import interrupts_deferred
+    from factbase.store.interrupts import interrupts_deferred
 
     done = []
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in `factbase`
