@@ -12,8 +12,8 @@ def run() -> None:
         from factbase.cli import main
 
         main()
-    except KeyboardInterrupt:
-        print("factbase: error: interrupted", file=sys.stderr)
+    except KeyboardInterrupt:  # while starting, before the command's own error boundary
+        print("factbase: interrupted; nothing was written", file=sys.stderr)
         sys.exit(130)
 
 

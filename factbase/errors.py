@@ -59,6 +59,10 @@ class SchemaError(FactbaseError):
     """The database is not a factbase database, or is newer than this program."""
 
 
+class MissingDatabase(FactbaseError):
+    """A command that only reads was pointed at a database that does not exist."""
+
+
 class ReadOnlyDatabase(FactbaseError):
     """The database cannot be written here: a read-only file, directory or medium."""
 

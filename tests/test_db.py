@@ -34,7 +34,10 @@ def test_default_path_is_in_the_xdg_data_directory(tmp_path: Path) -> None:
 def test_resolve_url_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     default = tmp_path / "xdg-data" / "factbase" / "factbase.db"
     assert resolve_url(None).database == str(default)
-    assert default.parent.is_dir()  # created so that SQLite can create the file
+    # Naming the location makes nothing: the directory is made with the database itself.
+    assert not default.parent.exists()
+    Database.open(None).close()
+    assert default.is_file()
     monkeypatch.setenv("FACTBASE_DB", str(tmp_path / "env.db"))
     assert resolve_url(None).database == str(tmp_path / "env.db")
     assert resolve_url(str(tmp_path / "arg.db")).database == str(tmp_path / "arg.db")

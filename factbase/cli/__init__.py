@@ -2,7 +2,8 @@
 
 This package is the only place that knows about Typer and Rich. Its one error
 boundary, :class:`FactbaseGroup`, turns every expected failure into one line on
-stderr and an exit code: 1 for errors, 2 for usage, 75 when the database is busy.
+stderr and an exit code: 1 for errors, 2 for usage, 75 when the database is busy, 130
+for Ctrl-C (:func:`interrupted`).
 
 Late imports: the library, SQLAlchemy and Rich are imported inside the commands that
 use them, so `factbase --help` and the `list`/`show` shortcut start without them (README,
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import errno
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Annotated, Any
 
 import typer
@@ -40,9 +43,23 @@ class FactbaseGroup(TyperGroup):
 
         conventions.apply(self)
         code = _run(self, args, prog_name or "factbase", complete_var, extra)
+        if code:
+            with suppress(KeyboardInterrupt):  # the line for the failure is out already
+                state.discard_failed()
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def invoke(self, ctx: Any) -> Any:
+        # Typer would turn Ctrl-C into a silent exit 130: it is said here instead.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
+
+
+class _Interrupted(Exception):
+    """Ctrl-C (KeyboardInterrupt) while a command ran, on its way to the error boundary."""
 
 
 def _fail(message: str, code: int) -> int:
@@ -71,9 +88,13 @@ def _run(
     except typer.Abort:
         return _fail("aborted", 1)
     except FactbaseError as exc:
+        if _after_interrupt(exc):
+            return interrupted()
         if state.debug:
             raise
         return _fail(exc.message, exc.exit_code)
+    except (KeyboardInterrupt, _Interrupted):
+        return interrupted()
     except BrokenPipeError:
         return 1
     except OSError as exc:  # a file system's answer: name the path, not a traceback
@@ -81,9 +102,42 @@ def _run(
             raise
         return _fail(_file_error(exc), 1)
     except Exception as exc:
+        if _after_interrupt(exc):  # cleanup that failed because Ctrl-C cut a statement short
+            return interrupted()
         if state.debug:
             raise
         return _fail(f"internal error: {type(exc).__name__}: {_safe(exc)} (rerun with --debug)", 1)
+
+
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report it
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line saying what the command had committed (every write is one
+    transaction, rolled back unless it was committed), never a traceback."""
+    committed = state.committed()
+    if not committed:
+        said = "nothing was written"
+    elif committed == 1:
+        said = "what it had committed stays (1 transaction); nothing else was written"
+    else:
+        said = f"what it had committed stays ({committed} transactions); nothing else was written"
+    if _whole_process:  # a second Ctrl-C must not cut this line, or the exit, short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print(f"factbase: interrupted; {said}", file=sys.stderr)
+    return INTERRUPTED_EXIT
+
+
+def _after_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while handling a Ctrl-C."""
+    seen: set[int] = set()
+    cause = exc.__context__
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt | _Interrupted):
+            return True
+        seen.add(id(cause))
+        cause = cause.__context__
+    return False
 
 
 def _click_error(exc: typer.TyperException) -> int:
@@ -230,7 +284,17 @@ def _command_in(args: Sequence[str]) -> str | None:
     return None
 
 
+# True when this process is the `factbase` command (main), not a test or a program that
+# embeds the command line: only then is Ctrl-C ignored once the command has been stopped.
+_whole_process = False
+
+
 def main() -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.store.interrupts import remember_interrupts
+
+    globals()["_whole_process"] = True
+    remember_interrupts()
     module = _QUICK_COMMANDS.get(_command_in(sys.argv[1:]) or "")
     group = _with_commands(_new_app(), (module,)) if module else __getattr__("app")
     group()

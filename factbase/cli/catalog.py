@@ -54,7 +54,7 @@ def topics_list(
     from factbase.catalog.topics import TOPIC_COLUMNS, topic_records
 
     table = render.TableView(TOPIC_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = topic_records(session)
     if fmt != TABLE:
         render.emit_records(rows, TOPIC_COLUMNS, fmt)
@@ -82,7 +82,7 @@ def topics_add(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.topics import TopicInput, upsert_topic
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         topic, outcome = upsert_topic(
             session, TopicInput(slug=slug, label=label, parent=parent, keywords=keyword or ())
         )
@@ -110,7 +110,7 @@ def entities_list(
 
     check_search(search)
     table = render.TableView(ENTITY_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = entity_records(session, kind=kind, search=search)
     if fmt != TABLE:
         render.emit_records(rows, ENTITY_COLUMNS, fmt)
@@ -141,7 +141,7 @@ def entities_add(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.entities import EntityInput, upsert_entity
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         entity, outcome = upsert_entity(
             session, EntityInput(name=name, kind=kind, aliases=alias or ())
         )

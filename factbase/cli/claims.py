@@ -137,7 +137,7 @@ def add(
         status=status,
         note=note,
     )
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         result = add_claim(session, data, allow_duplicate=allow_duplicate, create_topics=False)
         row = claim_row(result.claim)
     for warning in result.warnings:
@@ -168,7 +168,7 @@ def show(
     if view is None:
         from factbase.analysis.claim_views import view_claim
 
-        with state.open_db() as db, db.session() as session:
+        with state.open_db(write=False) as db, db.session() as session:
             view = view_claim(session, ref)
     if view.merged_from:
         render.note(f"{view.merged_from} was merged into claim {view.record['id']}: shown here")
@@ -305,7 +305,7 @@ def list_claims(
     if page is None:
         from factbase.analysis.claim_views import claims_page
 
-        with state.open_db() as db, db.session() as session:
+        with state.open_db(write=False) as db, db.session() as session:
             page = claims_page(session, where, with_support=support)
     if not support:
         table.leave_out("topics", "origins")
@@ -320,7 +320,7 @@ def _emit_claims(where: ClaimFilter, fmt: str) -> None:
     from factbase.interchange.exports import claim_rows
 
     with (
-        state.open_db() as db,
+        state.open_db(write=False) as db,
         db.session() as session,
         render.streamed(claim_rows(session, where)) as rows,  # like an export
     ):

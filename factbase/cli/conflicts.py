@@ -85,7 +85,7 @@ def conflicts_list(
         limit=page_limit(limit, fmt, None),
         include_retracted=include_retracted,
     )
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = [conflict_row(c) for c in find_conflicts(session, where)]
         cut = where.limit and len(rows) == where.limit
         total = count_conflicts(session, where) if cut else len(rows)
@@ -117,7 +117,7 @@ def conflicts_show(
     from factbase.analysis.conflicts import conflict_row, get_conflict
     from factbase.catalog.outlets import stance_colours
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         conflict = get_conflict(session, ref)
         row = conflict_row(conflict)
         if fmt != TABLE:
@@ -173,7 +173,7 @@ def conflicts_scan() -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import scan
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         result = scan(session)
         found = len(result.new_ids)
     render.console().print(
@@ -201,7 +201,7 @@ def conflicts_resolve(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import resolve_conflict
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         conflict = resolve_conflict(session, ref, decision.value, note, keep)
         kept = f"; kept claim {conflict.kept_claim_id}" if conflict.kept_claim_id else ""
     render.console().print(f"conflict {conflict.id}: {conflict.status}{kept}")
@@ -220,7 +220,7 @@ def link(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.links import link_claims
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         made = link_claims(session, claim_a, claim_b, kind.value, note)
     render.console().print(f"linked claims {made.claim_a_id} and {made.claim_b_id} as {made.kind}")
 
@@ -234,6 +234,6 @@ def unlink(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.links import unlink_claims
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         removed = unlink_claims(session, claim_a, claim_b, note)
     render.console().print(f"unlinked claims {removed.claim_a_id} and {removed.claim_b_id}")

@@ -37,7 +37,7 @@ def retract(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.corrections import describe, retract_claim
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         claim = retract_claim(session, ref, note)
         render.note(f"retracted {describe(claim)}")
 
@@ -47,7 +47,7 @@ def unretract(ref: ClaimArgument, note: NoteOption = None) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.corrections import describe, unretract_claim
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         claim = unretract_claim(session, ref, note)
         render.note(f"{describe(claim)} is no longer retracted")
 
@@ -70,7 +70,7 @@ def delete(
     from factbase.claims.query import get_claim
     from factbase.errors import InvalidInput
 
-    with state.open_db() as db, db.session(write=yes) as session:
+    with state.open_db(write=yes) as db, db.session(write=yes) as session:
         if not yes:
             claim = get_claim(session, ref)
             raise InvalidInput(
@@ -91,7 +91,7 @@ def restore(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.corrections import describe, restore_claim
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         result = restore_claim(session, entry, note)
         for skipped in result.skipped:
             render.warn(f"not restored: {skipped}")
@@ -121,7 +121,7 @@ def duplicates(
     from factbase.claims.duplicates import duplicate_groups
 
     table = render.TableView(DUPLICATE_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         groups = duplicate_groups(session, source)
     rows = [
         {
@@ -164,7 +164,7 @@ def merge(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.merging import merge_claims
 
-    with state.open_db() as db, db.session(write=True, commit=not dry_run) as session:
+    with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
         plan = merge_claims(session, keep, drop, note=note, force=force)
     for warning in plan.warnings:
         render.warn(warning)

@@ -28,14 +28,17 @@ def db_path() -> None:
 def db_current() -> None:
     """Print the database's schema revision and whether it is the newest."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.errors import MissingDatabase
     from factbase.store.location import HEAD_REVISION
 
-    with state.open_db(upgrade=False) as db:
-        revision, exists, display = db.current_revision(), db.exists, db.display
-    if not exists:
-        typer.echo(f"empty: no database at {display} yet (any other command creates it)")
-    elif revision is None:
-        typer.echo("empty (no schema yet; any other command creates it)")
+    try:
+        with state.open_db(write=False, upgrade=False) as db:
+            revision = db.current_revision()
+    except MissingDatabase as missing:  # a status, not a failure
+        typer.echo(f"empty: {missing.message}")
+        return
+    if revision is None:
+        typer.echo("empty (no schema yet; any write command creates it)")
     else:
         latest = "(head)" if revision == HEAD_REVISION else f"(newest is {HEAD_REVISION})"
         typer.echo(f"{revision} {latest}")
@@ -56,7 +59,7 @@ def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Upgrade the schema (every command does this on open; this makes it explicit)."""
-    with state.open_db(upgrade=False) as db:
+    with state.open_db(write=True, upgrade=False) as db:
         before = db.current_revision()
         db.migrate("upgrade", revision)
         after = db.current_revision()
@@ -80,7 +83,7 @@ def db_downgrade(
     ] = False,
 ) -> None:
     """Downgrade the schema to an older revision (drops what later revisions added)."""
-    with state.open_db(upgrade=False) as db:
+    with state.open_db(write=True, create=False, upgrade=False) as db:
         before = db.current_revision()
         if not yes and not typer.confirm(f"downgrade {db.display} from {before} to {revision}?"):
             raise typer.Abort()

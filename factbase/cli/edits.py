@@ -107,7 +107,7 @@ def edit(
     topics = () if no_topic else (tuple(topic) if topic else None)
     if not given and topics is None:
         raise InvalidInput("nothing to change: give the fields to correct (see 'edit --help')")
-    with state.open_db() as db, db.session(write=True, commit=not dry_run) as session:
+    with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
         result = edit_claim(session, claim, given, topics=topics, why=why, create_topics=False)
     _report(result, dry_run, fmt)
 
@@ -157,7 +157,7 @@ def source_edit(
         raise InvalidInput(
             "nothing to change: give the fields to correct (see 'source edit --help')"
         )
-    with state.open_db() as db, db.session(write=True, commit=not dry_run) as session:
+    with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
         result = edit_source(session, source, given, why=why)
     _report(result, dry_run, fmt)
 
@@ -186,7 +186,7 @@ def entity_edit(
     given = _given(name=name, kind=kind, note=note)
     if not given and not alias and not remove_alias:
         raise InvalidInput("nothing to change: give the fields to correct")
-    with state.open_db() as db, db.session(write=True, commit=not dry_run) as session:
+    with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
         result = edit_entity(
             session,
             entity,
@@ -211,7 +211,7 @@ def entity_merge(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.editing import merge_entities
 
-    with state.open_db() as db, db.session(write=True, commit=not dry_run) as session:
+    with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
         result = merge_entities(session, keep, drop, why=why)
     _report(result, dry_run, fmt)
 
@@ -331,7 +331,7 @@ def history(
 
     page = page_limit(limit, fmt, HISTORY_PAGE)
     table = render.TableView(HISTORY_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         where = _history_filter(session, claim, source, since, target, action, actor, page)
         rows = history_records(session, where)
         total = count_history(session, where) if page and len(rows) == page else len(rows)

@@ -123,7 +123,7 @@ def _export_table(
         return write_table(out, chosen, columns, rows, fields=given.fields, headers=given.headers)
 
     with (
-        state.open_db() as db,
+        state.open_db(write=False) as db,
         db.session() as session,
         render.streamed(rows_of(session)) as rows,
     ):
@@ -182,7 +182,7 @@ def _export_claimreview(output: Path | None, where: ClaimFilter) -> None:
     if given.fields or not given.headers:
         raise InvalidUsage("--fields and --no-headers go with the table formats, not claimreview")
     with (
-        state.open_db() as db,
+        state.open_db(write=False) as db,
         db.session() as session,
         render.streamed(claimreview_items(session, where)) as items,
     ):
@@ -308,7 +308,7 @@ def export_all(
     chosen_claims = replace(where, limit=None, sort=Sort.ID) if _filtered(where) else None
     writer = write_lines if chosen is ExportFormat.JSONL else write_document
     with (
-        state.open_db() as db,
+        state.open_db(write=False) as db,
         db.session(snapshot=True) as session,  # one state of the database, in every section
         render.streamed(interchange_records(session, chosen_claims)) as records,
     ):
@@ -370,7 +370,7 @@ def report(
             "or use --format json or -o DIR for all of them",
             param_hint="'--table'",
         )
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         found = build_report(session, ReportFilter(topic=where.topic, since=where.since))
     if output is not None:
         _write_report(found, output)
@@ -490,7 +490,7 @@ def stats(
     from factbase.analysis.stats import STATS_COLUMNS, collect_stats, stats_rows
 
     table = render.TableView(STATS_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         found = collect_stats(session, db)
     if fmt == ExportFormat.JSON:
         render.emit_record(found)

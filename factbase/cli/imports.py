@@ -104,7 +104,7 @@ def _run_import(
 
     options = ImportOptions(replace=replace, allow_duplicate=allow_duplicate, notice=render.warn)
     with (
-        state.open_db() as db,
+        state.open_db(write=True) as db,
         db.session(write=True, commit=not dry_run) as session,
         ProgressBar() as progress,
     ):

@@ -66,7 +66,7 @@ def outlet_add(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import add_outlet
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         outlet = add_outlet(
             session, name, stance, country=country, language=language, homepage=homepage, note=note
         )
@@ -90,7 +90,7 @@ def outlet_edit(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import get_outlet, update_outlet
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         outlet = get_outlet(session, name)
         changed = update_outlet(
             session,
@@ -120,7 +120,7 @@ def outlet_list(
     from factbase.catalog.outlets import OUTLET_COLUMNS, outlet_records, stance_colours
 
     table = render.TableView(OUTLET_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = outlet_records(session, stance=stance)
         if fmt != TABLE:
             render.emit_records(rows, OUTLET_COLUMNS, fmt)
@@ -150,7 +150,7 @@ def stance_list(
     from factbase.catalog.outlets import STANCE_COLUMNS, stance_records
 
     table = render.TableView(STANCE_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = stance_records(session)
     if fmt != TABLE:
         render.emit_records(rows, STANCE_COLUMNS, fmt)
@@ -183,6 +183,6 @@ def stance_add(
             Color.parse(colour)
         except ColorParseError:
             raise typer.BadParameter(f"unknown colour {colour!r}", param_hint="--colour") from None
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         stance = add_stance(session, name, description, colour)
     render.console().print(f"added stance {render.stance_text(stance.name, stance.colour)}")

@@ -94,7 +94,8 @@ def review(
     from factbase.analysis.review import ReviewFilter
 
     where = ReviewFilter(topic=topic, kind=kind, stance=stance, language=lang)
-    with state.open_db() as db:
+    # Decisions are written, but there is nothing to review in a database not made yet.
+    with state.open_db(write=True, create=False) as db:
         Review(db, what, where, min_score, KeyReader.for_stdin()).run()
 
 

@@ -91,7 +91,7 @@ def source_add(
         cites=cites or (),
         note=note,
     )
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         source = add_source(session, data)
         render.console().print(
             f"added source [bold]{source.id}[/]"
@@ -119,7 +119,7 @@ def source_list(
     page = page_limit(limit, fmt, None)
     filters = {"outlet": outlet, "language": lang, "stance": stance}
     table = render.TableView(SOURCE_TABLE, wide=wide, choice=columns)
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         rows = source_records(session, **filters, limit=page)
         total = count_sources(session, **filters) if page and len(rows) == page else len(rows)
         if fmt != TABLE:
@@ -154,7 +154,7 @@ def source_show(
     from factbase.catalog.outlets import stance_colours
     from factbase.catalog.sources import SOURCE_COLUMNS, source_record_of
 
-    with state.open_db() as db, db.session() as session:
+    with state.open_db(write=False) as db, db.session() as session:
         row = source_record_of(session, ref)
         if fmt != TABLE:
             render.emit_records([row], SOURCE_COLUMNS, fmt)

@@ -12,11 +12,14 @@ db_location: str | None = None
 debug: bool = False
 user: str | None = None
 _secrets: list[str] = []
+# Every database this command opened: what they committed is what an interruption kept.
+_opened: list[Database] = []
 
 
 def reset(*, db: str | None, debug: bool, user: str | None = None) -> None:
     globals().update(db_location=db, debug=debug, user=user)
     _secrets.clear()
+    _opened.clear()
     if db and "://" in db:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
@@ -45,14 +48,25 @@ def redact(text: str) -> str:
     return text
 
 
-def open_db(*, upgrade: bool = True) -> Database:
-    """The database the global options name; open it with `with`, which closes it."""
+def open_db(*, write: bool, create: bool | None = None, upgrade: bool = True) -> Database:
+    """The database the global options name; open it with `with`, which closes it.
+
+    Every command says here whether it writes. One that only reads (``write=False``)
+    never creates a database: a SQLite file that is not there is an error (exit 1), so a
+    mistyped --db says so instead of answering from a new, empty file. One that writes
+    creates and migrates a new file, and removes it again if it fails having committed
+    nothing; ``create=False`` is for a writer that has nothing to do in a new database
+    (`review`, `db downgrade`). A server database (PostgreSQL) is there or not, either way.
+    """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog import audit
     from factbase.store.database import Database
 
     audit.acting_as(user)
-    database = Database.open(db_location, upgrade=upgrade)
+    database = Database.open(
+        db_location, upgrade=upgrade, create=write if create is None else create
+    )
+    _opened.append(database)
     if database.upgraded_from is not None:
         try:
             refresh_after_upgrade(database, database.upgraded_from)
@@ -60,6 +74,18 @@ def open_db(*, upgrade: bool = True) -> Database:
             database.close()
             raise
     return database
+
+
+def discard_failed() -> None:
+    """After a failed command: remove each database file it created and committed nothing
+    to (tried again here, once the error and its frames are gone; see discard_if_new)."""
+    for database in _opened:
+        database.discard_if_new()
+
+
+def committed() -> int:
+    """How many write transactions this command has committed so far."""
+    return sum(database.commits for database in _opened)
 
 
 def refresh_after_upgrade(database: Database, before: str | None) -> None:

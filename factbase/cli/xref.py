@@ -83,7 +83,7 @@ def xref_list(
     # --accept links what is listed: the page a table shows, as before.
     page = page_limit(limit, fmt, PAGE)
     found = XrefStats()
-    with state.open_db() as db, db.session(write=accept) as session:
+    with state.open_db(write=accept) as db, db.session(write=accept) as session:
         suggestions = suggest(session, claim_id=claim, min_score=min_score, limit=page, stats=found)
         rows = suggestion_rows(session, suggestions)
         linked: list[int] = []
@@ -145,7 +145,7 @@ def xref_reject(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.xref import reject
 
-    with state.open_db() as db, db.session(write=True) as session:
+    with state.open_db(write=True) as db, db.session(write=True) as session:
         rejection = reject(session, first, second, note)
         low, high = rejection.claim_a_id, rejection.claim_b_id
     render.console().print(f"rejected: claims {low} and {high} will not be suggested again")

@@ -22,13 +22,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import scan
@@ -184,10 +185,16 @@ def _page_cache(session: Session) -> Iterator[None]:
         return
     before = session.execute(text("PRAGMA cache_size")).scalar_one()
     session.execute(text(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}"))
+    restore = text(f"PRAGMA cache_size = {int(before)}")
     try:
         yield
-    finally:
-        session.execute(text(f"PRAGMA cache_size = {int(before)}"))
+    except BaseException:
+        # Ctrl-C during a statement leaves the connection unusable until the rollback
+        # (the pool then drops it, cache and all): the error raised must stay the one seen.
+        with suppress(SQLAlchemyError):
+            session.execute(restore)
+        raise
+    session.execute(restore)
 
 
 def _import_files(

@@ -15,11 +15,15 @@ the same timeout, so both backends give writers one at a time.
 
 from __future__ import annotations
 
+import errno
+import gc
+import hashlib
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -39,9 +43,11 @@ from factbase.errors import (
     DatabaseBusy,
     FactbaseError,
     InvalidInput,
+    MissingDatabase,
     ReadOnlyDatabase,
     SchemaError,
 )
+from factbase.store.interrupts import interrupts_deferred, refuse_after_interrupt
 from factbase.store.location import (
     APP_NAME,
     HEAD_REVISION,
@@ -69,16 +75,8 @@ def resolve_url(location: str | None = None) -> URL:
 
 
 def _url_of(location: str | None) -> URL:
-    if location is None:
-        path = default_db_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InvalidInput(
-                f"cannot create the data directory {path.parent}: {_reason(exc)} "
-                "(give --db or set FACTBASE_DB)"
-            ) from None
-        return URL.create("sqlite", database=str(path))
+    if location is None:  # its directory is made when the database is (Database.open)
+        return URL.create("sqlite", database=str(default_db_path()))
     if "://" in location:
         try:
             return make_url(location)
@@ -152,19 +150,19 @@ _NEARLY_FULL_BYTES = 64 * 1024
 
 
 def _read_only(url: URL) -> str | None:
-    """Why this SQLite file must be opened read-only, as the start of a refusal; None when
-    it can be written."""
+    """Why this SQLite file must be opened read-only, as the line a refused write prints;
+    None when it can be written."""
     path = _sqlite_path(url)
     if path is None or not path.is_file():
         return None
     reason = read_only_reason(path)
     if reason:
-        return f"cannot write: {reason}"
+        return reason
     try:
         full = shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES
     except OSError:
         full = False
-    return f"disk full at {path}" if full else None
+    return f"disk full at {path}; nothing was written" if full else None
 
 
 def _read_only_url(url: URL) -> URL:
@@ -180,7 +178,101 @@ def _read_only_url(url: URL) -> URL:
         or shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES
     ):
         query["immutable"] = "1"
-    return URL.create("sqlite", database=f"file:{path}", query=query)
+    return URL.create("sqlite", database=path.absolute().as_uri(), query=query)
+
+
+def _existing_only_url(url: URL) -> URL:
+    """The file opened so that SQLite never creates it (``mode=rw``): a command that only
+    reads must not leave a database behind, even if the file goes while it starts."""
+    path = Path(str(url.database))
+    return URL.create(
+        "sqlite", database=path.absolute().as_uri(), query={"mode": "rw", "uri": "true"}
+    )
+
+
+def refuse_missing(location: str | None) -> None:
+    """Refuse a SQLite location with no database file: a command that only reads never
+    creates one (nor its directory), so a mistyped --db is an error, not a new file."""
+    given = given_location(location)
+    if given is not None and "://" in given:
+        url = _url_of(given)
+        path = _sqlite_path(url)
+        if path is None:
+            return  # a server, or SQLite in memory: there, or not, as it is
+        shown = given
+    else:
+        path = Path(given).expanduser().resolve() if given else default_db_path()
+        shown = given or str(path)
+        if path.is_dir():
+            return  # resolve_url words that one
+    if path.exists():
+        return
+    if given and "://" not in given and not path.parent.is_dir():
+        raise MissingDatabase(f"no database at {shown} (directory {path.parent} does not exist)")
+    raise MissingDatabase(
+        f"no database at {shown} (create it with `factbase db upgrade` or any write command)"
+    )
+
+
+def _make_directories(directory: Path) -> list[Path]:
+    """Make ``directory`` and its missing parents; the ones made, innermost first."""
+    missing = []
+    while not directory.exists() and directory.parent != directory:
+        missing.append(directory)
+        directory = directory.parent
+    made: list[Path] = []
+    for directory in reversed(missing):
+        try:
+            directory.mkdir()
+        except FileExistsError:
+            continue  # made meanwhile by another process: theirs, not ours to remove
+        except OSError as exc:
+            _remove_directories(made[::-1])
+            raise InvalidInput(
+                f"cannot create the data directory {missing[0]}: {_reason(exc)} "
+                "(give --db or set FACTBASE_DB)"
+            ) from None
+        made.append(directory)
+    return made[::-1]
+
+
+def _create_file(path: Path) -> tuple[int, int] | None:
+    """Create the empty database file, only if nobody has; its identity when this
+    process made it, None when it was there already."""
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise ReadOnlyDatabase(
+                f"database is read-only: cannot create {path} ({_reason(exc)})"
+            ) from None
+        raise
+    try:
+        info = os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+    return info.st_dev, info.st_ino
+
+
+def _fingerprint(connection: sqlite3.Connection) -> str:
+    """A digest of every row of every table: what a file holds, to tell whether anyone
+    wrote to it since."""
+    digest = hashlib.sha256()
+    tables = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    ).fetchall()
+    for (table,) in tables:
+        digest.update(f"\0{table}\0".encode())
+        quoted = '"' + table.replace('"', '""') + '"'
+        rows = sorted(repr(row) for row in connection.execute(f"SELECT * FROM {quoted}"))
+        for row in rows:
+            digest.update(row.encode())
+    return digest.hexdigest()
+
+
+_EMPTY_FINGERPRINT = hashlib.sha256().hexdigest()
 
 
 def create_db_engine(url: URL) -> Engine:
@@ -233,8 +325,8 @@ def translate_operational_error(exc: DatabaseError, url: URL) -> FactbaseError:
         return FactbaseError(f"disk full at {where}; nothing was written")
     if "readonly database" in lowered or "read-only" in lowered:
         path = _sqlite_path(url)
-        reason = (read_only_reason(path) if path else None) or f"{where} is read-only"
-        return ReadOnlyDatabase(f"cannot write: {reason}; nothing was written")
+        reason = read_only_reason(path) if path else None
+        return ReadOnlyDatabase(reason or f"database is read-only: {where}")
     if "disk i/o error" in lowered or "unable to open database file" in lowered:
         return FactbaseError(f"cannot use database {where}: {message.strip()}{_free_space(url)}")
     # 55P03: PostgreSQL's lock_timeout ran out waiting for another writer.
@@ -261,19 +353,79 @@ class Database:
     read_only: str | None = None
     # The schema revision this object upgraded the database from, when it did.
     upgraded_from: str | None = None
+    # Write transactions this object committed.
+    commits: int = 0
+    # The SQLite file (and directories) this object created, with the file's identity and
+    # a digest of what it held once created: a command that fails having committed
+    # nothing removes them (discard_if_new), so a failed first write leaves no file.
+    created: Path | None = None
+    created_identity: tuple[int, int] | None = None
+    created_directories: list[Path] = field(default_factory=list)
+    created_fingerprint: str = _EMPTY_FINGERPRINT
 
     @classmethod
-    def open(cls, location: str | None = None, *, upgrade: bool = True) -> Database:
+    def open(
+        cls, location: str | None = None, *, upgrade: bool = True, create: bool = True
+    ) -> Database:
+        """Open the database ``location`` names (see :func:`resolve_url`).
+
+        ``create=False`` is for commands that only read: a SQLite file that does not
+        exist is refused (:class:`MissingDatabase`) and never created, nor its directory.
+        With ``create=True`` a missing file is created and migrated.
+        """
+        if not create:
+            refuse_missing(location)
         url = resolve_url(location)
-        read_only = _read_only(url)
-        engine = create_db_engine(_read_only_url(url) if read_only else url)
-        database = cls(url, engine, read_only)
+        path = _sqlite_path(url)
+        made: list[Path] = []
+        identity = None
+        if create and path is not None and not path.exists():
+            # Ctrl-C meanwhile is taken once what was made is known, so it can be removed.
+            with interrupts_deferred():
+                if given_location(location) is None:
+                    made = _make_directories(path.parent)
+                try:
+                    identity = _create_file(path)
+                except BaseException:
+                    _remove_directories(made)
+                    raise
         try:
-            if upgrade:
+            read_only = _read_only(url)
+            if read_only:
+                engine_url = _read_only_url(url)
+            elif not create and path is not None:
+                engine_url = _existing_only_url(url)
+            else:
+                engine_url = url
+            database = cls(
+                url,
+                create_db_engine(engine_url),
+                read_only,
+                created=path if identity is not None else None,
+                created_identity=identity,
+                created_directories=made,
+            )
+        except BaseException:
+            if path is not None and identity is not None:
+                with interrupts_deferred(), suppress(OSError, sqlite3.Error):
+                    _remove_if_untouched(path, identity, _EMPTY_FINGERPRINT)
+            _remove_directories(made)
+            raise
+        try:
+            if not create and path is not None and upgrade:
+                database.refuse_empty_file()
+            if upgrade and database.created is not None:
+                # A new file's schema and the record of it go together: Ctrl-C meanwhile
+                # is taken after, when what to remove is known.
+                with interrupts_deferred():
+                    database.ensure_current()
+                    database.note_created_content()
+            elif upgrade:
                 database.ensure_current()
             elif database.exists:  # looking must not create a file
                 database.check_is_factbase()
         except BaseException:
+            database.discard_if_new()
             database.close()
             raise
         return database
@@ -300,7 +452,48 @@ class Database:
     ) -> None:
         # Every pooled connection is closed, so a SQLite file is left with no open handle
         # (its WAL checkpointed) and a server with no idle session of ours.
+        if exc_type is not None:
+            self.discard_if_new()
         self.close()
+
+    def refuse_empty_file(self) -> None:
+        """A SQLite file with nothing in it (say, made by `touch`) is no database yet: a
+        command that only reads must not write the schema into it."""
+        with self.connect() as connection:
+            empty = not inspect(connection).get_table_names()
+        if empty:
+            raise MissingDatabase(
+                f"no database at {self.display} (the file is empty; create the database "
+                "with `factbase db upgrade` or any write command)"
+            )
+
+    def note_created_content(self) -> None:
+        """Remember what a file this object created holds once migrated."""
+        if self.created is None:
+            return
+        with closing(_raw_connection(self.created)) as connection:
+            self.created_fingerprint = _fingerprint(connection)
+
+    def discard_if_new(self) -> None:
+        """Remove the SQLite file this object created, when nothing was committed to it:
+        by this process (its commits) or by any other (its content is still what this
+        process made, and nobody else has it open). Anything else is left as it is."""
+        path, identity = self.created, self.created_identity
+        if path is None or self.commits:
+            return
+        with interrupts_deferred():
+            self.close()
+            gc.collect()  # closes a connection that only a finished frame still held
+            try:
+                _remove_if_untouched(path, identity, self.created_fingerprint)
+            except sqlite3.OperationalError:
+                # Locked: an interrupted frame may still hold a connection. The command
+                # line tries again once the error is handled (state.discard_failed).
+                return
+            except (OSError, sqlite3.Error):
+                pass
+            self.created = None
+            _remove_directories(self.created_directories)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -338,10 +531,14 @@ class Database:
                 except BaseException:
                     transaction.rollback()
                     raise
-                if commit:
-                    transaction.commit()
-                else:
+                if not commit:
                     transaction.rollback()
+                else:
+                    # Ctrl-C is taken after the commit: it has then happened, or not.
+                    refuse_after_interrupt()
+                    with interrupts_deferred():
+                        transaction.commit()
+                        self.commits += write
         except IntegrityError:
             raise  # a constraint the library failed to check first: a bug, not the database
         except (OperationalError, DatabaseError) as exc:
@@ -373,7 +570,7 @@ class Database:
 
     def refuse_if_read_only(self) -> None:
         if self.read_only:
-            raise ReadOnlyDatabase(f"{self.read_only}; nothing was written")
+            raise ReadOnlyDatabase(self.read_only)
 
     def ensure_current(self) -> None:
         """Upgrade to the newest schema when needed; refuse a newer or foreign schema."""
@@ -474,6 +671,40 @@ class Database:
                     connection.connection.driver_connection.execute(  # type: ignore[union-attr]
                         "PRAGMA legacy_alter_table = OFF"
                     )
+
+
+def _raw_connection(path: Path) -> sqlite3.Connection:
+    """The standard library's connection to an existing file (never creating one). It waits
+    a moment for a lock: the connection an interrupt cut short may still be closing."""
+    return sqlite3.connect(
+        f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=0.5, isolation_level=None
+    )
+
+
+def _remove_if_untouched(path: Path, identity: tuple[int, int] | None, fingerprint: str) -> None:
+    """Remove a database file (and its journals) this process created, if it is still that
+    file, nobody else has it open, and it holds what it held when this process made it."""
+    info = path.stat()
+    if (info.st_dev, info.st_ino) != identity:
+        return
+    with closing(_raw_connection(path)) as connection:
+        # Leaving WAL needs the only connection: another process with the file open keeps it.
+        mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            return
+        connection.execute("BEGIN EXCLUSIVE")  # nobody reads or writes it until it is gone
+        if _fingerprint(connection) != fingerprint:
+            return
+        for name in (path.name, f"{path.name}-journal", f"{path.name}-wal", f"{path.name}-shm"):
+            with suppress(FileNotFoundError):
+                path.with_name(name).unlink()
+
+
+def _remove_directories(directories: list[Path]) -> None:
+    """Remove directories made for a database that was then not kept, if still empty."""
+    for directory in directories:  # innermost first
+        with suppress(OSError):
+            directory.rmdir()
 
 
 def _refuse_nul_characters(session: Session, _context: Any, _instances: Any) -> None:

@@ -81,16 +81,17 @@ def refuse_hard_links(path: Path) -> None:
 
 
 def read_only_reason(path: Path) -> str | None:
-    """Why an existing SQLite file cannot be written here, or None when it can.
+    """Why an existing SQLite file cannot be written here, as the line a refused write
+    prints; None when it can be written.
 
     SQLite writes its write-ahead log and shared-memory files beside the database, so
     a writable file in a read-only directory cannot be written either.
     """
     if not os.access(path, os.W_OK):
-        return f"{path} is read-only"
+        return f"database is read-only: {path}"
     if not os.access(path.parent, os.W_OK):
         return (
-            f"directory {path.parent} is read-only (SQLite needs to write its journal "
-            f"beside {path.name})"
+            f"database is read-only: {path} (its directory is read-only, and SQLite "
+            "writes its journal beside the file)"
         )
     return None

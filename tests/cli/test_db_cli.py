@@ -71,6 +71,12 @@ def test_first_command_creates_the_database_in_the_data_directory(tmp_path: Path
     elsewhere.mkdir()
     expected = tmp_path / "xdg-data" / "factbase" / "factbase.db"
     assert not expected.exists()
+    # A command that only reads creates nothing; the first that writes creates it.
+    result = run_factbase("stance", "list", "--format", "csv", cwd=elsewhere)
+    assert result.returncode == 1 and "no database at" in result.stderr
+    assert not expected.parent.exists()
+    result = run_factbase("outlet", "add", "Outlet", "--stance", "neutral", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
     result = run_factbase("stance", "list", "--format", "csv", cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert "pro-western" in result.stdout

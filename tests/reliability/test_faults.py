@@ -53,7 +53,7 @@ def test_an_empty_location_is_an_error_not_the_default(tmp_path: Path) -> None:
 def test_a_database_file_with_two_names_is_refused(tmp_path: Path) -> None:
     """SQLite keeps a WAL per name: writing through two hard links loses data."""
     first, second = tmp_path / "a.db", tmp_path / "b.db"
-    Cli(str(first)).ok("stats")
+    Cli(str(first)).ok("db", "upgrade")  # a reader creates no database
     os.link(first, second)
     before = first.read_bytes()
     for name in (first, second):
@@ -299,7 +299,85 @@ def test_a_read_only_directory_still_reads_and_refuses_writes_by_name(small_disk
         done = run_factbase(str(path), *args)
         assert done.returncode == 1
         [line] = done.stderr.splitlines()
-        assert line == f"factbase: error: cannot write: {path} is read-only; nothing was written"
+        assert line == f"factbase: error: database is read-only: {path}"
+
+
+_READS = (("list",), ("show", "1"), ("stats",), ("conflicts",), ("export", "claims"))
+_WRITES = (("add", "x", "-s", "1"), ("edit", "1", "--status", "corroborated"), ("seed",))
+
+
+def _bind_mount(source: Path, target: Path, *options: str) -> None:
+    done = subprocess.run(
+        ["mount", "--bind", str(source), str(target)], capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot bind-mount a file here")
+    if options:
+        remount = ",".join(("remount", "bind", *options))
+        subprocess.run(["mount", "-o", remount, str(target)], check=True)
+
+
+@sqlite_only
+def test_a_read_only_file_in_a_writable_directory_reads_and_refuses_writes(
+    small_disk: Path,
+) -> None:
+    path = small_disk / "f.db"
+    Cli(str(path)).ok("seed")
+    _bind_mount(path, path, "ro")  # the file alone is read-only, even for root
+    try:
+        before = path.read_bytes()
+        for args in _READS:
+            done = run_factbase(str(path), *args)
+            assert done.returncode == 0, (args, done.stderr)
+        for args in _WRITES:
+            done = run_factbase(str(path), *args)
+            assert done.returncode == 1, (args, done.stdout)
+            assert done.stderr == f"factbase: error: database is read-only: {path}\n"
+        assert path.read_bytes() == before
+    finally:
+        subprocess.run(["umount", str(path)], check=False)
+
+
+@sqlite_only
+def test_a_writable_file_in_a_read_only_directory_reads_and_refuses_writes(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    """SQLite writes its journal (WAL and shared memory) beside the file: the directory
+    decides, and a reader opens the file as immutable since it cannot make those."""
+    writable = tmp_path / "writable.db"
+    Cli(str(writable)).ok("seed")
+    path = small_disk / "f.db"
+    path.touch()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    _bind_mount(writable, path)  # a writable file, in a directory that is not
+    try:
+        before = path.read_bytes()
+        for args in _READS:
+            done = run_factbase(str(path), *args)
+            assert done.returncode == 0, (args, done.stderr)
+        for args in _WRITES:
+            done = run_factbase(str(path), *args)
+            assert done.returncode == 1, (args, done.stdout)
+            assert done.stderr == (
+                f"factbase: error: database is read-only: {path} (its directory is "
+                "read-only, and SQLite writes its journal beside the file)\n"
+            )
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in small_disk.iterdir()) == ["f.db"]
+    finally:
+        subprocess.run(["umount", str(path)], check=False)
+
+
+@sqlite_only
+def test_a_new_database_on_a_read_only_mount_is_refused_in_one_line(small_disk: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    path = small_disk / "new.db"
+    done = run_factbase(str(path), "outlet", "add", "Outlet", "--stance", "neutral")
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"factbase: error: database is read-only: cannot create {path}")
+    done = run_factbase(str(path), "list")
+    assert done.returncode == 1 and "no database at" in done.stderr
 
 
 @sqlite_only
@@ -325,7 +403,9 @@ def test_a_full_disk_says_so_and_reads_still_work(small_disk: Path, tmp_path: Pa
 def test_a_data_directory_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the data directory would go", encoding="utf-8")
-    done = run_factbase(None, "stats", env=child_env(XDG_DATA_HOME=str(blocker)))
+    # A writer: a reader creates no directory, and says there is no database.
+    write = ("outlet", "add", "Outlet", "--stance", "neutral")
+    done = run_factbase(None, *write, env=child_env(XDG_DATA_HOME=str(blocker)))
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
     assert line.startswith("factbase: error: cannot create the data directory")
