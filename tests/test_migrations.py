@@ -353,3 +353,41 @@ def test_a_failed_migration_through_the_cli_is_one_error_line(
     [line] = out.stderr.splitlines()
     assert line.startswith("factbase: error: ")
     assert snapshot(db_url) == before
+
+
+def test_0009_adds_forecast_and_suggested_polarity_and_drops_them_with_data_in_place(
+    first_revision_db: Database,
+) -> None:
+    db = first_revision_db
+    db.migrate("upgrade", "0007")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0009")
+    flags = "SELECT id, forecast, polarity_suggested FROM claim"
+    with db.engine.begin() as connection:
+        assert [(i, bool(f), bool(s)) for i, f, s in connection.execute(text(flags))] == [
+            (1, False, False)
+        ]
+        connection.execute(text("UPDATE claim SET forecast = :true"), {"true": True})
+    assert read_rows(db) == expected
+    db.migrate("downgrade", "0007")
+    assert db.current_revision() == "0007"
+    assert read_rows(db) == expected
+    with db.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("claim")}
+        assert not {"forecast", "polarity_suggested"} & columns
+        if db.is_sqlite:
+            triggers = connection.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            ).scalars()
+            assert list(triggers) == [
+                "claim_search_delete",
+                "claim_search_insert",
+                "claim_search_update",
+            ]
+    db.migrate("upgrade", "0009")
+    assert read_rows(db) == expected
+    with db.connect() as connection:
+        assert [tuple(row) for row in connection.execute(text(flags))] in (
+            [(1, False, False)],
+            [(1, 0, 0)],
+        )

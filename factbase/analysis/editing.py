@@ -44,7 +44,8 @@ from factbase.text.language import fold, normalise_text, within
 # What `factbase edit` may change: every field a claim is recorded with, but its topics
 # (given apart) and its history (retraction, merging and timestamps have commands of
 # their own, or are the record's own).
-_NOT_EDITED = ("topics", "merged_into", *HISTORY_COLUMNS)
+# A polarity is suggested by factbase, never by a person: --polarity "" asks for one.
+_NOT_EDITED = ("topics", "merged_into", "polarity_suggested", *HISTORY_COLUMNS)
 CLAIM_EDIT_FIELDS: tuple[str, ...] = tuple(
     given.name for given in fields(ClaimInput) if given.name not in _NOT_EDITED
 )
@@ -171,6 +172,8 @@ def _claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
     """The claim as a person reads it: the fields `edit` takes, and its topics."""
     stored = stored_input(claim, _source_ref(session, claim.source_id))
     snapshot = {name: getattr(stored, name) for name in CLAIM_EDIT_FIELDS}
+    if "polarity" in snapshot and claim.polarity_suggested:
+        snapshot["polarity"] = f"{claim.polarity} (suggested)"
     snapshot["topics"] = sorted(
         f"{link.topic.slug} (suggested)" if link.suggested else link.topic.slug
         for link in claim.claim_topics

@@ -17,10 +17,10 @@ from factbase.catalog.source_fields import (
     made_up_source_id,
     source_columns,
 )
-from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id, in_field
+from factbase.errors import AlreadyExists, InvalidDate, InvalidInput, NotFound, as_id, in_field
 from factbase.store.columns import column_label, loaded_value, model_attribute
 from factbase.store.models import Claim, Outlet, Source
-from factbase.text.dates import PartialDate, parse_date
+from factbase.text.dates import PartialDate, is_relative, parse_date, relative_publication
 from factbase.text.language import (
     detect_language,
     normalise_text,
@@ -119,6 +119,8 @@ def source_values(
             raise InvalidInput("a source needs a title")
     with in_field("published"):
         published = read_date(data.published) if data.published else None
+        if data.published and is_relative(data.published):
+            raise InvalidDate(relative_publication(data.published))
     with in_field("retrieved"):
         retrieved = read_date(data.retrieved) if data.retrieved else None
     with in_field("language"):

@@ -40,6 +40,7 @@ class Decode(StrEnum):
     """How a field's value is made from its columns."""
 
     PLAIN = "plain"  # the one column as stored
+    FLAG = "flag"  # a boolean column -> True or False (SQLite gives 0 and 1)
     DATE = "date"  # (first day, precision) -> "2022", "2022-11" or "2022-11-01"
     TIMESTAMP = "timestamp"  # a stored UTC timestamp -> ISO to the second
     TOPICS = "topics"  # the claim's topic slugs, sorted, looked up by claim id
@@ -56,7 +57,7 @@ class ClaimField:
     decode: Decode = Decode.PLAIN
     exported: bool = True  # a column of listings and CSV/JSON exports (CLAIM_COLUMNS)
     document: str | None = None  # its name in `export all` and `import`; None: not there
-    kind: str = "str"  # how `import` reads it: "str", "list" or "num"
+    kind: str = "str"  # how `import` reads it: "str", "list", "num" or "bool"
     # Written to documents together, as the words or parts that parse back to the same
     # figures (factbase.interchange.dump.value_fields), rather than one by one.
     quantity: bool = False
@@ -93,7 +94,15 @@ CLAIM_FIELDS: tuple[ClaimField, ...] = (
         document="event_date",
     ),
     ClaimField("as_of", ("claim.as_of", "claim.as_of_precision"), Decode.DATE, document="as_of"),
+    ClaimField("forecast", ("claim.forecast",), Decode.FLAG, document="forecast", kind="bool"),
     ClaimField("polarity", ("claim.polarity",), document="polarity"),
+    ClaimField(
+        "polarity_suggested",
+        ("claim.polarity_suggested",),
+        Decode.FLAG,
+        document="polarity_suggested",
+        kind="bool",
+    ),
     ClaimField("status", ("claim.status",), document="status"),
     ClaimField("source_id", ("claim.source_id",)),
     ClaimField("source_key", ("source.key",)),
@@ -204,6 +213,8 @@ class RecordReader(ColumnPositions):
         get = self.getter(*field.columns)
         if field.decode is Decode.PLAIN:
             return lambda chunk, _topics: list(map(get, chunk))
+        if field.decode is Decode.FLAG:
+            return lambda chunk, _topics: list(map(bool, map(get, chunk)))
         if field.decode is Decode.DATE:
             dates = self.dates
             return lambda chunk, _topics: list(map(dates.__getitem__, map(get, chunk)))

@@ -22,7 +22,7 @@ from factbase.catalog.topics import (
 from factbase.errors import AlreadyExists, InvalidInput, in_field
 from factbase.store.models import Claim, ClaimTopic, Conflict
 from factbase.text.date_formats import parse_timestamp, stored_iso
-from factbase.text.dates import PartialDate, parse_date
+from factbase.text.dates import PartialDate, is_relative, parse_date
 from factbase.text.language import (
     confusable_words,
     detect_language,
@@ -33,6 +33,7 @@ from factbase.text.language import (
     tidied_field,
     validate_language,
 )
+from factbase.text.polarity import resolve_polarity
 from factbase.text.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
 from factbase.vocabulary import POLARITIES, STATUSES, validate_choice
 
@@ -57,6 +58,11 @@ class ClaimInput:
     event_date: str | None = None
     as_of: str | None = None
     polarity: str | None = None
+    # The polarity given was suggested from the wording (as `export all` writes a claim
+    # whose polarity no one gave); left out, a polarity given is a person's.
+    polarity_suggested: bool | None = None
+    # An event date after the article's publication, on purpose: a forecast, a plan.
+    forecast: bool | None = None
     status: str | None = None
     note: str | None = None
     # The claim's history, as a document from `export all` carries it: left out, a new
@@ -113,7 +119,11 @@ class SourceRef:
     """What recording a claim needs of its source."""
 
     id: int
-    published_year: int | None
+    published: PartialDate | None = None
+
+    @property
+    def published_year(self) -> int | None:
+        return self.published.start.year if self.published else None
 
 
 class ClaimLookups(Protocol):
@@ -145,7 +155,7 @@ class SessionLookups:
 
     def source(self, ref: str) -> SourceRef:
         source = get_source(self.session, ref)
-        return SourceRef(source.id, source.published.year if source.published else None)
+        return SourceRef(source.id, published_of(source.published, source.published_precision))
 
     def entity_id(self, name: str) -> int | None:
         entity = resolve_entity(self.session, name)
@@ -173,12 +183,25 @@ def _cached_quantity(text: str) -> Quantity:
     return parse_quantity(text)
 
 
+def published_of(day: date | None, precision: str | None) -> PartialDate | None:
+    """A source's stored publication date (first day, precision) as a PartialDate."""
+    if day is None:
+        return None
+    return PartialDate.from_parts(day, precision or "day")
+
+
 def _date(
     text: str | None, what: str, source: SourceRef, warnings: list[str]
 ) -> PartialDate | None:
     if not text or not text.strip():
         return None
-    today = datetime.now(UTC).date()
+    # "вчера", "last month": counted from the article's day, not from the day it is typed.
+    if is_relative(text):
+        if source.published is None:
+            raise InvalidInput("relative date needs the source's publication date")
+        today = source.published.start
+    else:
+        today = datetime.now(UTC).date()
     try:
         return _cached_date(text, None, today)
     except InvalidInput:
@@ -230,7 +253,16 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
     with in_field("key"):
         key = validate_key(data.key) if data.key else None
     with in_field("polarity"):
-        polarity = validate_choice(data.polarity, POLARITIES, "polarity", "affirmed")
+        given = validate_choice(data.polarity, POLARITIES, "polarity", "") or None
+        polarity, suggested = resolve_polarity(given, statement, quote)
+        if given and data.polarity_suggested:
+            suggested = True  # as a document of `export all` carries it
+    forecast = bool(data.forecast)
+    if event and source.published and event.start > source.published.end and not forecast:
+        warnings.append(
+            f"event date {event} is after the article's publication {source.published}; "
+            "--forecast records a forecast"
+        )
     with in_field("status"):
         status = validate_choice(data.status, STATUSES, "status", "unverified")
     for word in confusable_words(f"{statement} {quote or ''}"):
@@ -264,6 +296,8 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         "as_of_end": as_of.end if as_of else None,
         "as_of_precision": str(as_of.precision) if as_of else None,
         "polarity": polarity,
+        "polarity_suggested": suggested,
+        "forecast": forecast,
         "status": status,
         "note": note,
         "search_text": fold(" ".join(filter(None, (statement, quote, speaker, subject, prop)))),
@@ -398,7 +432,9 @@ def stored_input(claim: Claim, source_ref: str | None = None) -> ClaimInput:
         property=claim.property_name,
         event_date=stored_iso(claim.event_date, claim.event_precision),
         as_of=stored_iso(claim.as_of, claim.as_of_precision),
-        polarity=claim.polarity,
+        # A suggested polarity is read from the words again, as they are now.
+        polarity=None if claim.polarity_suggested else claim.polarity,
+        forecast=claim.forecast,
         status=claim.status,
         note=claim.note,
         **quantity,

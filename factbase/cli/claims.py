@@ -95,6 +95,13 @@ def add(
     unit: UnitOption = None,
     event_date: EventDateOption = None,
     as_of: AsOfOption = None,
+    forecast: Annotated[
+        bool,
+        typer.Option(
+            "--forecast",
+            help="The event date is after the article's publication on purpose: a forecast.",
+        ),
+    ] = False,
     polarity: PolarityOption = None,
     status: ClaimStatusOption = None,
     key: KeyOption = None,
@@ -133,6 +140,7 @@ def add(
         unit=unit,
         event_date=event_date,
         as_of=as_of,
+        forecast=forecast,
         polarity=polarity,
         status=status,
         note=note,
@@ -196,6 +204,9 @@ def _print_claim(view: ClaimDetail) -> None:
             f"{row['value']}  →  {_num(row['value_num'])} {row['unit'] or ''}"
             f"  [{interval}]  {row['qualifier']}"
         )
+    polarity = text("polarity")
+    if polarity and row.get("polarity_suggested"):
+        polarity += " (suggested from the wording)"
     stance = row["stance"]
     statement = text("statement")
     retracted = None
@@ -219,7 +230,8 @@ def _print_claim(view: ClaimDetail) -> None:
             ("value", value),
             ("event date", text("event_date")),
             ("as of", text("as_of")),
-            ("polarity", text("polarity")),
+            ("forecast", "yes" if row["forecast"] else None),
+            ("polarity", polarity),
             ("status", text("status")),
             ("note", text("note")),
             ("source", render.escape(f"{row['source_id']}: {row['source_title']}")),

@@ -73,6 +73,13 @@ def edit(
     unit: UnitOption = None,
     event_date: EventDateOption = None,
     as_of: AsOfOption = None,
+    forecast: Annotated[
+        bool | None,
+        typer.Option(
+            "--forecast/--no-forecast",
+            help="The event date is after the article's publication on purpose (or not).",
+        ),
+    ] = None,
     polarity: PolarityOption = None,
     status: ClaimStatusOption = None,
     key: KeyOption = None,
@@ -99,6 +106,7 @@ def edit(
         unit=unit,
         event_date=event_date,
         as_of=as_of,
+        forecast=forecast,
         polarity=polarity,
         status=status,
         key=key,
@@ -216,7 +224,7 @@ def entity_merge(
     _report(result, dry_run, fmt)
 
 
-def _given(**options: str | None) -> dict[str, Any]:
+def _given(**options: str | bool | None) -> dict[str, Any]:
     """The options a person gave (None is "not given"; "" clears)."""
     return {name: value for name, value in options.items() if value is not None}
 

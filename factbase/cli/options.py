@@ -179,7 +179,10 @@ EventDateOption = Annotated[
 AsOfOption = Annotated[
     str | None, typer.Option(metavar=DATE_METAVAR, help="The time the claim holds for.")
 ]
-PolarityOption = Annotated[Polarity | None, typer.Option(help="affirmed by default.")]
+PolarityOption = Annotated[
+    Polarity | None,
+    typer.Option(help="Without it, denied when the wording denies (suggested), else affirmed."),
+]
 ClaimStatusOption = Annotated[
     ClaimStatus | None, typer.Option("--status", help="unverified by default.")
 ]

@@ -69,7 +69,8 @@ COLUMNS_OF: dict[str, tuple[str, ...]] = {
     ),
     "event_date": ("event_date", "event_date_end", "event_precision"),
     "as_of": ("as_of", "as_of_end", "as_of_precision"),
-    "polarity": ("polarity",),
+    "forecast": ("forecast",),
+    "polarity": ("polarity", "polarity_suggested"),
     "status": ("status",),
     "note": ("note",),
 }
@@ -82,13 +83,14 @@ _TEXT_COLUMN = {
     "subject": "subject",
     "property": "property_name",
     "polarity": "polarity",
+    "forecast": "forecast",
     "status": "status",
     "note": "note",
 }
 # The record fields that give a claim's quantity.
 QUANTITY_FIELDS = ("value", "value_num", "unit", "qualifier")
 # Fields that a record without them leaves at their default rather than empty.
-_DEFAULTS = {"polarity": "affirmed", "status": "unverified"}
+_DEFAULTS: dict[str, Any] = {"polarity": "affirmed", "status": "unverified", "forecast": False}
 REQUIRED = ("source", "statement")
 
 Notice = Callable[[str], None]
@@ -372,7 +374,9 @@ class ClaimIntake:
             "value": _value_text(values),
             "event_date": stored_iso(values["event_date"], values["event_precision"]),
             "as_of": stored_iso(values["as_of"], values["as_of_precision"]),
-            "polarity": values["polarity"],
+            "forecast": values["forecast"],
+            "polarity": values["polarity"]
+            + (" (suggested)" if values["polarity_suggested"] else ""),
             "status": values["status"],
             "note": values["note"],
         }
@@ -416,6 +420,9 @@ def _merged(data: dict[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
     merged: dict[str, Any] = {name: stored[column] for name, column in _TEXT_COLUMN.items()}
     merged["key"] = stored["key"]
     merged["source"] = str(stored["source_id"])
+    if stored["polarity_suggested"]:
+        # Suggested from the words: read from the words again, as the record leaves them.
+        merged["polarity"] = None
     if not _gives(data, "value") or "value" in data or "value_num" in data:
         return {**merged, **data}
     # Only the unit or qualifier: the stored figure with them.

@@ -22,7 +22,7 @@ from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import source_not_found
 from factbase.catalog.topics import TopicSuggester, validate_slug
 from factbase.claims.fields import SQL_COLUMN_OF, made_up_claim_id
-from factbase.claims.recording import HISTORY_COLUMNS, SourceRef
+from factbase.claims.recording import HISTORY_COLUMNS, SourceRef, published_of
 from factbase.errors import as_id
 from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
 from factbase.text.language import fold
@@ -62,6 +62,8 @@ FIELDS = (
     "as_of_end",
     "as_of_precision",
     "polarity",
+    "polarity_suggested",
+    "forecast",
     "status",
     "note",
     "search_text",
@@ -82,9 +84,11 @@ class ImportLookups:
         self.sources_by_id: dict[int, SourceRef] = {}
         self.sources_by_ref: dict[str, SourceRef] = {}
         self.unnamed_sources: set[int] = set()  # neither key nor URL
-        query = select(Source.id, Source.key, Source.url, Source.published).order_by(Source.id)
-        for source_id, key, url, published in session.execute(query):
-            ref = SourceRef(source_id, published.year if published else None)
+        query = select(
+            Source.id, Source.key, Source.url, Source.published, Source.published_precision
+        ).order_by(Source.id)
+        for source_id, key, url, published, precision in session.execute(query):
+            ref = SourceRef(source_id, published_of(published, precision))
             self.sources_by_id[source_id] = ref
             if key is None and url is None:
                 self.unnamed_sources.add(source_id)

@@ -280,6 +280,10 @@ class Claim(Base):
     as_of_end: Mapped[date | None] = mapped_column(Date)
     as_of_precision: Mapped[str | None] = mapped_column(String(5))
     polarity: Mapped[str] = mapped_column(String(10), default="affirmed")
+    # The claim gave no polarity: the one above was read from its wording.
+    polarity_suggested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An event date after the article's publication, recorded as a prediction on purpose.
+    forecast: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(15), default="unverified", index=True)
     note: Mapped[str | None] = mapped_column(Text)
     # A retracted claim stays in the record (evidence is never lost) but leaves listings,

@@ -23,7 +23,15 @@ from typing import Any
 
 from factbase.errors import InvalidDate
 
-__all__ = ["LANGUAGES", "PartialDate", "Precision", "parse_date", "parse_date_or_none"]
+__all__ = [
+    "LANGUAGES",
+    "PartialDate",
+    "Precision",
+    "is_relative",
+    "parse_date",
+    "parse_date_or_none",
+    "relative_publication",
+]
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "bg", "uk")
 MIN_YEAR = 1000
@@ -306,3 +314,53 @@ def parse_date_or_none(
     if text is None or not text.strip():
         return None
     return parse_date(text, languages=languages, default_year=default_year, today=today)
+
+
+# Two days far apart that differ in year, month, day of the month and day of the week:
+# text read the same from both says its date outright, text read differently counts it
+# from the day ("вчера", "last month", "next tuesday", "минулого року").
+_PROBES = (date(2003, 2, 11), date(2011, 9, 23))
+
+
+@lru_cache(maxsize=4096)
+def _relative(cleaned: str, languages: tuple[str, ...]) -> bool:
+    found = []
+    for probe in _PROBES:
+        try:
+            found.append(_read(cleaned, cleaned, languages, MIN_YEAR, probe))
+        except InvalidDate:
+            return False
+    return found[0] != found[1]
+
+
+def is_relative(text: str, *, languages: Sequence[str] | None = None) -> bool:
+    """Whether ``text`` gives a date counted from some day ("yesterday", "в прошлом
+    году") rather than the date itself ("2022", "1 грудня 2022").
+
+    Text is relative when it reads as different dates from two different days. Text
+    that is no date at all is not relative (:func:`parse_date` says what is wrong with
+    it); a day and month without a year ("7 июля") are not either: the year they lack
+    is taken from the source, not counted from a day. Never raises on text.
+    """
+    if not isinstance(text, str):
+        return False
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_LENGTH:
+        return False
+    cleaned = _clean(stripped)
+    if not cleaned or any(pattern.fullmatch(cleaned) for pattern in _FAST):
+        return False
+    try:
+        return _relative(cleaned, tuple(languages or LANGUAGES))
+    except ValueError:  # a language dateparser does not know
+        raise
+    except Exception:  # dateparser's failures on odd text: not a date, so not relative
+        return False
+
+
+def relative_publication(text: str) -> str:
+    """Why a relative publication date is refused: the message, one line."""
+    return (
+        f"{_quote(text.strip())} is relative to today; a source's publication date must be "
+        f"absolute, {_EXAMPLES}"
+    )
