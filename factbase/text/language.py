@@ -365,6 +365,22 @@ def lemmas(text: str, language: str | None) -> list[str]:
     return [_lemma(token, code) for token in _tokens(text)]
 
 
+def search_lemmas(text: str, language: str | None) -> str:
+    """The folded lemmas of the words of ``text``, each once, separated by spaces: what
+    `list --search` finds a word's dictionary form in.
+
+    ``language`` is the claim's (None: each Cyrillic word is read in the first of ru, uk, bg
+    whose dictionary knows it, as for an unknown text; no detection runs).
+    """
+    return " ".join(dict.fromkeys(_lemma(token, language) for token in _tokens(text)))
+
+
+def word_forms(text: str, language: str | None) -> list[tuple[str, ...]]:
+    """For each word of a search, the folded forms it finds among claims' lemmas: the word
+    as typed, and its lemma in ``language`` (None: guessed, as :func:`search_lemmas` does)."""
+    return [tuple(dict.fromkeys((fold(token), _lemma(token, language)))) for token in _tokens(text)]
+
+
 @lru_cache(maxsize=65536)
 def keyword_forms(keyword: str, language: str | None) -> frozenset[tuple[str, ...]]:
     """The folded word sequences ``keyword`` matches in a text of ``language``: as written,
