@@ -210,3 +210,22 @@ def test_every_lemma_of_a_claim_finds_it(recorded: Database, number: int, data: 
         ).scalar_one()
     lemma = data.draw(st.sampled_from(lemmas.split()))
     assert number in found(recorded, lemma)
+
+
+def test_postgresql_finds_lemmas_through_their_gin_index(recorded: Database) -> None:
+    if recorded.is_sqlite:  # type: ignore[attr-defined]
+        pytest.skip("SQLite finds lemmas through its FTS5 table (tests/test_query_plans.py)")
+    from factbase.claims.query import claims_query
+    from factbase.store.models import SEARCH_LEMMA_INDEX
+
+    with recorded.session() as session:
+        query = claims_query(session, ClaimFilter(search="нефти", sort=Sort.PUBLISHED))
+    compiled = query.compile(
+        dialect=recorded.engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    with recorded.engine.begin() as connection:
+        # So few rows would rightly be read whole; forbid that to see the index is usable.
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}")]
+    assert any(SEARCH_LEMMA_INDEX in line for line in plan), plan
+    assert not [line for line in plan if "Seq Scan on claim" in line], plan

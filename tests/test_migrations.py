@@ -353,3 +353,28 @@ def test_a_failed_migration_through_the_cli_is_one_error_line(
     [line] = out.stderr.splitlines()
     assert line.startswith("factbase: error: ")
     assert snapshot(db_url) == before
+
+
+def test_lemma_step_fills_and_drops_the_lemmas_with_claims_in_place(
+    first_revision_db: Database,
+) -> None:
+    from factbase.claims.filter import ClaimFilter
+    from factbase.claims.query import find_claims
+
+    db = first_revision_db
+    db.migrate("upgrade", "0007")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0008")
+    with db.connect() as connection:  # type: ignore[attr-defined]
+        lemmas = connection.execute(text("SELECT search_lemmas FROM claim")).scalar_one()
+    # statement, quote and subject of the seeded claim, read as Russian
+    assert {"экспорт", "около", "export", "ктк", "pass"} <= set(lemmas.split())
+    with db.session() as session:
+        # "экспорту" is in no claim's text: only its lemma finds the claim
+        assert [c.id for c in find_claims(session, ClaimFilter(search="экспорту"))] == [1]
+        assert find_claims(session, ClaimFilter(search="экспортёр")) == []
+    db.migrate("downgrade", "0007")
+    assert read_rows(db) == expected
+    columns = {column["name"] for column in inspect(db.engine).get_columns("claim")}
+    assert "search_lemmas" not in columns and "search_text" in columns
+    assert "claim_search_lemmas" not in inspect(db.engine).get_table_names()
