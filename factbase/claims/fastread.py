@@ -160,12 +160,12 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
     if where.limit is None or not 0 <= where.limit <= MAX_LIMIT:
         raise _Unanswered
     topics = _topic_ids(connection, where.topic) if where.topic else None
-    filtered = _conditions(where, topics)
-    ids, matched = _walked_ids(connection, where, topics)
+    terms = _terms(connection, where)
+    filtered = _conditions(where, topics, terms)
+    ids, matched = _walked_ids(connection, where, topics, terms)
     conditions, params = filtered if ids is None else ([f"c.id IN {_marks(ids)}"], list(ids))
     limit = f" LIMIT {where.limit}" if where.limit else ""
     order = _ORDER[where.sort]
-    terms = search_terms(where.search, where.language) if where.search else None
     if where.sort is Sort.RELEVANCE and terms is not None and terms.ranked:
         rank, ranked_by = _rank(terms)
         order, params = f"{rank} DESC, {order}", [*params, *ranked_by]
@@ -199,7 +199,9 @@ def _topic_ids(connection: sqlite3.Connection, slug: str) -> list[int]:
     return sorted(topic_subtree(found[0], pairs))
 
 
-def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str], list[Any]]:
+def _conditions(
+    where: ClaimFilter, topics: list[int] | None, terms: SearchTerms | None
+) -> tuple[list[str], list[Any]]:
     conditions: list[str] = ["1 = 1"]
     params: list[Any] = []
     if topics is not None:
@@ -220,7 +222,6 @@ def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str]
     if where.until:
         conditions.append("c.source_id IN (SELECT id FROM source WHERE published <= ?)")
         params.append(parse_date(where.until).end.isoformat())
-    terms = search_terms(where.search, where.language) if where.search else None
     if terms is not None and terms.phrase:
         condition, found_by = _search(terms)
         conditions.append(condition)
@@ -231,6 +232,18 @@ def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str]
     if not where.include_retracted:
         conditions.append(LIVE_SQL)
     return conditions, params
+
+
+def _terms(connection: sqlite3.Connection, where: ClaimFilter) -> SearchTerms | None:
+    """The search's terms, as :func:`factbase.claims.query.stored_search_terms` finds them."""
+    if not where.search:
+        return None
+
+    def known(lemma: str) -> bool:
+        sql = f"{LEMMA_IDS_SQL.format(lemmas='?')} LIMIT 1"
+        return connection.execute(sql, (search_phrase(lemma),)).fetchone() is not None
+
+    return search_terms(where.search, where.language, known)
 
 
 def _search(terms: SearchTerms) -> tuple[str, list[Any]]:
@@ -261,7 +274,10 @@ def _rank(terms: SearchTerms) -> tuple[str, list[Any]]:
 
 
 def _walked_ids(
-    connection: sqlite3.Connection, where: ClaimFilter, topics: list[int] | None
+    connection: sqlite3.Connection,
+    where: ClaimFilter,
+    topics: list[int] | None,
+    terms: SearchTerms | None,
 ) -> tuple[list[int] | None, int | None]:
     """A newest-first page found by walking dates, in the cases the library walks them,
     and the claims matching when a search counted them on the way (None otherwise)."""
@@ -279,8 +295,7 @@ def _walked_ids(
         if linked < WALK_BY_DATE_FROM:
             return None, None
         condition, params = IN_TOPICS_SQL.format(topics=marks), topics
-    elif walk == "search" and where.search:
-        terms = search_terms(where.search)
+    elif walk == "search" and terms is not None:
         params = [search_phrase(terms.phrase)]
         ids = PHRASE_IDS_SQL.format(phrase="?")
         condition = MATCHES_SEARCH_SQL.format(phrase="?")

@@ -9,6 +9,7 @@ Nothing here imports SQLAlchemy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
@@ -78,7 +79,7 @@ class ClaimFilter:
 
 def check_search(search: str | None) -> None:
     """A search must hold some text: a blank one would match everything or nothing."""
-    if search is not None and not search_terms(search).phrase:
+    if search is not None and not search_shape(search).phrase:
         raise InvalidUsage("--search needs some text (leave it out for everything)")
 
 
@@ -107,16 +108,28 @@ class SearchTerms:
         return len(self.words) > 1
 
 
-def search_terms(search: str, language: str | None = None) -> SearchTerms:
+def search_terms(
+    search: str, language: str | None = None, known: Callable[[str], bool] | None = None
+) -> SearchTerms:
     """The terms of ``search``: a text in double quotes is an exact phrase, any other is
     its words too, each in the forms it takes as typed and as a lemma of ``language``
-    (--lang; None: guessed from its letters)."""
+    (--lang; None: guessed from its letters), unless it is ``known`` as a lemma already."""
     stripped = search.strip()
     if len(stripped) > 1 and stripped[0] == stripped[-1] == '"':
         return SearchTerms(fold(stripped[1:-1]), True, ())
     code = language.strip().lower() if language and language.strip() else None
-    words = tuple(word_forms(stripped, code)) if fold(stripped) else ()
+    words = tuple(word_forms(stripped, code, known)) if fold(stripped) else ()
     return SearchTerms(fold(stripped), False, words)
+
+
+def _as_typed(_word: str) -> bool:
+    return True
+
+
+def search_shape(search: str) -> SearchTerms:
+    """The phrase, exactness and number of words of ``search``, its words as typed only:
+    for the checks that need no lemma (and no dictionary)."""
+    return search_terms(search, known=_as_typed)
 
 
 FILTER_NAMES = tuple(f.name for f in fields(ClaimFilter) if f.metadata.get("filter"))
@@ -200,7 +213,7 @@ def date_walk(where: ClaimFilter) -> str | None:
         return "topic"
     if where.topic is not None:
         return None
-    terms = search_terms(where.search)
+    terms = search_shape(where.search)
     if where.sort is Sort.RELEVANCE and terms.ranked:
         return None  # a page ranked by the words matched is not in date order
     return "search" if len(terms.phrase) >= INDEXED_SEARCH else None

@@ -111,7 +111,7 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     if where.until:
         until = parse_date(where.until).end
         query = query.where(Claim.source_id.in_(select(Source.id).where(Source.published <= until)))
-    terms = search_terms(where.search, where.language) if where.search else None
+    terms = stored_search_terms(session, where)
     if terms is not None and terms.phrase:
         query = query.where(_search(session, terms))
     if where.status:
@@ -119,6 +119,19 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     if not where.include_retracted:
         query = query.where(Claim.id.not_in(retracted_ids()))
     return query
+
+
+def stored_search_terms(session: Session, where: ClaimFilter) -> SearchTerms | None:
+    """The terms of the filter's search; a word some claim holds as a lemma already is
+    taken as typed, without loading a dictionary to lemmatise it."""
+    if not where.search:
+        return None
+
+    def known(lemma: str) -> bool:
+        held = select(Claim.id).where(_lemma_match(session, (lemma,))).limit(1)
+        return session.scalar(held) is not None
+
+    return search_terms(where.search, where.language, known)
 
 
 def _search(session: Session, terms: SearchTerms) -> Any:
@@ -233,7 +246,7 @@ def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
     if where.limit is not None and not 0 <= where.limit <= MAX_LIMIT:
         raise InvalidInput(f"--limit must be between 0 (no limit) and {MAX_LIMIT}")
     walked = _newest_first_ids(session, where)
-    terms = search_terms(where.search, where.language) if where.search else None
+    terms = stored_search_terms(session, where)
     if walked is None:
         query = _ordered(_filtered(session, where), where.sort, session, terms)
     else:  # the ids are the answer; the query only loads and orders those few
@@ -257,7 +270,8 @@ def _newest_first_ids(session: Session, where: ClaimFilter) -> list[int] | None:
             return None  # few enough to sort: the topic index finds them directly
         condition, params["topics"] = IN_TOPICS_SQL.format(topics=":topics"), topics
     elif walk == "search" and where.search:
-        terms = search_terms(where.search)
+        terms = stored_search_terms(session, where)
+        assert terms is not None  # a search walk has a search
         params["phrase"] = search_phrase(terms.phrase)
         ids = PHRASE_IDS_SQL.format(phrase=":phrase")
         condition = MATCHES_SEARCH_SQL.format(phrase=":phrase")

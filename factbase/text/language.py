@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -375,10 +375,23 @@ def search_lemmas(text: str, language: str | None) -> str:
     return " ".join(dict.fromkeys(_lemma(token, language) for token in _tokens(text)))
 
 
-def word_forms(text: str, language: str | None) -> list[tuple[str, ...]]:
+def word_forms(
+    text: str, language: str | None, known: Callable[[str], bool] | None = None
+) -> list[tuple[str, ...]]:
     """For each word of a search, the folded forms it finds among claims' lemmas: the word
-    as typed, and its lemma in ``language`` (None: guessed, as :func:`search_lemmas` does)."""
-    return [tuple(dict.fromkeys((fold(token), _lemma(token, language)))) for token in _tokens(text)]
+    as typed, and its lemma in ``language`` (None: guessed, as :func:`search_lemmas` does).
+
+    A word ``known`` already as a lemma (users type the dictionary form) is not lemmatised
+    again: loading a language's dictionary takes 0.15-1.2 s, all three Cyrillic ones ~4 s.
+    """
+    found: list[tuple[str, ...]] = []
+    for token in _tokens(text):
+        folded = fold(token)
+        if known is not None and known(folded):
+            found.append((folded,))
+        else:
+            found.append(tuple(dict.fromkeys((folded, _lemma(token, language)))))
+    return found
 
 
 @lru_cache(maxsize=65536)
