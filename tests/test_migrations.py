@@ -359,7 +359,7 @@ def test_0009_adds_forecast_and_suggested_polarity_and_drops_them_with_data_in_p
     first_revision_db: Database,
 ) -> None:
     db = first_revision_db
-    db.migrate("upgrade", "0007")
+    db.migrate("upgrade", "0008")
     expected = read_rows(db)
     db.migrate("upgrade", "0009")
     flags = "SELECT id, forecast, polarity_suggested FROM claim"
@@ -369,8 +369,8 @@ def test_0009_adds_forecast_and_suggested_polarity_and_drops_them_with_data_in_p
         ]
         connection.execute(text("UPDATE claim SET forecast = :true"), {"true": True})
     assert read_rows(db) == expected
-    db.migrate("downgrade", "0007")
-    assert db.current_revision() == "0007"
+    db.migrate("downgrade", "0008")
+    assert db.current_revision() == "0008"
     assert read_rows(db) == expected
     with db.connect() as connection:
         columns = {column["name"] for column in inspect(connection).get_columns("claim")}
@@ -382,6 +382,9 @@ def test_0009_adds_forecast_and_suggested_polarity_and_drops_them_with_data_in_p
             assert list(triggers) == [
                 "claim_search_delete",
                 "claim_search_insert",
+                "claim_search_lemmas_delete",
+                "claim_search_lemmas_insert",
+                "claim_search_lemmas_update",
                 "claim_search_update",
             ]
     db.migrate("upgrade", "0009")
@@ -391,3 +394,29 @@ def test_0009_adds_forecast_and_suggested_polarity_and_drops_them_with_data_in_p
             [(1, False, False)],
             [(1, 0, 0)],
         )
+
+
+def test_lemma_step_fills_and_drops_the_lemmas_with_claims_in_place(
+    first_revision_db: Database,
+) -> None:
+    from factbase.claims.filter import ClaimFilter
+    from factbase.claims.query import find_claims
+
+    db = first_revision_db
+    db.migrate("upgrade", "0007")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0008")
+    with db.connect() as connection:  # type: ignore[attr-defined]
+        lemmas = connection.execute(text("SELECT search_lemmas FROM claim")).scalar_one()
+    # statement, quote and subject of the seeded claim, read as Russian
+    assert {"экспорт", "около", "export", "ктк", "pass"} <= set(lemmas.split())
+    db.migrate("upgrade", "head")  # the models are the newest revision's
+    with db.session() as session:
+        # "экспорту" is in no claim's text: only its lemma finds the claim
+        assert [c.id for c in find_claims(session, ClaimFilter(search="экспорту"))] == [1]
+        assert find_claims(session, ClaimFilter(search="экспортёр")) == []
+    db.migrate("downgrade", "0007")
+    assert read_rows(db) == expected
+    columns = {column["name"] for column in inspect(db.engine).get_columns("claim")}
+    assert "search_lemmas" not in columns and "search_text" in columns
+    assert "claim_search_lemmas" not in inspect(db.engine).get_table_names()

@@ -20,10 +20,13 @@ from factbase.analysis.conflicts import ConflictFilter, conflicts_query
 from factbase.claims import query as claims_module
 from factbase.claims.filter import (
     IN_TOPICS_SQL,
+    MATCHES_LEMMAS_SQL,
     MATCHES_SEARCH_SQL,
     NEWEST_FIRST_SQL,
     ClaimFilter,
+    Sort,
     search_phrase,
+    search_terms,
 )
 from factbase.claims.query import claims_query
 from factbase.store.database import Database
@@ -44,6 +47,16 @@ CLAIM_FILTERS: dict[str, tuple[ClaimFilter, str]] = {
     "since": (ClaimFilter(since="2023"), "ix_source_published_end"),
     "until": (ClaimFilter(until="2022"), "ix_source_published"),
     "search": (ClaimFilter(search="нефть"), "claim_search VIRTUAL TABLE INDEX"),
+    "lemma search": (ClaimFilter(search="нефти"), "claim_search_lemmas VIRTUAL TABLE INDEX"),
+    "ranked search": (
+        ClaimFilter(search="экспорт нефти", sort=Sort.RELEVANCE),
+        "claim_search_lemmas VIRTUAL TABLE INDEX",
+    ),
+    "short ranked search": (
+        ClaimFilter(search="нефть ф", sort=Sort.RELEVANCE),
+        "claim_search_lemmas VIRTUAL TABLE INDEX",
+    ),
+    "exact phrase": (ClaimFilter(search='"около 80%"'), "claim_search VIRTUAL TABLE INDEX"),
     "status": (ClaimFilter(status="disputed"), "ix_claim_status"),
 }
 CONFLICT_FILTERS: dict[str, tuple[ConflictFilter, str]] = {
@@ -114,7 +127,7 @@ def page(database: Database, where: ClaimFilter) -> list[int]:
         return [claim.id for claim in claims_module.find_claims(session, where)]
 
 
-SEARCHED = ["нефт", "oil", "kazakhstan", "russia", "млрд", "%", "cpc"]
+SEARCHED = ["нефт", "oil", "kazakhstan", "russia", "млрд", "%", "cpc", "нефти", "pipelines"]
 
 
 @pytest.mark.slow
@@ -126,6 +139,7 @@ def test_walking_dates_gives_the_page_sorting_gives(
         slugs = [None, *session.scalars(select(Topic.slug).order_by(Topic.slug))]
     filters = [ClaimFilter(topic=slug, limit=limit) for slug in slugs]
     filters += [ClaimFilter(search=term, limit=limit) for term in SEARCHED]
+    filters += [ClaimFilter(search=term, limit=limit, sort=Sort.RELEVANCE) for term in SEARCHED]
     for where in filters:
         with monkeypatch.context() as patch:
             patch.setattr(claims_module, "_newest_first_ids", lambda _session, _where: None)
@@ -136,14 +150,18 @@ def test_walking_dates_gives_the_page_sorting_gives(
         assert walked_page == sorted_page, where
 
 
-@pytest.mark.parametrize("walked", ["topic", "search"])
+@pytest.mark.parametrize("walked", ["topic", "search", "lemmas"])
 def test_the_date_walk_stops_early_instead_of_sorting(seeded: Database, walked: str) -> None:
     if walked == "topic":
         condition = IN_TOPICS_SQL.format(topics=":topics")
         params: dict[str, object] = {"topics": [1, 2]}
-    else:
+    elif walked == "search":
         condition = MATCHES_SEARCH_SQL.format(phrase=":phrase")
         params = {"phrase": search_phrase("нефт")}
+    else:  # as the walk of a search with words: the phrase or the words' lemmas
+        lemmas = MATCHES_LEMMAS_SQL.format(lemmas=":lemmas")
+        condition = f"({MATCHES_SEARCH_SQL.format(phrase=':phrase')} OR {lemmas})"
+        params = {"phrase": search_phrase("нефти"), "lemmas": search_terms("нефти").lemma_query()}
     query = text(f"EXPLAIN QUERY PLAN {NEWEST_FIRST_SQL.format(topic=condition, limit='50')}")
     if walked == "topic":
         query = query.bindparams(bindparam("topics", expanding=True))

@@ -80,6 +80,7 @@ LANGUAGES = ["en", "ru", "bg", "uk", " RU ", "xx", ""]
 STANCES = ["neutral", "pro-kremlin", "pro-western", "pro-ukrainian", "Neutral", "no-such"]
 STATUSES = ["unverified", "disputed", "corroborated", "retracted", "bogus", " "]
 SEARCHES = ["нефть", "НЕФТ", "ёлка", "oil", "kazakhstan", "нафт", "%", "_", "ф", "zzqx", '"', ""]
+SEARCHES += ["нефти", "нафта", "pipelines", "нефть казахстан", "oil ф", '"около 80%"', '""']
 DATES = ["2022", "2023-05", "1 March 2024", "ноябрь 2023", "2019", "not a date"]
 
 
@@ -141,6 +142,9 @@ ANSWERED = {
     "topic and language": ClaimFilter(topic="energy", language="ru"),
     "search": ClaimFilter(search="нефть"),
     "short search": ClaimFilter(search="ф"),
+    "lemma search": ClaimFilter(search="нефти"),
+    "ranked search": ClaimFilter(search="нефть казахстан", sort=Sort.RELEVANCE),
+    "exact phrase": ClaimFilter(search='"около 80%"'),
     "nothing found": ClaimFilter(search="zzqx"),
     "stance and status": ClaimFilter(stance="neutral", status="unverified"),
     "dates": ClaimFilter(since="2023", until="ноябрь 2024"),
@@ -317,6 +321,9 @@ INDEXED = {
     "status": ClaimFilter(status="unverified"),
     "walked topic": ClaimFilter(topic="oil"),
     "walked search": ClaimFilter(search="oil"),
+    "lemma search": ClaimFilter(search="нефти"),
+    "ranked search": ClaimFilter(search="нефть казахстан", sort=Sort.RELEVANCE),
+    "walked lemma search": ClaimFilter(search="нефти", sort=Sort.RELEVANCE),
 }
 
 

@@ -50,22 +50,27 @@ from factbase.claims.filter import (
     FAST_FILTERS,
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
+    LEMMA_IDS_SQL,
     LIVE_SQL,
+    MATCHES_LEMMAS_SQL,
     MATCHES_SEARCH_SQL,
     MAX_LIMIT,
     NEWEST_FIRST_SQL,
+    PHRASE_IDS_SQL,
     RETRACTED_IDS_SQL,
     WALK_BY_DATE_FROM,
     ClaimFilter,
+    SearchTerms,
     Sort,
     date_walk,
     like_pattern,
     search_phrase,
+    search_terms,
 )
 from factbase.errors import FactbaseError, as_id
 from factbase.store.location import HEAD_REVISION, existing_sqlite_file
 from factbase.text.dates import parse_date
-from factbase.text.language import fold, normalise_text
+from factbase.text.language import normalise_text
 
 T = TypeVar("T")
 
@@ -79,6 +84,7 @@ _ORDER = {
     Sort.EVENT: "c.event_date DESC NULLS LAST, c.id DESC",
     Sort.ADDED: "c.id DESC",
     Sort.ID: "c.id",
+    Sort.RELEVANCE: "s.published DESC NULLS LAST, c.id DESC",
 }
 # A listed claim's own fields (not those only the wide table reads) are record fields.
 _LISTED = RecordReader(
@@ -154,11 +160,16 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
     if where.limit is None or not 0 <= where.limit <= MAX_LIMIT:
         raise _Unanswered
     topics = _topic_ids(connection, where.topic) if where.topic else None
-    filtered = _conditions(where, topics)
-    ids, matched = _walked_ids(connection, where, topics)
+    terms = _terms(connection, where)
+    filtered = _conditions(where, topics, terms)
+    ids, matched = _walked_ids(connection, where, topics, terms)
     conditions, params = filtered if ids is None else ([f"c.id IN {_marks(ids)}"], list(ids))
     limit = f" LIMIT {where.limit}" if where.limit else ""
-    sql = _PAGE.format(where=" AND ".join(conditions), order=_ORDER[where.sort], limit=limit)
+    order = _ORDER[where.sort]
+    if where.sort is Sort.RELEVANCE and terms is not None and terms.ranked:
+        rank, ranked_by = _rank(terms)
+        order, params = f"{rank} DESC, {order}", [*params, *ranked_by]
+    sql = _PAGE.format(where=" AND ".join(conditions), order=order, limit=limit)
     rows = connection.execute(sql, params).fetchall()
     if not rows and (where.language or where.stance or where.status):
         raise _Unanswered  # the library tells "none" from a value it refuses
@@ -188,7 +199,9 @@ def _topic_ids(connection: sqlite3.Connection, slug: str) -> list[int]:
     return sorted(topic_subtree(found[0], pairs))
 
 
-def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str], list[Any]]:
+def _conditions(
+    where: ClaimFilter, topics: list[int] | None, terms: SearchTerms | None
+) -> tuple[list[str], list[Any]]:
     conditions: list[str] = ["1 = 1"]
     params: list[Any] = []
     if topics is not None:
@@ -209,14 +222,10 @@ def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str]
     if where.until:
         conditions.append("c.source_id IN (SELECT id FROM source WHERE published <= ?)")
         params.append(parse_date(where.until).end.isoformat())
-    folded = fold(where.search) if where.search else ""
-    if folded:
-        if len(folded) >= INDEXED_SEARCH:
-            conditions.append("c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?)")
-            params.append(search_phrase(folded))
-        else:
-            conditions.append("c.search_text LIKE '%' || ? || '%' ESCAPE '/'")
-            params.append(like_pattern(folded))
+    if terms is not None and terms.phrase:
+        condition, found_by = _search(terms)
+        conditions.append(condition)
+        params += found_by
     if where.status:
         conditions.append("c.status = ?")
         params.append(where.status.strip().lower())
@@ -225,8 +234,50 @@ def _conditions(where: ClaimFilter, topics: list[int] | None) -> tuple[list[str]
     return conditions, params
 
 
+def _terms(connection: sqlite3.Connection, where: ClaimFilter) -> SearchTerms | None:
+    """The search's terms, as :func:`factbase.claims.query.stored_search_terms` finds them."""
+    if not where.search:
+        return None
+
+    def known(lemma: str) -> bool:
+        sql = f"{LEMMA_IDS_SQL.format(lemmas='?')} LIMIT 1"
+        return connection.execute(sql, (search_phrase(lemma),)).fetchone() is not None
+
+    return search_terms(where.search, where.language, known)
+
+
+def _search(terms: SearchTerms) -> tuple[str, list[Any]]:
+    """The condition a search puts on claims, as the library's ``_search`` on SQLite."""
+    lemmas = terms.lemma_query()
+    if len(terms.phrase) < INDEXED_SEARCH:
+        found = "c.search_text LIKE '%' || ? || '%' ESCAPE '/'"
+        if lemmas is None:
+            return found, [like_pattern(terms.phrase)]
+        by_lemma = f"c.id IN ({LEMMA_IDS_SQL.format(lemmas='?')})"
+        return f"({found} OR {by_lemma})", [like_pattern(terms.phrase), lemmas]
+    ids, params = PHRASE_IDS_SQL.format(phrase="?"), [search_phrase(terms.phrase)]
+    if lemmas is not None:
+        ids, params = f"{ids} UNION {LEMMA_IDS_SQL.format(lemmas='?')}", [*params, lemmas]
+    return f"c.id IN ({ids})", params
+
+
+def _rank(terms: SearchTerms) -> tuple[str, list[Any]]:
+    """How many of the search's words a claim holds, as a lemma or in its folded text."""
+    held: list[str] = []
+    params: list[Any] = []
+    for forms in terms.words:
+        held.append(
+            f"(c.id IN ({LEMMA_IDS_SQL.format(lemmas='?')}) OR instr(c.search_text, ?) > 0)"
+        )
+        params += [SearchTerms("", False, (forms,)).lemma_query(), forms[0]]
+    return "(" + " + ".join(held) + ")", params
+
+
 def _walked_ids(
-    connection: sqlite3.Connection, where: ClaimFilter, topics: list[int] | None
+    connection: sqlite3.Connection,
+    where: ClaimFilter,
+    topics: list[int] | None,
+    terms: SearchTerms | None,
 ) -> tuple[list[int] | None, int | None]:
     """A newest-first page found by walking dates, in the cases the library walks them,
     and the claims matching when a search counted them on the way (None otherwise)."""
@@ -244,19 +295,22 @@ def _walked_ids(
         if linked < WALK_BY_DATE_FROM:
             return None, None
         condition, params = IN_TOPICS_SQL.format(topics=marks), topics
-    elif walk == "search" and where.search:
-        folded = fold(where.search)
-        params = [search_phrase(folded)]
+    elif walk == "search" and terms is not None:
+        params = [search_phrase(terms.phrase)]
+        ids = PHRASE_IDS_SQL.format(phrase="?")
+        condition = MATCHES_SEARCH_SQL.format(phrase="?")
+        lemmas = terms.lemma_query()
+        if lemmas is not None:
+            params.append(lemmas)
+            ids = f"{ids} UNION {LEMMA_IDS_SQL.format(lemmas='?')}"
+            condition = f"({condition} OR {MATCHES_LEMMAS_SQL.format(lemmas='?')})"
         # One index row per claim, matched exactly: this is the listing's total too.
-        live = "" if where.include_retracted else f" AND rowid NOT IN ({RETRACTED_IDS_SQL})"
+        live = "" if where.include_retracted else f" WHERE id NOT IN ({RETRACTED_IDS_SQL})"
         matching = int(
-            connection.execute(
-                f"SELECT count(*) FROM claim_search WHERE claim_search MATCH ?{live}", params
-            ).fetchone()[0]
+            connection.execute(f"SELECT count(*) FROM ({ids}){live}", params).fetchone()[0]
         )
         if matching < WALK_BY_DATE_FROM:
             return None, matching
-        condition = MATCHES_SEARCH_SQL.format(phrase="?")
     if not where.include_retracted:
         condition = f"{condition} AND {LIVE_SQL}"
     sql = NEWEST_FIRST_SQL.format(topic=condition, limit=str(int(where.limit or 0)))

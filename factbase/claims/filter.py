@@ -9,13 +9,14 @@ Nothing here imports SQLAlchemy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
 from factbase.errors import InvalidUsage, in_field
 from factbase.text.dates import parse_date
-from factbase.text.language import fold
+from factbase.text.language import fold, word_forms
 
 MAX_LIMIT = 2**31 - 1
 
@@ -25,6 +26,9 @@ class Sort(StrEnum):
     EVENT = "event"
     ADDED = "added"
     ID = "id"
+    # With --search: claims matching more of its words first, then as PUBLISHED. What
+    # `list --search` sorts by unless told otherwise; without a search, PUBLISHED.
+    RELEVANCE = "relevance"
 
 
 def _filter(*, fast: bool) -> Any:
@@ -75,8 +79,57 @@ class ClaimFilter:
 
 def check_search(search: str | None) -> None:
     """A search must hold some text: a blank one would match everything or nothing."""
-    if search is not None and not search.strip():
+    if search is not None and not search_shape(search).phrase:
         raise InvalidUsage("--search needs some text (leave it out for everything)")
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a search looks for.
+
+    A claim matches when its folded text holds ``phrase`` (the trigram index), or, unless
+    the search was quoted (``exact``), when its lemmas hold any form of any of ``words``.
+    """
+
+    phrase: str
+    exact: bool
+    words: tuple[tuple[str, ...], ...]
+
+    def lemma_query(self, forms: tuple[str, ...] | None = None) -> str | None:
+        """An FTS5 query for the lemma index: any form of ``forms`` (default: of every
+        word); None when the search has no word to look up."""
+        chosen = [forms] if forms is not None else list(self.words)
+        phrases = dict.fromkeys(search_phrase(form) for word in chosen for form in word)
+        return " OR ".join(phrases) if phrases else None
+
+    @property
+    def ranked(self) -> bool:
+        """Whether claims can match different numbers of its words."""
+        return len(self.words) > 1
+
+
+def search_terms(
+    search: str, language: str | None = None, known: Callable[[str], bool] | None = None
+) -> SearchTerms:
+    """The terms of ``search``: a text in double quotes is an exact phrase, any other is
+    its words too, each in the forms it takes as typed and as a lemma of ``language``
+    (--lang; None: guessed from its letters), unless it is ``known`` as a lemma already."""
+    stripped = search.strip()
+    if len(stripped) > 1 and stripped[0] == stripped[-1] == '"':
+        return SearchTerms(fold(stripped[1:-1]), True, ())
+    code = language.strip().lower() if language and language.strip() else None
+    words = tuple(word_forms(stripped, code, known)) if fold(stripped) else ()
+    return SearchTerms(fold(stripped), False, words)
+
+
+def _as_typed(_word: str) -> bool:
+    return True
+
+
+def search_shape(search: str) -> SearchTerms:
+    """The phrase, exactness and number of words of ``search``, its words as typed only:
+    for the checks that need no lemma (and no dictionary)."""
+    return search_terms(search, known=_as_typed)
 
 
 FILTER_NAMES = tuple(f.name for f in fields(ClaimFilter) if f.metadata.get("filter"))
@@ -118,6 +171,14 @@ INDEXED_SEARCH = 3
 MATCHES_SEARCH_SQL = (
     "EXISTS (SELECT 1 FROM claim_search WHERE claim_search MATCH {phrase} AND rowid = c.id)"
 )
+# The lemma index (migration 0008): one FTS5 row per claim, its folded lemmas as words.
+# {lemmas}: a placeholder for SearchTerms.lemma_query().
+LEMMA_INDEX = "claim_search_lemmas"
+MATCHES_LEMMAS_SQL = (
+    f"EXISTS (SELECT 1 FROM {LEMMA_INDEX} WHERE {LEMMA_INDEX} MATCH {{lemmas}} AND rowid = c.id)"
+)
+LEMMA_IDS_SQL = f"SELECT rowid AS id FROM {LEMMA_INDEX} WHERE {LEMMA_INDEX} MATCH {{lemmas}}"
+PHRASE_IDS_SQL = "SELECT rowid AS id FROM claim_search WHERE claim_search MATCH {phrase}"
 
 
 def search_phrase(folded: str) -> str:
@@ -141,7 +202,7 @@ def date_walk(where: ClaimFilter) -> str | None:
     of at least a trigram). Whether walking pays depends on how many claims match,
     which each reader counts against WALK_BY_DATE_FROM.
     """
-    if where.sort is not Sort.PUBLISHED or not where.limit:
+    if where.sort not in (Sort.PUBLISHED, Sort.RELEVANCE) or not where.limit:
         return None
     others = (value for name, value in where.filters().items() if name not in WALKED)
     if any(value is not None for value in others):
@@ -150,6 +211,9 @@ def date_walk(where: ClaimFilter) -> str | None:
         return "all"
     if where.search is None:
         return "topic"
-    if where.topic is None and len(fold(where.search)) >= INDEXED_SEARCH:
-        return "search"
-    return None
+    if where.topic is not None:
+        return None
+    terms = search_shape(where.search)
+    if where.sort is Sort.RELEVANCE and terms.ranked:
+        return None  # a page ranked by the words matched is not in date order
+    return "search" if len(terms.phrase) >= INDEXED_SEARCH else None

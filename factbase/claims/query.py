@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, text
+from sqlalchemy import Select, bindparam, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from factbase.catalog.entities import resolve_entity
@@ -19,15 +19,20 @@ from factbase.claims.fields import made_up_claim_id
 from factbase.claims.filter import (
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
+    LEMMA_IDS_SQL,
     LIVE_SQL,
+    MATCHES_LEMMAS_SQL,
     MATCHES_SEARCH_SQL,
     MAX_LIMIT,
     NEWEST_FIRST_SQL,
+    PHRASE_IDS_SQL,
     WALK_BY_DATE_FROM,
     ClaimFilter,
+    SearchTerms,
     Sort,
     date_walk,
     search_phrase,
+    search_terms,
 )
 from factbase.errors import InvalidInput, NotFound, as_id
 from factbase.store.models import Claim, ClaimTopic, Outlet, Source
@@ -106,8 +111,9 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     if where.until:
         until = parse_date(where.until).end
         query = query.where(Claim.source_id.in_(select(Source.id).where(Source.published <= until)))
-    if where.search and fold(where.search):
-        query = query.where(_search(session, fold(where.search)))
+    terms = stored_search_terms(session, where)
+    if terms is not None and terms.phrase:
+        query = query.where(_search(session, terms))
     if where.status:
         query = query.where(Claim.status == validate_choice(where.status, STATUSES, "status", ""))
     if not where.include_retracted:
@@ -115,16 +121,94 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     return query
 
 
-def _search(session: Session, folded: str) -> Any:
-    """Claims whose folded text holds ``folded``: through the trigram index where there is one.
+def stored_search_terms(session: Session, where: ClaimFilter) -> SearchTerms | None:
+    """The terms of the filter's search; a word some claim holds as a lemma already is
+    taken as typed, without loading a dictionary to lemmatise it."""
+    if not where.search:
+        return None
 
-    On PostgreSQL the planner uses the trigram index for LIKE itself. On SQLite the FTS5
-    table's exact trigrams (migration 0005) answer a term of three or more characters alone.
+    def known(lemma: str) -> bool:
+        held = select(Claim.id).where(_lemma_match(session, (lemma,))).limit(1)
+        return session.scalar(held) is not None
+
+    return search_terms(where.search, where.language, known)
+
+
+def _search(session: Session, terms: SearchTerms) -> Any:
+    """Claims whose folded text holds the search's phrase, or whose lemmas hold a form of
+    one of its words (unless quoted): through the search indexes where there are some.
+
+    On PostgreSQL the planner uses the trigram index for LIKE itself, and the GIN index of
+    the lemmas' tsvector for its match. On SQLite the FTS5 table's exact trigrams (migration
+    0005) answer a phrase of three or more characters alone, and the lemma table (0008) the
+    words.
     """
-    if session.get_bind().dialect.name != "sqlite" or len(folded) < INDEXED_SEARCH:
-        return Claim.search_text.contains(folded, autoescape=True)
-    matching = text("SELECT rowid FROM claim_search WHERE claim_search MATCH :phrase")
-    return Claim.id.in_(matching.bindparams(phrase=search_phrase(folded)))
+    lemmas = terms.lemma_query()
+    if session.get_bind().dialect.name != "sqlite":
+        found = Claim.search_text.contains(terms.phrase, autoescape=True)
+        if lemmas is None:
+            return found
+        return or_(found, *(_lemma_match(session, forms) for forms in terms.words))
+    if len(terms.phrase) < INDEXED_SEARCH:
+        found = Claim.search_text.contains(terms.phrase, autoescape=True)
+        if lemmas is None:
+            return found
+        return or_(
+            found,
+            Claim.id.in_(_lemma_ids(lemmas)),
+        )
+    phrase = search_phrase(terms.phrase)
+    if lemmas is None:
+        matching = text(PHRASE_IDS_SQL.format(phrase=":phrase")).bindparams(
+            bindparam("phrase", phrase, unique=True)
+        )
+    else:
+        matching = text(
+            f"{PHRASE_IDS_SQL.format(phrase=':phrase')} UNION "
+            f"{LEMMA_IDS_SQL.format(lemmas=':lemmas')}"
+        ).bindparams(
+            bindparam("phrase", phrase, unique=True), bindparam("lemmas", lemmas, unique=True)
+        )
+    return Claim.id.in_(matching)
+
+
+def _lemma_ids(lemmas: str | None) -> Any:
+    """The ids of claims the lemma index finds for an FTS5 query (SQLite). Its parameter is
+    unique: a ranked search holds one such query per word."""
+    query = text(LEMMA_IDS_SQL.format(lemmas=":lemmas"))
+    return query.bindparams(bindparam("lemmas", lemmas, unique=True))
+
+
+def _lemma_match(session: Session, forms: tuple[str, ...]) -> Any:
+    """Claims whose lemmas hold one of ``forms`` (one word of a search)."""
+    if session.get_bind().dialect.name == "sqlite":
+        lemmas = SearchTerms("", False, (forms,)).lemma_query()
+        return Claim.id.in_(_lemma_ids(lemmas))
+    # PostgreSQL: the expression of the GIN index ix_claim_search_lemmas (migration 0008).
+    vector = func.to_tsvector(literal_column("'simple'"), Claim.search_lemmas)
+    wanted = [func.phraseto_tsquery(literal_column("'simple'"), form) for form in forms]
+    return or_(*(vector.op("@@")(query) for query in wanted))
+
+
+def _rank(session: Session, terms: SearchTerms) -> Any:
+    """How many of the search's words a claim holds, as a lemma or in its folded text."""
+    held = [
+        case(
+            (
+                or_(
+                    _lemma_match(session, forms),
+                    Claim.search_text.contains(forms[0], autoescape=True),
+                ),
+                1,
+            ),
+            else_=0,
+        )
+        for forms in terms.words
+    ]
+    total: Any = held[0]
+    for one in held[1:]:
+        total = total + one
+    return total
 
 
 def _names(session: Session, id_column: Any, key_column: Any, name: str) -> Any:
@@ -135,8 +219,12 @@ def _names(session: Session, id_column: Any, key_column: Any, name: str) -> Any:
     return or_(id_column == entity.id, key_column == fold(name))
 
 
-def _ordered(query: Select[Any], sort: Sort) -> Select[Any]:
-    if sort is Sort.PUBLISHED:
+def _ordered(
+    query: Select[Any], sort: Sort, session: Session, terms: SearchTerms | None = None
+) -> Select[Any]:
+    if sort is Sort.RELEVANCE and terms is not None and terms.ranked:
+        query = query.order_by(_rank(session, terms).desc())
+    if sort in (Sort.PUBLISHED, Sort.RELEVANCE):
         return query.order_by(Source.published.desc().nulls_last(), Claim.id.desc())
     if sort is Sort.EVENT:
         return query.order_by(Claim.event_date.desc().nulls_last(), Claim.id.desc())
@@ -158,11 +246,12 @@ def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
     if where.limit is not None and not 0 <= where.limit <= MAX_LIMIT:
         raise InvalidInput(f"--limit must be between 0 (no limit) and {MAX_LIMIT}")
     walked = _newest_first_ids(session, where)
+    terms = stored_search_terms(session, where)
     if walked is None:
-        query = _ordered(_filtered(session, where), where.sort)
+        query = _ordered(_filtered(session, where), where.sort, session, terms)
     else:  # the ids are the answer; the query only loads and orders those few
         rest = replace(where, topic=None, search=None)
-        query = _ordered(_filtered(session, rest), where.sort)
+        query = _ordered(_filtered(session, rest), where.sort, session)
         query = query.where(Claim.id.in_(walked))
     return query.limit(where.limit) if where.limit else query
 
@@ -181,12 +270,22 @@ def _newest_first_ids(session: Session, where: ClaimFilter) -> list[int] | None:
             return None  # few enough to sort: the topic index finds them directly
         condition, params["topics"] = IN_TOPICS_SQL.format(topics=":topics"), topics
     elif walk == "search" and where.search:
-        folded = fold(where.search)
-        params["phrase"] = search_phrase(folded)
-        matching = text("SELECT count(*) FROM claim_search WHERE claim_search MATCH :phrase")
-        if (session.scalar(matching, {"phrase": params["phrase"]}) or 0) < WALK_BY_DATE_FROM:
-            return None  # few enough to sort: the search index finds them directly
+        terms = stored_search_terms(session, where)
+        assert terms is not None  # a search walk has a search
+        params["phrase"] = search_phrase(terms.phrase)
+        ids = PHRASE_IDS_SQL.format(phrase=":phrase")
         condition = MATCHES_SEARCH_SQL.format(phrase=":phrase")
+        params["lemmas"] = terms.lemma_query()
+        if params["lemmas"] is not None:
+            ids = f"{ids} UNION {LEMMA_IDS_SQL.format(lemmas=':lemmas')}"
+            lemmas = MATCHES_LEMMAS_SQL.format(lemmas=":lemmas")
+            condition = f"({condition} OR {lemmas})"
+        else:
+            del params["lemmas"]
+        counting = {name: value for name, value in params.items() if name != "limit"}
+        counted = session.scalar(text(f"SELECT count(*) FROM ({ids})"), counting)
+        if (counted or 0) < WALK_BY_DATE_FROM:
+            return None  # few enough to sort: the search indexes find them directly
     if not where.include_retracted:
         condition = f"{condition} AND {LIVE_SQL}"
     query = text(NEWEST_FIRST_SQL.format(topic=condition, limit=":limit"))

@@ -30,6 +30,7 @@ from factbase.text.language import (
     language_mismatch,
     normalise_quote,
     normalise_text,
+    search_lemmas,
     tidied_field,
     validate_language,
 )
@@ -300,8 +301,16 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         "forecast": forecast,
         "status": status,
         "note": note,
-        "search_text": fold(" ".join(filter(None, (statement, quote, speaker, subject, prop)))),
+        **search_columns(statement, quote, speaker, subject, prop, language=language),
     }
+
+
+def search_columns(*fields: str | None, language: str | None) -> dict[str, str]:
+    """What `list --search` looks in, from the searched fields (statement, quote, speaker,
+    subject, property) of a claim in ``language``: their folded text and its lemmas.
+    Migration 0008 fills stored claims with it too."""
+    searched = " ".join(filter(None, fields))
+    return {"search_text": fold(searched), "search_lemmas": search_lemmas(searched, language)}
 
 
 def history_values(data: ClaimInput) -> dict[str, Any]:

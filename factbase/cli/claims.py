@@ -291,9 +291,14 @@ def list_claims(
     where: ClaimFilter,
     limit: ClaimLimitOption = None,
     sort: Annotated[
-        Sort,
-        typer.Option(help="Newest first by publication, event date, or when added; id ascending."),
-    ] = Sort.PUBLISHED,
+        Sort | None,
+        typer.Option(
+            help="Newest first by publication, event date, or when added; id ascending; "
+            "relevance: claims holding more of the --search words first, then newest "
+            "(the default with --search; otherwise published).",
+            show_default=False,
+        ),
+    ] = None,
     include_retracted: IncludeRetractedOption = False,
     fmt: FormatOption = TABLE,
     wide: WideOption = False,
@@ -303,6 +308,8 @@ def list_claims(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.fastread import claims_page as quick_page
 
+    if sort is None:
+        sort = Sort.RELEVANCE if where.search else Sort.PUBLISHED
     where = replace(
         where, limit=page_limit(limit, fmt, PAGE), sort=sort, include_retracted=include_retracted
     )

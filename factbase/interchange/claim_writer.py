@@ -67,6 +67,7 @@ FIELDS = (
     "status",
     "note",
     "search_text",
+    "search_lemmas",
 )
 _COLUMNS = [_CLAIM.c[_COLUMN_OF.get(name, name)] for name in FIELDS]
 _HISTORY = [_CLAIM.c[name] for name in HISTORY_COLUMNS]

@@ -30,6 +30,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -296,6 +297,9 @@ class Claim(Base):
     )
     # Folded statement, quote, speaker and subject: what `list --search` looks in.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The folded lemmas of the same fields, each once, space-separated (migration 0008):
+    # `list --search нефть` finds "нефти" through them.
+    search_lemmas: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -358,13 +362,16 @@ class XrefRejection(Base):
 # The search index of claim.search_text (migration 0004): on SQLite a virtual table and
 # its shadow tables, on PostgreSQL a trigram index. No model maps them (they are not
 # portable), so schema comparisons leave them aside.
+# The lemma index of claim.search_lemmas (migration 0008) is named after it: on SQLite the
+# FTS5 table claim_search_lemmas, on PostgreSQL a GIN index of its tsvector.
 SEARCH_INDEX = "claim_search"
 SEARCH_TRIGRAM_INDEX = "ix_claim_search_text_trgm"
+SEARCH_LEMMA_INDEX = "ix_claim_search_lemmas"
 
 
 def is_search_index(name: str | None) -> bool:
-    """Whether a table or index name belongs to the search index."""
-    if name == SEARCH_TRIGRAM_INDEX:
+    """Whether a table or index name belongs to the search indexes."""
+    if name in (SEARCH_TRIGRAM_INDEX, SEARCH_LEMMA_INDEX):
         return True
     return name == SEARCH_INDEX or bool(name and name.startswith(f"{SEARCH_INDEX}_"))
 

@@ -25,7 +25,7 @@ from alembic import op
 from alembic.operations import BatchOperations
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -43,7 +43,24 @@ SEARCH_TRIGGERS = (
     "VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO claim_search(rowid, search_text) VALUES (new.id, new.search_text); END",
 )
-SEARCH_TRIGGER_NAMES = ("claim_search_insert", "claim_search_delete", "claim_search_update")
+# The lemma triggers of revision 0008, as that revision creates them.
+LEMMA_TRIGGERS = (
+    "CREATE TRIGGER claim_search_lemmas_insert AFTER INSERT ON claim BEGIN "
+    "INSERT INTO claim_search_lemmas(rowid, search_lemmas) "
+    "VALUES (new.id, new.search_lemmas); END",
+    "CREATE TRIGGER claim_search_lemmas_delete AFTER DELETE ON claim BEGIN "
+    "INSERT INTO claim_search_lemmas(claim_search_lemmas, rowid, search_lemmas) "
+    "VALUES ('delete', old.id, old.search_lemmas); END",
+    "CREATE TRIGGER claim_search_lemmas_update AFTER UPDATE OF search_lemmas ON claim BEGIN "
+    "INSERT INTO claim_search_lemmas(claim_search_lemmas, rowid, search_lemmas) "
+    "VALUES ('delete', old.id, old.search_lemmas); "
+    "INSERT INTO claim_search_lemmas(rowid, search_lemmas) "
+    "VALUES (new.id, new.search_lemmas); END",
+)
+SEARCH_TRIGGER_NAMES = (
+    *("claim_search_insert", "claim_search_delete", "claim_search_update"),
+    *("claim_search_lemmas_insert", "claim_search_lemmas_delete", "claim_search_lemmas_update"),
+)
 
 
 def upgrade() -> None:
@@ -62,7 +79,7 @@ def downgrade() -> None:
 @contextmanager
 def _claim_table() -> Iterator[BatchOperations]:
     """Batch operations on `claim`; on SQLite, where they rebuild the table, the search
-    triggers of 0004 go with the old table and are created again on the new one."""
+    triggers of 0004 and 0008 go with the old table and are created again on the new one."""
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
         for name in SEARCH_TRIGGER_NAMES:
@@ -70,5 +87,5 @@ def _claim_table() -> Iterator[BatchOperations]:
     with op.batch_alter_table("claim") as batch:
         yield batch
     if sqlite:
-        for statement in SEARCH_TRIGGERS:
+        for statement in (*SEARCH_TRIGGERS, *LEMMA_TRIGGERS):
             op.execute(statement)
