@@ -31,6 +31,7 @@ REPORT_TABLES = (
     "conflicts_by_topic",
     "contested",
     "outlets",
+    "series",
 )
 CONFLICT_CAUSES = ("direct", "time-scope", "approximation", "declared")
 

@@ -158,3 +158,40 @@ def test_show_prints_the_series_when_there_are_several_periods(cli: Cli, series_
     assert "Feb 2024 70 % ±10 % Reuters 4" in lines
     # A claim whose subject and property speak of one period has no series section.
     assert "series" not in cli.ok("show", "en-other").stdout
+
+
+def test_the_report_has_a_series_table(db: Database, series_file: Path) -> None:
+    from factbase.analysis.reports import ReportFilter, build_report
+
+    with db.session(write=True) as session:
+        import_files(session, [series_file])
+        rows = build_report(session, ReportFilter()).table("series").rows
+    assert rows == [
+        {
+            "subject": "Caspian Pipeline Consortium",
+            "property": "share of oil exports",
+            "period": "2022",
+            "said": "80 % ±10 %",
+            "outlets": ["BTA", "SilkBridge.info"],
+            "claims": [1, 2],
+            "disagreement": "40 % vs 80 % ±10 %",
+        },
+        {
+            "subject": "Caspian Pipeline Consortium",
+            "property": "share of oil exports",
+            "period": "2022",
+            "said": "40 %",
+            "outlets": ["Ukrinform"],
+            "claims": [3],
+            "disagreement": None,
+        },
+        {
+            "subject": "Caspian Pipeline Consortium",
+            "property": "share of oil exports",
+            "period": "2024-02",
+            "said": "70 % ±10 %",
+            "outlets": ["Reuters"],
+            "claims": [4],
+            "disagreement": None,
+        },
+    ]
