@@ -18,6 +18,9 @@ POLARITIES = ("affirmed", "denied")
 STATUSES = ("unverified", "corroborated", "disputed", "retracted")
 QUALIFIERS = ("exact", "approx", "almost", "over", "at_least", "under", "up_to", "range")
 LINK_KINDS = ("same", "supports", "contradicts", "refines")
+# What `xref` suggests two claims are to each other: the link kinds, and `update` (a later
+# figure of one series), which is a suggestion only, never stored as a link.
+XREF_KINDS = ("same", "supports", "refines", "update", "contradicts")
 CONFLICT_KINDS = ("value", "date", "polarity", "declared")
 CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
 # Why two claims disagree, as far as the data tells: reviewers start with "direct".
@@ -28,6 +31,7 @@ REPORT_TABLES = (
     "conflicts_by_topic",
     "contested",
     "outlets",
+    "series",
 )
 CONFLICT_CAUSES = ("direct", "time-scope", "approximation", "declared")
 

@@ -328,10 +328,14 @@ def test_same_subject_and_property_is_strong_and_reasons_are_listed() -> None:
     assert 0.9 < suggestion.score <= 1.0
     assert score_pair(a, b) == suggestion
     # The block alone passes the default minimum; nothing alike scores nothing.
+    assert suggestion.kind == "same"
+    assert suggestion.kind_reason == "same: same value (2022): 80 % ±10 %"
     assert score_pair(block(1), block(2)) == Suggestion(
-        1, 2, W_SAME_BLOCK, ("same subject and property",)
+        1, 2, W_SAME_BLOCK, ("same subject and property",), "same", "same: no date sets them apart"
     )
-    assert score_pair(features(1), features(2)) == Suggestion(1, 2, 0.0, ())
+    assert score_pair(features(1), features(2)) == Suggestion(
+        1, 2, 0.0, (), "same", "same: no date sets them apart"
+    )
 
 
 def test_opposite_polarity_is_never_a_suggestion() -> None:
@@ -589,9 +593,12 @@ def test_reject_refuses_linked_pairs_the_same_claim_and_unknown_claims(
 def test_suggestion_rows_have_stable_columns(session: Session, corpus: dict[str, int]) -> None:
     (row,) = suggestion_rows(session, suggest(session))
     assert list(row) == [
-        "score", "claim_a", "claim_a_key", "claim_b", "claim_b_key", "language_a",
+        "score", "kind", "claim_a", "claim_a_key", "claim_b", "claim_b_key", "language_a",
         "language_b", "outlet_a", "outlet_b", "statement_a", "statement_b", "reasons",
+        "kind_reason", "lead",
     ]  # fmt: skip
+    assert (row["kind"], row["lead"]) == ("same", None)
+    assert row["kind_reason"] == "same: same value (2022): 80 % ±10 %"
     assert (row["claim_a_key"], row["claim_b_key"]) == ("bg-cpc-share", "ru-cpc-share")
     assert (row["language_a"], row["language_b"]) == ("bg", "ru")
     assert (row["outlet_a"], row["outlet_b"]) == ("BTA", "SilkBridge.info")

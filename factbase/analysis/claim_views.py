@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from factbase.analysis.conflicts import conflicts_of
 from factbase.analysis.corroboration import corroboration
 from factbase.analysis.links import linked_claims
+from factbase.analysis.series import claim_series, is_series
 from factbase.catalog.outlets import stance_colours
 from factbase.claims.display import ClaimDetail, ClaimPage, ConflictView, LinkedView, ListedClaim
 from factbase.claims.filter import ClaimFilter
@@ -54,6 +55,7 @@ def view_claim(session: Session, ref: str | int) -> ClaimDetail:
         retracted_on=claim.retracted_at.date().isoformat() if claim.retracted_at else None,
         retraction_note=claim.retraction_note,
         merged_from=merged_from,
+        series=periods if is_series(periods := claim_series(session, claim.id)) else [],
     )
 
 

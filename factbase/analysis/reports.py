@@ -24,6 +24,7 @@ from factbase.analysis.corroboration import (
     evidence_of,
     origin_groups,
 )
+from factbase.analysis.series import every_series
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query, retracted_ids
@@ -461,6 +462,27 @@ def _outlets(
     return rows
 
 
+def _series(session: Session, scope: Select[Any] | None) -> list[dict[str, Any]]:
+    """One row per thing said in a period of each series (:func:`every_series`), with
+    where the reports of the period disagree on its first row."""
+    rows = []
+    for series in every_series(session, scope):
+        for period in series.periods:
+            for place, reading in enumerate(period.readings):
+                rows.append(
+                    {
+                        "subject": series.subject,
+                        "property": series.property,
+                        "period": period.period.iso() if period.period else None,
+                        "said": reading.said,
+                        "outlets": list(reading.outlets),
+                        "claims": list(reading.claims),
+                        "disagreement": period.disagreement if place == 0 else None,
+                    }
+                )
+    return rows
+
+
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "claims_by_topic_stance": ("topic", "stance", "claims"),
     "claims_by_topic_language": ("topic", "language", "claims"),
@@ -478,6 +500,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "disputing_stances",
     ),
     "outlets": ("outlet", "stance", "claims", "conflicts", "corroborated", "corroborated_share"),
+    "series": ("subject", "property", "period", "said", "outlets", "claims", "disagreement"),
 }
 TITLES = {
     "claims_by_topic_stance": "Claims per topic and stance",
@@ -485,6 +508,7 @@ TITLES = {
     "conflicts_by_topic": "Conflicts per topic, kind, cause and status",
     "contested": "Contested facts: asserted by one stance, disputed by another",
     "outlets": "Outlets: claims, conflicts, corroboration by another stance",
+    "series": "Series: what a subject and property were said to be, period by period",
 }
 
 
@@ -508,6 +532,7 @@ def _build_report(session: Session, where: ReportFilter) -> Report:
         "conflicts_by_topic": _conflicts_by(session, scope, topics),
         "contested": _contested(session, scope, index, clustered),
         "outlets": _outlets(session, scope, index, clustered),
+        "series": _series(session, scope),
     }
     tables = [
         ReportTable(name, TITLES[name], columns, rows[name])

@@ -65,13 +65,21 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from factbase.analysis.conflicts import record_declared_conflict
 from factbase.analysis.links import CLUSTER_KINDS, find_link, ordered
 from factbase.analysis.xref_pairs import (
+    CONTRADICTS,
+    REFINES,
+    SAME,
+    UPDATE,
     Blocks,
     ClaimFeatures,
+    PairKind,
     XrefStats,
     candidate_pairs,
     common_limit,
+    pair_kind,
+    scope,
 )
 from factbase.catalog import audit
 from factbase.claims.fields import fields_named
@@ -99,6 +107,7 @@ __all__ = [
     "XREF_COLUMNS",
     "Blocks",
     "ClaimFeatures",
+    "PairKind",
     "Suggestion",
     "XrefStats",
     "accept",
@@ -108,9 +117,12 @@ __all__ = [
     "content_lemmas",
     "date_evidence",
     "jaccard",
+    "link_kind",
     "link_suggestions",
+    "pair_kind",
     "read_features",
     "reject",
+    "scope",
     "score_pair",
     "suggest",
     "suggestion_rows",
@@ -168,12 +180,19 @@ STOP_LEMMAS: frozenset[str] = _folded_words(
 
 @dataclass(frozen=True)
 class Suggestion:
-    """Two claims (``claim_a`` < ``claim_b``) that may say the same thing, and why."""
+    """Two claims (``claim_a`` < ``claim_b``) that may be related, how and why.
+
+    ``kind`` is what they seem to be to each other (:func:`pair_kind`), ``kind_reason``
+    why; ``lead`` the narrower claim of ``refines``, the later one of ``update``.
+    """
 
     claim_a: int
     claim_b: int
     score: float  # 0..1
     reasons: tuple[str, ...]
+    kind: str = SAME
+    kind_reason: str = ""
+    lead: int | None = None
 
 
 # -- pure features -----------------------------------------------------------------------
@@ -292,7 +311,8 @@ def score_pair(
     """How likely two claims say the same thing, with the reasons; None if they cannot.
 
     A subject in ``common_subjects`` (too common to block on) is no evidence by itself.
-    ``explain`` False gives the same score without reasons, at a fraction of the cost.
+    ``explain`` False gives the same score without reasons or kind (left at their
+    defaults), at a fraction of the cost: most pairs are scored only to be left out.
     """
     if a.id == b.id or a.polarity != b.polarity:
         return None
@@ -325,7 +345,10 @@ def score_pair(
     add(_wording_evidence(a, b, explain))
     add(date_evidence(a.event, b.event, a.as_of, b.as_of, explain=explain))
     score = round(combine(strengths, penalties), SCORE_DIGITS)
-    return Suggestion(a.id, b.id, score, tuple(reasons))
+    if not explain:
+        return Suggestion(a.id, b.id, score, ())
+    kind = pair_kind(a, b)
+    return Suggestion(a.id, b.id, score, tuple(reasons), kind.kind, kind.reason, kind.lead)
 
 
 def _both_entities(a: str | None, b: str | None) -> bool:
@@ -362,6 +385,8 @@ _FEATURE_COLUMNS = (
     "claim.subject_key",
     "claim.property_key",
     "claim.speaker_id",
+    "source.published",
+    "source.published_precision",
     *column_plan(
         fields_named(
             (
@@ -395,8 +420,10 @@ def read_features(session: Session) -> list[ClaimFeatures]:
     )
     for claim_id, slug in topic_rows:
         topics[claim_id].add(slug)
-    query = select(*selected(_FEATURE_COLUMNS)).where(
-        Claim.status != "retracted", Claim.id.not_in(retracted_ids())
+    query = (
+        select(*selected(_FEATURE_COLUMNS))
+        .join_from(Claim, Source, Claim.source_id == Source.id)
+        .where(Claim.status != "retracted", Claim.id.not_in(retracted_ids()))
     )
     # Many claims share a topic set or a statement: one frozenset each, not one per claim.
     shared: dict[frozenset[str], frozenset[str]] = {}
@@ -420,6 +447,7 @@ def read_features(session: Session) -> list[ClaimFeatures]:
                 ),
                 quote=row.quote,
                 language=row.language,
+                published=stored_date(row.source_published, row.source_published_precision),
             )
         )
     return features
@@ -506,10 +534,10 @@ def _suggest(
 
 
 def accept(
-    session: Session, suggestions: Iterable[Suggestion], kind: str = "same"
+    session: Session, suggestions: Iterable[Suggestion], kind: str | None = None
 ) -> list[ClaimLink]:
-    """Link each suggested pair (``same`` or ``supports``) in the caller's transaction;
-    the links made, in the order of the suggestions."""
+    """Link each suggested pair in the caller's transaction, as its suggested kind or as
+    ``kind``; the links made, in the order of the suggestions (see :func:`link_suggestions`)."""
     ids = link_suggestions(session, suggestions, kind)
     links: dict[int, ClaimLink] = {}
     for start in range(0, len(ids), _BULK):
@@ -518,18 +546,44 @@ def accept(
     return [links[link_id] for link_id in ids]
 
 
+def link_kind(suggestion: Suggestion, kind: str | None = None) -> str:
+    """The link an accepted suggestion makes: its own kind, or ``kind`` (``same`` or
+    ``supports``) for a ``same`` or ``supports`` suggestion. An ``update`` is no link kind:
+    two figures of a series are not one report, and the claim_link table has no such kind."""
+    if suggestion.kind == UPDATE:
+        raise InvalidInput(
+            f"claims {suggestion.claim_a} and {suggestion.claim_b} are an update (a later figure "
+            "of one series), which is not a link kind; it cannot be accepted"
+        )
+    if kind is None:
+        return suggestion.kind
+    kind = kind.strip().lower()
+    if kind not in CLUSTER_KINDS:
+        raise InvalidInput(f"suggestions are accepted as one of: {', '.join(CLUSTER_KINDS)}")
+    if suggestion.kind not in CLUSTER_KINDS:
+        raise InvalidInput(
+            f"claims {suggestion.claim_a} and {suggestion.claim_b} are suggested as "
+            f"{suggestion.kind}, which cannot be linked as {kind}"
+        )
+    return kind
+
+
 def link_suggestions(
-    session: Session, suggestions: Iterable[Suggestion], kind: str = "same"
+    session: Session, suggestions: Iterable[Suggestion], kind: str | None = None
 ) -> list[int]:
     """:func:`accept` without loading the links back: the ids of the links made.
+
+    Each pair is linked as its suggested kind (``refines`` with its narrower claim as the
+    refining one, ``contradicts`` with its declared conflict, as `link` makes them), or a
+    ``same`` or ``supports`` suggestion as ``kind`` (:func:`link_kind`); an ``update``
+    cannot be accepted, and nothing is written when one is among ``suggestions``.
 
     Written in bulk (a few statements per thousand links, not a few per link): accepting
     every suggestion of a large database is one command, not an afternoon. Each link gets
     the audit entry `link` would give it; a pair linked already is left as it is.
     """
-    kind = kind.strip().lower()
-    if kind not in CLUSTER_KINDS:
-        raise InvalidInput(f"suggestions are accepted as one of: {', '.join(CLUSTER_KINDS)}")
+    suggestions = list(suggestions)
+    kinds = {(s.claim_a, s.claim_b): link_kind(s, kind) for s in suggestions}
     chosen: dict[tuple[int, int], Suggestion] = {}
     for suggestion in suggestions:
         low, high = ordered(suggestion.claim_a, suggestion.claim_b)
@@ -543,14 +597,15 @@ def link_suggestions(
     actor, now = audit.current_actor(), utcnow()
     rows, entries = [], []
     for (low, high), suggestion in chosen.items():
+        kind_made = kinds[(suggestion.claim_a, suggestion.claim_b)]
         note = f"accepted xref suggestion (score {suggestion.score:.2f}: "
-        note += "; ".join(suggestion.reasons) + ")"
+        note += "; ".join((*suggestion.reasons, suggestion.kind_reason)) + ")"
         rows.append(
             {
                 "claim_a_id": low,
                 "claim_b_id": high,
-                "kind": kind,
-                "refining_id": None,
+                "kind": kind_made,
+                "refining_id": suggestion.lead if kind_made == REFINES else None,
                 "note": normalise_text(note),
                 "created_by": actor,
                 "created_at": now,
@@ -560,7 +615,7 @@ def link_suggestions(
             {
                 "action": "link",
                 "target": f"claims {low}-{high}",
-                "detail": {"kind": kind, "from": suggestion.claim_a},
+                "detail": {"kind": kind_made, "from": suggestion.lead or suggestion.claim_a},
                 "note": note,
             }
         )
@@ -569,6 +624,13 @@ def link_suggestions(
         statement = insert(ClaimLink).returning(ClaimLink.id, sort_by_parameter_order=True)
         ids.extend(session.scalars(statement, rows[start : start + _BULK]))
     audit.record_many(session, entries)
+    declared = [
+        link_id for link_id, row in zip(ids, rows, strict=True) if row["kind"] == CONTRADICTS
+    ]
+    for start in range(0, len(declared), _BULK):
+        query = select(ClaimLink).where(ClaimLink.id.in_(declared[start : start + _BULK]))
+        for link in session.scalars(query):
+            record_declared_conflict(session, link)
     return ids
 
 
@@ -627,6 +689,7 @@ def reject(session: Session, ref_a: str, ref_b: str, note: str | None = None) ->
 
 XREF_COLUMNS = (
     "score",
+    "kind",
     "claim_a",
     "claim_a_key",
     "claim_b",
@@ -638,6 +701,8 @@ XREF_COLUMNS = (
     "statement_a",
     "statement_b",
     "reasons",
+    "kind_reason",
+    "lead",
 )
 
 
@@ -661,6 +726,7 @@ def suggestion_rows(session: Session, suggestions: Sequence[Suggestion]) -> list
         rows.append(
             {
                 "score": s.score,
+                "kind": s.kind,
                 "claim_a": s.claim_a,
                 "claim_a_key": key_a,
                 "claim_b": s.claim_b,
@@ -672,6 +738,8 @@ def suggestion_rows(session: Session, suggestions: Sequence[Suggestion]) -> list
                 "statement_a": statement_a,
                 "statement_b": statement_b,
                 "reasons": list(s.reasons),
+                "kind_reason": s.kind_reason,
+                "lead": s.lead,
             }
         )
     return rows

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from factbase.claims.series import Period
+
 
 @dataclass(frozen=True)
 class ListedClaim:
@@ -99,3 +101,5 @@ class ClaimDetail:
     retraction_note: str | None = None
     # The claim asked for when it was merged into the one shown: "claim 7 (old-key)".
     merged_from: str | None = None
+    # The claim's subject and property period by period, when they speak of several.
+    series: list[Period] = field(default_factory=list)

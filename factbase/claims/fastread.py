@@ -33,6 +33,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import fields as dc_fields
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,10 +68,12 @@ from factbase.claims.filter import (
     search_phrase,
     search_terms,
 )
+from factbase.claims.series import Period, SeriesClaim, group_series, is_series
 from factbase.errors import FactbaseError, as_id
 from factbase.store.location import HEAD_REVISION, existing_sqlite_file
-from factbase.text.dates import parse_date
+from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import normalise_text
+from factbase.text.quantities import Quantity
 
 T = TypeVar("T")
 
@@ -450,7 +453,49 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
         links=[_linked(claim_id, link) for link in links],
         conflicts=[ConflictView(*conflict[:5]) for conflict in conflicts],
         stance_colours=_stance_colours(connection),
+        series=_series(connection, claim_id),
     )
+
+
+# The claims of a subject and property, as factbase.analysis.series.claim_series reads them.
+_SERIES = f"""
+SELECT c.id, c.polarity, c.value_text, c.value_num, c.value_unit, c.value_low, c.value_high,
+    c.value_qualifier, c.as_of, c.as_of_precision, c.event_date, c.event_precision,
+    s.published, s.published_precision, o.name
+FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
+WHERE c.property_key = :property AND {{subject}} AND c.status != 'retracted' AND {LIVE_SQL}
+"""
+
+
+def _series(connection: sqlite3.Connection, claim_id: int) -> list[Period]:
+    """The claim's series (:mod:`factbase.claims.series`) when it has one, else empty."""
+    subject_id, subject_key, property_key = connection.execute(
+        "SELECT subject_id, subject_key, property_key FROM claim WHERE id = ?", (claim_id,)
+    ).fetchone()
+    if not property_key or (subject_id is None and not subject_key):
+        return []
+    if subject_id is not None:
+        subject = "c.subject_id = :subject_id"
+    else:
+        subject = "c.subject_id IS NULL AND c.subject_key = :subject_key"
+    params = {"property": property_key, "subject_id": subject_id, "subject_key": subject_key}
+    members = []
+    for row in connection.execute(_SERIES.format(subject=subject), params):
+        claim, polarity, text, number, unit, low, high, qualifier, *dates, outlet = row
+        value = None
+        if number is not None:
+            value = Quantity(text or "", number, unit, low, high, qualifier or "exact")
+        members.append(SeriesClaim(claim, _period(*dates), value, polarity, outlet))
+    periods = group_series(members)
+    return periods if is_series(periods) else []
+
+
+def _period(*columns: Any) -> PartialDate | None:
+    """The first of (start, precision) column pairs that holds a date."""
+    for start, precision in zip(columns[::2], columns[1::2], strict=True):
+        if start is not None and precision is not None:
+            return PartialDate.from_parts(date.fromisoformat(str(start)[:10]), precision)
+    return None
 
 
 def _lone_corroboration(

@@ -22,6 +22,7 @@ from factbase.vocabulary import (
     REPORT_TABLES,
     STATUSES,
     TABLE_FORMATS,
+    XREF_KINDS,
     ExportFormat,
 )
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     TableFormat = str
     DocumentFormat = str
     AcceptKind = str
+    XrefKind = str
     ClaimStatus = str
     Polarity = str
     ConflictKind = str
@@ -57,6 +59,8 @@ else:
     DocumentFormat = choice("DocumentFormat", DOCUMENT_FORMATS)
     # An accepted xref suggestion is linked as one of these.
     AcceptKind = choice("AcceptKind", CLUSTER_KINDS)
+    # What xref suggests two claims are; --accept-kind picks among them.
+    XrefKind = choice("XrefKind", XREF_KINDS)
     # A claim's closed vocabularies, and a conflict's.
     ClaimStatus = choice("ClaimStatus", STATUSES)
     Polarity = choice("Polarity", POLARITIES)

@@ -37,6 +37,7 @@ from factbase.cli.options import (
 
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimDetail, ClaimPage
+    from factbase.claims.series import Period
 
 # `list`, by what a reader needs most: on a narrow terminal topics go first, then stance
 # (the outlet's colour still shows it), origins, language and value.
@@ -61,6 +62,14 @@ LINK_COLUMNS = (
     render.Column("outlet", "name", priority=2),
     render.Column("stance", "label", priority=3),
     render.Column("lang", "label", priority=1),
+)
+# A claim's series: what its subject and property were said to be, period by period.
+SERIES_COLUMNS = (
+    render.Column("period", "label"),
+    render.Column("said", "name"),
+    render.Column("outlets", "prose"),
+    render.Column("claims", "prose", priority=1),
+    render.Column("disagreement", "prose"),
 )
 CLAIM_CONFLICT_COLUMNS = (
     render.Column("conflict", "id"),
@@ -185,6 +194,8 @@ def show(
         return
     _print_claim(view)
     _print_relations(view)
+    if view.series:
+        _print_series(view, view.series)
 
 
 def _print_claim(view: ClaimDetail) -> None:
@@ -276,6 +287,33 @@ def _print_relations(view: ClaimDetail) -> None:
             )
         console.print("[bold]conflicts[/]")
         table.print()
+
+
+def _print_series(view: ClaimDetail, periods: list[Period]) -> None:
+    """What the claim's subject and property were said to be in each period, by whom, and
+    where the reports of a period disagree."""
+    row = view.record
+    about = render.escape(f"{row['subject']} · {row['property']}")
+    count = render.plural(len(periods), "period")
+    render.console().print(f"[bold]series[/]  {about}: {count} (* this claim)")
+    table = render.TableView(SERIES_COLUMNS, hint=None)
+    for period in periods:
+        for place, reading in enumerate(period.readings):
+            claims = ", ".join(
+                f"{claim_id}*" if claim_id == row["id"] else str(claim_id)
+                for claim_id in reading.claims
+            )
+            first = place == 0
+            table.add_row(
+                render.escape(period.label) if first else "",
+                render.escape(reading.said),
+                render.escape(", ".join(reading.outlets)),
+                claims,
+                render.escape(f"disagree: {period.disagreement}")
+                if first and period.disagreement
+                else "",
+            )
+    table.print()
 
 
 def _num(value: float | None) -> str:

@@ -446,6 +446,14 @@ REPORT_TERMINAL_COLUMNS: dict[str, list[tuple[str, render.Column]]] = {
         ("conflicts", render.Column("conflicts", "count")),
         ("corroborated_share", render.Column("corroborated", "count")),
     ],
+    "series": [
+        ("subject", render.Column("subject", "name")),
+        ("property", render.Column("property", "prose", priority=2)),
+        ("period", render.Column("period", "label")),
+        ("said", render.Column("said", "name")),
+        ("outlets", render.Column("outlets", "prose", priority=1)),
+        ("disagreement", render.Column("disagreement", "prose")),
+    ],
 }
 STATS_TABLE = (
     render.Column("what", "label"),

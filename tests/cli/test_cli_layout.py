@@ -80,6 +80,7 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         REPORT_TABLES,
         STATUSES,
         TABLE_FORMATS,
+        XREF_KINDS,
         Decision,
         ExportFormat,
         LinkKind,
@@ -97,6 +98,7 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         ("link", "--as"): _words(LinkKind),
         ("conflicts resolve", "--as"): _words(Decision),
         ("xref", "--as"): _words(CLUSTER_KINDS),
+        ("xref", "--accept-kind"): _words(XREF_KINDS),
         # A report's or the stats' table formats write rows; json one document.
         ("report", "--table"): list(REPORT_TABLES),
         # A correction is one record: what changed, for people or as JSON.

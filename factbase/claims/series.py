@@ -1,0 +1,130 @@
+"""A series: what the claims of one subject and property say, period by period.
+
+The claims of one subject (its entity, through aliases, else its folded text) and one
+property form a series when they speak of more than one period. Each claim's period is its
+time scope (as :func:`factbase.analysis.xref_pairs.scope` reads it: its as-of date, else its event
+date, else the date its source was published), with its precision: "2022" and "May 2022"
+are two periods, the second inside the first.
+
+:func:`group_series` is pure: per period, oldest first (a period before the finer ones it
+holds; undated claims last), what was said (a value as :meth:`Quantity.describe` gives it,
+"not …" when denied, or the polarity alone), by which outlets and claims, and where the
+reports of the period disagree: opposite polarities, or values in one unit that do not
+overlap. Pure, and free of SQLAlchemy: `factbase show` reads a series straight from
+SQLite (:mod:`factbase.claims.fastread`) or through the library
+(:func:`factbase.analysis.series.claim_series`), and both group it here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from factbase.text.dates import PartialDate
+from factbase.text.quantities import Quantity
+
+__all__ = ["Period", "Reading", "SeriesClaim", "group_series", "is_series", "said"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesClaim:
+    """What a series needs of a claim: plain values, no ORM."""
+
+    id: int
+    period: PartialDate | None
+    value: Quantity | None
+    polarity: str
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One thing said of a period, by these outlets (by name) in these claims (by id)."""
+
+    said: str
+    outlets: tuple[str, ...]
+    claims: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What the claims of one period say; ``disagreement`` says where they differ."""
+
+    period: PartialDate | None
+    readings: tuple[Reading, ...]
+    disagreement: str | None
+
+    @property
+    def label(self) -> str:
+        return "undated" if self.period is None else self.period.human()
+
+
+def said(claim: SeriesClaim) -> str:
+    """A claim's reading: its value, "not" it when denied, or its polarity alone."""
+    if claim.value is None:
+        return claim.polarity
+    value = claim.value.describe()
+    return value if claim.polarity != "denied" else f"not {value}"
+
+
+def _disagreement(claims: Sequence[SeriesClaim]) -> str | None:
+    """Where the claims of one period disagree, or None: opposite polarities, else the
+    two values in one unit furthest apart that do not overlap."""
+    if len({claim.polarity for claim in claims}) > 1:
+        return "affirmed and denied"
+    by_unit: dict[str | None, list[Quantity]] = defaultdict(list)
+    for claim in claims:
+        if claim.value is not None:
+            by_unit[claim.value.unit].append(claim.value)
+    for values in by_unit.values():
+        # Intervals that all overlap pairwise share a point: the highest low is no higher
+        # than the lowest high. Otherwise those two are a pair that does not overlap.
+        highest_low = max(values, key=lambda v: -float("inf") if v.low is None else v.low)
+        lowest_high = min(values, key=lambda v: float("inf") if v.high is None else v.high)
+        if not highest_low.overlaps(lowest_high):
+            return f"{lowest_high.describe()} vs {highest_low.describe()}"
+    return None
+
+
+_FINENESS = {"year": 0, "month": 1, "day": 2}
+
+
+def _order(period: PartialDate | None) -> tuple[int, Any, int]:
+    if period is None:
+        return (1, None, 0)
+    return (0, period.start, _FINENESS[str(period.precision)])
+
+
+def group_series(claims: Iterable[SeriesClaim]) -> list[Period]:
+    """The claims of one series, period by period (see the module docstring)."""
+    by_period: dict[PartialDate | None, list[SeriesClaim]] = defaultdict(list)
+    for claim in sorted(claims, key=lambda c: c.id):
+        by_period[claim.period].append(claim)
+    periods = []
+    for period in sorted(by_period, key=_order):
+        members = by_period[period]
+        readings: dict[str, list[SeriesClaim]] = defaultdict(list)
+        for claim in members:
+            readings[said(claim)].append(claim)
+        periods.append(
+            Period(
+                period,
+                tuple(
+                    Reading(
+                        text,
+                        tuple(sorted({claim.outlet for claim in group})),
+                        tuple(claim.id for claim in group),
+                    )
+                    for text, group in readings.items()
+                ),
+                _disagreement(members),
+            )
+        )
+    return periods
+
+
+def is_series(periods: Sequence[Period]) -> bool:
+    """Whether the claims speak of more than one period: then they are a series."""
+    return sum(period.period is not None for period in periods) > 1
