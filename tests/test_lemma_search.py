@@ -109,13 +109,15 @@ def test_the_twins_lemmas_are_their_own(recorded: Database) -> None:
 
 
 def test_more_words_matched_rank_first_unless_a_sort_is_chosen(recorded: Database) -> None:
-    # 13 holds нефть and экспорт; 1 both too (newer: 13); 2 and 12 one each.
+    # 13 holds нефть and экспорт; 1 both too (newer: 13); 2 and 12 one each, so a search
+    # for both words, as a search engine reads it, leaves them out.
     ranked = found(recorded, "экспорт нефть", sort=Sort.RELEVANCE)
-    assert ranked[:2] == [13, 1]
-    assert ranked[2:] == [12, 2]
-    newest = found(recorded, "экспорт нефть", sort=Sort.PUBLISHED)
-    assert newest == [13, 12, 2, 1]
-    assert found(recorded, "экспорт нефть", sort=Sort.ID) == [1, 2, 12, 13]
+    assert ranked == [13, 1]
+    assert found(recorded, "экспорт нефть", sort=Sort.PUBLISHED) == [13, 1]
+    assert found(recorded, "экспорт нефть", sort=Sort.ID) == [1, 13]
+    assert set(found(recorded, "экспорт")) >= {1, 13} and 12 in found(recorded, "нефть") + found(
+        recorded, "экспорт"
+    )
 
 
 def test_the_quick_reader_gives_the_librarys_pages(recorded: Database, db_url: str) -> None:
@@ -139,7 +141,7 @@ def test_list_ranks_a_search_by_default(recorded: Database, db_url: str) -> None
     rows = json.loads(
         cli.ok("list", "--search", "экспорт нефть", "--sort", "id", "-f", "json").stdout
     )
-    assert [row["key"] for row in rows] == ["c1", "c2", "c12", "c13"]
+    assert [row["key"] for row in rows] == ["c1", "c13"]
 
 
 def test_edits_and_imports_keep_the_lemmas(recorded: Database, db_url: str, tmp_path: Path) -> None:

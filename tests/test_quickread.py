@@ -143,7 +143,7 @@ ANSWERED = {
     "search": ClaimFilter(search="нефть"),
     "short search": ClaimFilter(search="ф"),
     "lemma search": ClaimFilter(search="нефти"),
-    "ranked search": ClaimFilter(search="нефть казахстан", sort=Sort.RELEVANCE),
+    "ranked search": ClaimFilter(search="нефть экспорт", sort=Sort.RELEVANCE),
     "exact phrase": ClaimFilter(search='"около 80%"'),
     "nothing found": ClaimFilter(search="zzqx"),
     "stance and status": ClaimFilter(stance="neutral", status="unverified"),
@@ -322,7 +322,7 @@ INDEXED = {
     "walked topic": ClaimFilter(topic="oil"),
     "walked search": ClaimFilter(search="oil"),
     "lemma search": ClaimFilter(search="нефти"),
-    "ranked search": ClaimFilter(search="нефть казахстан", sort=Sort.RELEVANCE),
+    "ranked search": ClaimFilter(search="нефть экспорт", sort=Sort.RELEVANCE),
     "walked lemma search": ClaimFilter(search="нефти", sort=Sort.RELEVANCE),
 }
 

@@ -96,11 +96,17 @@ class SearchTerms:
     words: tuple[tuple[str, ...], ...]
 
     def lemma_query(self, forms: tuple[str, ...] | None = None) -> str | None:
-        """An FTS5 query for the lemma index: any form of ``forms`` (default: of every
-        word); None when the search has no word to look up."""
+        """An FTS5 query for the lemma index: any form of ``forms`` (default: any form of
+        every word, all the words, as a search engine reads them); None when the search has
+        no word to look up."""
         chosen = [forms] if forms is not None else list(self.words)
-        phrases = dict.fromkeys(search_phrase(form) for word in chosen for form in word)
-        return " OR ".join(phrases) if phrases else None
+        groups = [
+            " OR ".join(dict.fromkeys(search_phrase(form) for form in word)) for word in chosen
+        ]
+        groups = [group for group in groups if group]
+        if len(groups) < 2:
+            return groups[0] if groups else None
+        return " AND ".join(f"({group})" for group in groups)
 
     @property
     def ranked(self) -> bool:

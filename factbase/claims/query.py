@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, literal_column, or_, select, text
+from sqlalchemy import Select, and_, bindparam, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from factbase.catalog.entities import resolve_entity
@@ -148,7 +148,7 @@ def _search(session: Session, terms: SearchTerms) -> Any:
         found = Claim.search_text.contains(terms.phrase, autoescape=True)
         if lemmas is None:
             return found
-        return or_(found, *(_lemma_match(session, forms) for forms in terms.words))
+        return or_(found, and_(*(_lemma_match(session, forms) for forms in terms.words)))
     if len(terms.phrase) < INDEXED_SEARCH:
         found = Claim.search_text.contains(terms.phrase, autoescape=True)
         if lemmas is None:
