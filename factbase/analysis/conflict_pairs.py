@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, zip_longest
 
+from factbase.analysis.occasions import Occasion
 from factbase.text.dates import PartialDate
 from factbase.text.quantities import Quantity
 
@@ -45,6 +46,8 @@ class ClaimFacts:
     language: str | None
     published: PartialDate | None
     about: str = ""  # "Kazakhstan · distancing from Russia", for explanations
+    # What the wording says of the event: one-off, recurring (a meeting), or neither.
+    occasion: Occasion | None = None
 
     def context(self) -> str:
         when = self.as_of or self.published

@@ -30,6 +30,7 @@ from factbase.analysis.conflict_columns import (
     side_fields,
 )
 from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
+from factbase.analysis.occasions import Occasion, days_apart, occasion_of, same_occurrence
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
@@ -122,9 +123,14 @@ def _date_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         return None
     if not _periods_overlap(a.as_of, b.as_of) or a.event.agrees_with(b.event):
         return None
+    if not same_occurrence(a.event, a.occasion, b.event, b.occasion):
+        return None  # two meetings (visits, talks, calls), not one dated twice
     explanation = (
         f"{a.about}: {a.event.human()} ({a.context()}) vs {b.event.human()} ({b.context()})"
     )
+    if "recurring" in (a.occasion, b.occasion):
+        days = days_apart(a.event, b.event)
+        explanation += f"; {days} day{'s' * (days != 1)} apart: one occasion"
     return Finding("date", "direct", explanation)
 
 
@@ -168,7 +174,7 @@ _FACT_COLUMNS = (
             (
                 *("polarity", "value", "value_num", "unit", "value_low", "value_high"),
                 *("qualifier", "as_of", "event_date", "language", "outlet", "published"),
-                *("subject", "property"),
+                *("subject", "property", "statement"),
             )
         )
     ),
@@ -201,18 +207,29 @@ _stored_date = lru_cache(maxsize=65536)(stored_date)
 def facts_from_row(row: Any) -> ClaimFacts:
     """A row of :func:`_facts_query` (columns by their labels) as facts to compare."""
     subject = subject_identity(row.subject_id, row.subject_key)
+    event = _stored_date(row.event_date, row.event_precision)
     return ClaimFacts(
         id=row.id,
         block=(subject, row.property_key) if subject and row.property_key else None,
         polarity=row.polarity,
         value=row_quantity(row),
         as_of=_stored_date(row.as_of, row.as_of_precision),
-        event=_stored_date(row.event_date, row.event_precision),
+        event=event,
         outlet=row.outlet_name,
         language=row.language,
         published=_stored_date(row.source_published, row.source_published_precision),
         about=" · ".join(part for part in (row.subject, row.property_name) if part),
+        # Only a dated claim's wording matters: read it for those alone.
+        occasion=_occasion(row.property_name, row.statement, row.language) if event else None,
     )
+
+
+def _occasion(prop: str | None, statement: str | None, language: str | None) -> Occasion | None:
+    """The occasion of the property, else of the statement: "meeting with Xi Jinping"."""
+    found = occasion_of(prop, language) if prop else None
+    if found != "once" and statement:
+        found = occasion_of(statement, language) or found
+    return found
 
 
 def _blocks(
