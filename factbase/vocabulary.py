@@ -29,7 +29,7 @@ REPORT_TABLES = (
     "contested",
     "outlets",
 )
-CONFLICT_CAUSES = ("direct", "time-scope", "approximation", "declared")
+CONFLICT_CAUSES = ("direct", "unknown-time", "time-scope", "approximation", "declared")
 
 
 class LinkKind(StrEnum):

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from factbase.analysis.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, Finding, compare
 from factbase.text.dates import PartialDate
 from factbase.text.quantities import Quantity, parse_quantity, quantity_from_parts
+from factbase.vocabulary import CONFLICT_CAUSES
 
 
 def kinds(findings: list[Finding]) -> list[str]:
@@ -76,8 +77,24 @@ def test_an_unknown_as_of_overlaps_every_period() -> None:
     undated = facts("80%", as_of=None)
     for year in ("2019", "2022", "2024-03-01"):
         finding = only(compare(undated, facts("60%", as_of=year)), "value")
-        # Undated against dated is not the same scope: a reviewer sees it after direct ones.
-        assert finding.cause == "time-scope"
+        # Undated against dated: not known to be another period, so not "time-scope";
+        # a cause of its own, which a reviewer meets right after direct ones.
+        assert finding.cause == "unknown-time"
+    # Its twin: both periods known and different (but overlapping) is "time-scope".
+    finding = only(compare(facts("80%", as_of="2022"), facts("60%", as_of="2022-03")), "value")
+    assert finding.cause == "time-scope"
+    # And the same period on both sides is "direct".
+    assert only(compare(facts("80%"), facts("60%")), "value").cause == "direct"
+
+
+def test_unknown_time_is_ranked_right_after_direct() -> None:
+    ranked = sorted(CAUSE_ORDER, key=CAUSE_ORDER.__getitem__)
+    assert ranked[:2] == ["direct", "unknown-time"]
+    assert set(ranked) == set(CONFLICT_CAUSES)
+
+
+def test_two_undated_figures_are_a_direct_conflict() -> None:
+    undated = facts("80%", as_of=None)
     both_undated = only(compare(undated, facts("60%", as_of=None)), "value")
     assert both_undated.cause == "direct"
 
@@ -249,8 +266,9 @@ def test_affirmed_against_denied_conflicts() -> None:
 def test_affirmed_against_denied_for_another_period_is_time_scope() -> None:
     finding = only(compare(facts(as_of="2022"), facts(as_of="2023", polarity="denied")), "polarity")
     assert finding.cause == "time-scope"
+    # One side undated is not another period: its own cause.
     assert only(compare(facts(as_of=None), facts(polarity="denied")), "polarity").cause == (
-        "time-scope"
+        "unknown-time"
     )
 
 

@@ -55,8 +55,10 @@ from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, validate_choi
 # A gap between two approximate figures smaller than this share of the larger one
 # is more likely loose wording than a contradiction.
 EDGE_TOLERANCE = 0.10
-# The order reviewers should meet conflicts in.
-CAUSE_ORDER = {"direct": 0, "declared": 1, "time-scope": 2, "approximation": 3}
+# The order reviewers should meet conflicts in: "unknown-time" (one claim says for when,
+# the other does not) comes right after "direct", since the undated claim may well speak
+# of the same period.
+CAUSE_ORDER = {"direct": 0, "unknown-time": 1, "declared": 2, "time-scope": 3, "approximation": 4}
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,12 @@ def _periods_overlap(a: PartialDate | None, b: PartialDate | None) -> bool:
     return a is None or b is None or a.overlaps(b)
 
 
-def _same_scope(a: PartialDate | None, b: PartialDate | None) -> bool:
-    return a == b
+def _scope_cause(a: PartialDate | None, b: PartialDate | None) -> str | None:
+    """None for the same time scope (or none on either side); "time-scope" when both are
+    known and differ; "unknown-time" when only one claim says for when it holds."""
+    if a == b:
+        return None
+    return "unknown-time" if a is None or b is None else "time-scope"
 
 
 def _gap(a: Quantity, b: Quantity) -> float:
@@ -99,8 +105,8 @@ def _value_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         return None  # figures about two different events
     if a.value.overlaps(b.value):
         return None
-    if not _same_scope(a.as_of, b.as_of):
-        cause = "time-scope"
+    if scope := _scope_cause(a.as_of, b.as_of):
+        cause = scope
     elif _is_loose(a.value, b.value):
         cause = "approximation"
     else:
@@ -146,7 +152,7 @@ def _polarity_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         return None
     if a.event and b.event and not a.event.agrees_with(b.event):
         return None
-    cause = "direct" if _same_scope(a.as_of, b.as_of) else "time-scope"
+    cause = _scope_cause(a.as_of, b.as_of) or "direct"
     explanation = f"{a.about}: {a.polarity} ({a.context()}) vs {b.polarity} ({b.context()})"
     return Finding("polarity", cause, explanation)
 
