@@ -29,7 +29,7 @@ from factbase.analysis.conflict_columns import (
     side_column,
     side_fields,
 )
-from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
+from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs, centres_apart
 from factbase.analysis.occasions import Occasion, days_apart, occasion_of, same_occurrence
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
@@ -104,8 +104,10 @@ def _value_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
     if a.event and b.event and not a.event.agrees_with(b.event):
         return None  # figures about two different events
     if a.value.overlaps(b.value):
-        return None
-    if scope := _scope_cause(a.as_of, b.as_of):
+        if not centres_apart(a.value, b.value):
+            return None
+        cause = _scope_cause(a.as_of, b.as_of) or "approximation"
+    elif scope := _scope_cause(a.as_of, b.as_of):
         cause = scope
     elif _is_loose(a.value, b.value):
         cause = "approximation"
