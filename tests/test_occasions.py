@@ -161,3 +161,19 @@ def test_days_apart_of_two_days_is_their_distance(day: date, gap: int) -> None:
     assert days_apart(a, b) == days_apart(b, a) == gap
     year = PartialDate.from_parts(day, "year")
     assert days_apart(year, a) == 0
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected"),
+    [("Tokayev met Xi Jinping", "recurring"), ("встреча с Си Цзиньпином", "recurring"),
+     ("първата среща", "once"), ("підписання угоди", "once"), ("berths reopened", None)],
+)  # fmt: skip
+def test_a_claim_of_no_stated_language_is_read_without_detection(
+    wording: str, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(text: str) -> str | None:
+        raise AssertionError("language detection was called")
+
+    monkeypatch.setattr("factbase.text.language.detect_language", refuse)
+    occasion_of.cache_clear()
+    assert occasion_of(wording, None) == expected

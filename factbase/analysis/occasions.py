@@ -13,6 +13,7 @@ recurring relation in the same claim: "the first meeting" is one occasion.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -64,12 +65,19 @@ ONCE_STEMS = (
 )  # fmt: skip
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _PUNCTUATION = ".,;:!?\"'()«»“”„"
 
 
 @lru_cache(maxsize=65536)
 def occasion_of(text: str, language: str | None) -> Occasion | None:
-    """ "once", "recurring", or None when the wording says neither."""
+    """ "once", "recurring", or None when the wording says neither.
+
+    A claim of no stated language is read as Russian when it has Cyrillic letters, else as
+    English: a conflict check never waits for language detection to load its models.
+    """
+    if not language:
+        language = "ru" if _CYRILLIC.search(text) else "en"
     words = [word.strip(_PUNCTUATION) for word in fold(text).replace("-", " ").split()]
     if any(word in ONCE_WORDS or word.startswith(ONCE_STEMS) for word in words):
         return "once"
