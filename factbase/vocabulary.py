@@ -33,7 +33,7 @@ REPORT_TABLES = (
     "outlets",
     "series",
 )
-CONFLICT_CAUSES = ("direct", "time-scope", "approximation", "declared")
+CONFLICT_CAUSES = ("direct", "unknown-time", "time-scope", "approximation", "declared")
 
 
 class LinkKind(StrEnum):

@@ -217,3 +217,15 @@ def test_a_growing_consensus_does_not_withdraw_conflicts_that_still_hold(db: Dat
         result = scan(session)
     assert result.withdrawn == 0
     assert first <= pairs_in(db)
+
+
+def test_an_approximate_outlier_whose_range_touches_the_consensus_names_a_few() -> None:
+    # "About 70 %" (63–77) touches "about 80 %" (72–88): no interval axis finds the pair,
+    # the centres do, and the outlier names PARTNERS of the consensus.
+    consensus = [figure(80, qualifier="approx") for _ in range(SMALL_BLOCK + 20)]
+    outlier = figure(70, qualifier="approx")
+    pairs = recorded([*consensus, outlier])
+    assert len(pairs) == PARTNERS
+    assert all(outlier.id in pair for pair in pairs)
+    # Its twin: "about 75 %" has 80 within its range, and nothing is recorded.
+    assert recorded([*consensus, figure(75, qualifier="approx")]) == []

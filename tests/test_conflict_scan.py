@@ -510,3 +510,18 @@ def test_import_of_a_corrected_claim_withdraws_its_conflicts(
     corrected = IMPORT.replace('value: "60%"', 'value: "78%"')
     assert import_text(base, tmp_path, corrected) == 0
     assert conflicts(base) == []
+
+
+def test_meetings_far_apart_are_two_occasions_and_a_first_one_is_one(base: Database) -> None:
+    meeting = {"subject": "CPC", "property": "meeting with the board"}
+    add(base, "sep", "silk", event_date="September 2022", **meeting)
+    assert add(base, "jul", "ukr", event_date="3 July 2024", **meeting) == []
+    assert add(base, "sep-16", "ria", event_date="16 September 2022", **meeting) == []
+    assert len(add(base, "oct", "ria", event_date="2 October 2022", **meeting)) == 1
+    assert pairs(base) == {("sep", "oct", "date")}
+    # The statement is read as well as the property: here only it says "first".
+    session = {"subject": "CPC", "property": "board session"}
+    add(base, "f1", "silk", event_date="2019", statement="The board met for the first time.",
+        **session)  # fmt: skip
+    first = add(base, "f2", "ukr", event_date="2021", statement="Первое заседание.", **session)
+    assert len(first) == 1

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from factbase.analysis.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, Finding, compare
 from factbase.text.dates import PartialDate
 from factbase.text.quantities import Quantity, parse_quantity, quantity_from_parts
+from factbase.vocabulary import CONFLICT_CAUSES
 
 
 def kinds(findings: list[Finding]) -> list[str]:
@@ -76,8 +77,24 @@ def test_an_unknown_as_of_overlaps_every_period() -> None:
     undated = facts("80%", as_of=None)
     for year in ("2019", "2022", "2024-03-01"):
         finding = only(compare(undated, facts("60%", as_of=year)), "value")
-        # Undated against dated is not the same scope: a reviewer sees it after direct ones.
-        assert finding.cause == "time-scope"
+        # Undated against dated: not known to be another period, so not "time-scope";
+        # a cause of its own, which a reviewer meets right after direct ones.
+        assert finding.cause == "unknown-time"
+    # Its twin: both periods known and different (but overlapping) is "time-scope".
+    finding = only(compare(facts("80%", as_of="2022"), facts("60%", as_of="2022-03")), "value")
+    assert finding.cause == "time-scope"
+    # And the same period on both sides is "direct".
+    assert only(compare(facts("80%"), facts("60%")), "value").cause == "direct"
+
+
+def test_unknown_time_is_ranked_right_after_direct() -> None:
+    ranked = sorted(CAUSE_ORDER, key=CAUSE_ORDER.__getitem__)
+    assert ranked[:2] == ["direct", "unknown-time"]
+    assert set(ranked) == set(CONFLICT_CAUSES)
+
+
+def test_two_undated_figures_are_a_direct_conflict() -> None:
+    undated = facts("80%", as_of=None)
     both_undated = only(compare(undated, facts("60%", as_of=None)), "value")
     assert both_undated.cause == "direct"
 
@@ -249,8 +266,9 @@ def test_affirmed_against_denied_conflicts() -> None:
 def test_affirmed_against_denied_for_another_period_is_time_scope() -> None:
     finding = only(compare(facts(as_of="2022"), facts(as_of="2023", polarity="denied")), "polarity")
     assert finding.cause == "time-scope"
+    # One side undated is not another period: its own cause.
     assert only(compare(facts(as_of=None), facts(polarity="denied")), "polarity").cause == (
-        "time-scope"
+        "unknown-time"
     )
 
 
@@ -353,3 +371,65 @@ def test_describe_forms_used_in_explanations() -> None:
     assert parse_quantity("over 4 thousand").describe() == ">4 000"
     assert re.fullmatch(r"≤20 000 000 t", parse_quantity("up to 20 million tonnes").describe())
     assert math.isclose(parse_quantity("about 4,200").value, 4200)
+
+
+# -- approximate figures that touch at the edges of their ranges --------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("about 70%", "about 80%"),
+        ("около 70%", "примерно 80%"),
+        ("близо 70%", "около 80%"),
+        ("близько 70%", "приблизно 80%"),
+        ("about 4,000", "about 4,800"),
+        ("около 70 млн т", "около 80 Mt"),
+    ],
+)
+def test_approximate_figures_whose_centres_are_apart_conflict(first: str, second: str) -> None:
+    a, b = facts(first), facts(second)
+    assert a.value is not None and b.value is not None and a.value.overlaps(b.value)
+    finding = only(compare(a, b), "value")
+    assert finding.cause == "approximation"
+    assert only(compare(b, a), "value").cause == "approximation"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("about 75%", "about 80%"),  # 80 lies within 75 ± 7.5
+        ("около 75%", "примерно 80%"),
+        ("близо 75%", "около 80%"),
+        ("близько 75%", "приблизно 80%"),
+        ("около 80%", "близо 80%"),
+        ("over 4,000", "about 4,500"),  # "over" has no centre: its interval decides
+        ("about 75%", "80%"),  # the exact figure lies within the approximate one
+        ("10–15 %", "около 16%"),  # a range has no centre either
+        ("около 72%", "около 80%"),  # 8 apart: the larger tolerance (8) still allows it
+    ],
+)
+def test_approximate_figures_whose_centres_are_close_agree(first: str, second: str) -> None:
+    assert compare(facts(first), facts(second)) == []
+    assert compare(facts(second), facts(first)) == []
+
+
+def test_approximate_figures_of_another_period_keep_their_time_cause() -> None:
+    finding = only(compare(facts("about 70%", as_of="2022-03"), facts("about 80%")), "value")
+    assert finding.cause == "time-scope"
+
+
+@given(
+    st.integers(min_value=1, max_value=10_000),
+    st.integers(min_value=1, max_value=10_000),
+)
+def test_centres_apart_is_symmetric_and_needs_more_than_the_larger_tolerance(
+    x: int, y: int
+) -> None:
+    a, b = facts(f"about {x}%"), facts(f"about {y}%")
+    assert a.value is not None and b.value is not None
+    apart = bool(compare(a, b))
+    assert apart == bool(compare(b, a))
+    # ±10 %: the larger figure's tolerance is a tenth of it (never under half a unit).
+    larger = max(max(x, y) / 10, 0.5)
+    assert apart == (abs(x - y) > larger)

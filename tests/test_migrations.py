@@ -420,3 +420,54 @@ def test_lemma_step_fills_and_drops_the_lemmas_with_claims_in_place(
     columns = {column["name"] for column in inspect(db.engine).get_columns("claim")}
     assert "search_lemmas" not in columns and "search_text" in columns
     assert "claim_search_lemmas" not in inspect(db.engine).get_table_names()
+
+
+def _claim_sql(claim_id: int, as_of: str | None) -> str:
+    dated = ("'2022-01-01'", "'2022-12-31'", "'year'") if as_of else ("NULL", "NULL", "NULL")
+    return (
+        "INSERT INTO claim (id, key, source_id, statement, language, subject, subject_key, "
+        "subject_id, polarity, status, search_text, as_of, as_of_end, as_of_precision, "
+        f"created_at, updated_at) VALUES ({claim_id}, 'c{claim_id}', 1, 'Statement', 'ru', "
+        f"'КТК', 'ктк', 1, 'affirmed', 'unverified', 'statement', {', '.join(dated)}, "
+        ":now, :now)"
+    )
+
+
+def _conflict_sql(conflict_id: int, a: int, b: int, cause: str) -> str:
+    return (
+        "INSERT INTO conflict (id, claim_a_id, claim_b_id, kind, cause, explanation, status, "
+        f"stale, created_at, updated_at) VALUES ({conflict_id}, {a}, {b}, 'polarity', "
+        f"'{cause}', 'why', 'open', :false, :now, :now)"
+    )
+
+
+def test_0010_gives_time_scope_conflicts_with_one_undated_side_their_own_cause(
+    first_revision_db: Database,
+) -> None:
+    db = first_revision_db
+    db.migrate("upgrade", "0007")
+    params = {"now": NOW, "false": False}
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE claim SET as_of = NULL WHERE id = 1"))
+        for claim_id in (2, 3):
+            connection.execute(text(_claim_sql(claim_id, "2022")), params)
+        # 1 is undated, 2 and 3 are dated: 1-2 was time-scope, as was 2-3.
+        connection.execute(text(_conflict_sql(1, 1, 2, "time-scope")), params)
+        connection.execute(text(_conflict_sql(2, 2, 3, "time-scope")), params)
+    causes = "SELECT id, cause FROM conflict ORDER BY id"
+
+    def read() -> list[tuple[Any, ...]]:
+        with db.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(causes))]
+
+    db.migrate("upgrade", "0010")
+    assert read() == [(1, "unknown-time"), (2, "time-scope")]
+    db.migrate("downgrade", "0007")
+    assert read() == [(1, "time-scope"), (2, "time-scope")]
+    # The old constraint is back: the new cause is refused again.
+    with pytest.raises(DBAPIError), db.engine.begin() as connection:
+        connection.execute(text(_conflict_sql(3, 1, 3, "unknown-time")), params)
+    db.migrate("upgrade", "0010")
+    with db.engine.begin() as connection:
+        connection.execute(text(_conflict_sql(3, 1, 3, "unknown-time")), params)
+    assert read() == [(1, "unknown-time"), (2, "time-scope"), (3, "unknown-time")]

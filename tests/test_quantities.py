@@ -498,3 +498,57 @@ def test_parts_render_back_to_the_same_quantity(
         q.high,
         q.qualifier,
     )
+
+
+# The abbreviations journalists write, in each language, and the fraction and multiplier words.
+JOURNALIST_CASES = [
+    ("20 Mt", 20e6, "t", 19.5e6, 20.5e6),
+    ("1.5 Mt of oil", 1.5e6, "t", 1.45e6, 1.55e6),
+    ("500 kt", 500e3, "t", 499.5e3, 500.5e3),
+    ("20 мегатонн", 20e6, "t", 19.5e6, 20.5e6),
+    ("300 килотонн", 300e3, "t", 299.5e3, 300.5e3),
+    ("300 кілотонн", 300e3, "t", 299.5e3, 300.5e3),
+    ("$1.5bn", 1.5e9, "USD", 1.45e9, 1.55e9),
+    ("3 mln tonnes", 3e6, "t", 2.5e6, 3.5e6),
+    ("4 тыс. человек", 4e3, None, 3.5e3, 4.5e3),
+    ("4 хил. души", 4e3, None, 3.5e3, 4.5e3),
+    ("7 тис. осіб", 7e3, None, 6.5e3, 7.5e3),
+    ("5 млн т", 5e6, "t", 4.5e6, 5.5e6),
+    ("2 трлн рублей", 2e12, "RUB", 1.5e12, 2.5e12),
+    ("a third", 100 / 3, "%", 100 / 3 - 0.5, 100 / 3 + 0.5),
+    ("треть", 100 / 3, "%", 100 / 3 - 0.5, 100 / 3 + 0.5),
+    ("третина", 100 / 3, "%", 100 / 3 - 0.5, 100 / 3 + 0.5),
+    ("a quarter", 25, "%", 24.5, 25.5),
+    ("четверть", 25, "%", 24.5, 25.5),
+    ("четвърт", 25, "%", 24.5, 25.5),
+    ("чверть", 25, "%", 24.5, 25.5),
+    ("half", 50, "%", 49.5, 50.5),
+    ("половина", 50, "%", 49.5, 50.5),
+    ("twofold", 2, "x", 1.5, 2.5),
+    ("вдвое", 2, "x", 1.5, 2.5),
+    ("двойно", 2, "x", 1.5, 2.5),
+    ("удвічі", 2, "x", 1.5, 2.5),
+    ("втрое", 3, "x", 2.5, 3.5),
+    ("утричі", 3, "x", 2.5, 3.5),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "unit", "low", "high"), JOURNALIST_CASES)
+def test_journalists_abbreviations_and_words(
+    text: str, value: float, unit: str | None, low: float, high: float
+) -> None:
+    q = parse_quantity(text)
+    assert (q.unit, q.qualifier) == (unit, "exact")
+    assert math.isclose(q.value, value) and math.isclose(q.low or 0, low)
+    assert math.isclose(q.high or 0, high)
+
+
+def test_close_to_is_approximate_like_bulgarian_blizo() -> None:
+    close, blizo = parse_quantity("close to 80%"), parse_quantity("близо 80%")
+    assert (close.qualifier, close.low, close.high) == ("approx", blizo.low, blizo.high)
+
+
+@given(st.integers(min_value=1, max_value=999), st.sampled_from(["Mt", "mt", "MT"]))
+def test_megatonnes_are_millions_of_tonnes(n: int, spelling: str) -> None:
+    assert parse_quantity(f"{n} {spelling}").value == parse_quantity(f"{n} million tonnes").value
+    assert parse_quantity(f"{n} kt").value == parse_quantity(f"{n} thousand tonnes").value

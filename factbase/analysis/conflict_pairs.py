@@ -6,8 +6,8 @@ some outliers. Every pair there would record each outlier once per agreeing repo
 hundreds of conflicts that say the same thing, in time that grows with the square of
 the block. So a large block is compared differently:
 
-- along each axis on which claims can disagree (value interval, event date, polarity)
-  a claim is compared only with its nearest disagreeing neighbours, found by sorting;
+- along each axis on which claims can disagree (value interval or centre, event date,
+  polarity) a claim is compared only with its nearest disagreeing neighbours, found by sorting;
 - a pair is recorded from the side of the claim that more reports disagree with. The
   outlier names up to ``PARTNERS`` reports of the consensus; the consensus does not
   name the outlier back once per report.
@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, zip_longest
 
+from factbase.analysis.occasions import Occasion
 from factbase.text.dates import PartialDate
 from factbase.text.quantities import Quantity
 
@@ -45,6 +46,8 @@ class ClaimFacts:
     language: str | None
     published: PartialDate | None
     about: str = ""  # "Kazakhstan · distancing from Russia", for explanations
+    # What the wording says of the event: one-off, recurring (a meeting), or neither.
+    occasion: Occasion | None = None
 
     def context(self) -> str:
         when = self.as_of or self.published
@@ -131,14 +134,92 @@ def _merge(axes: Sequence[Axis]) -> Axis:
 
 
 def value_axis(members: Sequence[ClaimFacts]) -> Axis:
-    """Affirmed figures, per unit: figures in different units are never compared."""
+    """Affirmed figures, per unit: intervals that share no value, and approximate figures
+    whose centres are apart (:func:`centre_axis`); different units are never compared."""
     by_unit: dict[str | None, list[tuple[ClaimFacts, float, float]]] = defaultdict(list)
     for claim in members:
         if claim.value is not None and claim.polarity == "affirmed":
             low = _bound(claim.value.low, -math.inf)
             high = _bound(claim.value.high, math.inf)
             by_unit[claim.value.unit].append((claim, low, high))
-    return _merge([interval_axis(items) for items in by_unit.values()])
+    intervals = _merge([interval_axis(items) for items in by_unit.values()])
+    return _combine(intervals, centre_axis(members))
+
+
+def _combine(first: Axis, second: Axis) -> Axis:
+    """Two ways of disagreeing on one axis: each claim's nearest of both, nearest first,
+    and the larger of its two counts of disagreeing claims."""
+    counts, pairs = first
+    more_counts, more_pairs = second
+    more = {claim.id: nearest for claim, nearest in more_pairs}
+    disagreements = {
+        claim_id: max(count, more_counts.get(claim_id, 0)) for claim_id, count in counts.items()
+    }
+    neighbours: list[tuple[ClaimFacts, list[ClaimFacts]]] = []
+    for claim, nearest in pairs:
+        extra = more.get(claim.id, [])
+        merged = chain.from_iterable(zip_longest(nearest, extra))
+        unique = {c.id: c for c in merged if c is not None}
+        neighbours.append((claim, list(unique.values())))
+    return disagreements, neighbours
+
+
+# Figures whose central values count for more than their intervals: "about 70 %" says 70,
+# give or take; an exact figure says its value. "Over 4,000" or "10–15 %" has no centre.
+CENTRED = ("approx", "exact")
+
+
+def tolerance(value: Quantity) -> float | None:
+    """Half the width of a centred figure's interval: 7 for "about 70 %"; else None."""
+    if value.qualifier not in CENTRED or value.low is None or value.high is None:
+        return None
+    return (value.high - value.low) / 2
+
+
+def centres_apart(a: Quantity, b: Quantity) -> bool:
+    """Whether two approximate figures whose intervals overlap still disagree.
+
+    Each is "about" its central value: when at least one of them is approximate and each
+    central value lies outside the other's tolerance interval (the centres differ by more
+    than the larger tolerance), they name different figures that merely touch at the edges
+    of their ranges: "about 70 %" (63–77) and "about 80 %" (72–88). "About 75 %" and "80 %"
+    agree: 80 lies within 67.5–82.5.
+    """
+    if a.unit != b.unit or "approx" not in (a.qualifier, b.qualifier):
+        return False
+    ta, tb = tolerance(a), tolerance(b)
+    if ta is None or tb is None:
+        return False
+    larger = max(ta, tb)
+    return abs(a.value - b.value) > larger * (1 + 1e-9)
+
+
+def centre_axis(members: Sequence[ClaimFacts]) -> Axis:
+    """Centred figures, per unit, against the nearest central values outside each one's
+    tolerance: the other way figures disagree (:func:`centres_apart`)."""
+    by_unit: dict[str | None, list[tuple[ClaimFacts, float, float]]] = defaultdict(list)
+    for claim in members:
+        if claim.value is None or claim.polarity != "affirmed":
+            continue
+        spread = tolerance(claim.value)
+        if spread is not None:
+            by_unit[claim.value.unit].append((claim, claim.value.value, spread))
+    axes: list[Axis] = []
+    for items in by_unit.values():
+        by_centre = sorted(items, key=lambda item: item[1])
+        centres = [item[1] for item in by_centre]
+        disagreements: dict[int, int] = {}
+        neighbours: list[tuple[ClaimFacts, list[ClaimFacts]]] = []
+        for claim, centre, spread in items:
+            left_end = bisect_left(centres, centre - spread)
+            right_start = bisect_right(centres, centre + spread)
+            disagreements[claim.id] = left_end + len(items) - right_start
+            left = [item[0] for item in reversed(by_centre[max(0, left_end - POOL) : left_end])]
+            right = [item[0] for item in by_centre[right_start : right_start + POOL]]
+            pairs = chain.from_iterable(zip_longest(left, right))
+            neighbours.append((claim, [c for c in pairs if c is not None]))
+        axes.append((disagreements, neighbours))
+    return _merge(axes)
 
 
 def date_axis(members: Sequence[ClaimFacts]) -> Axis:

@@ -29,7 +29,8 @@ from factbase.analysis.conflict_columns import (
     side_column,
     side_fields,
 )
-from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
+from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs, centres_apart
+from factbase.analysis.occasions import Occasion, days_apart, occasion_of, same_occurrence
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
@@ -54,8 +55,10 @@ from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, validate_choi
 # A gap between two approximate figures smaller than this share of the larger one
 # is more likely loose wording than a contradiction.
 EDGE_TOLERANCE = 0.10
-# The order reviewers should meet conflicts in.
-CAUSE_ORDER = {"direct": 0, "declared": 1, "time-scope": 2, "approximation": 3}
+# The order reviewers should meet conflicts in: "unknown-time" (one claim says for when,
+# the other does not) comes right after "direct", since the undated claim may well speak
+# of the same period.
+CAUSE_ORDER = {"direct": 0, "unknown-time": 1, "declared": 2, "time-scope": 3, "approximation": 4}
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,12 @@ def _periods_overlap(a: PartialDate | None, b: PartialDate | None) -> bool:
     return a is None or b is None or a.overlaps(b)
 
 
-def _same_scope(a: PartialDate | None, b: PartialDate | None) -> bool:
-    return a == b
+def _scope_cause(a: PartialDate | None, b: PartialDate | None) -> str | None:
+    """None for the same time scope (or none on either side); "time-scope" when both are
+    known and differ; "unknown-time" when only one claim says for when it holds."""
+    if a == b:
+        return None
+    return "unknown-time" if a is None or b is None else "time-scope"
 
 
 def _gap(a: Quantity, b: Quantity) -> float:
@@ -97,9 +104,11 @@ def _value_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
     if a.event and b.event and not a.event.agrees_with(b.event):
         return None  # figures about two different events
     if a.value.overlaps(b.value):
-        return None
-    if not _same_scope(a.as_of, b.as_of):
-        cause = "time-scope"
+        if not centres_apart(a.value, b.value):
+            return None
+        cause = _scope_cause(a.as_of, b.as_of) or "approximation"
+    elif scope := _scope_cause(a.as_of, b.as_of):
+        cause = scope
     elif _is_loose(a.value, b.value):
         cause = "approximation"
     else:
@@ -122,9 +131,14 @@ def _date_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         return None
     if not _periods_overlap(a.as_of, b.as_of) or a.event.agrees_with(b.event):
         return None
+    if not same_occurrence(a.event, a.occasion, b.event, b.occasion):
+        return None  # two meetings (visits, talks, calls), not one dated twice
     explanation = (
         f"{a.about}: {a.event.human()} ({a.context()}) vs {b.event.human()} ({b.context()})"
     )
+    if "recurring" in (a.occasion, b.occasion):
+        days = days_apart(a.event, b.event)
+        explanation += f"; {days} day{'s' * (days != 1)} apart: one occasion"
     return Finding("date", "direct", explanation)
 
 
@@ -140,7 +154,7 @@ def _polarity_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         return None
     if a.event and b.event and not a.event.agrees_with(b.event):
         return None
-    cause = "direct" if _same_scope(a.as_of, b.as_of) else "time-scope"
+    cause = _scope_cause(a.as_of, b.as_of) or "direct"
     explanation = f"{a.about}: {a.polarity} ({a.context()}) vs {b.polarity} ({b.context()})"
     return Finding("polarity", cause, explanation)
 
@@ -168,7 +182,7 @@ _FACT_COLUMNS = (
             (
                 *("polarity", "value", "value_num", "unit", "value_low", "value_high"),
                 *("qualifier", "as_of", "event_date", "language", "outlet", "published"),
-                *("subject", "property"),
+                *("subject", "property", "statement"),
             )
         )
     ),
@@ -201,18 +215,29 @@ _stored_date = lru_cache(maxsize=65536)(stored_date)
 def facts_from_row(row: Any) -> ClaimFacts:
     """A row of :func:`_facts_query` (columns by their labels) as facts to compare."""
     subject = subject_identity(row.subject_id, row.subject_key)
+    event = _stored_date(row.event_date, row.event_precision)
     return ClaimFacts(
         id=row.id,
         block=(subject, row.property_key) if subject and row.property_key else None,
         polarity=row.polarity,
         value=row_quantity(row),
         as_of=_stored_date(row.as_of, row.as_of_precision),
-        event=_stored_date(row.event_date, row.event_precision),
+        event=event,
         outlet=row.outlet_name,
         language=row.language,
         published=_stored_date(row.source_published, row.source_published_precision),
         about=" · ".join(part for part in (row.subject, row.property_name) if part),
+        # Only a dated claim's wording matters: read it for those alone.
+        occasion=_occasion(row.property_name, row.statement, row.language) if event else None,
     )
+
+
+def _occasion(prop: str | None, statement: str | None, language: str | None) -> Occasion | None:
+    """The occasion of the property, else of the statement: "meeting with Xi Jinping"."""
+    found = occasion_of(prop, language) if prop else None
+    if found != "once" and statement:
+        found = occasion_of(statement, language) or found
+    return found
 
 
 def _blocks(

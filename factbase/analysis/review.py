@@ -13,7 +13,8 @@ that in the audit log too.
 Order
 -----
 Open conflicts come by cause (:data:`factbase.analysis.conflicts.CAUSE_ORDER`: direct
-contradictions before declared ones, differences of time scope and approximations), then
+contradictions, then those where one claim gives no period, declared ones, differences of
+time scope and approximations), then
 by the independent origins behind the two claims together (most first: a contradiction
 between well-sourced claims matters more than one between two echoes of a rumour), then
 by id. Suggested matches come by score, as :func:`factbase.analysis.xref.suggest` ranks them.

@@ -190,6 +190,9 @@ _UNIT_TABLE = _table({(code, 0): code for code in UNITS}) | _table({
     ("BGN", 0): "lev, leva, лев, лева, левов, лв",
     ("t", 0): "tonne, tonnes, ton, tons, metric tons, т, тн, тонна, тонны, тонн, тонну, "
               "тона, тони, тонни",
+    ("t", 6): "mt, megatonne, megatonnes, мегатонна, мегатонны, мегатонн, мегатона, мегатони",
+    ("t", 3): "kt, kilotonne, kilotonnes, килотонна, килотонны, килотонн, килотона, килотони, "
+              "кілотонна, кілотонни, кілотонн",
     ("t", -3): "kg, kilogram, kilograms, kilogramme, kilogrammes, кг, килограмм, килограмма, "
                "килограммов, килограма, килограми, кілограм, кілограма, кілограмів",
     ("bbl", 0): "barrel, barrels, баррель, барреля, баррелей, барел, барела, барели, барелів",
@@ -213,7 +216,7 @@ _UNIT_TABLE = _table({(code, 0): code for code in UNITS}) | _table({
 })  # fmt: skip
 
 _LEADERS = _table({
-    "approx": "about, around, approximately, approx, roughly, some, circa, an estimated, "
+    "approx": "about, around, approximately, approx, roughly, some, circa, close to, an estimated, "
               "estimated, ~, ≈, около, приблизно, приблизительно, приблизително, близо, "
               "близько, порядка, порядку, примерно, ориентировочно, към",
     "almost": "almost, nearly, почти, майже, едва не",
