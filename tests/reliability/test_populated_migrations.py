@@ -104,6 +104,21 @@ def _rows(url: str) -> tuple[Rows, dict[str, set[str]]]:
     return rows, columns
 
 
+# Values an older schema cannot hold, and what its downgrade writes instead: below 0010
+# a conflict's cause is one of the four before `unknown-time`.
+OLDER_VALUES = {("conflict", "cause"): ("0010", {"unknown-time": "time-scope"})}
+
+
+def _as_at(rows: Rows, revision: str) -> Rows:
+    """``rows`` as a database at ``revision`` holds them (OLDER_VALUES)."""
+    changed = {table: [dict(row) for row in table_rows] for table, table_rows in rows.items()}
+    for (table, column), (since, older) in OLDER_VALUES.items():
+        if revision < since:
+            for row in changed.get(table, []):
+                row[column] = older.get(row[column], row[column])
+    return changed
+
+
 def _project(rows: Rows, columns: dict[str, set[str]]) -> dict[str, list[str]]:
     """The rows restricted to the given tables and columns, in a stable order."""
     return {
@@ -169,7 +184,8 @@ def test_every_revision_down_and_up_with_a_populated_database(db_url: str) -> No
 
     def intact_at(columns: dict[str, set[str]]) -> None:
         now, _ = _rows(db_url)
-        assert _project(now, columns) == _project(original, columns), checked
+        expected = _as_at(original, _revision(db_url))
+        assert _project(now, columns) == _project(expected, columns), checked
         assert_healthy(db_url)
         _search_agrees(db_url)
 
