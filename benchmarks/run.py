@@ -9,7 +9,8 @@ For each size: generate the data (benchmarks/generate.py), import it into a fres
 file with `factbase import`, then time whole processes, as a user meets them, each the
 median of --runs runs with min and max:
 
-- start-up (`--help`, `--version`), `list --topic oil`, `list --search <Cyrillic>`,
+- start-up (`--help`, `--version`), `list --topic oil`, `list --search` (a lemma, a form
+  claims hold, two words, a form no claim holds),
   `show`, `add` (with its incremental conflict check);
 - `export claims --format csv` against the sqlite3 shell writing the same joined rows,
   with the peak RSS of each;
@@ -111,6 +112,15 @@ def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
         ("--version", ["--version"]),
         ("list --topic oil --limit 50", ["list", "--topic", "oil", "--limit", "50"]),
         ("list --search нефть --limit 50", ["list", "--search", "нефть", "--limit", "50"]),
+        # A form claims hold ("в фокусе"): its lemma is on record, no dictionary is loaded.
+        ("list --search фокусе --limit 50", ["list", "--search", "фокусе", "--limit", "50"]),
+        # Two words, ranked by how many each claim holds.
+        (
+            "list --search 'нефть газ' --limit 50",
+            ["list", "--search", "нефть газ", "--limit", "50"],
+        ),
+        # A form no claim holds: the Russian dictionary is loaded to read it.
+        ("list --search фокусом --limit 50", ["list", "--search", "фокусом", "--limit", "50"]),
         ("show ID", ["show", str(max(1, n // 2))]),
     ):
         figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))

@@ -23,7 +23,12 @@ LINK_KINDS = ("same", "supports", "contradicts", "refines")
 XREF_KINDS = ("same", "supports", "refines", "update", "contradicts")
 CONFLICT_KINDS = ("value", "date", "polarity", "declared")
 CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
-# Why two claims disagree, as far as the data tells: reviewers start with "direct".
+# What a person says a dated claim reports (`--once`, `--occasion`): something that happens
+# once (two dates of it contradict) or again and again (far-apart dates are two occasions).
+# Left unset, the claim's wording decides (factbase.analysis.occasions).
+OCCASIONS = ("once", "recurring")
+# The word that gives the decision back to the wording.
+OCCASION_FROM_WORDING = "auto"
 # The report's tables (factbase.analysis.reports builds them), by the name of each one's CSV.
 REPORT_TABLES = (
     "claims_by_topic_stance",
@@ -33,6 +38,7 @@ REPORT_TABLES = (
     "outlets",
     "series",
 )
+# Why two claims disagree, as far as the data tells: reviewers start with "direct".
 CONFLICT_CAUSES = ("direct", "unknown-time", "time-scope", "approximation", "declared")
 
 

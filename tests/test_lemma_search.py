@@ -164,6 +164,65 @@ def test_edits_and_imports_keep_the_lemmas(recorded: Database, db_url: str, tmp_
         assert "i2" in keys
 
 
+def _forms(db: Database) -> set[tuple[str, str]]:
+    with db.engine.connect() as connection:
+        return {
+            tuple(row) for row in connection.execute(text("SELECT form, lemma FROM search_form"))
+        }  # type: ignore[misc]
+
+
+def test_the_forms_claims_hold_are_on_record_with_their_lemmas(recorded: Database) -> None:
+    forms = _forms(recorded)
+    assert {("нефти", "нефть"), ("нефтью", "нефть"), ("нафти", "нафта")} <= forms
+    assert {("петрола", "петрол"), ("pipelines", "pipeline")} <= forms
+    # Only inflected forms: a word that is its own lemma is found in the lemma index.
+    assert not [pair for pair in forms if pair[0] == pair[1]]
+    assert ("нефтяники", "нефть") not in forms
+
+
+def test_a_form_on_record_is_searched_without_a_dictionary(
+    recorded: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searches = ("нефти", "нефтью", "нафти", "петрола", "pipelines", "экспорт нефти")
+    expected = {search: found(recorded, search) for search in searches}
+    assert expected["экспорт нефти"] == [13, 1]
+
+    def refuse(token: str, language: str | None) -> str:
+        raise AssertionError(f"lemmatised {token!r}")
+
+    monkeypatch.setattr("factbase.text.language._lemma", refuse)
+    for search in searches:
+        assert found(recorded, search) == expected[search], search
+    # Its twin: a word no claim holds must be lemmatised.
+    with pytest.raises(AssertionError, match="lemmatised"):
+        found(recorded, "нефтям")
+
+
+def test_edits_and_imports_put_their_forms_on_record(
+    recorded: Database, db_url: str, tmp_path: Path
+) -> None:
+    with recorded.session(write=True) as session:
+        edit_claim(session, "c3", {"statement": "Цены на нефтепродукты упали."})
+    assert ("нефтепродукты", "нефтепродукт") in _forms(recorded)
+    document = tmp_path / "more.yaml"
+    document.write_text(
+        "claims:\n"
+        "  - {key: i1, source: s1, statement: Ціни на нафтопродукти впали, language: uk}\n",
+        encoding="utf-8",
+    )
+    Cli(db_url).ok("import", str(document))
+    assert any(form == "нафтопродукти" for form, _ in _forms(recorded))
+    # A failed import leaves none of its forms behind.
+    before = _forms(recorded)
+    document.write_text(
+        "claims:\n  - {key: i2, source: s1, statement: Заводи виробили бензини, language: uk}\n"
+        "  - {key: i3, source: nowhere, statement: X}\n",
+        encoding="utf-8",
+    )
+    assert Cli(db_url)("import", str(document)).exit_code != 0
+    assert _forms(recorded) == before
+
+
 def test_the_lemma_index_follows_deletes(recorded: Database) -> None:
     with recorded.engine.begin() as connection:
         connection.execute(text("DELETE FROM claim_topic WHERE claim_id = 2"))

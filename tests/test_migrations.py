@@ -471,3 +471,59 @@ def test_0010_gives_time_scope_conflicts_with_one_undated_side_their_own_cause(
     with db.engine.begin() as connection:
         connection.execute(text(_conflict_sql(3, 1, 3, "unknown-time")), params)
     assert read() == [(1, "unknown-time"), (2, "time-scope"), (3, "unknown-time")]
+
+
+def test_occasion_step_adds_a_checked_column_and_keeps_the_search_triggers(
+    first_revision_db: Database,
+) -> None:
+    db = first_revision_db
+    db.migrate("upgrade", "0010")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0011")
+    occasions = "SELECT id, occasion FROM claim ORDER BY id"
+    with db.engine.begin() as connection:
+        assert [tuple(row) for row in connection.execute(text(occasions))] == [(1, None)]
+        connection.execute(text("UPDATE claim SET occasion = 'once'"))
+    # The CHECK constraint holds the column to its words.
+    with pytest.raises(DBAPIError), db.engine.begin() as connection:
+        connection.execute(text("UPDATE claim SET occasion = 'twice'"))
+    assert read_rows(db) == expected
+    db.migrate("downgrade", "0010")
+    assert read_rows(db) == expected
+    with db.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("claim")}
+        assert "occasion" not in columns
+    db.migrate("upgrade", "head")
+    params = {"now": NOW, "false": False}
+    with db.engine.begin() as connection:
+        # The rebuilt table still feeds both search indexes: a new claim is found.
+        connection.execute(text(_claim_sql(2, None)), params)
+        connection.execute(
+            text(
+                "UPDATE claim SET search_text = 'about exports', search_lemmas = 'нефть' "
+                "WHERE id = 2"
+            )
+        )
+    from factbase.claims.filter import ClaimFilter
+    from factbase.claims.query import find_claims
+
+    with db.session() as session:
+        assert sorted(c.id for c in find_claims(session, ClaimFilter(search="exports"))) == [1, 2]
+        assert [c.id for c in find_claims(session, ClaimFilter(search="нефти"))] == [2]
+
+
+def test_forms_step_puts_every_stored_claims_forms_on_record(
+    first_revision_db: Database,
+) -> None:
+    db = first_revision_db
+    db.migrate("upgrade", "0011")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0012")
+    with db.connect() as connection:
+        forms = {tuple(row) for row in connection.execute(text("SELECT * FROM search_form"))}
+    # the seeded claim's statement and quote, read as Russian (Latin words as English)
+    assert {("экспорта", "экспорт"), ("exports", "export")} <= forms
+    assert not [pair for pair in forms if pair[0] == pair[1]]
+    db.migrate("downgrade", "0011")
+    assert read_rows(db) == expected
+    assert "search_form" not in inspect(db.engine).get_table_names()

@@ -177,3 +177,36 @@ def test_a_claim_of_no_stated_language_is_read_without_detection(
     monkeypatch.setattr("factbase.text.language.detect_language", refuse)
     occasion_of.cache_clear()
     assert occasion_of(wording, None) == expected
+
+
+def given_occasion(facts: ClaimFacts, occasion: str) -> ClaimFacts:
+    """``facts`` with a person's word on its occasion (`--once`, `--occasion`)."""
+    return replace(facts, occasion=occasion, occasion_given=True)
+
+
+@pytest.mark.parametrize(("wording", "language"), MEETINGS)
+def test_a_recurring_relation_marked_once_conflicts_when_its_dates_differ(
+    wording: str, language: str
+) -> None:
+    # "The inaugural summit" worded as a plain meeting: a person says it happened once.
+    first, second = dated(wording, language, "2022-09"), dated(wording, language, "2024-07-03")
+    assert compare(first, second) == []
+    [finding] = compare(given_occasion(first, "once"), second)
+    assert (finding.kind, finding.cause) == ("date", "direct")
+    assert "marked as happening once" in finding.explanation
+    # Either side's mark is the person's word on the property.
+    assert [f.kind for f in compare(first, given_occasion(second, "once"))] == ["date"]
+    # Its twin: the same month agrees, mark or not.
+    assert compare(given_occasion(first, "once"), dated(wording, language, "2022-09-14")) == []
+
+
+@pytest.mark.parametrize(("wording", "language"), ONE_OFFS)
+def test_a_one_off_wording_marked_recurring_is_two_occasions(wording: str, language: str) -> None:
+    # A "first" misread (a first deputy's visit, say): the person's word wins over the words.
+    first, second = dated(wording, language, "2022-09"), dated(wording, language, "2024-07-03")
+    assert [f.kind for f in compare(first, second)] == ["date"]
+    recurring = given_occasion(first, "recurring")
+    assert compare(recurring, given_occasion(second, "recurring")) == []
+    # Its twin: a few days apart it is still one occasion reported twice.
+    close = given_occasion(dated(wording, language, "2022-10-03"), "recurring")
+    assert [f.kind for f in compare(recurring, close)] == ["date"]

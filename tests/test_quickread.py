@@ -274,6 +274,7 @@ try:
     main()
 finally:
     print("sqlalchemy imported:", "sqlalchemy" in sys.modules, file=sys.stderr)
+    print("simplemma imported:", "simplemma" in sys.modules, file=sys.stderr)
 """
 
 
@@ -291,6 +292,30 @@ def test_a_list_process_never_imports_sqlalchemy(seeded: Path, args: list[str]) 
     )
     assert "sqlalchemy imported: False" in done.stderr, done.stderr
     assert re.search(r"\d+ of \d+ claims", done.stderr), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("search", "dictionary"),
+    # a lemma, a form claims hold, two words held: no dictionary; a form no claim holds:
+    # its language's dictionary, which still finds the claims holding other forms.
+    [("нефть", False), ("нефти", False), ("росією", False), ("нефти экспорта", False),
+     ("нефтью", True)],
+)  # fmt: skip
+def test_a_search_for_a_word_claims_hold_loads_no_dictionary(
+    seeded: Path, search: str, dictionary: bool
+) -> None:
+    with sqlite3.connect(seeded) as connection:
+        held = connection.execute(
+            "SELECT count(*) FROM claim WHERE instr(search_text, ?) > 0", (search.split()[0],)
+        ).fetchone()[0]
+    assert (held == 0) == dictionary, "the seed data changed: choose other words"
+    done = subprocess.run(
+        [sys.executable, "-c", LIST_IN_A_PROCESS, "--db", str(seeded),
+         "list", "--search", search, "--limit", "5"],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"},
+    )  # fmt: skip
+    assert f"simplemma imported: {dictionary}" in done.stderr, done.stderr
+    assert re.search(r"[1-9]\d* (of \d+ )?claims", done.stderr), done.stderr
 
 
 @pytest.mark.parametrize("columns", ["80", "160"])

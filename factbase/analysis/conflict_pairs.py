@@ -46,8 +46,11 @@ class ClaimFacts:
     language: str | None
     published: PartialDate | None
     about: str = ""  # "Kazakhstan · distancing from Russia", for explanations
-    # What the wording says of the event: one-off, recurring (a meeting), or neither.
+    # What the event is: one-off, recurring (a meeting), or neither; a person's word
+    # (`--once`, `--occasion`) if given, else the wording's.
     occasion: Occasion | None = None
+    # The occasion was a person's word, not read from the wording.
+    occasion_given: bool = False
 
     def context(self) -> str:
         when = self.as_of or self.published

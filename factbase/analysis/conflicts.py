@@ -131,12 +131,15 @@ def _date_finding(a: ClaimFacts, b: ClaimFacts) -> Finding | None:
         return None
     if not _periods_overlap(a.as_of, b.as_of) or a.event.agrees_with(b.event):
         return None
-    if not same_occurrence(a.event, a.occasion, b.event, b.occasion):
+    once_given = any(side.occasion_given and side.occasion == "once" for side in (a, b))
+    if not same_occurrence(a.event, a.occasion, b.event, b.occasion, once_given=once_given):
         return None  # two meetings (visits, talks, calls), not one dated twice
     explanation = (
         f"{a.about}: {a.event.human()} ({a.context()}) vs {b.event.human()} ({b.context()})"
     )
-    if "recurring" in (a.occasion, b.occasion):
+    if once_given:
+        explanation += "; marked as happening once"
+    elif "recurring" in (a.occasion, b.occasion):
         days = days_apart(a.event, b.event)
         explanation += f"; {days} day{'s' * (days != 1)} apart: one occasion"
     return Finding("date", "direct", explanation)
@@ -182,7 +185,7 @@ _FACT_COLUMNS = (
             (
                 *("polarity", "value", "value_num", "unit", "value_low", "value_high"),
                 *("qualifier", "as_of", "event_date", "language", "outlet", "published"),
-                *("subject", "property", "statement"),
+                *("subject", "property", "statement", "occasion"),
             )
         )
     ),
@@ -227,8 +230,10 @@ def facts_from_row(row: Any) -> ClaimFacts:
         language=row.language,
         published=_stored_date(row.source_published, row.source_published_precision),
         about=" · ".join(part for part in (row.subject, row.property_name) if part),
-        # Only a dated claim's wording matters: read it for those alone.
-        occasion=_occasion(row.property_name, row.statement, row.language) if event else None,
+        # A person's word, else (for a dated claim alone) the wording's.
+        occasion=row.occasion
+        or (_occasion(row.property_name, row.statement, row.language) if event else None),
+        occasion_given=row.occasion is not None,
     )
 
 

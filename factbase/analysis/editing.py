@@ -34,6 +34,7 @@ from factbase.claims.recording import (
     SessionLookups,
     claim_topics,
     claim_values,
+    record_search_forms,
     stored_input,
 )
 from factbase.errors import AlreadyExists, InvalidInput
@@ -133,6 +134,7 @@ def edit_claim(
     edit = Edit(f"claim {claim.id}")
     lookups = SessionLookups(session)
     values = claim_values(new_input, lookups, edit.warnings)
+    record_search_forms(session, (values,))
     _check_claim_key(session, values["key"], claim.id)
     for name, value in values.items():
         if getattr(claim, name) != value:

@@ -93,14 +93,21 @@ def days_apart(a: PartialDate, b: PartialDate) -> int:
 
 
 def same_occurrence(
-    a: PartialDate, occasion_a: Occasion | None, b: PartialDate, occasion_b: Occasion | None
+    a: PartialDate,
+    occasion_a: Occasion | None,
+    b: PartialDate,
+    occasion_b: Occasion | None,
+    *,
+    once_given: bool = False,
 ) -> bool:
     """Whether two dated reports must speak of one occurrence.
 
-    Unless one of them reports a recurring relation (and nothing one-off), they do: an
-    event is taken to happen once. Of a recurring relation, dates at most
-    :data:`SAME_OCCASION_DAYS` apart are one occasion; further apart, two.
+    When a person marked either of them as happening once (``once_given``: `--once`),
+    they do, whatever the other's wording says: that is the person's word on the
+    property. Otherwise, unless one of them reports a recurring relation (and nothing
+    one-off), they do too: an event is taken to happen once. Of a recurring relation,
+    dates at most :data:`SAME_OCCASION_DAYS` apart are one occasion; further apart, two.
     """
-    if "recurring" not in (occasion_a, occasion_b):
+    if once_given or "recurring" not in (occasion_a, occasion_b):
         return True
     return days_apart(a, b) <= SAME_OCCASION_DAYS

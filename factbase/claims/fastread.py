@@ -49,6 +49,7 @@ from factbase.claims.display import (
 from factbase.claims.fields import RecordReader, exported_fields, fields_named, sql_column
 from factbase.claims.filter import (
     FAST_FILTERS,
+    FORM_LEMMAS_SQL,
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
     LEMMA_IDS_SQL,
@@ -242,11 +243,14 @@ def _terms(connection: sqlite3.Connection, where: ClaimFilter) -> SearchTerms | 
     if not where.search:
         return None
 
-    def known(lemma: str) -> bool:
+    def stored(word: str) -> tuple[str, ...] | None:
         sql = f"{LEMMA_IDS_SQL.format(lemmas='?')} LIMIT 1"
-        return connection.execute(sql, (search_phrase(lemma),)).fetchone() is not None
+        held = connection.execute(sql, (search_phrase(word),)).fetchone() is not None
+        forms = connection.execute(FORM_LEMMAS_SQL.format(form="?"), (word,))
+        lemmas = tuple(lemma for (lemma,) in forms)
+        return (word, *lemmas) if held else lemmas or None
 
-    return search_terms(where.search, where.language, known)
+    return search_terms(where.search, where.language, stored)
 
 
 def _search(terms: SearchTerms) -> tuple[str, list[Any]]:

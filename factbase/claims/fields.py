@@ -95,6 +95,7 @@ CLAIM_FIELDS: tuple[ClaimField, ...] = (
     ),
     ClaimField("as_of", ("claim.as_of", "claim.as_of_precision"), Decode.DATE, document="as_of"),
     ClaimField("forecast", ("claim.forecast",), Decode.FLAG, document="forecast", kind="bool"),
+    ClaimField("occasion", ("claim.occasion",), document="occasion"),
     ClaimField("polarity", ("claim.polarity",), document="polarity"),
     ClaimField(
         "polarity_suggested",

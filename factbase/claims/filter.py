@@ -115,27 +115,30 @@ class SearchTerms:
 
 
 def search_terms(
-    search: str, language: str | None = None, known: Callable[[str], bool] | None = None
+    search: str,
+    language: str | None = None,
+    stored: Callable[[str], tuple[str, ...] | None] | None = None,
 ) -> SearchTerms:
     """The terms of ``search``: a text in double quotes is an exact phrase, any other is
     its words too, each in the forms it takes as typed and as a lemma of ``language``
-    (--lang; None: guessed from its letters), unless it is ``known`` as a lemma already."""
+    (--lang; None: guessed from its letters), or the lemmas the database has ``stored``
+    for it (:func:`factbase.text.language.word_forms`)."""
     stripped = search.strip()
     if len(stripped) > 1 and stripped[0] == stripped[-1] == '"':
         return SearchTerms(fold(stripped[1:-1]), True, ())
     code = language.strip().lower() if language and language.strip() else None
-    words = tuple(word_forms(stripped, code, known)) if fold(stripped) else ()
+    words = tuple(word_forms(stripped, code, stored)) if fold(stripped) else ()
     return SearchTerms(fold(stripped), False, words)
 
 
-def _as_typed(_word: str) -> bool:
-    return True
+def _as_typed(_word: str) -> tuple[str, ...]:
+    return ()
 
 
 def search_shape(search: str) -> SearchTerms:
     """The phrase, exactness and number of words of ``search``, its words as typed only:
     for the checks that need no lemma (and no dictionary)."""
-    return search_terms(search, known=_as_typed)
+    return search_terms(search, stored=_as_typed)
 
 
 FILTER_NAMES = tuple(f.name for f in fields(ClaimFilter) if f.metadata.get("filter"))
@@ -184,6 +187,10 @@ MATCHES_LEMMAS_SQL = (
     f"EXISTS (SELECT 1 FROM {LEMMA_INDEX} WHERE {LEMMA_INDEX} MATCH {{lemmas}} AND rowid = c.id)"
 )
 LEMMA_IDS_SQL = f"SELECT rowid AS id FROM {LEMMA_INDEX} WHERE {LEMMA_INDEX} MATCH {{lemmas}}"
+# The inflected forms claims hold, with their lemmas (migration 0012): the lemma of a word
+# some claim holds, found without a dictionary. {form}: a placeholder for the folded word.
+SEARCH_FORMS = "search_form"
+FORM_LEMMAS_SQL = f"SELECT lemma FROM {SEARCH_FORMS} WHERE form = {{form}}"
 PHRASE_IDS_SQL = "SELECT rowid AS id FROM claim_search WHERE claim_search MATCH {phrase}"
 
 

@@ -17,6 +17,7 @@ from factbase.catalog.topics import (
 )
 from factbase.claims.fields import made_up_claim_id
 from factbase.claims.filter import (
+    FORM_LEMMAS_SQL,
     IN_TOPICS_SQL,
     INDEXED_SEARCH,
     LEMMA_IDS_SQL,
@@ -122,16 +123,21 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
 
 
 def stored_search_terms(session: Session, where: ClaimFilter) -> SearchTerms | None:
-    """The terms of the filter's search; a word some claim holds as a lemma already is
-    taken as typed, without loading a dictionary to lemmatise it."""
+    """The terms of the filter's search; a word some claim holds, as a lemma or as a form
+    of one, is looked up with the lemmas on record, without loading a dictionary."""
     if not where.search:
         return None
 
-    def known(lemma: str) -> bool:
-        held = select(Claim.id).where(_lemma_match(session, (lemma,))).limit(1)
-        return session.scalar(held) is not None
+    def stored(word: str) -> tuple[str, ...] | None:
+        held = select(Claim.id).where(_lemma_match(session, (word,))).limit(1)
+        lemmas = session.scalars(
+            text(FORM_LEMMAS_SQL.format(form=":form")).bindparams(form=word)
+        ).all()
+        if session.scalar(held) is not None:
+            return (word, *lemmas)
+        return tuple(lemmas) or None
 
-    return search_terms(where.search, where.language, known)
+    return search_terms(where.search, where.language, stored)
 
 
 def _search(session: Session, terms: SearchTerms) -> Any:

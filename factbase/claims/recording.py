@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -20,7 +20,8 @@ from factbase.catalog.topics import (
     validate_slug,
 )
 from factbase.errors import AlreadyExists, InvalidInput, in_field
-from factbase.store.models import Claim, ClaimTopic, Conflict
+from factbase.store.models import Claim, ClaimTopic, Conflict, SearchForm
+from factbase.store.upserts import insert_new
 from factbase.text.date_formats import parse_timestamp, stored_iso
 from factbase.text.dates import PartialDate, is_relative, parse_date
 from factbase.text.language import (
@@ -30,13 +31,20 @@ from factbase.text.language import (
     language_mismatch,
     normalise_quote,
     normalise_text,
+    search_forms,
     search_lemmas,
     tidied_field,
     validate_language,
 )
 from factbase.text.polarity import resolve_polarity
 from factbase.text.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
-from factbase.vocabulary import POLARITIES, STATUSES, validate_choice
+from factbase.vocabulary import (
+    OCCASION_FROM_WORDING,
+    OCCASIONS,
+    POLARITIES,
+    STATUSES,
+    validate_choice,
+)
 
 
 @dataclass
@@ -64,6 +72,9 @@ class ClaimInput:
     polarity_suggested: bool | None = None
     # An event date after the article's publication, on purpose: a forecast, a plan.
     forecast: bool | None = None
+    # "once" or "recurring", a person's word on what a dated claim reports; None (or
+    # "auto"): its wording decides (factbase.analysis.occasions).
+    occasion: str | None = None
     status: str | None = None
     note: str | None = None
     # The claim's history, as a document from `export all` carries it: left out, a new
@@ -264,6 +275,10 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
             f"event date {event} is after the article's publication {source.published}; "
             "--forecast records a forecast"
         )
+    with in_field("occasion"):
+        occasion = validate_choice(
+            data.occasion, (*OCCASIONS, OCCASION_FROM_WORDING), "occasion", OCCASION_FROM_WORDING
+        )
     with in_field("status"):
         status = validate_choice(data.status, STATUSES, "status", "unverified")
     for word in confusable_words(f"{statement} {quote or ''}"):
@@ -299,6 +314,7 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         "polarity": polarity,
         "polarity_suggested": suggested,
         "forecast": forecast,
+        "occasion": None if occasion == OCCASION_FROM_WORDING else occasion,
         "status": status,
         "note": note,
         **search_columns(statement, quote, speaker, subject, prop, language=language),
@@ -311,6 +327,33 @@ def search_columns(*fields: str | None, language: str | None) -> dict[str, str]:
     Migration 0008 fills stored claims with it too."""
     searched = " ".join(filter(None, fields))
     return {"search_text": fold(searched), "search_lemmas": search_lemmas(searched, language)}
+
+
+# The claim values search_columns() reads, in its order.
+SEARCHED_VALUES = ("statement", "quote", "speaker", "subject", "property_name")
+
+
+def record_search_forms(session: Session, claims: Iterable[Mapping[str, Any]]) -> None:
+    """Put the inflected forms of the claims' searched words, with their lemmas, on record
+    (:class:`~factbase.store.models.SearchForm`), those already there aside.
+
+    ``claims`` are column values as :func:`claim_values` gives them. The pairs this
+    session has written are remembered in its ``info``, so an import of a million claims
+    sends each pair once.
+    """
+    written: set[tuple[str, str]] = session.info.setdefault("search_forms", set())
+    pairs: set[tuple[str, str]] = set()
+    for values in claims:
+        searched = " ".join(filter(None, (values[name] for name in SEARCHED_VALUES)))
+        pairs |= search_forms(searched, values["language"])
+    new = pairs - written
+    if not new:
+        return
+    rows = [{"form": form, "lemma": lemma} for form, lemma in sorted(new)]
+    statement = insert_new(session, SearchForm)
+    for start in range(0, len(rows), 5000):
+        session.execute(statement, rows[start : start + 5000])
+    written |= new
 
 
 def history_values(data: ClaimInput) -> dict[str, Any]:
@@ -360,6 +403,7 @@ def save_claim(
     warnings: list[str] = []
     lookups = SessionLookups(session, suggester)
     fields = claim_values(data, lookups, warnings)
+    record_search_forms(session, (fields,))
     if fields["key"]:
         other = session.scalar(select(Claim).where(Claim.key == fields["key"]))
         if other is not None and (existing is None or other.id != existing.id):
@@ -444,6 +488,7 @@ def stored_input(claim: Claim, source_ref: str | None = None) -> ClaimInput:
         # A suggested polarity is read from the words again, as they are now.
         polarity=None if claim.polarity_suggested else claim.polarity,
         forecast=claim.forecast,
+        occasion=claim.occasion,
         status=claim.status,
         note=claim.note,
         **quantity,

@@ -18,6 +18,8 @@ from factbase.vocabulary import (
     CONFLICT_KINDS,
     CONFLICT_STATUSES,
     DOCUMENT_FORMATS,
+    OCCASION_FROM_WORDING,
+    OCCASIONS,
     POLARITIES,
     REPORT_TABLES,
     STATUSES,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     XrefKind = str
     ClaimStatus = str
     Polarity = str
+    Occasion = str
     ConflictKind = str
     ConflictStatusOrAll = str
     ReportTableName = str
@@ -64,6 +67,7 @@ else:
     # A claim's closed vocabularies, and a conflict's.
     ClaimStatus = choice("ClaimStatus", STATUSES)
     Polarity = choice("Polarity", POLARITIES)
+    Occasion = choice("Occasion", (*OCCASIONS, OCCASION_FROM_WORDING))
     ConflictKind = choice("ConflictKind", CONFLICT_KINDS)
     ConflictStatusOrAll = choice("ConflictStatusOrAll", (*CONFLICT_STATUSES, ALL))
     # The report's tables, one of which a row format writes.

@@ -26,6 +26,7 @@ from factbase.cli.choices import (
     ClaimStatus,
     ConflictKind,
     ConflictStatusOrAll,
+    Occasion,
     OutputFormat,
     Polarity,
     TableFormat,
@@ -183,6 +184,29 @@ PolarityOption = Annotated[
     Polarity | None,
     typer.Option(help="Without it, denied when the wording denies (suggested), else affirmed."),
 ]
+OccasionOption = Annotated[
+    Occasion | None,
+    typer.Option(
+        help="What a dated claim reports: something that happens once (two dates of it "
+        "conflict) or recurs (dates over a week apart are two occasions); auto: its wording "
+        "decides, as it does without this option.",
+    ),
+]
+OnceOption = Annotated[
+    bool, typer.Option("--once", help="Short for --occasion once: a one-off event.")
+]
+
+
+def chosen_occasion(once: bool, occasion: str | None) -> str | None:
+    """The occasion given by ``--once`` or ``--occasion``; None when neither is."""
+    if once and occasion not in (None, "once"):
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.errors import InvalidUsage
+
+        raise InvalidUsage(f"--once and --occasion {occasion} disagree: give one of them")
+    return "once" if once else occasion
+
+
 ClaimStatusOption = Annotated[
     ClaimStatus | None, typer.Option("--status", help="unverified by default.")
 ]

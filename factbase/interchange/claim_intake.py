@@ -70,6 +70,7 @@ COLUMNS_OF: dict[str, tuple[str, ...]] = {
     "event_date": ("event_date", "event_date_end", "event_precision"),
     "as_of": ("as_of", "as_of_end", "as_of_precision"),
     "forecast": ("forecast",),
+    "occasion": ("occasion",),
     "polarity": ("polarity", "polarity_suggested"),
     "status": ("status",),
     "note": ("note",),
@@ -84,6 +85,7 @@ _TEXT_COLUMN = {
     "property": "property_name",
     "polarity": "polarity",
     "forecast": "forecast",
+    "occasion": "occasion",
     "status": "status",
     "note": "note",
 }
@@ -375,6 +377,7 @@ class ClaimIntake:
             "event_date": stored_iso(values["event_date"], values["event_precision"]),
             "as_of": stored_iso(values["as_of"], values["as_of_precision"]),
             "forecast": values["forecast"],
+            "occasion": values["occasion"],
             "polarity": values["polarity"]
             + (" (suggested)" if values["polarity_suggested"] else ""),
             "status": values["status"],

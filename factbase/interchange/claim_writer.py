@@ -22,7 +22,12 @@ from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import source_not_found
 from factbase.catalog.topics import TopicSuggester, validate_slug
 from factbase.claims.fields import SQL_COLUMN_OF, made_up_claim_id
-from factbase.claims.recording import HISTORY_COLUMNS, SourceRef, published_of
+from factbase.claims.recording import (
+    HISTORY_COLUMNS,
+    SourceRef,
+    published_of,
+    record_search_forms,
+)
 from factbase.errors import as_id
 from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
 from factbase.text.language import fold
@@ -64,6 +69,7 @@ FIELDS = (
     "polarity",
     "polarity_suggested",
     "forecast",
+    "occasion",
     "status",
     "note",
     "search_text",
@@ -232,6 +238,7 @@ class ClaimWriter:
         now = utcnow()
         fresh = {**dict.fromkeys(HISTORY_COLUMNS), "created_at": now, "updated_at": now}
         rows = [_row(claim.values, **{**fresh, **claim.history}) for claim in claims]
+        record_search_forms(self.session, (claim.values for claim in claims))
         # The new ids are matched to the claims by identity (unique within a batch) rather
         # than by asking for them in parameter order, which on SQLite made each batch an
         # INSERT ... SELECT ... ORDER BY three times slower.
@@ -261,6 +268,7 @@ class ClaimWriter:
             for old, claim in changed
         ]
         self.session.execute(statement, rows)
+        record_search_forms(self.session, (claim.values for _, claim in changed))
         retopic = [(old.id, claim) for old, claim in changed if old.topics != claim.topics]
         for start in range(0, len(retopic), 500):
             ids = [claim_id for claim_id, _ in retopic[start : start + 500]]

@@ -40,6 +40,7 @@ CLAIM_COLUMNS = (
     "event_date",
     "as_of",
     "forecast",
+    "occasion",
     "polarity",
     "polarity_suggested",
     "status",

@@ -40,6 +40,7 @@ from factbase.vocabulary import (
     CONFLICT_KINDS,
     CONFLICT_STATUSES,
     LINK_KINDS,
+    OCCASIONS,
     POLARITIES,
     PRECISIONS,
     QUALIFIERS,
@@ -247,6 +248,7 @@ class Claim(Base):
         CheckConstraint(_in("value_qualifier", QUALIFIERS), name="value_qualifier"),
         CheckConstraint(_in("event_precision", PRECISIONS), name="event_precision"),
         CheckConstraint(_in("as_of_precision", PRECISIONS), name="as_of_precision"),
+        CheckConstraint(_in("occasion", OCCASIONS), name="occasion"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -285,6 +287,9 @@ class Claim(Base):
     polarity_suggested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # An event date after the article's publication, recorded as a prediction on purpose.
     forecast: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A person's word that the claim reports a one-off or a recurring occurrence (migration
+    # 0011); None: its wording decides.
+    occasion: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(15), default="unverified", index=True)
     note: Mapped[str | None] = mapped_column(Text)
     # A retracted claim stays in the record (evidence is never lost) but leaves listings,
@@ -316,6 +321,18 @@ class Claim(Base):
     @property
     def topic_slugs(self) -> list[str]:
         return sorted(link.topic.slug for link in self.claim_topics)
+
+
+class SearchForm(Base):
+    """An inflected word some claim holds, with its lemma in that claim's language
+    (migration 0012): `list --search нефти` finds the lemma "нефть" here, and through it
+    every form, without loading a dictionary. Derived from the claims' text, like the
+    search indexes; never emptied when claims go (a form's lemma stays true)."""
+
+    __tablename__ = "search_form"
+
+    form: Mapped[str] = mapped_column(Text, primary_key=True)
+    lemma: Mapped[str] = mapped_column(Text, primary_key=True)
 
 
 class ClaimLink(Base):

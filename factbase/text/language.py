@@ -375,20 +375,34 @@ def search_lemmas(text: str, language: str | None) -> str:
     return " ".join(dict.fromkeys(_lemma(token, language) for token in _tokens(text)))
 
 
+def search_forms(text: str, language: str | None) -> set[tuple[str, str]]:
+    """The (folded word, folded lemma) pairs of the words of ``text`` whose lemma in
+    ``language`` differs from the word, as :func:`search_lemmas` reads them: what lets a
+    search for "нефти" find its lemma "нефть" without loading a dictionary."""
+    pairs = {(fold(token), _lemma(token, language)) for token in _tokens(text)}
+    return {(form, lemma) for form, lemma in pairs if form != lemma}
+
+
 def word_forms(
-    text: str, language: str | None, known: Callable[[str], bool] | None = None
+    text: str,
+    language: str | None,
+    stored: Callable[[str], tuple[str, ...] | None] | None = None,
 ) -> list[tuple[str, ...]]:
     """For each word of a search, the folded forms it finds among claims' lemmas: the word
     as typed, and its lemma in ``language`` (None: guessed, as :func:`search_lemmas` does).
 
-    A word ``known`` already as a lemma (users type the dictionary form) is not lemmatised
-    again: loading a language's dictionary takes 0.15-1.2 s, all three Cyrillic ones ~4 s.
+    ``stored`` gives what the database knows of a folded word already: the lemmas it has
+    on record for it (the word itself when some claim holds it as a lemma, as users type
+    the dictionary form; the lemmas of claims that hold it as an inflected form), or None
+    when no claim holds it. A word the database knows is not lemmatised again: loading a
+    language's dictionary takes 0.15-1.2 s, all three Cyrillic ones ~4 s.
     """
     found: list[tuple[str, ...]] = []
     for token in _tokens(text):
         folded = fold(token)
-        if known is not None and known(folded):
-            found.append((folded,))
+        held = stored(folded) if stored is not None else None
+        if held is not None:
+            found.append(tuple(dict.fromkeys((folded, *held))))
         else:
             found.append(tuple(dict.fromkeys((folded, _lemma(token, language)))))
     return found

@@ -76,6 +76,8 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         CONFLICT_KINDS,
         CONFLICT_STATUSES,
         DOCUMENT_FORMATS,
+        OCCASION_FROM_WORDING,
+        OCCASIONS,
         POLARITIES,
         REPORT_TABLES,
         STATUSES,
@@ -115,7 +117,11 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         **{
             (command, option): _words(words)
             for command in ("add", "edit")
-            for option, words in (("--status", STATUSES), ("--polarity", POLARITIES))
+            for option, words in (
+                ("--status", STATUSES),
+                ("--polarity", POLARITIES),
+                ("--occasion", (*OCCASIONS, OCCASION_FROM_WORDING)),
+            )
         },
         **{
             (command, "--status"): _words(STATUSES)

@@ -1,0 +1,16 @@
+"""INSERT … ON CONFLICT DO NOTHING, which SQLite and PostgreSQL both have but SQLAlchemy
+offers per dialect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_new(session: Session, table: Any) -> Any:
+    """An INSERT into ``table`` (a model or Table) that skips rows whose key is taken."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
