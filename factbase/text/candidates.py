@@ -250,12 +250,15 @@ def _speaker(sentence: str, language: str, index: _EntityIndex) -> tuple[bool, s
         who = _after(sentence, match.end(), index)
         if who:
             return True, who
+    names = set(index.exact.values()) | set(index.folded.values())
     for match in _compile(_SPEECH_VERBS, language).finditer(sentence):
         attributed = True
-        who = _after(sentence, match.end(), index) if _follows(sentence, match.end()) else None
-        who = who or _before(sentence, match.start(), index)
-        if who:
-            return True, who
+        before = _before(sentence, match.start(), index)
+        if before in names:  # "Tokayev said on 3 July": not "July"
+            return True, before
+        after = _after(sentence, match.end(), index) if _follows(sentence, match.end()) else None
+        if after or before:
+            return True, after or before
     return attributed, None
 
 
