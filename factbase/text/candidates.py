@@ -60,8 +60,9 @@ SIGNALS = ("figure", "percent", "money", "date", "attribution", "negation", "ent
 MIN_WORDS = 4
 MIN_HEADLINE_WORDS = 6
 CURRENCIES = frozenset({"KZT", "USD", "EUR", "RUB", "CNY", "GBP", "UAH", "BGN"})
-# A property is suggested when this share of its claims' content words is in the sentence.
-MIN_PROPERTY_OVERLAP = 0.2
+# A property is suggested when this share of the content words of one of its claims (the
+# entities named aside) is in the sentence.
+MIN_PROPERTY_OVERLAP = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +161,20 @@ class _EntityIndex:
 
     def find(self, sentence: str) -> list[tuple[int, str]]:
         """(position, entity name) of every alias in the sentence, in order of mention."""
-        found: list[tuple[int, str]] = []
+        return [(start, name) for start, _, name in self.spans(sentence)]
+
+    def spans(self, sentence: str) -> list[tuple[int, int, str]]:
+        """(start, end, entity name) of every alias in the sentence, in order of mention."""
+        found: list[tuple[int, int, str]] = []
         if self._folded_re is not None:
             folded = _fold_keeping_length(sentence)
             for match in self._folded_re.finditer(folded):
-                found.append((match.start(), self.folded[" ".join(match.group().split())]))
+                name = self.folded[" ".join(match.group().split())]
+                found.append((match.start(), match.end(), name))
         if self._exact_re is not None:
             for match in self._exact_re.finditer(sentence):
-                found.append((match.start(), self.exact[" ".join(match.group().split())]))
+                name = self.exact[" ".join(match.group().split())]
+                found.append((match.start(), match.end(), name))
         found.sort()
         return found
 
@@ -439,15 +446,13 @@ def _content(text: str, language: str) -> set[str]:
 
 
 def _property(
-    sentence: str, language: str, known: Sequence[KnownProperty]
+    words: set[str], language: str, known: Sequence[KnownProperty], names: set[str]
 ) -> tuple[str | None, float]:
-    """The known property whose claims share most words with the sentence, and how many."""
-    if not known:
-        return None, 0.0
-    words = _content(sentence, language)
+    """The known property one of whose claims shares most words with the sentence (its
+    ``words``), entities' ``names`` aside, and the share of that claim's words."""
     best: tuple[str | None, float] = (None, 0.0)
     for prop in known:
-        theirs = _content(prop.text, language)
+        theirs = _content(prop.text, language) - names
         if not theirs:
             continue
         share = len(words & theirs) / len(theirs)
@@ -459,18 +464,21 @@ def _property(
 def _subject(
     sentence: str,
     language: str,
-    mentioned: Sequence[str],
+    mentioned: Sequence[tuple[int, int, str]],
     speaker: str | None,
     properties: Mapping[str, Sequence[KnownProperty]],
 ) -> tuple[str | None, str | None]:
     """The subject: of the entities named (not the speaker), the one with a known property
     the sentence reads like, else the first named; and that property."""
-    others = [name for name in dict.fromkeys(mentioned) if name != speaker]
+    others = [name for name in dict.fromkeys(name for _, _, name in mentioned) if name != speaker]
     best: tuple[str | None, str | None, float] = (None, None, 0.0)
-    for name in others:
-        prop, share = _property(sentence, language, properties.get(name, ()))
-        if prop is not None and share > best[2]:
-            best = (name, prop, share)
+    if any(properties.get(name) for name in others):
+        names = _content(" ".join(sentence[a:b] for a, b, _ in mentioned), language)
+        words = _content(sentence, language) - names
+        for name in others:
+            prop, share = _property(words, language, properties.get(name, ()), names)
+            if prop is not None and share > best[2]:
+                best = (name, prop, share)
     if best[0] is not None:
         return best[0], best[1]
     return (others[0] if others else None), None
@@ -550,7 +558,7 @@ def _read_sentence(
     denied = denial_word(quote) is not None
     if denied:
         signals.append("negation")
-    mentioned = [name for _, name in index.find(quote)]
+    mentioned = index.spans(quote)
     if mentioned:
         signals.append("entity")
     if not signals:
@@ -566,7 +574,7 @@ def _read_sentence(
         quantity=quantity[1] if quantity else None,
         dates=tuple(found for _, _, found in dates),
         polarity="denied" if denied else "affirmed",
-        entities=tuple(dict.fromkeys(mentioned)),
+        entities=tuple(dict.fromkeys(name for _, _, name in mentioned)),
         subject=subject,
         property=prop,
         topics=tuple(match_keywords(quote, language, keywords)) if keywords else (),
