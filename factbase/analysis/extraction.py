@@ -10,7 +10,7 @@ and turns its candidates into claim records of the interchange format
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factbase.catalog.sources import get_source
+from factbase.claims.duplicates import duplicate_key
 from factbase.claims.fields import source_ref
+from factbase.claims.recording import ClaimInput
 from factbase.errors import InvalidInput
 from factbase.store.models import Claim, Entity, EntityAlias, Source, Topic, TopicKeyword
 from factbase.text.candidates import (
@@ -33,10 +35,12 @@ from factbase.text.language import detect_language, normalise_text
 __all__ = [
     "CANDIDATE_COLUMNS",
     "Extraction",
+    "candidate_input",
     "candidate_record",
     "candidate_records",
     "candidate_row",
     "extract_for_source",
+    "recorded",
     "source_text_for",
 ]
 
@@ -54,6 +58,7 @@ class Extraction:
     """The candidates of one source's text, with what claim records need of the source."""
 
     source: str  # how claim records name it: key, URL or made-up key
+    source_id: int
     language: str
     published: PartialDate | None
     candidates: list[Candidate]
@@ -125,9 +130,8 @@ def extract_for_source(session: Session, ref: str, text: str) -> Extraction:
         properties=_properties(session),
         topic_keywords=_topic_keywords(session),
     )
-    return Extraction(
-        source_ref(source.key, source.url, source.id), language, published, candidates
-    )
+    named = source_ref(source.key, source.url, source.id)
+    return Extraction(named, source.id, language, published, candidates)
 
 
 def normalise_article(text: str) -> str:
@@ -192,3 +196,29 @@ def candidate_records(extraction: Extraction) -> Iterable[dict[str, Any]]:
 
 def numbered(candidates: Sequence[Candidate]) -> list[dict[str, Any]]:
     return [candidate_row(n, c) for n, c in enumerate(candidates, 1)]
+
+
+def candidate_input(record: Mapping[str, Any]) -> ClaimInput:
+    """A claim record of :func:`candidate_record`, as edited, ready for ``add_claim``."""
+    fields = {name: value for name, value in record.items() if name != "type"}
+    fields["topics"] = tuple(fields.get("topics") or ())
+    return ClaimInput(**fields)
+
+
+def recorded(session: Session, extraction: Extraction) -> list[bool]:
+    """For each candidate, whether a claim of the source quotes from its sentence already
+    (a candidate accepted as it was, or with its quote cut shorter): what a review of the
+    candidates resumes after."""
+    rows = session.scalars(
+        select(Claim.quote).where(
+            Claim.source_id == extraction.source_id,
+            Claim.retracted_at.is_(None),
+            Claim.quote.is_not(None),
+        )
+    )
+    quotes = [key for key in (duplicate_key(quote) for quote in rows) if key]
+    found = []
+    for candidate in extraction.candidates:
+        sentence = duplicate_key(candidate.quote) or ""
+        found.append(any(quote in sentence for quote in quotes))
+    return found

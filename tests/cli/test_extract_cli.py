@@ -101,3 +101,45 @@ def test_extract_unknown_source(sourced: tuple[Cli, Path]) -> None:
     cli, article = sourced
     out = cli("extract", "nope", "--text-file", str(article))
     assert out.exit_code == 1 and "no source 'nope'" in out.stderr
+
+
+def test_review_candidates_accept_edit_skip_and_resume(sourced: tuple[Cli, Path]) -> None:
+    cli, article = sourced
+    review = ("review", "candidates", "kz-budget", "--text-file", str(article))
+    out = cli.ok(*review, input="e\nstatement\nKazakhstan raised its defence budget.\na\ns\nq\n")
+    assert "3 candidates in source kz-budget; starting at #1" in out.stdout
+    assert "saved: claim 1" in out.stdout
+    assert "review ended: 1 accepted, 1 skipped; 2 candidates left" in out.stdout
+    stored = query(cli.url, "SELECT statement, quote, speaker, value_text FROM claim")
+    assert stored == [
+        {
+            "statement": "Kazakhstan raised its defence budget.",
+            "quote": ARTICLE.splitlines()[0],
+            "speaker": "Kassym-Jomart Tokayev",
+            "value_text": "441 миллиард тенге",
+        }
+    ]
+    again = cli.ok(*review, input="x\n?\na\nq\n")
+    assert "1 of 3 candidates recorded already; resuming at #2" in again.stdout
+    assert "unknown key 'x'" in again.stdout and "accept: record the candidate" in again.stdout
+    assert "review ended: 1 accepted; 1 candidate left" in again.stdout
+    last = cli.ok(*review, input="a\n")
+    assert "resuming at #3" in last.stdout
+    done = cli.ok(*review, input="")
+    assert "all 3 candidates of source kz-budget are recorded" in done.stdout
+    assert len(query(cli.url, "SELECT id FROM claim")) == 3
+
+
+def test_review_candidates_refuses_a_bad_edit_and_asks_again(sourced: tuple[Cli, Path]) -> None:
+    cli, article = sourced
+    review = ("review", "candidates", "kz-budget", "--text-file", str(article))
+    out = cli.ok(*review, input="e\nvalue\nnot a number\na\ne\nnope\nq\n")
+    assert "not saved: " in out.stdout and "no field 'nope'" in out.stdout
+    assert query(cli.url, "SELECT id FROM claim") == []
+
+
+def test_review_candidates_needs_a_source(cli: Cli) -> None:
+    out = cli("review", "candidates")
+    assert out.exit_code == 2 and "needs the SOURCE" in out.stderr
+    out = cli("review", "conflicts", "kz-budget")
+    assert out.exit_code == 2 and "go with `review candidates`" in out.stderr
