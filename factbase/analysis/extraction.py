@@ -33,7 +33,6 @@ from factbase.text.dates import PartialDate, Precision
 from factbase.text.language import detect_language, normalise_text
 
 __all__ = [
-    "CANDIDATE_COLUMNS",
     "Extraction",
     "candidate_input",
     "candidate_record",
@@ -44,11 +43,6 @@ __all__ = [
     "source_text_for",
 ]
 
-# The columns of a candidate in `factbase extract`'s table and its rows.
-CANDIDATE_COLUMNS: tuple[str, ...] = (
-    "n", "start", "end", "signals", "speaker", "value", "dates", "polarity", "subject",
-    "property", "topics", "quote",
-)  # fmt: skip
 # How many of a property's claims a sentence is compared with (the first recorded).
 _PROPERTY_TEXT_CLAIMS = 20
 
@@ -144,7 +138,7 @@ def _dates(candidate: Candidate) -> list[str]:
 
 
 def candidate_row(number: int, candidate: Candidate) -> dict[str, Any]:
-    """A candidate as :data:`CANDIDATE_COLUMNS` name its fields."""
+    """A candidate as a row of `factbase extract`'s table, numbered from 1."""
     return {
         "n": number,
         "start": candidate.start,

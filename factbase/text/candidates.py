@@ -278,7 +278,7 @@ def _follows(sentence: str, position: int) -> bool:
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s\d{3}(?!\d))*(?:[.,]\d+)?")
 _NUMBER_WORD = re.compile(
-    r"(?<!\w)(?:два|две|три|четыре|пять|дві|чотири|п'ять|две|четири|пет|two|three|four|five"
+    r"(?<!\w)(?:два|две|три|четыре|пять|дві|чотири|п'ять|четири|пет|two|three|four|five"
     r"|полтора|півтора|twice|вдвое|втрое|вдвічі|втричі|двойно|тройно)(?!\w)",
     re.IGNORECASE,
 )
