@@ -117,6 +117,8 @@ def review(
     if what is Queue.CANDIDATES:
         if source is None:
             raise InvalidUsage("review candidates needs the SOURCE whose text to read")
+        if topic or kind or stance or lang:
+            raise InvalidUsage("--topic, --kind, --stance and --lang filter conflicts and matches")
         review_candidates(source, text_file)
         return
     if source is not None or text_file is not None:

@@ -143,3 +143,5 @@ def test_review_candidates_needs_a_source(cli: Cli) -> None:
     assert out.exit_code == 2 and "needs the SOURCE" in out.stderr
     out = cli("review", "conflicts", "kz-budget")
     assert out.exit_code == 2 and "go with `review candidates`" in out.stderr
+    out = cli("review", "candidates", "kz-budget", "--kind", "value")
+    assert out.exit_code == 2 and "filter conflicts and matches" in out.stderr
