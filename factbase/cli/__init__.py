@@ -242,6 +242,7 @@ COMMAND_MODULES = (
     "conflicts",
     "xref",
     "review",
+    "extract",
     "exports",
     "catalog",
     "database",

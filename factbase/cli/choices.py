@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     ViewFormat = str
     TableFormat = str
     DocumentFormat = str
+    ExtractFormat = str
     AcceptKind = str
     XrefKind = str
     ClaimStatus = str
@@ -60,6 +61,8 @@ else:
     ViewFormat = choice("ViewFormat", (TABLE, ExportFormat.JSON))
     TableFormat = choice("TableFormat", TABLE_FORMATS)
     DocumentFormat = choice("DocumentFormat", DOCUMENT_FORMATS)
+    # Candidate claims: a table, or claim records of the interchange format.
+    ExtractFormat = choice("ExtractFormat", (TABLE, *DOCUMENT_FORMATS))
     # An accepted xref suggestion is linked as one of these.
     AcceptKind = choice("AcceptKind", CLUSTER_KINDS)
     # What xref suggests two claims are; --accept-kind picks among them.

@@ -7,9 +7,11 @@ starts at the first item left. Skipped items are set aside for this run only.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 class Queue(StrEnum):
     CONFLICTS = "conflicts"
     MATCHES = "matches"
+    CANDIDATES = "candidates"
 
 
 CONFLICT_KEYS = {"c": "confirm", "d": "dismiss", "l": "keep-left", "r": "keep-right"}
@@ -74,8 +77,23 @@ def register(app: typer.Typer) -> None:
 
 def review(
     what: Annotated[
-        Queue, typer.Argument(help="What to review: conflicts (default) or matches.")
+        Queue,
+        typer.Argument(help="What to review: conflicts (default), matches or candidates."),
     ] = Queue.CONFLICTS,
+    source: Annotated[
+        str | None,
+        typer.Argument(metavar="SOURCE", help="Candidates: the source (id, key or URL)."),
+    ] = None,
+    text_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--text-file",
+            metavar="FILE",
+            help="Candidates: the source's article text (UTF-8; - for standard input).",
+            dir_okay=False,
+            allow_dash=True,
+        ),
+    ] = None,
     topic: EitherTopicOption = None,
     kind: ConflictKindOption = None,
     stance: EitherStanceOption = None,
@@ -87,16 +105,49 @@ def review(
     """Walk the open conflicts (or suggested matches) one at a time, most pressing first.
 
     Single keys decide: press ? for them. Each decision is saved at once; run it again to resume.
+    `review candidates SOURCE --text-file F` walks the candidate claims of a source's text
+    (see `factbase extract`): accept, edit a field, skip or quit.
 
     Without a terminal one line is read per decision: printf 'd\\nc\\nq\\n' | factbase review
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.review import ReviewFilter
+    from factbase.errors import InvalidUsage
+
+    if what is Queue.CANDIDATES:
+        if source is None:
+            raise InvalidUsage("review candidates needs the SOURCE whose text to read")
+        if topic or kind or stance or lang:
+            raise InvalidUsage("--topic, --kind, --stance and --lang filter conflicts and matches")
+        review_candidates(source, text_file)
+        return
+    if source is not None or text_file is not None:
+        raise InvalidUsage(f"SOURCE and --text-file go with `review candidates`, not {what}")
 
     where = ReviewFilter(topic=topic, kind=kind, stance=stance, language=lang)
     # Decisions are written, but there is nothing to review in a database not made yet.
     with state.open_db(write=True, create=False) as db:
         Review(db, what, where, min_score, KeyReader.for_stdin()).run()
+
+
+def review_candidates(source: str, text_file: Path | None) -> None:
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.analysis import extraction as extracting
+    from factbase.catalog.sources import get_source
+    from factbase.cli.review_candidates import CandidateReview
+    from factbase.errors import InvalidInput
+
+    text = None
+    if text_file is not None:
+        text = sys.stdin.read() if str(text_file) == "-" else text_file.read_text("utf-8")
+    with state.open_db(write=True, create=False) as db:
+        with db.session() as session:
+            found = get_source(session, source)
+            text = text if text is not None else extracting.source_text_for(session, found)
+            if text is None:
+                raise InvalidInput(f"no text for source {source!r}; give it with --text-file FILE")
+            extraction = extracting.extract_for_source(session, source, text)
+        CandidateReview(db, extraction, KeyReader.for_stdin()).run()
 
 
 @dataclass

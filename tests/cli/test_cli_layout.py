@@ -111,6 +111,8 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
                 *("entity edit", "entity merge"),  # the singular alias of `entities`
             )
         },
+        # Candidate claims: a table, or claim records to edit and import.
+        ("extract", "--format"): [TABLE, *DOCUMENT_FORMATS],
         # The review queues are the command line's own: the library has a function for each.
         ("review", "what"): _words(Queue),
         # A claim's closed vocabularies, wherever a claim is recorded, corrected or filtered.
