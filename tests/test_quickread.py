@@ -80,7 +80,17 @@ LANGUAGES = ["en", "ru", "bg", "uk", " RU ", "xx", ""]
 STANCES = ["neutral", "pro-kremlin", "pro-western", "pro-ukrainian", "Neutral", "no-such"]
 STATUSES = ["unverified", "disputed", "corroborated", "retracted", "bogus", " "]
 SEARCHES = ["нефть", "НЕФТ", "ёлка", "oil", "kazakhstan", "нафт", "%", "_", "ф", "zzqx", '"', ""]
-SEARCHES += ["нефти", "нафта", "pipelines", "нефть казахстан", "oil ф", '"около 80%"', '""']
+SEARCHES += [
+    "нефти",
+    "нефть и газ",
+    "газ нефть экспорт",
+    "нафта",
+    "pipelines",
+    "нефть казахстан",
+    "oil ф",
+    '"около 80%"',
+    '""',
+]
 DATES = ["2022", "2023-05", "1 March 2024", "ноябрь 2023", "2019", "not a date"]
 
 
@@ -144,6 +154,15 @@ ANSWERED = {
     "short search": ClaimFilter(search="ф"),
     "lemma search": ClaimFilter(search="нефти"),
     "ranked search": ClaimFilter(search="нефть экспорт", sort=Sort.RELEVANCE),
+    # Tier by tier: three words, common ones left out, a page over two tiers, retracted.
+    "ranked search of three words": ClaimFilter(search="нефть газ экспорт", sort=Sort.RELEVANCE),
+    "ranked search with a common word": ClaimFilter(search="нефть и газ", sort=Sort.RELEVANCE),
+    "ranked search over tiers": ClaimFilter(
+        search="Казахстан нефть", sort=Sort.RELEVANCE, limit=200
+    ),
+    "ranked search with retracted": ClaimFilter(
+        search="нефть газ", sort=Sort.RELEVANCE, include_retracted=True
+    ),
     "exact phrase": ClaimFilter(search='"около 80%"'),
     "nothing found": ClaimFilter(search="zzqx"),
     "stance and status": ClaimFilter(stance="neutral", status="unverified"),
@@ -349,6 +368,7 @@ INDEXED = {
     "lemma search": ClaimFilter(search="нефти"),
     "ranked search": ClaimFilter(search="нефть экспорт", sort=Sort.RELEVANCE),
     "walked lemma search": ClaimFilter(search="нефти", sort=Sort.RELEVANCE),
+    "walked ranked search": ClaimFilter(search="нефть газ экспорт", sort=Sort.RELEVANCE),
 }
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from itertools import combinations
 from typing import Any
 
 from factbase.errors import InvalidUsage, in_field
 from factbase.text.dates import parse_date
-from factbase.text.language import fold, word_forms
+from factbase.text.language import SEARCH_STOPWORDS, fold, word_forms
 
 MAX_LIMIT = 2**31 - 1
 
@@ -26,7 +27,7 @@ class Sort(StrEnum):
     EVENT = "event"
     ADDED = "added"
     ID = "id"
-    # With --search: claims matching more of its words first, then as PUBLISHED. What
+    # With --search: claims holding more of its words first, then as PUBLISHED. What
     # `list --search` sorts by unless told otherwise; without a search, PUBLISHED.
     RELEVANCE = "relevance"
 
@@ -88,7 +89,9 @@ class SearchTerms:
     """What a search looks for.
 
     A claim matches when its folded text holds ``phrase`` (the trigram index), or, unless
-    the search was quoted (``exact``), when its lemmas hold any form of any of ``words``.
+    the search was quoted (``exact``), when its lemmas hold any form of one of ``words``.
+    Its rank (:meth:`rank_of`) is how many of the words it holds that way; a claim
+    holding the whole phrase holds them all.
     """
 
     phrase: str
@@ -97,21 +100,34 @@ class SearchTerms:
 
     def lemma_query(self, forms: tuple[str, ...] | None = None) -> str | None:
         """An FTS5 query for the lemma index: any form of ``forms`` (default: any form of
-        every word, all the words, as a search engine reads them); None when the search has
-        no word to look up."""
-        chosen = [forms] if forms is not None else list(self.words)
-        groups = [
-            " OR ".join(dict.fromkeys(search_phrase(form) for form in word)) for word in chosen
-        ]
-        groups = [group for group in groups if group]
-        if len(groups) < 2:
-            return groups[0] if groups else None
-        return " AND ".join(f"({group})" for group in groups)
+        any of the words, the claims a search finds); None when there is no word to look up.
+        """
+        return self.held_query(1) if forms is None else _any_form(forms)
+
+    def held_query(self, at_least: int) -> str | None:
+        """An FTS5 query for the lemma index: claims holding forms of at least ``at_least``
+        of the words (all of them when ``at_least`` is their number)."""
+        groups = [group for group in map(_any_form, self.words) if group]
+        if not groups or at_least > len(groups):
+            return None
+        if len(groups) == 1:
+            return groups[0]
+        if at_least <= 1:
+            return " OR ".join(f"({group})" for group in groups)
+        return " OR ".join(
+            "(" + " AND ".join(f"({group})" for group in chosen) + ")"
+            for chosen in combinations(groups, at_least)
+        )
 
     @property
     def ranked(self) -> bool:
         """Whether claims can match different numbers of its words."""
         return len(self.words) > 1
+
+
+def _any_form(forms: tuple[str, ...]) -> str | None:
+    """An FTS5 query for any of the folded ``forms`` of one word."""
+    return " OR ".join(dict.fromkeys(search_phrase(form) for form in forms)) or None
 
 
 def search_terms(
@@ -128,7 +144,9 @@ def search_terms(
         return SearchTerms(fold(stripped[1:-1]), True, ())
     code = language.strip().lower() if language and language.strip() else None
     words = tuple(word_forms(stripped, code, stored)) if fold(stripped) else ()
-    return SearchTerms(fold(stripped), False, words)
+    # "нефть в казахстане": every claim holds "в"; it ranks and finds nothing by itself.
+    meaningful = tuple(forms for forms in words if forms[0] not in SEARCH_STOPWORDS)
+    return SearchTerms(fold(stripped), False, meaningful or words)
 
 
 def _as_typed(_word: str) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal_column, or_, select, text
+from sqlalchemy import Select, bindparam, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from factbase.catalog.entities import resolve_entity
@@ -154,7 +154,7 @@ def _search(session: Session, terms: SearchTerms) -> Any:
         found = Claim.search_text.contains(terms.phrase, autoescape=True)
         if lemmas is None:
             return found
-        return or_(found, and_(*(_lemma_match(session, forms) for forms in terms.words)))
+        return or_(found, *(_lemma_match(session, forms) for forms in terms.words))
     if len(terms.phrase) < INDEXED_SEARCH:
         found = Claim.search_text.contains(terms.phrase, autoescape=True)
         if lemmas is None:
@@ -197,24 +197,14 @@ def _lemma_match(session: Session, forms: tuple[str, ...]) -> Any:
 
 
 def _rank(session: Session, terms: SearchTerms) -> Any:
-    """How many of the search's words a claim holds, as a lemma or in its folded text."""
-    held = [
-        case(
-            (
-                or_(
-                    _lemma_match(session, forms),
-                    Claim.search_text.contains(forms[0], autoescape=True),
-                ),
-                1,
-            ),
-            else_=0,
-        )
-        for forms in terms.words
-    ]
+    """How many of the search's words a claim holds as lemmas; all of them when its folded
+    text holds the whole search (:class:`~factbase.claims.filter.SearchTerms`)."""
+    held = [case((_lemma_match(session, forms), 1), else_=0) for forms in terms.words]
     total: Any = held[0]
     for one in held[1:]:
         total = total + one
-    return total
+    whole = Claim.search_text.contains(terms.phrase, autoescape=True)
+    return case((whole, len(terms.words)), else_=total)
 
 
 def _names(session: Session, id_column: Any, key_column: Any, name: str) -> Any:

@@ -375,6 +375,16 @@ def search_lemmas(text: str, language: str | None) -> str:
     return " ".join(dict.fromkeys(_lemma(token, language) for token in _tokens(text)))
 
 
+# Words a search leaves out when it has others (they are still part of its phrase): so
+# common that every claim holds them, they would find every claim and rank none higher.
+SEARCH_STOPWORDS = _word_set(
+    "a an the of in on at to and or for is are was were be by with from as that this it "  # en
+    "в во на и или с со к ко по о об от до за из у не а но что как это же ли "  # ru
+    "във със към за от до из у не а но че е и или на по с в "  # bg
+    "в у на і й та або з із зі до по за від не а але що як це"  # uk
+)
+
+
 def search_forms(text: str, language: str | None) -> set[tuple[str, str]]:
     """The (folded word, folded lemma) pairs of the words of ``text`` whose lemma in
     ``language`` differs from the word, as :func:`search_lemmas` reads them: what lets a
