@@ -34,6 +34,13 @@ REPORT_TABLES = (
     "series",
 )
 CONFLICT_CAUSES = ("direct", "unknown-time", "time-scope", "approximation", "declared")
+# How a claim's quote was found in its source's text (factbase.text.quotes): as it is, with
+# the documented normalisation, not at all, or not looked for since the source has no text.
+QUOTE_EXACT = "exact"
+QUOTE_NORMALISED = "normalised"
+QUOTE_NOT_FOUND = "not-found"
+QUOTE_NO_TEXT = "no-text"
+QUOTE_MATCHES = (QUOTE_EXACT, QUOTE_NORMALISED, QUOTE_NOT_FOUND, QUOTE_NO_TEXT)
 
 
 class LinkKind(StrEnum):
