@@ -471,3 +471,43 @@ def test_0010_gives_time_scope_conflicts_with_one_undated_side_their_own_cause(
     with db.engine.begin() as connection:
         connection.execute(text(_conflict_sql(3, 1, 3, "unknown-time")), params)
     assert read() == [(1, "unknown-time"), (2, "time-scope"), (3, "unknown-time")]
+
+
+def test_0012_adds_source_texts_and_quote_spans_and_drops_them_with_data_in_place(
+    first_revision_db: Database,
+) -> None:
+    db = first_revision_db
+    db.migrate("upgrade", "0010")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0012")
+    spans = "SELECT id, quote_start, quote_end, quote_match FROM claim"
+    with db.engine.begin() as connection:
+        # The seeded claim has a quote, and no source had a text before 0012.
+        assert [tuple(row) for row in connection.execute(text(spans))] == [
+            (1, None, None, "no-text")
+        ]
+        connection.execute(
+            text(
+                "INSERT INTO source_text (source_id, text, sha256, length, extractor, "
+                "retrieved_at) VALUES (1, 'около 80% экспорта', 'ab', 18, 'plain', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(text("UPDATE claim SET quote_start = 0, quote_end = 18"))
+        connection.execute(text("UPDATE claim SET quote_match = 'exact'"))
+    with pytest.raises(DBAPIError), db.engine.begin() as connection:
+        connection.execute(text("UPDATE claim SET quote_match = 'fuzzy'"))
+    assert read_rows(db) == expected
+    db.migrate("downgrade", "0010")
+    assert read_rows(db) == expected
+    with db.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("claim")}
+        assert not {"quote_start", "quote_end", "quote_match"} & columns
+        assert "source_text" not in inspect(connection).get_table_names()
+        if db.is_sqlite:
+            triggers = connection.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+            ).scalar()
+            assert triggers == 6
+    db.migrate("upgrade", "0012")
+    assert read_rows(db) == expected
