@@ -104,6 +104,10 @@ CLAIM_FIELDS: tuple[ClaimField, ...] = (
         kind="bool",
     ),
     ClaimField("status", ("claim.status",), document="status"),
+    # Where the quote stands in the source's text, worked out again on import.
+    ClaimField("quote_match", ("claim.quote_match",)),
+    ClaimField("quote_start", ("claim.quote_start",)),
+    ClaimField("quote_end", ("claim.quote_end",)),
     ClaimField("source_id", ("claim.source_id",)),
     ClaimField("source_key", ("source.key",)),
     ClaimField("source_title", ("source.title",)),

@@ -19,6 +19,7 @@ from factbase.vocabulary import (
     CONFLICT_STATUSES,
     DOCUMENT_FORMATS,
     POLARITIES,
+    QUOTE_MATCHES,
     REPORT_TABLES,
     STATUSES,
     TABLE_FORMATS,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     AcceptKind = str
     XrefKind = str
     ClaimStatus = str
+    QuoteStatus = str
     Polarity = str
     ConflictKind = str
     ConflictStatusOrAll = str
@@ -63,6 +65,7 @@ else:
     XrefKind = choice("XrefKind", XREF_KINDS)
     # A claim's closed vocabularies, and a conflict's.
     ClaimStatus = choice("ClaimStatus", STATUSES)
+    QuoteStatus = choice("QuoteStatus", QUOTE_MATCHES)
     Polarity = choice("Polarity", POLARITIES)
     ConflictKind = choice("ConflictKind", CONFLICT_KINDS)
     ConflictStatusOrAll = choice("ConflictStatusOrAll", (*CONFLICT_STATUSES, ALL))

@@ -78,6 +78,10 @@ def article_text(text: str, extractor: str = PLAIN_TEXT) -> ArticleText:
         raise InvalidInput("the article's text is empty")
     if "\x00" in text:
         raise InvalidInput("the article's text holds a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput("the article's text holds an unpaired surrogate") from None
     return ArticleText(text, extractor)
 
 
@@ -89,6 +93,17 @@ def read_text_file(path: Path) -> ArticleText:
 def read_html_file(path: Path) -> ArticleText:
     """The main text of a saved web page, with the page's own details."""
     return extract_html(_read_bytes(path), str(path))
+
+
+def read_article(text_file: Path | None, html_file: Path | None) -> ArticleText | None:
+    """The article a command is given as ``--text-file`` or ``--html-file`` (one at most)."""
+    if text_file is not None and html_file is not None:
+        raise InvalidInput("give --text-file or --html-file, not both")
+    if text_file is not None:
+        return read_text_file(text_file)
+    if html_file is not None:
+        return read_html_file(html_file)
+    return None
 
 
 def extract_html(page: bytes | str, name: str = "the page") -> ArticleText:

@@ -148,7 +148,7 @@ class QuoteContext:
     after: str
 
 
-def quote_context(text: str, start: int, end: int, *, width: int = 120) -> QuoteContext:
+def quote_context(text: str, start: int, end: int, *, width: int = 80) -> QuoteContext:
     """The passage ``text[start:end]`` with up to ``width`` characters either side, cut at
     a word where one is near and marked with ``…`` where the text goes on; runs of
     whitespace (line breaks too) shown as one space."""
