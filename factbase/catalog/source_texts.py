@@ -106,7 +106,8 @@ def attach_text(
         stored.sha256 = article.sha256
         stored.length = article.length
         stored.extractor = article.extractor
-        stored.retrieved_at = retrieved_at or utcnow()
+        # To the second, as exports write it: a text round-trips exactly.
+        stored.retrieved_at = (retrieved_at or utcnow()).replace(microsecond=0)
     session.flush()
     relocate_quotes(session, source.id, article.text, result)
     if result.changed and record_audit:
