@@ -182,3 +182,18 @@ def test_show_prints_the_quote_in_its_article(cli: Cli, article: Path) -> None:
     assert "exact at" in shown
     assert "⟦главный маршрут⟧" in shown.replace("\n", " ")
     assert "сказал министр" in shown
+
+
+def test_a_restored_claim_is_located_in_the_text_its_source_has_now(
+    cli: Cli, article: Path
+) -> None:
+    cli.ok("source", "add", "--outlet", "Новости Степи", "--title", "КТК", "--key", "ktk")
+    cli.ok("add", "About 80%.", "-s", "ktk", "--quote", "Около 80% экспорта", "--key", "c")
+    cli.ok("delete", "c", "--yes")
+    (deleted,) = records(cli, "history", "--action", "delete", "--format", "json")
+    entry = str(deleted["id"])
+    cli.ok("source", "edit", "ktk", "--text-file", str(article))
+    cli.ok("restore", entry)
+    (claim,) = records(cli, "list", "--format", "json")
+    assert claim["quote_match"] == "normalised"
+    assert ARTICLE[claim["quote_start"] : claim["quote_end"]] == "Около\u00a080% экспорта"
