@@ -109,8 +109,12 @@ def test_the_document_fields_have_one_name_and_place_each() -> None:
 
 
 def test_import_takes_every_document_field_and_recording_knows_each() -> None:
-    assert tuple(FIELDS["sources"]) == DOCUMENT
-    assert FIELDS["sources"] == {field.document: field.kind for field in document_fields()}
+    # The article's text fields (declared with the code that attaches texts) come last.
+    assert tuple(FIELDS["sources"]) == (*DOCUMENT, *TEXT_FIELDS)
+    assert FIELDS["sources"] == {
+        **{field.document: field.kind for field in document_fields()},
+        **TEXT_FIELDS,
+    }
     assert set(DOCUMENT) == {given.name for given in fields(SourceInput)}
 
 
@@ -192,6 +196,7 @@ from factbase.cli import app
 from factbase.errors import ImportFailed
 from factbase.interchange.importer import import_files
 from factbase.store.database import Database
+from factbase.interchange.source_texts import TEXT_FIELDS
 
 db_path, out = Path(sys.argv[1]), Path(sys.argv[2])
 runner = CliRunner()
