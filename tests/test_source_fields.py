@@ -44,6 +44,7 @@ from factbase.claims.recording import ClaimInput
 from factbase.interchange.dump import interchange_records
 from factbase.interchange.exports import COLUMNS, SOURCE_EXPORT_COLUMNS, source_rows
 from factbase.interchange.importer import FIELDS
+from factbase.interchange.source_texts import TEXT_FIELDS
 from factbase.store.database import Database
 
 COLUMN = "mood"  # the throwaway column and field
@@ -196,7 +197,6 @@ from factbase.cli import app
 from factbase.errors import ImportFailed
 from factbase.interchange.importer import import_files
 from factbase.store.database import Database
-from factbase.interchange.source_texts import TEXT_FIELDS
 
 db_path, out = Path(sys.argv[1]), Path(sys.argv[2])
 runner = CliRunner()
