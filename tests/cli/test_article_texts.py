@@ -197,3 +197,31 @@ def test_a_restored_claim_is_located_in_the_text_its_source_has_now(
     (claim,) = records(cli, "list", "--format", "json")
     assert claim["quote_match"] == "normalised"
     assert ARTICLE[claim["quote_start"] : claim["quote_end"]] == "Около\u00a080% экспорта"
+
+
+def test_conflicts_show_and_review_give_each_quote_in_its_article(
+    cli: Cli, article: Path, tmp_path: Path
+) -> None:
+    from factbase.analysis.review import load_conflict
+    from factbase.store.database import Database
+
+    add_source(cli, article)
+    other = tmp_path / "other.txt"
+    other.write_text("По данным компании, через КТК идёт около 60% экспорта нефти.", "utf-8")
+    add_source(cli, other, key="other")
+    about = ("--subject", "CPC", "--property", "share")
+    cli.ok("add", "About 80% goes through the CPC.", "-s", "ktk", *about,
+           "--value", "около 80%", "--quote", "Около 80% экспорта")  # fmt: skip
+    cli.ok("add", "About 60% goes through the CPC.", "-s", "other", *about,
+           "--value", "около 60%", "--quote", "около 60% экспорта")  # fmt: skip
+    shown = cli.ok("conflicts", "show", "1").stdout
+    assert shown.count("in the text:") == 2 and shown.count("⟦") == 2
+    database = Database.open(cli.url)
+    try:
+        with database.session() as session:
+            item = load_conflict(session, 1)
+            assert item is not None
+            assert item.left.quote_context is not None and item.right.quote_context is not None
+            assert item.right.quote_context.before == "По данным компании, через КТК идёт "
+    finally:
+        database.close()
