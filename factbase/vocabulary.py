@@ -40,6 +40,13 @@ REPORT_TABLES = (
 )
 # Why two claims disagree, as far as the data tells: reviewers start with "direct".
 CONFLICT_CAUSES = ("direct", "unknown-time", "time-scope", "approximation", "declared")
+# How a claim's quote was found in its source's text (factbase.text.quotes): as it is, with
+# the documented normalisation, not at all, or not looked for since the source has no text.
+QUOTE_EXACT = "exact"
+QUOTE_NORMALISED = "normalised"
+QUOTE_NOT_FOUND = "not-found"
+QUOTE_NO_TEXT = "no-text"
+QUOTE_MATCHES = (QUOTE_EXACT, QUOTE_NORMALISED, QUOTE_NOT_FOUND, QUOTE_NO_TEXT)
 
 
 class LinkKind(StrEnum):

@@ -527,3 +527,43 @@ def test_forms_step_puts_every_stored_claims_forms_on_record(
     db.migrate("downgrade", "0011")
     assert read_rows(db) == expected
     assert "search_form" not in inspect(db.engine).get_table_names()
+
+
+def test_0013_adds_source_texts_and_quote_spans_and_drops_them_with_data_in_place(
+    first_revision_db: Database,
+) -> None:
+    db = first_revision_db
+    db.migrate("upgrade", "0012")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0013")
+    spans = "SELECT id, quote_start, quote_end, quote_match FROM claim"
+    with db.engine.begin() as connection:
+        # The seeded claim has a quote, and no source had a text before 0013.
+        assert [tuple(row) for row in connection.execute(text(spans))] == [
+            (1, None, None, "no-text")
+        ]
+        connection.execute(
+            text(
+                "INSERT INTO source_text (source_id, text, sha256, length, extractor, "
+                "retrieved_at) VALUES (1, 'около 80% экспорта', 'ab', 18, 'plain', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(text("UPDATE claim SET quote_start = 0, quote_end = 18"))
+        connection.execute(text("UPDATE claim SET quote_match = 'exact'"))
+    with pytest.raises(DBAPIError), db.engine.begin() as connection:
+        connection.execute(text("UPDATE claim SET quote_match = 'fuzzy'"))
+    assert read_rows(db) == expected
+    db.migrate("downgrade", "0012")
+    assert read_rows(db) == expected
+    with db.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("claim")}
+        assert not {"quote_start", "quote_end", "quote_match"} & columns
+        assert "source_text" not in inspect(connection).get_table_names()
+        if db.is_sqlite:
+            triggers = connection.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+            ).scalar()
+            assert triggers == 6
+    db.migrate("upgrade", "0012")
+    assert read_rows(db) == expected

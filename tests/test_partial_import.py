@@ -150,6 +150,7 @@ def test_an_explicit_null_clears_that_field_only(seeded: Cli, tmp_path: Path, su
     outcome = seeded.ok("import", str(path))
     after = shown(seeded, CPC_KEY)
     cleared = ("quote", "speaker", "value", "value_num", "unit", "value_low", "value_high")
+    cleared += ("quote_match",)  # no quote: nothing to locate in the source's text
     assert after == {**before, **dict.fromkeys(cleared), "qualifier": None}
     # The language checked against the statement now, but kept: it was not given.
     assert after["language"] == "ru"

@@ -46,7 +46,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generator = ROOT / "benchmarks" / "generate.py"
     subprocess.run([sys.executable, generator, str(GENERATED), "-o", data], check=True)
     path = folder / "seeded.db"
-    Cli(str(path)).ok("seed")
+    # With the articles' texts where they are at hand: `show` then prints quotes in context.
+    texts = ROOT.parent / "shared" / "seeds"
+    Cli(str(path)).ok("seed", *(("--texts", str(texts)) if texts.is_dir() else ()))
     Cli(str(path)).ok("import", str(data))
     return path
 
@@ -113,6 +115,7 @@ VALUES: dict[str, list[str]] = {
     "source": ["1"],
     "subject": ["CPC"],
     "speaker": ["Tokayev"],
+    "quote_status": ["exact", "normalised", "not-found", "no-text", "NORMALISED", "bogus"],
 }
 ANY_VALUE = ["1", "oil", "ru", "2023", "Kazinform", " ", ""]
 
@@ -363,6 +366,7 @@ INDEXED = {
     "until": ClaimFilter(until="2022"),
     "search": ClaimFilter(search="нефть"),
     "status": ClaimFilter(status="unverified"),
+    "quote status": ClaimFilter(quote_status="no-text"),
     "walked topic": ClaimFilter(topic="oil"),
     "walked search": ClaimFilter(search="oil"),
     "lemma search": ClaimFilter(search="нефти"),
@@ -512,3 +516,19 @@ def test_a_show_process_never_imports_sqlalchemy(seeded: Path) -> None:
     )
     assert "sqlalchemy imported: False" in done.stderr, done.stderr
     assert "corroboration" in done.stdout
+
+
+def test_show_prints_a_quote_in_its_article_whoever_reads_it(
+    related: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both readers give a seed claim's quote with the article's text around it."""
+    if not (ROOT.parent / "shared" / "seeds").is_dir():
+        pytest.skip("the seed articles are not available")
+    cli = Cli(str(related))
+    view = quickread.claim_view(str(related), "wsj-ru-cpc-share")
+    assert view is not None and view.quote_context is not None
+    assert view == library_view(related, "wsj-ru-cpc-share")
+    quick = cli.ok("show", "wsj-ru-cpc-share")
+    assert "⟦" in quick.stdout and "in the text" in quick.stdout
+    monkeypatch.setattr(quickread, "claim_view", lambda *_args: None)
+    assert cli.ok("show", "wsj-ru-cpc-share") == quick

@@ -84,3 +84,17 @@ def test_the_quick_start_lists_oil_claims(seeded: Cli) -> None:
     assert "factbase seed && .venv/bin/factbase list --topic oil" in quick
     out = seeded.ok("list", "--topic", "oil", "--format", "jsonl")
     assert len(out.stdout.splitlines()) >= 5
+
+
+def test_recording_an_article_from_a_saved_page_runs_as_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk-through, with the saved page of the tests as `page.html`."""
+    page = Path(__file__).resolve().parent / "fixtures" / "saved_page.html"
+    (tmp_path / "page.html").write_bytes(page.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    cli = Cli(str(tmp_path / "notes.db"))
+    outputs = [cli.ok(*args) for args in commands(shell_block("## Recording an article"))]
+    assert "sha256" in outputs[2].stdout and "Около 80% экспорта" in outputs[3].stdout
+    assert "⟦Около 80% экспорта казахстанской нефти⟧" in outputs[5].stdout.replace("\n", " ")
+    assert "0 claims" in outputs[6].stderr

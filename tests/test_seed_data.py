@@ -48,6 +48,8 @@ SECTION_FIELDS: dict[str, set[str]] = {
         "retrieved",
         "cites",
         "note",
+        # The article's hash: the text itself is not shipped (`seed --texts DIR`).
+        "text_sha256",
     },
     "claims": {
         "key",
@@ -377,3 +379,14 @@ def test_links_name_defined_claims_with_a_known_kind(data: dict[str, Any]) -> No
         assert link["other"] in keys, link
         assert link["claim"] != link["other"], link
         assert link["kind"] in {"same", "supports", "contradicts", "refines"}, link
+
+
+def test_each_source_names_its_article_by_hash(data: dict[str, Any]) -> None:
+    import hashlib
+
+    directory = articles_dir()
+    hashes = {source["key"]: source.get("text_sha256") for source in data["sources"]}
+    assert hashes == {
+        key: hashlib.sha256((directory / name).read_bytes()).hexdigest()
+        for key, name in SOURCE_ARTICLES.items()
+    }

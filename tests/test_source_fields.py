@@ -44,6 +44,7 @@ from factbase.claims.recording import ClaimInput
 from factbase.interchange.dump import interchange_records
 from factbase.interchange.exports import COLUMNS, SOURCE_EXPORT_COLUMNS, source_rows
 from factbase.interchange.importer import FIELDS
+from factbase.interchange.source_texts import TEXT_FIELDS
 from factbase.store.database import Database
 
 COLUMN = "mood"  # the throwaway column and field
@@ -109,8 +110,12 @@ def test_the_document_fields_have_one_name_and_place_each() -> None:
 
 
 def test_import_takes_every_document_field_and_recording_knows_each() -> None:
-    assert tuple(FIELDS["sources"]) == DOCUMENT
-    assert FIELDS["sources"] == {field.document: field.kind for field in document_fields()}
+    # The article's text fields (declared with the code that attaches texts) come last.
+    assert tuple(FIELDS["sources"]) == (*DOCUMENT, *TEXT_FIELDS)
+    assert FIELDS["sources"] == {
+        **{field.document: field.kind for field in document_fields()},
+        **TEXT_FIELDS,
+    }
     assert set(DOCUMENT) == {given.name for given in fields(SourceInput)}
 
 

@@ -159,6 +159,7 @@ def test_views_give_dates_at_their_precision(db_url: str) -> None:
 def test_the_dated_columns_come_last_and_go_on_downgrade(recorded: str) -> None:
     db = Database.open(recorded)
     try:
+        db.migrate("downgrade", "0012")  # the last revision before 0013 added columns after them
         with db.connect() as connection:
             claim_columns = [c["name"] for c in inspect(connection).get_columns("claim_details")]
             conflict_columns = [
@@ -178,5 +179,33 @@ def test_the_dated_columns_come_last_and_go_on_downgrade(recorded: str) -> None:
                 text("SELECT published_text FROM claim_details WHERE claim_key = 'ten'")
             ).one()
         assert row.published_text == "2023"
+    finally:
+        db.close()
+
+
+def test_the_quote_columns_come_last_and_go_on_downgrade(recorded: str) -> None:
+    """0013 adds the claim columns of 0009 and 0011, and each claim's quote match (and
+    span), after the columns of 0007."""
+    db = Database.open(recorded)
+    try:
+        with db.connect() as connection:
+            claim_columns = [c["name"] for c in inspect(connection).get_columns("claim_details")]
+            conflict_columns = [
+                c["name"] for c in inspect(connection).get_columns("conflict_details")
+            ]
+            rows = connection.execute(
+                text("SELECT claim_key, quote_match FROM claim_details ORDER BY claim_id")
+            ).all()
+        assert claim_columns[-9:] == [
+            *("published_text", "as_of_text", "event_date_text"),
+            *("forecast", "polarity_suggested", "occasion"),
+            *("quote_match", "quote_start", "quote_end"),
+        ]
+        assert conflict_columns[-2:] == ["quote_match_a", "quote_match_b"]
+        assert [tuple(row) for row in rows] == [("ten", None), (None, None)]  # no quotes
+        db.migrate("downgrade", "0012")
+        with db.connect() as connection:
+            older = [c["name"] for c in inspect(connection).get_columns("claim_details")]
+        assert older == claim_columns[:-6]
     finally:
         db.close()

@@ -14,6 +14,7 @@ from factbase.analysis.corroboration import corroboration
 from factbase.analysis.links import linked_claims
 from factbase.analysis.series import claim_series, is_series
 from factbase.catalog.outlets import stance_colours
+from factbase.catalog.source_texts import claim_quote_context
 from factbase.claims.display import ClaimDetail, ClaimPage, ConflictView, LinkedView, ListedClaim
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import count_claims, find_claims, get_claim, merged_target
@@ -56,6 +57,7 @@ def view_claim(session: Session, ref: str | int) -> ClaimDetail:
         retraction_note=claim.retraction_note,
         merged_from=merged_from,
         series=periods if is_series(periods := claim_series(session, claim.id)) else [],
+        quote_context=claim_quote_context(session, claim),
     )
 
 

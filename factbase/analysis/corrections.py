@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from factbase.analysis.conflicts import scan
 from factbase.catalog import audit
 from factbase.claims.query import get_claim
+from factbase.claims.recording import quote_columns
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id
 from factbase.store.models import (
     AuditEntry,
@@ -34,6 +35,7 @@ from factbase.store.models import (
     Conflict,
     Entity,
     Source,
+    SourceText,
     Topic,
     UTCDateTime,
     XrefRejection,
@@ -279,6 +281,10 @@ def restore_claim(session: Session, ref: str | int, note: str | None = None) -> 
     for name in ("subject_id", "speaker_id", "merged_into_id"):
         if row.get(name) is not None and not _exists(session, name, row[name]):
             row[name] = None
+    # Its quote is located in its source's text as the text is now (which may have come or
+    # changed since the claim was deleted, or the claim was deleted before quotes were).
+    stored_text = session.get(SourceText, row["source_id"])
+    row.update(quote_columns(stored_text.text if stored_text else None, row.get("quote")))
     session.execute(insert(Claim).values(**row))
     result = Restored(session.get_one(Claim, row["id"]), entry)
     for topic in saved["topics"]:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from factbase.analysis.conflicts import scan
 from factbase.catalog import audit
 from factbase.catalog.entities import get_entity, resolve_entity
+from factbase.catalog.source_texts import attach_text
 from factbase.catalog.sources import SourceInput, get_source, update_source
 from factbase.catalog.topics import require_topics
 from factbase.claims.query import get_claim
@@ -35,12 +36,15 @@ from factbase.claims.recording import (
     claim_topics,
     claim_values,
     record_search_forms,
+    refuse_unanchored,
     stored_input,
 )
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.models import Claim, ClaimTopic, Conflict, Entity, EntityAlias, Source
+from factbase.text.articles import ArticleText
 from factbase.text.date_formats import stored_iso
 from factbase.text.language import fold, normalise_text, within
+from factbase.vocabulary import QUOTE_NO_TEXT
 
 # What `factbase edit` may change: every field a claim is recorded with, but its topics
 # (given apart) and its history (retraction, merging and timestamps have commands of
@@ -113,13 +117,16 @@ def edit_claim(
     topics: Sequence[str] | None = None,
     why: str | None = None,
     create_topics: bool = True,
+    strict: bool = False,
 ) -> Edit:
     """Change the fields ``given`` (ClaimInput names; "" clears) of the claim ``ref``.
 
     ``topics`` replaces the claim's topics (an empty sequence removes them all); when it
     is None the topics stay, except that topics factbase suggested are suggested again
     from corrected words. A topic no one created is created, or refused unless
-    ``create_topics``. Never commits: a dry run is the caller rolling back.
+    ``create_topics``. A corrected quote (or source) is located in the source's text
+    again; ``strict`` refuses one the text does not hold. Never commits: a dry run is the
+    caller rolling back.
     """
     _unknown_fields(given, CLAIM_EDIT_FIELDS, "a claim")
     claim = _locked(session, get_claim(session, ref))
@@ -135,6 +142,8 @@ def edit_claim(
     lookups = SessionLookups(session)
     values = claim_values(new_input, lookups, edit.warnings)
     record_search_forms(session, (values,))
+    if strict:
+        refuse_unanchored(values)
     _check_claim_key(session, values["key"], claim.id)
     for name, value in values.items():
         if getattr(claim, name) != value:
@@ -176,6 +185,10 @@ def _claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
     snapshot = {name: getattr(stored, name) for name in CLAIM_EDIT_FIELDS}
     if "polarity" in snapshot and claim.polarity_suggested:
         snapshot["polarity"] = f"{claim.polarity} (suggested)"
+    # Worked out, not given: shown when a corrected quote or source matches the source's
+    # text otherwise (a source without text says nothing of it).
+    if claim.quote_match not in (None, QUOTE_NO_TEXT):
+        snapshot["quote_match"] = claim.quote_match
     snapshot["topics"] = sorted(
         f"{link.topic.slug} (suggested)" if link.suggested else link.topic.slug
         for link in claim.claim_topics
@@ -294,9 +307,17 @@ def _source_snapshot(source: Source) -> dict[str, Any]:
 
 
 def edit_source(
-    session: Session, ref: str | int, given: Mapping[str, Any], *, why: str | None = None
+    session: Session,
+    ref: str | int,
+    given: Mapping[str, Any],
+    *,
+    why: str | None = None,
+    article: ArticleText | None = None,
 ) -> Edit:
-    """Change the fields ``given`` (SourceInput names; "" clears) of the source ``ref``.
+    """Change the fields ``given`` (SourceInput names; "" clears) of the source ``ref``,
+    and give it the text ``article`` when one is given: its claims' quotes are located in
+    it again (the edit's ``text_sha256`` change, with how many quotes match, and a warning
+    for each claim whose quote it lacks).
 
     A new publication date changes what its claims' dates mean, so their conflicts are
     checked again. Never commits.
@@ -314,6 +335,16 @@ def edit_source(
     update_source(session, source, replace(_source_input(source), **cleaned))
     session.refresh(source)
     edit = Edit(f"source {source.id}", changes=audit.changes(before, _source_snapshot(source)))
+    detail: dict[str, Any] = {}
+    if article is not None:
+        attached = attach_text(session, source, article, record_audit=False)
+        if attached.changed:
+            edit.changes["text_sha256"] = [attached.previous_sha256, attached.sha256]
+            detail["quotes"] = dict(attached.matches)
+            edit.warnings += [
+                f"claim {claim_id}: quote not found in the new text"
+                for claim_id in attached.not_found
+            ]
     if not edit.changed:
         return edit
     if {"published", "outlet", "language"} & set(edit.changes):
@@ -324,7 +355,7 @@ def edit_source(
         session,
         "source-edit",
         edit.target,
-        detail={"changes": edit.changes},
+        detail={"changes": edit.changes, **detail},
         note=normalise_text(why) if why else None,
         source_id=source.id,
     )

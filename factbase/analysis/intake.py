@@ -22,6 +22,7 @@ def add_claim(
     *,
     allow_duplicate: bool = False,
     create_topics: bool = True,
+    strict: bool = False,
 ) -> ClaimResult:
     """Record a claim and check it against the claims about the same thing.
 
@@ -29,6 +30,7 @@ def add_claim(
     see :func:`factbase.claims.duplicates.duplicate_key`) is refused unless
     ``allow_duplicate``; a topic no one created is created, as an import creates it, or
     refused when not ``create_topics`` (the command line refuses it: a typo is not a topic).
+    A quote its source's text does not hold is a warning, or refused when ``strict``.
     """
     if not create_topics:
         require_topics(session, data.topics)
@@ -46,7 +48,7 @@ def add_claim(
                 f"claim {found.claim_id}{key} of the same source has the same {found.same}; "
                 "--allow-duplicate records it anyway"
             )
-    result = save_claim(session, data)
+    result = save_claim(session, data, strict=strict)
     new_ids = scan(session, [result.claim.id]).new_ids
     if new_ids:
         query = select(Conflict).where(Conflict.id.in_(new_ids)).order_by(Conflict.id)

@@ -47,12 +47,14 @@ from factbase.analysis.links import find_link, link_claims, ordered
 from factbase.analysis.xref import Suggestion, reject, suggest
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
+from factbase.catalog.source_texts import claim_quote_context
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.display import Corroboration
 from factbase.claims.record import claim_row
 from factbase.errors import InvalidInput, NotFound
 from factbase.store.models import Claim, ClaimTopic, Conflict, Outlet, Source, XrefRejection
 from factbase.text.language import fold, validate_language
+from factbase.text.quotes import QuoteContext
 
 CONFLICT_ACTIONS = ("confirm", "dismiss", "keep-left", "keep-right")
 DEFAULT_MIN_SCORE = 0.5
@@ -98,6 +100,8 @@ class ReviewSide:
     source: str  # the source's key, else its title
     url: str | None
     corroboration: Corroboration
+    # The quote in its article, with the text around it (as `show` prints it).
+    quote_context: QuoteContext | None = None
 
 
 @dataclass(frozen=True)
@@ -224,8 +228,8 @@ def load_conflict(session: Session, conflict_id: int) -> ConflictItem | None:
         kind=conflict.kind,
         cause=conflict.cause,
         explanation=conflict.explanation,
-        left=_view(conflict.claim_a, found[conflict.claim_a_id], conflict.kind),
-        right=_view(conflict.claim_b, found[conflict.claim_b_id], conflict.kind),
+        left=_view(session, conflict.claim_a, found[conflict.claim_a_id], conflict.kind),
+        right=_view(session, conflict.claim_b, found[conflict.claim_b_id], conflict.kind),
     )
 
 
@@ -241,14 +245,14 @@ def load_match(session: Session, suggestion: Suggestion) -> MatchItem | None:
         return None
     found = CorroborationIndex(session).corroborations([low, high])
     return MatchItem(
-        left=_view(first, found[low], None),
-        right=_view(second, found[high], None),
+        left=_view(session, first, found[low], None),
+        right=_view(session, second, found[high], None),
         score=suggestion.score,
         reasons=suggestion.reasons,
     )
 
 
-def _view(claim: Claim, found: Corroboration, kind: str | None) -> ReviewSide:
+def _view(session: Session, claim: Claim, found: Corroboration, kind: str | None) -> ReviewSide:
     row = claim_row(claim)
     return ReviewSide(
         id=claim.id,
@@ -268,6 +272,7 @@ def _view(claim: Claim, found: Corroboration, kind: str | None) -> ReviewSide:
         status=claim.status,
         source=row["source_key"] or row["source_title"],
         url=row["source_url"],
+        quote_context=claim_quote_context(session, claim),
         corroboration=found,
     )
 

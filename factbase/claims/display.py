@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from factbase.claims.series import Period
+from factbase.text.quotes import QuoteContext
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,5 @@ class ClaimDetail:
     merged_from: str | None = None
     # The claim's subject and property period by period, when they speak of several.
     series: list[Period] = field(default_factory=list)
+    # The quote in its article, with the text around it, when the source's text holds it.
+    quote_context: QuoteContext | None = None

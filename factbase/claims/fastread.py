@@ -75,6 +75,7 @@ from factbase.store.location import HEAD_REVISION, existing_sqlite_file
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import normalise_text
 from factbase.text.quantities import Quantity
+from factbase.text.quotes import QuoteContext, quote_context
 
 T = TypeVar("T")
 
@@ -177,7 +178,7 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
         order, params = f"{rank} DESC, {order}", [*params, *ranked_by]
     sql = _PAGE.format(where=" AND ".join(conditions), order=order, limit=limit)
     rows = connection.execute(sql, params).fetchall()
-    if not rows and (where.language or where.stance or where.status):
+    if not rows and (where.language or where.stance or where.status or where.quote_status):
         raise _Unanswered  # the library tells "none" from a value it refuses
     claims = [_listed(row) for row in rows]
     if with_support and where.include_retracted:
@@ -235,6 +236,9 @@ def _conditions(
     if where.status:
         conditions.append("c.status = ?")
         params.append(where.status.strip().lower())
+    if where.quote_status:
+        conditions.append("c.quote_match = ?")
+        params.append(where.quote_status.strip().lower())
     if not where.include_retracted:
         conditions.append(LIVE_SQL)
     return conditions, params
@@ -547,7 +551,19 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
         conflicts=[ConflictView(*conflict[:5]) for conflict in conflicts],
         stance_colours=_stance_colours(connection),
         series=_series(connection, claim_id),
+        quote_context=_quote_context(connection, record),
     )
+
+
+def _quote_context(connection: sqlite3.Connection, record: dict[str, Any]) -> QuoteContext | None:
+    """The quote in its article, as factbase.catalog.source_texts.claim_quote_context."""
+    start, end = record["quote_start"], record["quote_end"]
+    if start is None or end is None:
+        return None
+    found = connection.execute(
+        "SELECT text FROM source_text WHERE source_id = ?", (record["source_id"],)
+    ).fetchone()
+    return quote_context(found[0], start, end) if found is not None else None
 
 
 # The claims of a subject and property, as factbase.analysis.series.claim_series reads them.

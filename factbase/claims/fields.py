@@ -133,6 +133,11 @@ CLAIM_FIELDS: tuple[ClaimField, ...] = (
     ),
     ClaimField("created_at", ("claim.created_at",), Decode.TIMESTAMP, document="created_at"),
     ClaimField("updated_at", ("claim.updated_at",), Decode.TIMESTAMP, document="updated_at"),
+    # Where the quote stands in the source's text (migration 0012): worked out again on
+    # import, so not in documents. Last, as exports add columns (docs/export.md).
+    ClaimField("quote_match", ("claim.quote_match",)),
+    ClaimField("quote_start", ("claim.quote_start",)),
+    ClaimField("quote_end", ("claim.quote_end",)),
 )
 
 

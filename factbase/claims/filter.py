@@ -51,6 +51,8 @@ class ClaimFilter:
     until: str | None = _filter(fast=True)
     search: str | None = _filter(fast=True)
     status: str | None = _filter(fast=True)
+    # How the quote matched its source's text: exact, normalised, not-found, no-text.
+    quote_status: str | None = _filter(fast=True)
     limit: int | None = 50
     sort: Sort = Sort.PUBLISHED
     # Retracted claims (merged duplicates among them) stay in the record but out of every

@@ -42,7 +42,7 @@ from factbase.text.language import (
     fold,
     validate_language,
 )
-from factbase.vocabulary import STATUSES, validate_choice
+from factbase.vocabulary import QUOTE_MATCHES, STATUSES, validate_choice
 
 # -- finding -------------------------------------------------------------------------
 
@@ -117,6 +117,9 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
         query = query.where(_search(session, terms))
     if where.status:
         query = query.where(Claim.status == validate_choice(where.status, STATUSES, "status", ""))
+    if where.quote_status:
+        matched = validate_choice(where.quote_status, QUOTE_MATCHES, "quote status", "")
+        query = query.where(Claim.quote_match == matched)
     if not where.include_retracted:
         query = query.where(Claim.id.not_in(retracted_ids()))
     return query

@@ -20,7 +20,7 @@ from factbase.catalog.topics import (
     validate_slug,
 )
 from factbase.errors import AlreadyExists, InvalidInput, in_field
-from factbase.store.models import Claim, ClaimTopic, Conflict, SearchForm
+from factbase.store.models import Claim, ClaimTopic, Conflict, SearchForm, SourceText
 from factbase.store.upserts import insert_new
 from factbase.text.date_formats import parse_timestamp, stored_iso
 from factbase.text.dates import PartialDate, is_relative, parse_date
@@ -38,10 +38,12 @@ from factbase.text.language import (
 )
 from factbase.text.polarity import resolve_polarity
 from factbase.text.quantities import Quantity, normalise_unit, parse_quantity, quantity_from_parts
+from factbase.text.quotes import locate_quote
 from factbase.vocabulary import (
     OCCASION_FROM_WORDING,
     OCCASIONS,
     POLARITIES,
+    QUOTE_NOT_FOUND,
     STATUSES,
     validate_choice,
 )
@@ -132,6 +134,8 @@ class SourceRef:
 
     id: int
     published: PartialDate | None = None
+    # The article's text, when the source has one: quotes are located in it.
+    text: str | None = None
 
     @property
     def published_year(self) -> int | None:
@@ -167,7 +171,12 @@ class SessionLookups:
 
     def source(self, ref: str) -> SourceRef:
         source = get_source(self.session, ref)
-        return SourceRef(source.id, published_of(source.published, source.published_precision))
+        stored = self.session.get(SourceText, source.id)
+        return SourceRef(
+            source.id,
+            published_of(source.published, source.published_precision),
+            stored.text if stored is not None else None,
+        )
 
     def entity_id(self, name: str) -> int | None:
         entity = resolve_entity(self.session, name)
@@ -285,6 +294,9 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         warnings.append(f"{word!r} mixes Latin and Cyrillic letters")
     speaker_key = fold(speaker) if speaker else None
     subject_key = fold(subject) if subject else None
+    anchor = quote_columns(source.text, quote)
+    if anchor["quote_match"] == QUOTE_NOT_FOUND:
+        warnings.append(QUOTE_NOT_FOUND_WARNING)
     return {
         "key": key,
         "source_id": source.id,
@@ -317,8 +329,29 @@ def claim_values(data: ClaimInput, lookups: ClaimLookups, warnings: list[str]) -
         "occasion": None if occasion == OCCASION_FROM_WORDING else occasion,
         "status": status,
         "note": note,
+        **anchor,
         **search_columns(statement, quote, speaker, subject, prop, language=language),
     }
+
+
+# What `add`, `edit` and `import` say of a quote the source's text does not hold; with
+# --strict it is an error instead (QuoteNotFound).
+QUOTE_NOT_FOUND_WARNING = "quote: not found in the source's text, even normalised"
+
+
+def quote_columns(text: str | None, quote: str | None) -> dict[str, Any]:
+    """Where ``quote`` stands in the source's ``text``: the claim's quote_start,
+    quote_end and quote_match (factbase.text.quotes); all None without a quote."""
+    if not quote:
+        return {"quote_start": None, "quote_end": None, "quote_match": None}
+    found = locate_quote(text, quote)
+    return {"quote_start": found.start, "quote_end": found.end, "quote_match": found.mode}
+
+
+def refuse_unanchored(values: dict[str, Any]) -> None:
+    """--strict: a quote the source's text does not hold is an error, not a warning."""
+    if values.get("quote_match") == QUOTE_NOT_FOUND:
+        raise InvalidInput(f"{QUOTE_NOT_FOUND_WARNING} (--strict)")
 
 
 def search_columns(*fields: str | None, language: str | None) -> dict[str, str]:
@@ -398,12 +431,16 @@ def save_claim(
     *,
     existing: Claim | None = None,
     suggester: TopicSuggester | None = None,
+    strict: bool = False,
 ) -> ClaimResult:
-    """Add a claim, or make ``existing`` match ``data``. Never commits."""
+    """Add a claim, or make ``existing`` match ``data``. Never commits. ``strict``
+    refuses a quote its source's text does not hold."""
     warnings: list[str] = []
     lookups = SessionLookups(session, suggester)
     fields = claim_values(data, lookups, warnings)
     record_search_forms(session, (fields,))
+    if strict:
+        refuse_unanchored(fields)
     if fields["key"]:
         other = session.scalar(select(Claim).where(Claim.key == fields["key"]))
         if other is not None and (existing is None or other.id != existing.id):

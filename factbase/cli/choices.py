@@ -21,6 +21,7 @@ from factbase.vocabulary import (
     OCCASION_FROM_WORDING,
     OCCASIONS,
     POLARITIES,
+    QUOTE_MATCHES,
     REPORT_TABLES,
     STATUSES,
     TABLE_FORMATS,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     AcceptKind = str
     XrefKind = str
     ClaimStatus = str
+    QuoteStatus = str
     Polarity = str
     Occasion = str
     ConflictKind = str
@@ -69,6 +71,7 @@ else:
     XrefKind = choice("XrefKind", XREF_KINDS)
     # A claim's closed vocabularies, and a conflict's.
     ClaimStatus = choice("ClaimStatus", STATUSES)
+    QuoteStatus = choice("QuoteStatus", QUOTE_MATCHES)
     Polarity = choice("Polarity", POLARITIES)
     Occasion = choice("Occasion", (*OCCASIONS, OCCASION_FROM_WORDING))
     ConflictKind = choice("ConflictKind", CONFLICT_KINDS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +27,7 @@ from factbase.cli.options import (
     PropertyOption,
     QuoteOption,
     SpeakerOption,
+    StrictOption,
     SubjectOption,
     TopicsOption,
     UnitOption,
@@ -127,6 +128,7 @@ def add(
             help="Record it even when a claim of the source has the same statement or quote.",
         ),
     ] = False,
+    strict: StrictOption = False,
     fmt: FormatOption = TABLE,
 ) -> None:
     """Record a claim from a source.
@@ -161,7 +163,9 @@ def add(
         note=note,
     )
     with state.open_db(write=True) as db, db.session(write=True) as session:
-        result = add_claim(session, data, allow_duplicate=allow_duplicate, create_topics=False)
+        result = add_claim(
+            session, data, allow_duplicate=allow_duplicate, create_topics=False, strict=strict
+        )
         row = claim_row(result.claim)
     for warning in result.warnings:
         render.warn(warning)
@@ -239,6 +243,8 @@ def _print_claim(view: ClaimDetail) -> None:
             ("statement", statement),
             ("retracted", retracted),
             ("quote", f"“{render.escape(row['quote'])}”" if row["quote"] else None),
+            ("quote match", _quote_match(row)),
+            ("in the text", render.quote_in_context(view.quote_context)),
             ("language", text("language")),
             ("speaker", text("speaker")),
             ("topics", render.escape(topics) or None),
@@ -263,6 +269,14 @@ def _print_claim(view: ClaimDetail) -> None:
             ("updated", text("updated_at")),
         ],
     )
+
+
+def _quote_match(row: dict[str, Any]) -> str | None:
+    match = row.get("quote_match")
+    if match is None:
+        return None
+    where = f" at {row['quote_start']}–{row['quote_end']}" if row["quote_start"] is not None else ""
+    return render.escape(f"{match}{where}")
 
 
 def _print_relations(view: ClaimDetail) -> None:

@@ -116,6 +116,7 @@ def conflicts_show(
     from factbase.analysis.conflict_columns import CONFLICT_COLUMNS
     from factbase.analysis.conflicts import conflict_row, get_conflict
     from factbase.catalog.outlets import stance_colours
+    from factbase.catalog.source_texts import claim_quote_context
 
     with state.open_db(write=False) as db, db.session() as session:
         conflict = get_conflict(session, ref)
@@ -123,10 +124,14 @@ def conflicts_show(
         if fmt != TABLE:
             render.emit_records([row], CONFLICT_COLUMNS, fmt)
             return
-        _print_side_by_side(conflict, stance_colours(session))
+        contexts = [
+            render.quote_in_context(claim_quote_context(session, claim))
+            for claim in (conflict.claim_a, conflict.claim_b)
+        ]
+        _print_side_by_side(conflict, stance_colours(session), contexts)
 
 
-def _claim_cell(claim: Claim, colours: dict[str, str | None]) -> str:
+def _claim_cell(claim: Claim, colours: dict[str, str | None], context: str | None) -> str:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.record import claim_row
 
@@ -136,6 +141,7 @@ def _claim_cell(claim: Claim, colours: dict[str, str | None]) -> str:
         f"[bold]{claim.id}[/]" + (f" ({render.escape(claim.key)})" if claim.key else ""),
         render.escape(claim.statement),
         f"“{render.escape(claim.quote)}”" if claim.quote else "",
+        f"in the text: {context}" if context else "",
         f"speaker: {render.escape(claim.speaker or '-')}",
         f"outlet: {render.escape(outlet.name)} "
         f"({render.stance_text(outlet.stance, colours.get(outlet.stance))})",
@@ -148,7 +154,9 @@ def _claim_cell(claim: Claim, colours: dict[str, str | None]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _print_side_by_side(conflict: Conflict, colours: dict[str, str | None]) -> None:
+def _print_side_by_side(
+    conflict: Conflict, colours: dict[str, str | None], contexts: list[str | None]
+) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from rich.table import Table
 
@@ -161,7 +169,10 @@ def _print_side_by_side(conflict: Conflict, colours: dict[str, str | None]) -> N
     grid = Table(show_header=False, expand=True, show_lines=False)
     grid.add_column(ratio=1, overflow="fold")
     grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(_claim_cell(conflict.claim_a, colours), _claim_cell(conflict.claim_b, colours))
+    grid.add_row(
+        _claim_cell(conflict.claim_a, colours, contexts[0]),
+        _claim_cell(conflict.claim_b, colours, contexts[1]),
+    )
     console.print(grid)
     if conflict.note:
         console.print(f"note: {render.escape(conflict.note)}")

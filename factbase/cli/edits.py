@@ -23,6 +23,7 @@ from factbase.cli.options import (
     DryRunOption,
     EventDateOption,
     FormatOption,
+    HtmlFileOption,
     KeyOption,
     LimitOption,
     NoteOption,
@@ -32,7 +33,9 @@ from factbase.cli.options import (
     PropertyOption,
     QuoteOption,
     SpeakerOption,
+    StrictOption,
     SubjectOption,
+    TextFileOption,
     TopicsOption,
     UnitOption,
     ValueOption,
@@ -91,6 +94,7 @@ def edit(
     note: NoteOption = None,
     why: WhyOption = None,
     dry_run: DryRunOption = False,
+    strict: StrictOption = False,
     fmt: ViewFormatOption = TABLE,
 ) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
@@ -122,7 +126,9 @@ def edit(
     if not given and topics is None:
         raise InvalidInput("nothing to change: give the fields to correct (see 'edit --help')")
     with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
-        result = edit_claim(session, claim, given, topics=topics, why=why, create_topics=False)
+        result = edit_claim(
+            session, claim, given, topics=topics, why=why, create_topics=False, strict=strict
+        )
     _report(result, dry_run, fmt)
 
 
@@ -144,6 +150,8 @@ def source_edit(
     ] = None,
     no_cites: Annotated[bool, typer.Option("--no-cites", help="It relays no one.")] = False,
     note: NoteOption = None,
+    text_file: TextFileOption = None,
+    html_file: HtmlFileOption = None,
     why: WhyOption = None,
     dry_run: DryRunOption = False,
     fmt: ViewFormatOption = TABLE,
@@ -151,6 +159,7 @@ def source_edit(
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.editing import edit_source
     from factbase.errors import InvalidInput
+    from factbase.text.articles import read_article
 
     if cites and no_cites:
         raise InvalidInput("give --cites or --no-cites, not both")
@@ -167,12 +176,13 @@ def source_edit(
     )
     if cites or no_cites:
         given["cites"] = tuple(cites or ())
-    if not given:
+    article = read_article(text_file, html_file)
+    if not given and article is None:
         raise InvalidInput(
             "nothing to change: give the fields to correct (see 'source edit --help')"
         )
     with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
-        result = edit_source(session, source, given, why=why)
+        result = edit_source(session, source, given, why=why, article=article)
     _report(result, dry_run, fmt)
 
 

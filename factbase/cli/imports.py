@@ -45,6 +45,23 @@ AllowDuplicateOption = Annotated[
 ]
 
 
+StrictImportOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="A claim whose quote its source's text does not hold fails the import."
+    ),
+]
+TextsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--texts",
+        metavar="DIR",
+        help="A folder of article texts: each source naming a text_sha256 gets the file "
+        "with that hash.",
+    ),
+]
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("seed")(seed_command)
@@ -60,6 +77,8 @@ def import_command(
     json_summary: JsonSummaryOption = False,
     replace: ReplaceOption = False,
     allow_duplicate: AllowDuplicateOption = False,
+    strict: StrictImportOption = False,
+    texts: TextsOption = None,
 ) -> None:
     """Import entities, topics, outlets, sources, claims and links; all or nothing.
 
@@ -72,6 +91,8 @@ def import_command(
         json_summary=json_summary or fmt == ExportFormat.JSON,
         replace=replace,
         allow_duplicate=allow_duplicate,
+        strict=strict,
+        texts=texts,
     )
 
 
@@ -79,6 +100,16 @@ def seed_command(
     dry_run: DryRunOption = False,
     fmt: ViewFormatOption = TABLE,
     json_summary: JsonSummaryOption = False,
+    texts: Annotated[
+        Path | None,
+        typer.Option(
+            "--texts",
+            metavar="DIR",
+            help="A folder holding the five articles' texts (not shipped): each is attached "
+            "to its source by its SHA-256, and the quotes are located in it.",
+        ),
+    ] = None,
+    strict: StrictImportOption = False,
 ) -> None:
     """Load the bundled dataset: claims from five articles on Kazakhstan's foreign policy.
 
@@ -88,7 +119,9 @@ def seed_command(
     from factbase.interchange.importer import seed_files
 
     json_summary = json_summary or fmt == ExportFormat.JSON
-    _run_import(seed_files(), dry_run=dry_run, json_summary=json_summary)
+    _run_import(
+        seed_files(), dry_run=dry_run, json_summary=json_summary, texts=texts, strict=strict
+    )
 
 
 def _run_import(
@@ -98,11 +131,19 @@ def _run_import(
     json_summary: bool,
     replace: bool = False,
     allow_duplicate: bool = False,
+    strict: bool = False,
+    texts: Path | None = None,
 ) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.interchange.importer import ImportOptions, import_files
 
-    options = ImportOptions(replace=replace, allow_duplicate=allow_duplicate, notice=render.warn)
+    options = ImportOptions(
+        replace=replace,
+        allow_duplicate=allow_duplicate,
+        notice=render.warn,
+        strict=strict,
+        texts=texts,
+    )
     with (
         state.open_db(write=True) as db,
         db.session(write=True, commit=not dry_run) as session,
@@ -169,6 +210,9 @@ def _print_summary(summary: ImportSummary, dry_run: bool) -> None:
     hidden = len(summary.updated) - MAX_UPDATES_SHOWN
     if hidden > 0:
         out.print(f"… and {hidden} more updated records (use --format json to see them all)")
+    texts = summary.counts["texts attached"]
+    if texts:
+        out.print(f"article texts attached: {texts}; their sources' quotes located in them")
     created = ", ".join(sorted(set(summary.topics_created))) or "none"
     verdict = "dry run: nothing written" if dry_run else "imported"
     render.console().print(
@@ -185,6 +229,7 @@ def _print_json(summary: ImportSummary, dry_run: bool) -> None:
         "counts": summary.counts_by_section(),
         "topics_created": sorted(set(summary.topics_created)),
         "conflicts_found": summary.conflicts_found,
+        "texts_attached": summary.counts["texts attached"],
         "warnings": summary.warnings,
         "updated": [{"record": label, "fields": fields} for label, fields in summary.updated],
         "replaced": summary.replaced,

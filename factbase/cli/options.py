@@ -15,6 +15,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -29,6 +30,7 @@ from factbase.cli.choices import (
     Occasion,
     OutputFormat,
     Polarity,
+    QuoteStatus,
     TableFormat,
     ViewFormat,
 )
@@ -218,6 +220,26 @@ WhyOption = Annotated[
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
 ]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="A quote the source's text does not hold is an error, not a warning."
+    ),
+]
+# A source's article text, from a file: as it is, or reduced from a saved web page.
+TextFileOption = Annotated[
+    Path | None,
+    typer.Option("--text-file", metavar="FILE", help="The article's text (UTF-8), kept as it is."),
+]
+HtmlFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--html-file",
+        metavar="FILE",
+        help="A saved web page: its article's main text, and its title, author, site and "
+        "date where not given.",
+    ),
+]
 
 # What a source or an outlet is filtered by, in listings and exports alike (claims too).
 OUTLET_HELP = "Outlet name or id."
@@ -269,6 +291,12 @@ CLAIM_FILTERS = {
         "search", "Text in statement, quote, speaker or subject (any case, ё = е).", "TEXT"
     ),
     "status": FilterOption("status", "Claim status.", kind=ClaimStatus),
+    "quote_status": FilterOption(
+        "quote_status",
+        "How the quote matched its source's text (no-text: the source has none).",
+        flags=("--quote-status",),
+        kind=QuoteStatus,
+    ),
 }
 
 

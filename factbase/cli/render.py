@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from factbase.text.quotes import QuoteContext
+
 T = TypeVar("T")
 
 
@@ -167,6 +169,12 @@ def emit_records(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt:
     else:
         write_table(out, fmt, columns, rows, fields=given.fields, headers=given.headers)
     out.flush()
+
+
+def write_text(text: str) -> None:
+    """A text to stdout as it is, with no markup read and no wrapping (an article's text)."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
 
 
 def emit_record(row: Mapping[str, Any]) -> None:
@@ -477,6 +485,14 @@ def note_cut(shown: int, total: int) -> None:
 def stance_text(stance: str, colour: str | None) -> str:
     colour = colour or "default"
     return f"[{colour}]{escape(stance)}[/]"
+
+
+def quote_in_context(context: QuoteContext | None) -> str | None:
+    """A quote in its article: the quote marked ⟦…⟧ and bold, the text around it dim."""
+    if context is None:
+        return None
+    before, quote, after = (escape(part) for part in (context.before, context.quote, context.after))
+    return f"[dim]{before}[/]⟦[bold]{quote}[/]⟧[dim]{after}[/]"
 
 
 def print_fields(title: str, fields: Sequence[tuple[str, str | None]]) -> None:

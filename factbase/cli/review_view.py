@@ -54,6 +54,13 @@ def claim_text(side: ReviewSide, label: str, colours: dict[str, str | None]) -> 
         text.append("\n“")
         text.append_text(quote_text(side.quote, side.marked))
         text.append("”")
+    if side.quote_context is not None:
+        text.append("\nin the text: ")
+        text.append(side.quote_context.before, style="dim")
+        text.append("⟦")
+        text.append(side.quote_context.quote, style="bold")
+        text.append("⟧")
+        text.append(side.quote_context.after, style="dim")
     text.append(f"\nspeaker: {side.speaker or '-'}")
     text.append(f"\noutlet: {side.outlet} (")
     text.append(side.stance, style=colours.get(side.stance) or "")

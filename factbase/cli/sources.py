@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,11 +13,13 @@ from factbase.cli.options import (
     LANGUAGE_METAVAR,
     ColumnsOption,
     FormatOption,
+    HtmlFileOption,
     KeyOption,
     LimitOption,
     OutletOption,
     SourceLangOption,
     StanceOption,
+    TextFileOption,
     WideOption,
     output_options,
     page_limit,
@@ -48,8 +50,17 @@ def register(app: typer.Typer) -> None:
 
 @source_app.command("add")
 def source_add(
-    outlet: Annotated[str, typer.Option(help="The outlet that published it (name or id).")],
-    title: Annotated[str, typer.Option(help="Headline or document title.")],
+    outlet: Annotated[
+        str | None,
+        typer.Option(
+            help="The outlet that published it (name or id); with --html-file, the page's "
+            "site name if not given."
+        ),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Headline or document title; with --html-file, the page's if not given."),
+    ] = None,
     url: Annotated[str | None, typer.Option(help="URL, unique.")] = None,
     key: KeyOption = None,
     language: Annotated[
@@ -74,14 +85,24 @@ def source_add(
     note: Annotated[
         str | None, typer.Option(help="How the date or outlet was established.")
     ] = None,
+    text_file: TextFileOption = None,
+    html_file: HtmlFileOption = None,
 ) -> None:
-    """Record a source (an article or document) from an outlet."""
-    # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.catalog.sources import SourceInput, add_source
+    """Record a source (an article or document) from an outlet, with its text if given.
 
+    The claims' quotes are then located in the text. A saved page (--html-file) is
+    reduced to the article's main text; its title, author, date and site name fill the
+    options not given, never those given.
+    """
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.source_texts import record_source
+    from factbase.catalog.sources import SourceInput
+    from factbase.text.articles import read_article
+
+    article = read_article(text_file, html_file)
     data = SourceInput(
-        outlet=outlet,
-        title=title,
+        outlet=outlet or "",
+        title=title or "",
         key=key,
         url=url,
         language=language,
@@ -92,12 +113,19 @@ def source_add(
         note=note,
     )
     with state.open_db(write=True) as db, db.session(write=True) as session:
-        source = add_source(session, data)
+        source, attached = record_source(session, data, article)
         render.console().print(
             f"added source [bold]{source.id}[/]"
             + (f" ({render.escape(source.key)})" if source.key else "")
             + f": {render.escape(source.title)}"
         )
+        if attached is not None and article is not None:
+            render.console().print(
+                render.escape(
+                    f"text: {article.length} characters, sha256 {attached.sha256[:16]}…, "
+                    f"from {article.extractor}"
+                )
+            )
 
 
 @source_app.command("list")
@@ -152,12 +180,15 @@ def source_show(
     """Show one source with its outlet and the outlets it relays."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog.outlets import stance_colours
+    from factbase.catalog.source_texts import text_summary
     from factbase.catalog.sources import SOURCE_COLUMNS, source_record_of
 
     with state.open_db(write=False) as db, db.session() as session:
         row = source_record_of(session, ref)
+        text = text_summary(session, int(row["id"]))
         if fmt != TABLE:
-            render.emit_records([row], SOURCE_COLUMNS, fmt)
+            columns = [*SOURCE_COLUMNS, *(text or {})]
+            render.emit_records([{**row, **(text or {})}], columns, fmt)
             return
         colours = stance_colours(session)
     render.print_fields(
@@ -179,5 +210,32 @@ def source_show(
             ("relays", render.escape(", ".join(row["cites"])) or None),
             ("note", render.escape(str(row["note"])) if row["note"] else None),
             ("claims", str(row["claims"])),
-        ],
+        ]
+        + _text_fields(text),
     )
+
+
+def _text_fields(text: dict[str, Any] | None) -> list[tuple[str, str | None]]:
+    if text is None:
+        return [("text", "none (--text-file or --html-file on `source edit` attaches one)")]
+    return [
+        ("text", render.escape(f"{text['text_length']} characters, from {text['text_extractor']}")),
+        ("sha256", text["text_sha256"]),
+        ("retrieved at", render.escape(str(text["text_retrieved_at"]))),
+        ("anchored", f"{text['anchored_quotes']} quotes found in the text"),
+    ]
+
+
+@source_app.command("text")
+def source_text_command(
+    ref: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, key or URL.")],
+) -> None:
+    """Print a source's article text, as stored."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.source_texts import source_text
+    from factbase.catalog.sources import get_source
+
+    with state.open_db(write=False) as db, db.session() as session:
+        stored = source_text(session, get_source(session, ref))
+        text = stored.text
+    render.write_text(text)

@@ -31,6 +31,7 @@ from factbase.claims.recording import (
     claim_values,
     history_values,
     quantity_fields,
+    refuse_unanchored,
 )
 from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_writer import (
@@ -140,10 +141,12 @@ class ClaimIntake:
         replace: bool = False,
         allow_duplicate: bool = False,
         notice: Notice | None = None,
+        strict: bool = False,
     ) -> None:
         self.session = session
         self.replace = replace
         self.allow_duplicate = allow_duplicate
+        self.strict = strict  # a quote its source's text does not hold is an error
         self.notice = notice
         self.lookups = ImportLookups(session)
         self.writer = ClaimWriter(session)
@@ -236,6 +239,8 @@ class ClaimIntake:
             if "language" not in data and _checked_text(values) == _checked_text(old.values):
                 # The stored language given back: its check was made when it was recorded.
                 warnings = [w for w in warnings if not w.startswith("text looks like ")]
+        if self.strict:
+            refuse_unanchored(values)
         # A retracted claim is not a duplicate of a live one: it is kept as the record has it.
         live = not claim_input.retracted_at
         if old is None and values["key"] is None and not self.allow_duplicate and live:

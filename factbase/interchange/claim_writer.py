@@ -29,7 +29,15 @@ from factbase.claims.recording import (
     record_search_forms,
 )
 from factbase.errors import as_id
-from factbase.store.models import Claim, ClaimTopic, EntityAlias, Source, Topic, utcnow
+from factbase.store.models import (
+    Claim,
+    ClaimTopic,
+    EntityAlias,
+    Source,
+    SourceText,
+    Topic,
+    utcnow,
+)
 from factbase.text.language import fold
 
 BATCH_SIZE = 2000  # claim records decided and written together
@@ -72,6 +80,9 @@ FIELDS = (
     "occasion",
     "status",
     "note",
+    "quote_start",
+    "quote_end",
+    "quote_match",
     "search_text",
     "search_lemmas",
 )
@@ -91,11 +102,20 @@ class ImportLookups:
         self.sources_by_id: dict[int, SourceRef] = {}
         self.sources_by_ref: dict[str, SourceRef] = {}
         self.unnamed_sources: set[int] = set()  # neither key nor URL
-        query = select(
-            Source.id, Source.key, Source.url, Source.published, Source.published_precision
-        ).order_by(Source.id)
-        for source_id, key, url, published, precision in session.execute(query):
-            ref = SourceRef(source_id, published_of(published, precision))
+        query = (
+            select(
+                Source.id,
+                Source.key,
+                Source.url,
+                Source.published,
+                Source.published_precision,
+                SourceText.text,
+            )
+            .outerjoin(SourceText, SourceText.source_id == Source.id)
+            .order_by(Source.id)
+        )
+        for source_id, key, url, published, precision, text in session.execute(query):
+            ref = SourceRef(source_id, published_of(published, precision), text)
             self.sources_by_id[source_id] = ref
             if key is None and url is None:
                 self.unnamed_sources.add(source_id)

@@ -42,6 +42,7 @@ from factbase.interchange.review_work import (
     keyless_named,
     stance_records,
 )
+from factbase.interchange.source_texts import text_fields
 from factbase.store.batches import chunks
 from factbase.store.models import (
     Claim,
@@ -143,10 +144,13 @@ def _sources(session: Session, source_ids: Select[Any] | None) -> Iterator[dict[
     if source_ids is not None:
         query = query.where(Source.id.in_(source_ids))
     for chunk in chunks(session, query):
-        cites = cited_outlets(session, list(map(source_id, chunk)))
-        for row in chunk:
+        ids = list(map(source_id, chunk))
+        cites = cited_outlets(session, ids)
+        texts = text_fields(session, ids)
+        for row, own_id in zip(chunk, ids, strict=True):
             values = reader.record(row, cites).values()
-            yield _drop_empty(dict(zip(names, values, strict=True)))
+            record = _drop_empty(dict(zip(names, values, strict=True)))
+            yield {**record, **texts.get(own_id, {})}
 
 
 def value_fields(row: Any) -> dict[str, Any]:

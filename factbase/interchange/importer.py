@@ -55,6 +55,13 @@ from factbase.interchange.review_work import (
     apply_merged_into,
     apply_stance,
 )
+from factbase.interchange.source_texts import (
+    TEXT_FIELDS,
+    TextFolder,
+    TextRecord,
+    attach_texts,
+    split_text_fields,
+)
 from factbase.interchange.source_writer import SourceWriter
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, Conflict
@@ -80,9 +87,13 @@ FIELDS: dict[str, dict[str, str]] = {
     # A source record holds the declared fields with a name in documents that recording a
     # source takes (SourceInput), in document order.
     "sources": {
-        field.document: field.kind
-        for field in source_document_fields()
-        if field.document in {given.name for given in fields(SourceInput)}
+        **{
+            field.document: field.kind
+            for field in source_document_fields()
+            if field.document in {given.name for given in fields(SourceInput)}
+        },
+        # Its article's text (factbase.interchange.source_texts).
+        **TEXT_FIELDS,
     },
     # A claim record holds the declared fields with a name in documents that recording a
     # claim takes (ClaimInput): a field exported before `import` learns it is refused by name.
@@ -158,6 +169,10 @@ class ImportOptions:
     allow_duplicate: bool = False
     # Told, before anything is written, what each --replace record clears.
     notice: Callable[[str], None] | None = None
+    # Where texts named only by their SHA-256 are looked for (`seed --texts DIR`).
+    texts: Path | None = None
+    # A claim whose quote its source's text does not hold fails the import.
+    strict: bool = False
 
 
 def import_files(
@@ -212,6 +227,9 @@ def _import_files(
                     "gives only part of each source; --replace would clear the rest: "
                     "import it without --replace"
                 )
+            if record.section == "sources" and record.data.get("text_file"):
+                # A text file is named relative to the document naming it.
+                record.data["text_file"] = str(path.parent / str(record.data["text_file"]))
             if record.section == "claims":
                 claims.add(number, path, record)
             else:
@@ -277,14 +295,27 @@ def _apply_sources(
     if not records:
         return
     writer = SourceWriter(session, replace=options.replace, notice=options.notice)
+    texts: list[TextRecord] = []
     for record in records:
         try:
-            writer.add(_validated(record), record.location)
+            data, text_record = split_text_fields(_validated(record), record.location, None)
+            writer.add(data, record.location)
         except ImportFailed:
             raise
         except FactbaseError as exc:
             raise ImportFailed(f"{record.location}: {exc.message}") from None
+        if text_record is not None:
+            texts.append(text_record)
     writer.flush()
+    if texts:
+        try:
+            folder = TextFolder(options.texts) if options.texts is not None else None
+        except FactbaseError as exc:
+            raise ImportFailed(f"--texts: {exc.message}") from None
+        attached, missing = attach_texts(session, texts, folder)
+        if attached:
+            summary.counts["texts attached"] += attached
+        summary.warnings.extend(missing)
     for outcome, count in writer.outcomes.items():
         if count:
             summary.counts[f"sources {outcome}"] += count
@@ -306,6 +337,7 @@ def _apply_claims(
         replace=options.replace,
         allow_duplicate=options.allow_duplicate,
         notice=options.notice,
+        strict=options.strict,
     )
     for done, record in enumerate(records, start=1):
         try:
@@ -419,6 +451,11 @@ def _coerce(record: Record, name: str, value: Any, kind: str) -> Any:
     where = f"{record.location}: {name}"
     if value is None or value == "":
         return None
+    if kind == "article":
+        # An article's text is kept as it is, whatever its length; article_text checks it.
+        if not isinstance(value, str):
+            raise ImportFailed(f"{where}: expected text")
+        return value
     if isinstance(value, str):
         _check_text(where, value)
     elif isinstance(value, list):

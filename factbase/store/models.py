@@ -44,6 +44,7 @@ from factbase.vocabulary import (
     POLARITIES,
     PRECISIONS,
     QUALIFIERS,
+    QUOTE_MATCHES,
     STATUSES,
 )
 
@@ -169,6 +170,26 @@ class Source(Base):
     )
 
 
+class SourceText(Base):
+    """A source's article text, stored as received (migration 0012).
+
+    Quotes are located in it (factbase.text.quotes); ``sha256`` is the hash of its UTF-8
+    bytes, ``extractor`` says how it was obtained ("plain", or "trafilatura 2.3.1" for a
+    saved page), ``retrieved_at`` when it was attached.
+    """
+
+    __tablename__ = "source_text"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("source.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    length: Mapped[int] = mapped_column(Integer)
+    extractor: Mapped[str] = mapped_column(String(100))
+    retrieved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Topic(Base):
     __tablename__ = "topic"
 
@@ -249,6 +270,7 @@ class Claim(Base):
         CheckConstraint(_in("event_precision", PRECISIONS), name="event_precision"),
         CheckConstraint(_in("as_of_precision", PRECISIONS), name="as_of_precision"),
         CheckConstraint(_in("occasion", OCCASIONS), name="occasion"),
+        CheckConstraint(_in("quote_match", QUOTE_MATCHES), name="quote_match"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -292,6 +314,11 @@ class Claim(Base):
     occasion: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(15), default="unverified", index=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # Where the quote stands in the source's text (migration 0012): its span, in the
+    # text's characters, and how it matched (QUOTE_MATCHES); all None without a quote.
+    quote_start: Mapped[int | None] = mapped_column(Integer)
+    quote_end: Mapped[int | None] = mapped_column(Integer)
+    quote_match: Mapped[str | None] = mapped_column(String(10), index=True)
     # A retracted claim stays in the record (evidence is never lost) but leaves listings,
     # conflicts, xref, corroboration and exports. A merged duplicate is retracted too and
     # names the claim it was merged into, so its id and key still lead somewhere.

@@ -79,6 +79,7 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         OCCASION_FROM_WORDING,
         OCCASIONS,
         POLARITIES,
+        QUOTE_MATCHES,
         REPORT_TABLES,
         STATUSES,
         TABLE_FORMATS,
@@ -127,6 +128,11 @@ def test_every_choice_is_a_vocabulary_the_library_declares() -> None:
         },
         **{
             (command, "--status"): _words(STATUSES)
+            for command in ("list", "export claims", "export all")
+        },
+        # How a claim's quote matched its source's text.
+        **{
+            (command, "--quote-status"): _words(QUOTE_MATCHES)
             for command in ("list", "export claims", "export all")
         },
         # A conflict's: its kind, and its review status or all of them.
