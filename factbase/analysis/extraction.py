@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factbase.catalog.source_texts import stored_text
 from factbase.catalog.sources import get_source
 from factbase.claims.duplicates import duplicate_key
 from factbase.claims.fields import source_ref
@@ -59,12 +60,10 @@ class Extraction:
 
 
 def source_text_for(session: Session, source: Source) -> str | None:
-    """The article text stored for ``source``, if any.
-
-    Sources do not keep their text yet: until they do, the text is given with
-    `factbase extract --text-file`, and this says there is none.
-    """
-    return None
+    """The article text stored for ``source`` (`source add --text-file`, `seed --texts`),
+    if any; `factbase extract --text-file` gives one instead."""
+    stored = stored_text(session, source.id)
+    return stored.text if stored is not None else None
 
 
 def _entities(session: Session) -> dict[str, str]:

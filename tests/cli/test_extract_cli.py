@@ -145,3 +145,21 @@ def test_review_candidates_needs_a_source(cli: Cli) -> None:
     assert out.exit_code == 2 and "go with `review candidates`" in out.stderr
     out = cli("review", "candidates", "kz-budget", "--kind", "value")
     assert out.exit_code == 2 and "filter conflicts and matches" in out.stderr
+
+
+def test_extract_reads_the_sources_stored_text(sourced: tuple[Cli, Path], tmp_path: Path) -> None:
+    cli, article = sourced
+    given = cli.ok("extract", "kz-budget", "--text-file", str(article), "--format", "jsonl")
+    # Without a stored text, the source has nothing to extract from.
+    outcome = cli("extract", "kz-budget")
+    assert outcome.exit_code == 1 and "no text for source" in outcome.stderr
+    cli.ok("source", "edit", "kz-budget", "--text-file", str(article))
+    stored = cli.ok("extract", "kz-budget", "--format", "jsonl")
+    assert stored.stdout == given.stdout
+    # The candidates' quotes verify against the text they came from.
+    path = tmp_path / "candidates.jsonl"
+    path.write_text(stored.stdout, encoding="utf-8")
+    cli.ok("import", str(path), "--strict")
+    rows = json.loads(cli.ok("list", "--format", "json").stdout)
+    assert len(rows) == 3
+    assert {row["quote_match"] for row in rows} == {"exact"}
