@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from factbase.catalog import audit
+from factbase.catalog.outlets import find_outlet
 from factbase.catalog.sources import SourceInput, add_source
 from factbase.errors import InvalidInput
 from factbase.store.models import Claim, Source, SourceText, utcnow
@@ -64,7 +65,13 @@ def record_source(
     """Record a source, with its article's text when one is given; a saved page's own
     details fill the fields the person left out (:func:`page_defaults`). Never commits."""
     if article is not None:
+        given_outlet = data.outlet
         data = page_defaults(data, article.details)
+        if not given_outlet and data.outlet and find_outlet(session, data.outlet) is None:
+            raise InvalidInput(
+                f"the page names its site {data.outlet!r}, which is no outlet here: give "
+                "--outlet, or add it first with `factbase outlet add`"
+            )
     if not data.outlet:
         raise InvalidInput("a source needs an outlet (--outlet; the page names no site)")
     if not data.title:

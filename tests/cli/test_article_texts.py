@@ -87,6 +87,14 @@ def test_what_a_person_gives_wins_over_the_page(cli: Cli) -> None:
     assert (source["published"], source["author"]) == ("2023-03", "Редакция")
 
 
+def test_a_site_that_is_no_outlet_is_named_in_the_error(db_url: str) -> None:
+    cli = Cli(db_url)  # no outlet "Новости Степи" yet
+    args = ("source", "add", "--html-file", str(PAGE), "--key", "page")
+    assert_error(cli, args, "the page names its site 'Новости Степи'", "--outlet")
+    cli.ok("outlet", "add", "Новости Степи", "--stance", "neutral")
+    cli.ok(*args)
+
+
 def test_bad_text_input_is_one_line_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
     base = ("source", "add", "--outlet", "Новости Степи", "--title", "T", "--key", "k")
     assert_error(cli, (*base, "--text-file", str(tmp_path / "missing.txt")), "no such file")
