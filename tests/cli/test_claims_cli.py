@@ -552,6 +552,19 @@ def test_add_from_file_refuses_what_it_cannot_take(
     assert snapshot(one_source.url) == before
 
 
+def test_the_readme_claim_file_adds_as_printed(one_source: Cli, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\nRecording dozens of claims", 1)[1]
+    found = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert found, "the README shows a claim file"
+    path = tmp_path / "claims.yaml"
+    path.write_text(found.group(1), encoding="utf-8")
+    out = one_source.ok("add", "--from-file", str(path))
+    assert len(re.findall(r"^added claim \d+", out.stdout, re.MULTILINE)) == 2, out.stdout
+    rows = query(one_source.url, "SELECT value_num, value_unit FROM claim ORDER BY id")
+    assert [tuple(row.values()) for row in rows] == [(10.0, "%"), (80.0, "%")]
+
+
 ADD_IN_A_PROCESS = """
 import sys
 from simplemma.strategies.dictionaries import trie_dictionary_factory as tries
