@@ -150,6 +150,19 @@ def test_lemmas_from_the_tries_are_simplemmas_own() -> None:
                 assert dictionaries.lemmatizer().lemmatize(word, lang=langs) == expected, word
 
 
+def test_without_a_cache_directory_simplemma_decodes_its_dictionaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factbase.text import dictionaries
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    lemmatizer = dictionaries.lemmatizer.__wrapped__()
+    assert lemmatizer.lemmatize("нефти", lang=("ru",)) == "нефть"
+    assert not (blocked.is_dir())
+
+
 def test_a_trie_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     from factbase.text.dictionaries import _write_whole
 

@@ -49,4 +49,17 @@ def lemmatizer() -> Lemmatizer:
         def _write_trie_to_disk(self, lang: str, trie: Any) -> None:
             _write_whole(Path(self._cache_dir), lang, trie)
 
-    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=CachedTries()))
+    tries = CachedTries()
+    if not _writable(Path(tries._cache_dir)):
+        # Building a trie takes longer than decoding the dictionary: without a place to
+        # keep it, each process decodes the dictionary as simplemma does by default.
+        return Lemmatizer()
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=tries))
+
+
+def _writable(directory: Path) -> bool:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK)
