@@ -42,7 +42,7 @@ from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
 from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput
+from factbase.claims.recording import HISTORY_COLUMNS, ClaimInput
 from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_intake import ClaimIntake, claim_input_of
 from factbase.interchange.readers import SECTIONS, Record, iter_records
@@ -455,6 +455,12 @@ def claims_to_add(path: Path) -> list[tuple[str, ClaimInput]]:
         for name in REQUIRED["claims"]:
             if not data.get(name):
                 raise ImportFailed(f"{record.location}: {name}: required")
+        for name in (*HISTORY_COLUMNS, "merged_into"):
+            if data.get(name):
+                raise ImportFailed(
+                    f"{record.location}: {name}: a claim's history is restored by "
+                    "`factbase import`; `add` records a new claim now"
+                )
         found.append((record.location, claim_input_of(data)))
     return found
 

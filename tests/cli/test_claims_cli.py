@@ -537,6 +537,11 @@ def test_add_from_file_records_all_or_none(one_source: Cli, tmp_path: Path) -> N
         (["X."], None, "give the claim's statement and its --source"),
         (["--from-file"], "sources:\n  - {outlet: BTA, title: T}\n", "`factbase import` takes"),
         (["--from-file"], "claims:\n  - {source: silkbridge-wsj}\n", "statement: required"),
+        (
+            ["--from-file"],
+            "claims:\n  - {source: silkbridge-wsj, statement: X., retracted_at: 2024-01-01}\n",
+            "claims[0]: retracted_at: a claim's history is restored by `factbase import`",
+        ),
     ],
 )
 def test_add_from_file_refuses_what_it_cannot_take(
