@@ -11,7 +11,8 @@ median of --runs runs with min and max:
 
 - start-up (`--help`, `--version`), `list --topic oil`, `list --search` (a lemma, a form
   claims hold, two words, a form no claim holds),
-  `show`, `add` (with its incremental conflict check);
+  `show`, `add` (with its incremental conflict check; words lingua must read, words that
+  tell their language, a file of claims with `--from-file`), with the peak RSS of each;
 - `export claims --format csv` against the sqlite3 shell writing the same joined rows,
   with the peak RSS of each;
 - `import` of the JSON Lines file against `sqlite-utils insert --nl` loading the same
@@ -124,18 +125,7 @@ def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
         ("show ID", ["show", str(max(1, n // 2))]),
     ):
         figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
-    added = Figure(n, "add (with conflict check)")
-    for _ in range(runs):
-        stamp = time.time_ns()
-        # A key and words of its own, so a kept database takes it too: `add` refuses a
-        # claim repeating one of its source (the duplicate check is part of the cost).
-        key, statement = f"bench-add-{stamp}", f"порт 1: замер {stamp}, транзит 9 млн тонн"
-        command = factbase(db, "add", statement,
-                           "--source", "s1", "--key", key, "--language", "ru",
-                           "--subject", "порт 1", "--property", "oil transit",
-                           "--value", "9 млн тонн", "--as-of", "2022")  # fmt: skip
-        added.seconds.append(timed(command)[0])
-    figures.append(added)
+    figures.extend(_adds(n, db, work, runs))
 
     export = measure(
         Figure(n, "export claims --format csv"),
@@ -152,6 +142,51 @@ def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
     ):
         figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
     return figures
+
+
+# Claims `add --from-file` records in one process.
+FILE_CLAIMS = 20
+
+
+def _adds(n: int, db: Path, work: Path, runs: int) -> list[Figure]:
+    """`add` as a user records by hand: words whose language lingua must tell (Russian
+    that could be Ukrainian), words that tell it themselves, and a file of claims."""
+    added = Figure(n, "add (with conflict check)")
+    told = Figure(n, "add, words telling their language")
+    from_file = Figure(n, f"add --from-file, {FILE_CLAIMS} claims")
+    for _ in range(runs):
+        stamp = time.time_ns()
+        # A key and words of its own, so a kept database takes it too: `add` refuses a
+        # claim repeating one of its source (the duplicate check is part of the cost).
+        key, statement = f"bench-add-{stamp}", f"порт 1: замер {stamp}, транзит 9 млн тонн"
+        command = factbase(db, "add", statement,
+                           "--source", "s1", "--key", key, "--language", "ru",
+                           "--subject", "порт 1", "--property", "oil transit",
+                           "--value", "9 млн тонн", "--as-of", "2022")  # fmt: skip
+        _record(added, timed(command))
+        # Two Russian verb endings (-ает) decide the language without lingua.
+        statement = f"Транзит через порт {stamp} составляет 9 млн тонн, сообщает оператор"
+        command = factbase(db, "add", statement, "--source", "s1",
+                           "--subject", "порт 1", "--property", "oil transit",
+                           "--value", "9 млн тонн", "--as-of", "2022")  # fmt: skip
+        _record(told, timed(command))
+        claims = [
+            {"source": "s1", "key": f"bench-file-{stamp}-{i}", "subject": "порт 1",
+             "statement": f"Транзит через порт {stamp} составляет {i} млн тонн, сообщает {i}",
+             "property": "oil transit", "value": f"{i} млн тонн", "as_of": "2022"}
+            for i in range(1, FILE_CLAIMS + 1)
+        ]  # fmt: skip
+        path = work / "add-claims.json"
+        path.write_text(json.dumps({"claims": claims}, ensure_ascii=False), encoding="utf-8")
+        _record(from_file, timed(factbase(db, "add", "--from-file", str(path))))
+    from_file.note = f"{from_file.median / FILE_CLAIMS:.3f} s a claim"
+    return [added, told, from_file]
+
+
+def _record(figure: Figure, measured: tuple[float, float]) -> None:
+    elapsed, peak = measured
+    figure.seconds.append(elapsed)
+    figure.peak_mb = max(figure.peak_mb or 0.0, peak)
 
 
 # The rows an export carries, joined as the sqlite3 shell would be asked to write them.

@@ -39,10 +39,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(needs_server)
 
 
+@pytest.fixture(scope="session")
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache directory for the run: the lemma dictionaries' tries (derived data, the
+    same for every test) are built once, not in every test's home."""
+    return tmp_path_factory.getbasetemp().parent / "xdg-cache"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _shared_cache: Path
+) -> None:
     """Point the data directory at tmp_path and make terminal output deterministic."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_shared_cache))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("FACTBASE_DB", raising=False)
     monkeypatch.setenv("COLUMNS", "160")

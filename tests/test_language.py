@@ -135,6 +135,55 @@ def test_import_is_lazy() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
+def test_lemmas_from_the_tries_are_simplemmas_own() -> None:
+    """The tries hold simplemma's dictionaries as they are: every word of the corpora, in
+    its own language and guessed, has the lemma simplemma gives with its dictionary
+    decoded in memory."""
+    import simplemma
+
+    from factbase.text import dictionaries
+
+    for code, texts in (("ru", RUSSIAN), ("uk", UKRAINIAN), ("bg", BULGARIAN), ("en", ENGLISH)):
+        for word in {word for text in texts for word in language._tokens(text)}:
+            for langs in ((code,), ("ru", "uk", "bg")):
+                expected = simplemma.lemmatize(word, lang=langs)
+                assert dictionaries.lemmatizer().lemmatize(word, lang=langs) == expected, word
+
+
+def test_without_a_cache_directory_simplemma_decodes_its_dictionaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factbase.text import dictionaries
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    lemmatizer = dictionaries.lemmatizer.__wrapped__()
+    assert lemmatizer.lemmatize("нефти", lang=("ru",)) == "нефть"
+    assert not (blocked.is_dir())
+
+
+def test_a_trie_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from factbase.text.dictionaries import _write_whole
+
+    class Trie:
+        def __init__(self, fails: bool) -> None:
+            self.fails = fails
+
+        def save(self, path: str) -> None:
+            Path(path).write_bytes(b"half")
+            if self.fails:
+                raise OSError("disk full")
+            Path(path).write_bytes(b"whole")
+
+    with pytest.raises(OSError):
+        _write_whole(tmp_path / "tries", "ru", Trie(fails=True))
+    assert list((tmp_path / "tries").iterdir()) == []
+    _write_whole(tmp_path / "tries", "ru", Trie(fails=False))
+    assert [p.name for p in (tmp_path / "tries").iterdir()] == ["ru.dic"]
+    assert (tmp_path / "tries" / "ru.dic").read_bytes() == b"whole"
+
+
 def test_constants() -> None:
     assert LANGUAGES == ("en", "ru", "bg", "uk")
     assert len(ISO_639_1) == 184

@@ -3,6 +3,9 @@ against the claims about the same thing (the incremental conflict scan)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import nullcontext
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -54,3 +57,27 @@ def add_claim(
         query = select(Conflict).where(Conflict.id.in_(new_ids)).order_by(Conflict.id)
         result.new_conflicts = list(session.scalars(query))
     return result
+
+
+def add_claims(
+    session: Session,
+    claims: Iterable[tuple[str, ClaimInput]],
+    *,
+    allow_duplicate: bool = False,
+    strict: bool = False,
+) -> list[ClaimResult]:
+    """Record each claim as :func:`add_claim` records one from the command line (topics
+    no one created refused), in order, each checked against the claims before it too.
+
+    ``claims`` pairs each claim with where it was given ("claims.yaml: claims[2]"; empty
+    for the command line), which prefixes its errors. Never commits: a caller that
+    commits only after the last records all of them or none.
+    """
+    results: list[ClaimResult] = []
+    for location, data in claims:
+        with in_field(location) if location else nullcontext():
+            result = add_claim(
+                session, data, allow_duplicate=allow_duplicate, create_topics=False, strict=strict
+            )
+        results.append(result)
+    return results

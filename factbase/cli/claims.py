@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -96,8 +97,12 @@ def register(app: typer.Typer) -> None:
 
 @output_options
 def add(
-    statement: Annotated[str, typer.Argument(help="The claim in one sentence, any language.")],
-    source: Annotated[str, typer.Option("--source", "-s", help="Source id, key or URL.")],
+    statement: Annotated[
+        str | None, typer.Argument(help="The claim in one sentence, any language.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help="Source id, key or URL.")
+    ] = None,
     quote: QuoteOption = None,
     language: ClaimLanguageOption = None,
     speaker: SpeakerOption = None,
@@ -121,6 +126,15 @@ def add(
     status: ClaimStatusOption = None,
     key: KeyOption = None,
     note: NoteOption = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file",
+            help="Add every claim of this file (YAML, JSON or JSON Lines in the interchange "
+            "format, each naming its source) in one go: all of them or, on an error, none.",
+            dir_okay=False,
+        ),
+    ] = None,
     allow_duplicate: Annotated[
         bool,
         typer.Option(
@@ -131,20 +145,21 @@ def add(
     strict: StrictOption = False,
     fmt: FormatOption = TABLE,
 ) -> None:
-    """Record a claim from a source.
+    """Record a claim from a source, or with --from-file each claim of a file.
 
     A claim with the same statement or quote as one of the same source (case, ё/е,
     whitespace, quote marks and dashes aside) is refused, naming that claim, unless
     --allow-duplicate is given. Topics are created with `factbase topics add`, not here.
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.analysis.intake import add_claim
+    from factbase.analysis.intake import add_claims
     from factbase.claims.record import claim_row
     from factbase.claims.recording import ClaimInput
+    from factbase.errors import InvalidUsage
 
-    data = ClaimInput(
-        source=source,
-        statement=statement,
+    given = ClaimInput(
+        source=source or "",
+        statement=statement or "",
         key=key,
         quote=quote,
         language=language,
@@ -162,24 +177,40 @@ def add(
         status=status,
         note=note,
     )
+    if from_file is not None:
+        per_claim: tuple[object, ...] = (statement, source, quote, language, speaker, topic)
+        per_claim += (subject, property_, value, unit, event_date, as_of, forecast, once)
+        if any(per_claim) or occasion or polarity or status or key or note:
+            raise InvalidUsage("--from-file takes each claim's fields from the file, not here")
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.interchange.importer import claims_to_add
+
+        claims = claims_to_add(from_file)
+    elif statement is None or source is None:
+        raise InvalidUsage("give the claim's statement and its --source (or --from-file)")
+    else:
+        claims = [("", given)]
     with state.open_db(write=True) as db, db.session(write=True) as session:
-        result = add_claim(
-            session, data, allow_duplicate=allow_duplicate, create_topics=False, strict=strict
-        )
-        row = claim_row(result.claim)
-    for warning in result.warnings:
-        render.warn(warning)
-    for conflict in result.new_conflicts:
-        render.warn(f"new conflict {conflict.id} ({conflict.kind}): {conflict.explanation}")
-    if fmt == TABLE:
+        results = add_claims(session, claims, allow_duplicate=allow_duplicate, strict=strict)
+        rows = [claim_row(result.claim) for result in results]
+    for (location, _), result in zip(claims, results, strict=True):
+        where = f"{location}: " if location else ""
+        for warning in result.warnings:
+            render.warn(where + warning)
+        for conflict in result.new_conflicts:
+            render.warn(
+                f"{where}new conflict {conflict.id} ({conflict.kind}): {conflict.explanation}"
+            )
+    if fmt != TABLE:
+        render.emit_records(rows, list(rows[0]) if rows else [], fmt)
+        return
+    for row in rows:
         key = f" ({row['key']})" if row["key"] else ""
         topics = ", ".join(row["topics"]) or "-"
         render.console().print(
             f"added claim [bold]{row['id']}[/]"
             + render.escape(f"{key} from {row['outlet']}; topics: {topics}")
         )
-    else:
-        render.emit_records([row], list(row), fmt)
 
 
 @output_options

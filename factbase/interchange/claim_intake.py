@@ -225,7 +225,7 @@ class ClaimIntake:
         warnings: list[str] = []
         if old is None or self.replace:
             _require(item.record, data)
-            claim_input = _input(data)
+            claim_input = claim_input_of(data)
             values = claim_values(claim_input, self.lookups, warnings)
             if old is not None:
                 self._announce_clears(location, old, data)
@@ -233,7 +233,7 @@ class ClaimIntake:
             for name in REQUIRED:
                 if name in data and not data[name]:
                     raise ImportFailed(f"{location}: {name}: required; it cannot be cleared")
-            claim_input = _input(_merged(data, old.values))
+            claim_input = claim_input_of(_merged(data, old.values))
             values = claim_values(claim_input, self.lookups, warnings)
             _keep_stored(values, old.values, data)
             if "language" not in data and _checked_text(values) == _checked_text(old.values):
@@ -408,7 +408,8 @@ def _require(record: Record, data: dict[str, Any]) -> None:
             raise ImportFailed(f"{record.location}: {name}: required")
 
 
-def _input(data: dict[str, Any]) -> ClaimInput:
+def claim_input_of(data: dict[str, Any]) -> ClaimInput:
+    """What a validated claim record gives, as recording a claim takes it."""
     return ClaimInput(**{**data, "topics": data.get("topics") or ()})
 
 

@@ -42,9 +42,9 @@ from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
 from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput
+from factbase.claims.recording import HISTORY_COLUMNS, ClaimInput
 from factbase.errors import FactbaseError, ImportFailed, in_field
-from factbase.interchange.claim_intake import ClaimIntake
+from factbase.interchange.claim_intake import ClaimIntake, claim_input_of
 from factbase.interchange.readers import SECTIONS, Record, iter_records
 from factbase.interchange.review_work import (
     AUDIT_FIELDS,
@@ -437,6 +437,32 @@ def _validated(record: Record) -> dict[str, Any]:
             if not data.get(name):
                 raise ImportFailed(f"{record.location}: {name}: required")
     return data
+
+
+def claims_to_add(path: Path) -> list[tuple[str, ClaimInput]]:
+    """The claims of a file in the interchange format, each with where it stands in the
+    file, for `factbase add --from-file`: new claims only, each naming its source and
+    giving its statement. Records of other sections are refused (`factbase import`
+    takes them)."""
+    found: list[tuple[str, ClaimInput]] = []
+    for record in iter_records(path):
+        if record.section != "claims":
+            raise ImportFailed(
+                f"{record.location}: only claims are added from a file; "
+                f"`factbase import` takes {record.section}"
+            )
+        data = _validated(record)
+        for name in REQUIRED["claims"]:
+            if not data.get(name):
+                raise ImportFailed(f"{record.location}: {name}: required")
+        for name in (*HISTORY_COLUMNS, "merged_into"):
+            if data.get(name):
+                raise ImportFailed(
+                    f"{record.location}: {name}: a claim's history is restored by "
+                    "`factbase import`; `add` records a new claim now"
+                )
+        found.append((record.location, claim_input_of(data)))
+    return found
 
 
 # The fields by which a record of these sections may name a stored one.

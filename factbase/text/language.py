@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from factbase.errors import InvalidInput, in_field
+from factbase.text.dictionaries import lemmatizer
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -343,10 +344,8 @@ def _lemma(token: str, language: str | None) -> str:
         langs = _GUESS_ORDER  # simplemma uses the first language that knows the word
     if not langs:
         return fold(token)
-    # simplemma takes ~0.3 s to import: deferred until a word is lemmatised.
-    import simplemma
-
-    return fold(simplemma.lemmatize(token, lang=langs))
+    # simplemma reads its dictionaries from tries on disk: see factbase.text.dictionaries.
+    return fold(lemmatizer().lemmatize(token, lang=langs))
 
 
 def _language_for(text: str, language: str | None) -> str | None:

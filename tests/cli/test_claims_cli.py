@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -467,6 +468,153 @@ def test_a_mistyped_topic_filter_names_the_nearest(one_source: Cli) -> None:
     one_source.ok("topics", "add", "oil")
     out = one_source("list", "--topic", "oill")
     assert out.exit_code == 1 and "did you mean 'oil'?" in out.stderr
+
+
+CLAIM_FILE = """\
+claims:
+  - source: silkbridge-wsj
+    key: cpc-share
+    statement: Около 80% экспорта нефти проходит через КТК, сообщает агентство
+    subject: CPC
+    property: share of Kazakhstan oil exports
+    value: около 80%
+    topics: [oil]
+  - source: https://silkbridge.info/example
+    statement: Oil transit through the Caspian Sea doubled in 2022
+    event_date: "2023"
+"""
+
+
+def test_add_from_file_records_each_claim_as_add_does(one_source: Cli, tmp_path: Path) -> None:
+    cli = one_source
+    path = tmp_path / "claims.yaml"
+    path.write_text(CLAIM_FILE, encoding="utf-8")
+    out = cli.ok("add", "--from-file", str(path))
+    assert out.stdout.splitlines() == [
+        f"added claim {n}{key} from SilkBridge.info; topics: {topics}"
+        for n, key, topics in ((1, " (cpc-share)", "oil"), (2, "", "-"))
+    ]
+    # A warning names the claim it is about, as `import` names it.
+    assert "claims.yaml: claims[1]: event date 2023 is after the article's" in out.stderr
+    rows = query(cli.url, "SELECT key, language, value_num, value_unit FROM claim ORDER BY id")
+    assert [tuple(row.values()) for row in rows] == [
+        ("cpc-share", "ru", 80.0, "%"),
+        (None, "en", None, None),
+    ]
+    # Recording the same claims again is refused as `add` refuses a repeated claim.
+    again = cli("add", "--from-file", str(path))
+    assert again.exit_code == 1
+    assert again.stderr.startswith(
+        "factbase: error: claims.yaml: claims[0] (key cpc-share): claim 1 (cpc-share) "
+        "of the same source has the same statement"
+    )
+
+
+def test_add_from_file_records_all_or_none(one_source: Cli, tmp_path: Path) -> None:
+    cli = one_source
+    path = tmp_path / "claims.json"
+    claims = [
+        {"source": "silkbridge-wsj", "statement": "Oil exports rose in 2022"},
+        {"source": "silkbridge-wsj", "statement": "Oil exports fell", "topics": ["oill"]},
+    ]
+    path.write_text(json.dumps({"claims": claims}), encoding="utf-8")
+    before = snapshot(cli.url)
+    out = cli("add", "--from-file", str(path))
+    assert out.exit_code == 1 and out.stdout == ""
+    assert out.stderr.splitlines() == [
+        "factbase: error: claims.json: claims[1]: no topic 'oill' (did you mean 'oil'?); "
+        "`factbase topics add oill` creates it"
+    ]
+    assert snapshot(cli.url) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "document", "message"),
+    [
+        (["X.", "--from-file"], None, "--from-file takes each claim's fields from the file"),
+        (["--from-file", "-t", "oil"], None, "--from-file takes each claim's fields"),
+        ([], None, "give the claim's statement and its --source (or --from-file)"),
+        (["X."], None, "give the claim's statement and its --source"),
+        (["--from-file"], "sources:\n  - {outlet: BTA, title: T}\n", "`factbase import` takes"),
+        (["--from-file"], "claims:\n  - {source: silkbridge-wsj}\n", "statement: required"),
+        (
+            ["--from-file"],
+            "claims:\n  - {source: silkbridge-wsj, statement: X., retracted_at: 2024-01-01}\n",
+            "claims[0]: retracted_at: a claim's history is restored by `factbase import`",
+        ),
+    ],
+)
+def test_add_from_file_refuses_what_it_cannot_take(
+    one_source: Cli, tmp_path: Path, args: list[str], document: str | None, message: str
+) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(document or CLAIM_FILE, encoding="utf-8")
+    given = [part for arg in args for part in ([arg, str(path)] if arg == "--from-file" else [arg])]
+    before = snapshot(one_source.url)
+    out = one_source("add", *given)
+    assert out.exit_code == (1 if document else 2), out.stderr
+    assert message in out.stderr
+    assert snapshot(one_source.url) == before
+
+
+def test_the_readme_claim_file_adds_as_printed(one_source: Cli, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\nRecording dozens of claims", 1)[1]
+    found = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert found, "the README shows a claim file"
+    path = tmp_path / "claims.yaml"
+    path.write_text(found.group(1), encoding="utf-8")
+    out = one_source.ok("add", "--from-file", str(path))
+    assert len(re.findall(r"^added claim \d+", out.stdout, re.MULTILINE)) == 2, out.stdout
+    rows = query(one_source.url, "SELECT value_num, value_unit FROM claim ORDER BY id")
+    assert [tuple(row.values()) for row in rows] == [(10.0, "%"), (80.0, "%")]
+
+
+ADD_IN_A_PROCESS = """
+import sys
+from simplemma.strategies.dictionaries import trie_dictionary_factory as tries
+decoded = []
+load = tries._load_dictionary_from_disk
+tries._load_dictionary_from_disk = lambda lang: decoded.append(lang) or load(lang)
+from factbase.cli import main
+sys.argv = ["factbase", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("lingua imported:", "lingua" in sys.modules, file=sys.stderr)
+    print("dictionaries decoded:", decoded, file=sys.stderr)
+"""
+
+
+def test_a_typical_add_loads_no_language_model_and_decodes_no_dictionary(
+    one_source: Cli,
+) -> None:
+    """Words that tell their language decide it without lingua (~0.5 s, ~110 MB), and the
+    claim's lemmas (its search lemmas, its topic suggestions) come from the dictionary's
+    trie, built once in the cache directory, not from simplemma decoding the dictionary
+    (Russian: 1.3 s, ~300 MB) in the process."""
+    cli = one_source
+    cli.ok("topics", "add", "pipelines", "-k", "нефтепровод", "-k", "pipeline")
+
+    def add(statement: str, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", ADD_IN_A_PROCESS, "--db", cli.url, "add", statement,
+             "--source", "silkbridge-wsj", *args],
+            capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout + done.stderr
+
+    add("Нефтепровод заполнен, сообщает оператор")  # builds the Russian trie if not yet built
+    done = add("Нефтепроводы работают, их мощность составляет 80 млн тонн")
+    assert "topics: pipelines" in done
+    assert "lingua imported: False" in done and "dictionaries decoded: []" in done
+    done = add("The pipelines were shut for repairs", "--language", "en")
+    assert "topics: pipelines" in done
+    assert "lingua imported: False" in done
+    # Words that cannot tell Russian from Ukrainian or Bulgarian still ask lingua.
+    done = add("Нефть подорожала на 1%")
+    assert "lingua imported: True" in done and "dictionaries decoded: []" in done
 
 
 def test_add_accepts_the_source_by_id_key_or_url(one_source: Cli) -> None:

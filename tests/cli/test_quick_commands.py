@@ -1,8 +1,10 @@
-"""`list` and `show` processes build only their own commands; they answer as the whole CLI."""
+"""`list`, `show` and `add` processes build only their own commands; they answer as the whole
+CLI."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +104,27 @@ def test_only_a_quick_command_leaves_the_other_commands_unloaded(
     loaded = stderr.rsplit("loaded:", 1)[1].split()
     assert "factbase.cli.claims" in loaded or not quick
     assert ("factbase.cli.exports" not in loaded) is quick
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add", "Oil exports rose by 5% in May", "--source", "1"],
+        ["add", "Oil exports rose by 5% in May", "--source", "no-such-source"],
+        ["add", "--from-file", "no-such-file.yaml"],
+        ["add", "--bogus"],
+        ["add", "--help"],
+        ["add"],
+    ],
+)
+def test_an_add_process_answers_as_the_whole_command_line(
+    seeded: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """Each run writes to a copy of its own, so both record the same claim."""
+    quick_db, whole_db = tmp_path / "quick.db", tmp_path / "whole.db"
+    shutil.copyfile(seeded, quick_db)
+    shutil.copyfile(seeded, whole_db)
+    quick = _run(["-m", "factbase"], quick_db, args)
+    whole = _run(["-c", WHOLE_CLI], whole_db, args)
+    assert quick == whole
+    assert quick[1] or quick[2]
