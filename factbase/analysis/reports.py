@@ -2,8 +2,8 @@
 
 Each table is computed with grouped SQL or, where corroboration is involved,
 from the same/supports clusters (:class:`~factbase.analysis.corroboration.CorroborationIndex`),
-never claim by claim. ``--topic`` and ``--since`` narrow every table to the
-claims in that topic (and its sub-topics) from sources published since then.
+never claim by claim. The filters (:class:`ReportFilter`: topic, since, until, stance,
+language) narrow every table to the claims a listing with them gives.
 """
 
 from __future__ import annotations
@@ -39,6 +39,24 @@ NO_LANGUAGE = "(unknown)"
 class ReportFilter:
     topic: str | None = None
     since: str | None = None
+    until: str | None = None
+    stance: str | None = None
+    language: str | None = None
+
+    def claim_filter(self) -> ClaimFilter:
+        """The claim listing's filter for the same claims, every one of them."""
+        return ClaimFilter(
+            topic=self.topic,
+            since=self.since,
+            until=self.until,
+            stance=self.stance,
+            language=self.language,
+            limit=None,
+            sort=Sort.ID,
+        )
+
+    def any(self) -> bool:
+        return any((self.topic, self.since, self.until, self.stance, self.language))
 
 
 @dataclass
@@ -59,15 +77,15 @@ class Report:
         return next(t for t in self.tables if t.name == name)
 
 
-def _scope(session: Session, where: ReportFilter) -> Select[Any] | None:
+def report_scope(session: Session, where: ReportFilter) -> Select[Any] | None:
     """The ids of the claims the report is about; None for every claim.
 
     Retracted claims are left out (as from every listing): the scope is None only when
     there are none."""
-    if not where.topic and not where.since and session.scalar(retracted_ids().limit(1)) is None:
+    if not where.any() and session.scalar(retracted_ids().limit(1)) is None:
         return None
-    claim_filter = ClaimFilter(topic=where.topic, since=where.since, limit=None, sort=Sort.ID)
-    return claims_query(session, claim_filter).with_only_columns(Claim.id).order_by(None)
+    query = claims_query(session, where.claim_filter())
+    return query.with_only_columns(Claim.id).order_by(None)
 
 
 def _within(claim_id: Any, scope: Select[Any] | None) -> ColumnElement[bool]:
@@ -519,7 +537,7 @@ def build_report(session: Session, where: ReportFilter) -> Report:
 
 
 def _build_report(session: Session, where: ReportFilter) -> Report:
-    scope = _scope(session, where)
+    scope = report_scope(session, where)
     topics = _topic_ids(session, where)
     index = CorroborationIndex(session)
     counted = select(Claim.id) if scope is None else scope
