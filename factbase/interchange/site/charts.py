@@ -118,6 +118,15 @@ def timeline(name: str, found: Timeline, colours: Mapping[str, str]) -> str:
     for place, period in enumerate(dated):
         if period.disagreement:
             axes.axvspan(place - 0.45, place + 0.45, color="#bbbbbb", alpha=0.35, hatch="//")
+            axes.text(
+                place,
+                1.0,
+                "disagree",
+                transform=axes.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
     outlets = sorted({p.outlet for p in found.points})
     shown: set[tuple[str, str]] = set()
     for outlet_place, outlet in enumerate(outlets):
