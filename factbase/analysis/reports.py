@@ -24,7 +24,7 @@ from factbase.analysis.corroboration import (
     evidence_of,
     origin_groups,
 )
-from factbase.analysis.series import every_series
+from factbase.analysis.series import Series, every_series
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query, retracted_ids
@@ -72,6 +72,8 @@ class Report:
     filter: ReportFilter
     claims: int
     tables: list[ReportTable]
+    # The series the `series` table lists, whole: what the site's timelines chart.
+    series: list[Series] = field(default_factory=list)
 
     def table(self, name: str) -> ReportTable:
         return next(t for t in self.tables if t.name == name)
@@ -480,11 +482,11 @@ def _outlets(
     return rows
 
 
-def _series(session: Session, scope: Select[Any] | None) -> list[dict[str, Any]]:
+def _series(every: list[Series]) -> list[dict[str, Any]]:
     """One row per thing said in a period of each series (:func:`every_series`), with
     where the reports of the period disagree on its first row."""
     rows = []
-    for series in every_series(session, scope):
+    for series in every:
         for period in series.periods:
             for place, reading in enumerate(period.readings):
                 rows.append(
@@ -544,16 +546,17 @@ def _build_report(session: Session, where: ReportFilter) -> Report:
     total = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
     clustered = _clustered_in_scope(session, scope, index)
     by_stance, by_language = _claims_by_topic(session, scope, topics)
+    every = every_series(session, scope)
     rows = {
         "claims_by_topic_stance": by_stance,
         "claims_by_topic_language": by_language,
         "conflicts_by_topic": _conflicts_by(session, scope, topics),
         "contested": _contested(session, scope, index, clustered),
         "outlets": _outlets(session, scope, index, clustered),
-        "series": _series(session, scope),
+        "series": _series(every),
     }
     tables = [
         ReportTable(name, TITLES[name], columns, rows[name])
         for name, columns in TABLE_COLUMNS.items()
     ]
-    return Report(where, total, tables)
+    return Report(where, total, tables, every)

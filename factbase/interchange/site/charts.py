@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from factbase.interchange.site.content import Timeline
@@ -35,11 +35,13 @@ def stance_colours(stances: Sequence[str]) -> dict[str, str]:
     return {stance: PALETTE[n % len(PALETTE)] for n, stance in enumerate(sorted(stances))}
 
 
-def _figure(width: float, height: float) -> Any:
+def _figure(
+    width: float, height: float, *, layout: Literal["constrained"] | None = "constrained"
+) -> Any:
     # Late import, for start-up time: matplotlib loads only when a chart is drawn.
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height), layout=layout)
 
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
@@ -110,10 +112,13 @@ def bars(name: str, label: str, items: Sequence[tuple[str, int, str]]) -> str:
 
 
 def timeline(name: str, found: Timeline, colours: Mapping[str, str]) -> str:
-    """The values said of each period, a mark per claim coloured by stance (shaped by
-    outlet), ranges as bars; periods whose reports disagree are shaded."""
+    """The values said of each period, a mark per value and stance, coloured and shaped by
+    stance, ranges as bars; periods whose reports disagree are shaded."""
     dated = [p for p in found.series.periods if p.period is not None]
-    figure = _figure(6.4, 3.0)
+    # A fixed layout with room for the legend on the right: the constrained layout costs
+    # more than the chart at sixty charts a site.
+    figure = _figure(6.8, 3.0, layout=None)
+    figure.subplots_adjust(left=0.1, right=0.78, bottom=0.12, top=0.9)
     axes = figure.add_subplot()
     for place, period in enumerate(dated):
         if period.disagreement:
@@ -127,33 +132,42 @@ def timeline(name: str, found: Timeline, colours: Mapping[str, str]) -> str:
                 va="bottom",
                 fontsize=7,
             )
-    outlets = sorted({p.outlet for p in found.points})
-    shown: set[tuple[str, str]] = set()
-    for outlet_place, outlet in enumerate(outlets):
-        for point in (p for p in found.points if p.outlet == outlet):
-            offset = (outlet_place - (len(outlets) - 1) / 2) * 0.08
-            key = (point.stance, outlet)
-            axes.errorbar(
-                [point.period + offset],
-                [point.value],
-                yerr=(
-                    [[point.value - point.low], [point.high - point.value]]
-                    if point.low is not None and point.high is not None
-                    else None
-                ),
-                fmt=MARKERS[outlet_place % len(MARKERS)],
-                color=colours.get(point.stance, "#000000"),
-                markersize=6,
-                capsize=3,
-                label=f"{outlet} ({point.stance})" if key not in shown else None,
-            )
-            shown.add(key)
+    stances = sorted({p.stance for p in found.points})
+    for place, stance in enumerate(stances):
+        # One artist per stance, not per claim or outlet: a timeline can hold thousands of
+        # claims from a dozen outlets (the table under the chart names them), and the same
+        # value said of a period by several claims of a stance is one mark.
+        points = sorted(
+            {(p.period, p.value, p.low, p.high) for p in found.points if p.stance == stance},
+            key=lambda p: (
+                p[0],
+                p[1],
+                -1e300 if p[2] is None else p[2],
+                -1e300 if p[3] is None else p[3],
+            ),
+        )
+        offset = (place - (len(stances) - 1) / 2) * 0.1
+        below = [value - low if low is not None else 0.0 for _, value, low, _ in points]
+        above = [high - value if high is not None else 0.0 for _, value, _, high in points]
+        axes.errorbar(
+            [period + offset for period, _, _, _ in points],
+            [value for _, value, _, _ in points],
+            yerr=[below, above],
+            fmt=MARKERS[sorted(colours).index(stance) % len(MARKERS)] if stance in colours else "o",
+            color=colours.get(stance, "#000000"),
+            markersize=6,
+            capsize=3,
+            alpha=0.8,
+            label=stance,
+        )
     axes.set_xticks(range(len(dated)), [p.label for p in dated], fontsize=8)
+    if len(dated) > 6:
+        axes.tick_params(axis="x", labelrotation=45)
     axes.set_xlim(-0.6, len(dated) - 0.4)
     axes.set_ylabel(found.unit or "value", fontsize=8)
     axes.tick_params(axis="y", labelsize=8)
     axes.spines[["top", "right"]].set_visible(False)
-    if shown:
+    if stances:
         axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     label = f"{found.series.subject} · {found.series.property}: values by period"
     return _svg(figure, name, label)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.corroboration import CorroborationIndex
 from factbase.analysis.reports import Report, ReportFilter, build_report, report_scope
-from factbase.analysis.series import Series, every_series
+from factbase.analysis.series import Series
 from factbase.catalog.source_texts import claim_quote_context
 from factbase.claims.query import retracted_ids
 from factbase.store.models import Claim, ClaimLink, Conflict, Outlet, Source, Stance
@@ -253,10 +253,10 @@ def _contested(
     return facts, len(rows)
 
 
-def _timelines(session: Session, scope: Select[Any] | None) -> tuple[list[Timeline], int]:
-    """The series with figures in more than one period (the most claims first, up to
-    :data:`TIMELINES`, then in subject order), and how many there are."""
-    every = every_series(session, scope)
+def _timelines(session: Session, every: list[Series]) -> tuple[list[Timeline], int]:
+    """The series (``every``, the report's) with figures in more than one period (the
+    most claims first, up to :data:`TIMELINES`, then in subject order), and how many there
+    are."""
     ids = sorted({c for s in every for p in s.periods for r in p.readings for c in r.claims})
     values: dict[int, tuple[Any, ...]] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -340,7 +340,7 @@ def gather(
         LATEST_DECISIONS,
     )
     contested, contested_total = _contested(session, report, index)
-    timelines, timelines_total = _timelines(session, scope)
+    timelines, timelines_total = _timelines(session, report.series)
     wanted: dict[int, None] = {}
     for conflict in (*conflicts, *latest):
         wanted.update({conflict.a: None, conflict.b: None})
