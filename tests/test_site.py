@@ -116,6 +116,11 @@ def test_offline_no_url_but_the_sources(site: Path, site_db: str) -> None:
     }
     claim_id = _claim_id(site_db, "site-ru-2022")
     assert found == {(f"claim/{claim_id}.html", "https://example.org/news/ktk?a=1&amp;b=2")}
+    # The stylesheet and the script fetch nothing either.
+    for name in ("static/site.css", "static/site.js"):
+        text = (site / name).read_text(encoding="utf-8")
+        for fetch in ("url(", "@import", "fetch(", "XMLHttpRequest", "import("):
+            assert fetch not in text, (name, fetch)
     for name, data in _files(site).items():
         text = data.decode("utf-8")
         # Nothing loaded from elsewhere: every src and stylesheet is a file of the site.
