@@ -84,6 +84,7 @@ def test_claim_text_is_escaped(site: Path, site_db: str) -> None:
         }, name
 
 
+@pytest.mark.slow
 def test_same_database_same_bytes_but_the_generated_line(site_db: str, tmp_path: Path) -> None:
     database = Database.open(site_db)
     try:
@@ -179,6 +180,7 @@ def test_claim_page_has_quote_source_and_conflicts(site: Path, site_db: str) -> 
     assert 'href="../static/site.css"' in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("options", "field", "expected"),
     [
@@ -201,6 +203,7 @@ def test_filters_select_the_claims(
     assert "wrote" in out.stderr
 
 
+@pytest.mark.slow
 def test_topic_since_until(site_db: str, tmp_path: Path) -> None:
     cli = Cli(site_db)
     options = ["--topic", "energy", "--since", "2022-01-01", "--until", "2023-12-31"]
@@ -211,6 +214,7 @@ def test_topic_since_until(site_db: str, tmp_path: Path) -> None:
     assert sorted(int(p.stem) for p in pages) == sorted(int(c["id"]) for c in wanted)
 
 
+@pytest.mark.slow
 def test_rewrite_in_place_and_refuse_a_foreign_directory(site_db: str, tmp_path: Path) -> None:
     cli = Cli(site_db)
     target = tmp_path / "site"
@@ -226,6 +230,7 @@ def test_rewrite_in_place_and_refuse_a_foreign_directory(site_db: str, tmp_path:
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep"
 
 
+@pytest.mark.slow
 def test_the_site_libraries_load_only_for_a_site() -> None:
     code = (
         "import sys\n"
@@ -237,3 +242,11 @@ def test_the_site_libraries_load_only_for_a_site() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_an_empty_database_gives_a_whole_site(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("report", "--html", str(tmp_path / "site"))
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>0</strong> claims" in index and "No conflicts." in index
+    assert "No conflicts." in (tmp_path / "site" / "conflicts.html").read_text(encoding="utf-8")
+    assert list((tmp_path / "site" / "claim").iterdir()) == []
