@@ -250,3 +250,22 @@ def test_an_empty_database_gives_a_whole_site(cli: Cli, tmp_path: Path) -> None:
     assert "<strong>0</strong> claims" in index and "No conflicts." in index
     assert "No conflicts." in (tmp_path / "site" / "conflicts.html").read_text(encoding="utf-8")
     assert list((tmp_path / "site" / "claim").iterdir()) == []
+
+
+@pytest.mark.slow
+def test_verdicts_show_where_a_lookup_gives_them(site_db: str, tmp_path: Path) -> None:
+    claim_id = _claim_id(site_db, "site-en-2022")
+
+    def verdicts(session: Any, claim_ids: Any) -> dict[int, str]:
+        return {claim_id: "false <per check>"} if claim_id in claim_ids else {}
+
+    database = Database.open(site_db)
+    try:
+        with database.session() as session:
+            build_site(session, ReportFilter(), tmp_path / "site", now=NOW, verdicts=verdicts)
+    finally:
+        database.close()
+    page = (tmp_path / "site" / "claim" / f"{claim_id}.html").read_text(encoding="utf-8")
+    assert '<dd class="verdict">false &lt;per check&gt;</dd>' in page
+    conflicts = (tmp_path / "site" / "conflicts.html").read_text(encoding="utf-8")
+    assert "verdict: false &lt;per check&gt;" in conflicts
