@@ -269,3 +269,7 @@ def test_verdicts_show_where_a_lookup_gives_them(site_db: str, tmp_path: Path) -
     assert '<dd class="verdict">false &lt;per check&gt;</dd>' in page
     conflicts = (tmp_path / "site" / "conflicts.html").read_text(encoding="utf-8")
     assert "verdict: false &lt;per check&gt;" in conflicts
+    outlets = (tmp_path / "site" / "outlets.html").read_text(encoding="utf-8")
+    assert "<th>verdicts on its claims</th>" in outlets
+    (row,) = [line for line in outlets.splitlines() if "<td>Test Wire</td>" in line]
+    assert row.endswith("<td>false &lt;per check&gt;: 1</td></tr>")

@@ -127,6 +127,8 @@ class SiteContent:
     paged: list[int]  # the claims with a page, in id order
     cards: dict[int, ClaimCard]
     verdicts: Mapping[int, str]
+    # outlet name -> (verdict, claims) for its claims in scope with a verdict.
+    track_record: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     links: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     contexts: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
@@ -389,8 +391,40 @@ def gather(
         cards,
         verdicts(session, sorted(cards)),
     )
+    if verdicts is not no_verdicts:
+        content.track_record = _track_record(session, scope, verdicts)
     _claim_details(session, content)
     return content
+
+
+def _track_record(
+    session: Session, scope: Select[Any] | None, verdicts: VerdictLookup
+) -> dict[str, list[tuple[str, int]]]:
+    """The verdicts on each outlet's claims in scope, counted, most frequent first."""
+    ids = list(
+        session.scalars(
+            select(Claim.id)
+            .where(_in_scope(Claim.id, scope), Claim.id.not_in(retracted_ids()))
+            .order_by(Claim.id)
+        )
+    )
+    counts: dict[str, Counter[str]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        found = verdicts(session, ids[start : start + _CHUNK])
+        if not found:
+            continue
+        query = (
+            select(Claim.id, Outlet.name)
+            .join(Source, Source.id == Claim.source_id)
+            .join(Outlet, Outlet.id == Source.outlet_id)
+            .where(Claim.id.in_(sorted(found)))
+        )
+        for claim_id, outlet in session.execute(query):
+            counts.setdefault(outlet, Counter())[found[claim_id]] += 1
+    return {
+        outlet: sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+        for outlet, counted in counts.items()
+    }
 
 
 def _claim_details(session: Session, content: SiteContent) -> None:
