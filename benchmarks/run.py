@@ -17,7 +17,7 @@ median of --runs runs with min and max:
   with the peak RSS of each;
 - `import` of the JSON Lines file against `sqlite-utils insert --nl` loading the same
   claim records (which parses nothing), in rows per second;
-- `conflicts scan` (full), `xref`, `report`.
+- `conflicts scan` (full), `xref`, `report`, `report --html DIR` (the static site).
 
 The anchors need the `sqlite3` shell and `sqlite-utils` on PATH (install sqlite-utils in
 the benchmark's environment only: `pip install sqlite-utils`); a missing one is reported
@@ -139,6 +139,8 @@ def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
         ("conflicts scan (full)", ["conflicts", "scan"]),
         ("xref", ["xref", "--limit", "50", "--format", "jsonl"]),
         ("report", ["report"]),
+        # The site, written again into one directory: each run swaps the last one out.
+        ("report --html DIR", ["report", "--html", str(work / "site"), "--limit", "1"]),
     ):
         figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
     return figures

@@ -339,3 +339,45 @@ def import_counts(summary: Mapping[str, Any]) -> dict[str, int]:
         for section, outcomes in summary["counts"].items()
         for outcome, n in outcomes.items()
     }
+
+
+# -- the report's site ------------------------------------------------------------------
+
+# A series with figures that disagree in 2022, a statement that is markup, a source with
+# a link, Cyrillic throughout.
+SITE_EXTRA = """
+entities:
+  - {name: Caspian Pipeline Consortium, kind: pipeline, aliases: [КТК-тест]}
+outlets:
+  - {name: Тест-Агентство, stance: neutral, country: RU, language: ru}
+  - {name: Test Wire, stance: pro-western, country: GB, language: en}
+sources:
+  - {key: site-ru, outlet: Тест-Агентство, title: "Нефть через КТК", language: ru,
+     published: "2022-08", url: "https://example.org/news/ktk?a=1&b=2"}
+  - {key: site-en, outlet: Test Wire, title: "CPC share", language: en, published: "2023-02"}
+  - {key: site-en-2, outlet: Test Wire, title: "CPC share again", language: en,
+     published: "2024-02"}
+claims:
+  - {key: site-ru-2022, source: site-ru, statement: "Около 80% нефти идёт через КТК.",
+     quote: "около 80% казахстанской нефти", language: ru, subject: Caspian Pipeline Consortium,
+     property: share of oil exports (site), value: "около 80%", as_of: "2022"}
+  - {key: site-en-2022, source: site-en, statement: "Only 40% went through the CPC in 2022.",
+     language: en, subject: Caspian Pipeline Consortium, property: share of oil exports (site),
+     value: "40%", as_of: "2022"}
+  - {key: site-en-2023, source: site-en-2, statement: "About 70% went through the CPC in 2023.",
+     language: en, subject: Caspian Pipeline Consortium, property: share of oil exports (site),
+     value: "about 70%", as_of: "2023"}
+  - {key: site-markup, source: site-en, statement: "<script>alert('x')</script> & <b>bold</b>",
+     quote: "</blockquote><script>alert(1)</script>", language: en}
+"""
+
+
+def site_database(directory: Path) -> str:
+    """A SQLite database in ``directory`` with the seed data and :data:`SITE_EXTRA`."""
+    url = str(directory / "site.db")
+    cli = Cli(url)
+    cli.ok("seed")
+    extra = directory / "site-extra.yaml"
+    extra.write_text(SITE_EXTRA, encoding="utf-8")
+    cli.ok("import", str(extra))
+    return url

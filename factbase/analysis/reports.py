@@ -2,8 +2,8 @@
 
 Each table is computed with grouped SQL or, where corroboration is involved,
 from the same/supports clusters (:class:`~factbase.analysis.corroboration.CorroborationIndex`),
-never claim by claim. ``--topic`` and ``--since`` narrow every table to the
-claims in that topic (and its sub-topics) from sources published since then.
+never claim by claim. The filters (:class:`ReportFilter`: topic, since, until, stance,
+language) narrow every table to the claims a listing with them gives.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from factbase.analysis.corroboration import (
     evidence_of,
     origin_groups,
 )
-from factbase.analysis.series import every_series
+from factbase.analysis.series import Series, every_series
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query, retracted_ids
@@ -39,6 +39,24 @@ NO_LANGUAGE = "(unknown)"
 class ReportFilter:
     topic: str | None = None
     since: str | None = None
+    until: str | None = None
+    stance: str | None = None
+    language: str | None = None
+
+    def claim_filter(self) -> ClaimFilter:
+        """The claim listing's filter for the same claims, every one of them."""
+        return ClaimFilter(
+            topic=self.topic,
+            since=self.since,
+            until=self.until,
+            stance=self.stance,
+            language=self.language,
+            limit=None,
+            sort=Sort.ID,
+        )
+
+    def any(self) -> bool:
+        return any((self.topic, self.since, self.until, self.stance, self.language))
 
 
 @dataclass
@@ -54,20 +72,22 @@ class Report:
     filter: ReportFilter
     claims: int
     tables: list[ReportTable]
+    # The series the `series` table lists, whole: what the site's timelines chart.
+    series: list[Series] = field(default_factory=list)
 
     def table(self, name: str) -> ReportTable:
         return next(t for t in self.tables if t.name == name)
 
 
-def _scope(session: Session, where: ReportFilter) -> Select[Any] | None:
+def report_scope(session: Session, where: ReportFilter) -> Select[Any] | None:
     """The ids of the claims the report is about; None for every claim.
 
     Retracted claims are left out (as from every listing): the scope is None only when
     there are none."""
-    if not where.topic and not where.since and session.scalar(retracted_ids().limit(1)) is None:
+    if not where.any() and session.scalar(retracted_ids().limit(1)) is None:
         return None
-    claim_filter = ClaimFilter(topic=where.topic, since=where.since, limit=None, sort=Sort.ID)
-    return claims_query(session, claim_filter).with_only_columns(Claim.id).order_by(None)
+    query = claims_query(session, where.claim_filter())
+    return query.with_only_columns(Claim.id).order_by(None)
 
 
 def _within(claim_id: Any, scope: Select[Any] | None) -> ColumnElement[bool]:
@@ -462,11 +482,11 @@ def _outlets(
     return rows
 
 
-def _series(session: Session, scope: Select[Any] | None) -> list[dict[str, Any]]:
+def _series(every: list[Series]) -> list[dict[str, Any]]:
     """One row per thing said in a period of each series (:func:`every_series`), with
     where the reports of the period disagree on its first row."""
     rows = []
-    for series in every_series(session, scope):
+    for series in every:
         for period in series.periods:
             for place, reading in enumerate(period.readings):
                 rows.append(
@@ -519,23 +539,24 @@ def build_report(session: Session, where: ReportFilter) -> Report:
 
 
 def _build_report(session: Session, where: ReportFilter) -> Report:
-    scope = _scope(session, where)
+    scope = report_scope(session, where)
     topics = _topic_ids(session, where)
     index = CorroborationIndex(session)
     counted = select(Claim.id) if scope is None else scope
     total = int(session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
     clustered = _clustered_in_scope(session, scope, index)
     by_stance, by_language = _claims_by_topic(session, scope, topics)
+    every = every_series(session, scope)
     rows = {
         "claims_by_topic_stance": by_stance,
         "claims_by_topic_language": by_language,
         "conflicts_by_topic": _conflicts_by(session, scope, topics),
         "contested": _contested(session, scope, index, clustered),
         "outlets": _outlets(session, scope, index, clustered),
-        "series": _series(session, scope),
+        "series": _series(every),
     }
     tables = [
         ReportTable(name, TITLES[name], columns, rows[name])
         for name, columns in TABLE_COLUMNS.items()
     ]
-    return Report(where, total, tables)
+    return Report(where, total, tables, every)

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -39,7 +40,9 @@ from factbase.cli.options import (
 from factbase.vocabulary import DOCUMENT_FORMATS, REPORT_TABLES, TABLE_FORMATS, ExportFormat
 
 if TYPE_CHECKING:
-    from factbase.analysis.reports import Report
+    from sqlalchemy.orm import Session
+
+    from factbase.analysis.reports import Report, ReportFilter
 
 export_app = typer.Typer(
     help="Write claims, conflicts, sources or outlets as CSV, TSV, Markdown, JSON or JSON Lines.",
@@ -333,6 +336,9 @@ def _verify(path: Path, lines: bool, whole: bool) -> None:
 @claim_filters(
     "topic",
     "since",
+    "until",
+    "stance",
+    "lang",
     help={
         "topic": "Only claims in this topic (and its sub-topics).",
         "since": "Only claims from sources published on or after.",
@@ -344,6 +350,13 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Also write one CSV per table into this directory."),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the report as a static site (pages, charts) into this directory.",
+        ),
     ] = None,
     fmt: DocumentOrRowsOption = TABLE,
     table_name: Annotated[
@@ -359,7 +372,8 @@ def report(
     """A summary: claims per topic, stance and language; conflicts; contested facts; outlets.
 
     --format json gives every table in one document; csv and the other row formats give
-    the one --table names; -o DIR writes one CSV per table.
+    the one --table names; -o DIR writes one CSV per table; --html DIR writes a site to
+    open from disk or publish as it is.
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.reports import ReportFilter, build_report
@@ -370,8 +384,17 @@ def report(
             "or use --format json or -o DIR for all of them",
             param_hint="'--table'",
         )
+    selected = ReportFilter(
+        topic=where.topic,
+        since=where.since,
+        until=where.until,
+        stance=where.stance,
+        language=where.language,
+    )
     with state.open_db(write=False) as db, db.session() as session:
-        found = build_report(session, ReportFilter(topic=where.topic, since=where.since))
+        found = build_report(session, selected)
+        if html is not None:
+            _write_site(session, selected, found, html)
     if output is not None:
         _write_report(found, output)
     if fmt == ExportFormat.JSON:
@@ -383,6 +406,17 @@ def report(
         render.emit_records(chosen.rows, chosen.columns, fmt)
         return
     _print_report(found, rows, wide)
+
+
+def _write_site(session: Session, where: ReportFilter, found: Report, directory: Path) -> None:
+    # Late import, for start-up time: matplotlib and Jinja2 load only here.
+    from factbase.interchange.site import build_site
+
+    site = build_site(session, where, directory, now=datetime.now(UTC), report=found)
+    render.note(
+        f"wrote {render.plural(site.pages, 'page')} ({render.plural(site.claims, 'claim')}) "
+        f"to {directory}"
+    )
 
 
 def _write_report(found: Report, directory: Path) -> None:

@@ -204,11 +204,19 @@ def test_claim_filtering_commands_take_every_claim_filter_as_declared(command: s
         assert options[name] == (list(declared.flags or [f"--{name}"]), declared.help)
 
 
-def test_report_takes_the_topic_and_since_filters() -> None:
+def test_report_takes_the_topic_since_until_stance_and_lang_filters() -> None:
+    # `report --html` (issue #20) takes --until, --stance and --lang besides --topic and
+    # --since; the other claim filters stay `list`'s.
+    from factbase.cli.options import CLAIM_FILTERS
+
     options = _options_of("report")
     assert options["topic"][0] == ["--topic"]
     assert options["since"][0] == ["--since"]
-    assert "lang" not in options and "search" not in options
+    for name in ("until", "stance", "lang"):
+        declared = CLAIM_FILTERS[name]
+        assert options[name] == (list(declared.flags or [f"--{name}"]), declared.help)
+    for name in set(CLAIM_FILTERS) - {"topic", "since", "until", "stance", "lang"}:
+        assert name not in options
 
 
 def test_the_decorated_command_gets_one_claim_filter() -> None:
