@@ -13,6 +13,7 @@ from factbase.analysis.conflicts import conflicts_of
 from factbase.analysis.corroboration import corroboration
 from factbase.analysis.links import linked_claims
 from factbase.analysis.series import claim_series, is_series
+from factbase.analysis.verdicts import verdict_view
 from factbase.catalog.outlets import stance_colours
 from factbase.catalog.source_texts import claim_quote_context
 from factbase.claims.display import ClaimDetail, ClaimPage, ConflictView, LinkedView, ListedClaim
@@ -58,6 +59,7 @@ def view_claim(session: Session, ref: str | int) -> ClaimDetail:
         merged_from=merged_from,
         series=periods if is_series(periods := claim_series(session, claim.id)) else [],
         quote_context=claim_quote_context(session, claim),
+        verdict=verdict_view(session, claim.id),
     )
 
 

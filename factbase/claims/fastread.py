@@ -16,7 +16,7 @@ answers instead) whenever it could differ:
   corroboration needs :class:`~factbase.analysis.corroboration.CorroborationIndex`, and
   any page that may hold retracted claims (``include_retracted``);
 - for `show`, a retracted or merged claim: the library shows the retraction or the
-  claim it was merged into.
+  claim it was merged into; and a claim with a verdict, which the library shows.
 
 Retracted claims are left out as the library leaves them out (``LIVE_SQL``), and never
 dispute a claim.
@@ -523,6 +523,8 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
     retracted = connection.execute("SELECT retracted_at FROM claim WHERE id = ?", (claim_id,))
     if retracted.fetchone()[0] is not None:
         raise _Unanswered  # shown with its retraction, or the claim it was merged into
+    if connection.execute("SELECT 1 FROM verdict WHERE claim_id = ?", (claim_id,)).fetchone():
+        raise _Unanswered  # its verdict is shown by the library
     links = connection.execute(_LINKS, {"id": claim_id}).fetchall()
     if any(kind in ("same", "supports") for kind, *_ in links):
         raise _Unanswered

@@ -53,6 +53,8 @@ class ClaimFilter:
     status: str | None = _filter(fast=True)
     # How the quote matched its source's text: exact, normalised, not-found, no-text.
     quote_status: str | None = _filter(fast=True)
+    # The rating of the claim's current verdict (factbase.analysis.verdicts).
+    rating: str | None = _filter(fast=False)
     limit: int | None = 50
     sort: Sort = Sort.PUBLISHED
     # Retracted claims (merged duplicates among them) stay in the record but out of every

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from factbase.catalog.entities import resolve_entity
 from factbase.catalog.outlets import get_outlet, get_stance
+from factbase.catalog.settings import rating_scale
 from factbase.catalog.sources import get_source
 from factbase.catalog.topics import (
     descendant_ids,
@@ -36,7 +37,7 @@ from factbase.claims.filter import (
     search_terms,
 )
 from factbase.errors import InvalidInput, NotFound, as_id
-from factbase.store.models import Claim, ClaimTopic, Outlet, Source
+from factbase.store.models import Claim, ClaimTopic, Outlet, Source, Verdict
 from factbase.text.dates import parse_date
 from factbase.text.language import (
     fold,
@@ -120,6 +121,12 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     if where.quote_status:
         matched = validate_choice(where.quote_status, QUOTE_MATCHES, "quote status", "")
         query = query.where(Claim.quote_match == matched)
+    if where.rating:
+        rating = rating_scale(session).rating(where.rating).name
+        rated = select(Verdict.claim_id).where(
+            Verdict.rating == rating, Verdict.superseded_at.is_(None)
+        )
+        query = query.where(Claim.id.in_(rated))
     if not where.include_retracted:
         query = query.where(Claim.id.not_in(retracted_ids()))
     return query
