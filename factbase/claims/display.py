@@ -125,3 +125,6 @@ class ClaimDetail:
     # The claim's current verdict. Only the library reads it: the fast reader declines a
     # claim that has one.
     verdict: VerdictView | None = None
+    # The track records of the claim's outlet and speaker: (who, TrackRecord.summary()).
+    # Only the library reads them: the fast reader declines once anything was judged.
+    track_records: list[tuple[str, str]] = field(default_factory=list)

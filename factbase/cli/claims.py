@@ -206,6 +206,11 @@ def show(
     _print_relations(view)
     if view.verdict:
         _print_verdict(view)
+    if view.track_records:
+        render.print_fields(
+            "Track records (reliability, 95% interval, checked claims)",
+            [(render.escape(who), render.escape(summary)) for who, summary in view.track_records],
+        )
     if view.series:
         _print_series(view, view.series)
 

@@ -31,6 +31,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from factbase.analysis.corroboration import CorroborationIndex
+from factbase.analysis.track_records import ranked
 from factbase.catalog.settings import Organisation
 from factbase.claims.fields import claim_ref
 from factbase.claims.filter import ClaimFilter
@@ -246,7 +247,7 @@ def claimreview_items(
 ) -> Iterator[dict[str, Any]]:
     """Claim and ClaimReview nodes for the claims ``where`` selects."""
     index = CorroborationIndex(session)
-    query = claims_query(session, where).with_only_columns(
+    query = claims_query(session, ranked(session, where)).with_only_columns(
         Claim.id, Claim.key, Claim.statement, Claim.language, Claim.speaker, Claim.quote
     )
     for chunk in chunks(session, query):
