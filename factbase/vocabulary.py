@@ -37,6 +37,7 @@ REPORT_TABLES = (
     "contested",
     "outlets",
     "series",
+    "track_records",
 )
 # Why two claims disagree, as far as the data tells: reviewers start with "direct".
 CONFLICT_CAUSES = ("direct", "unknown-time", "time-scope", "approximation", "declared")

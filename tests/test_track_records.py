@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from helpers import Cli, add_claims, add_outlets, query, records, writing
+from helpers import Cli, add_claims, add_outlets, parse_json, query, records, writing
 
 from factbase.analysis.track_records import confidences, track_records
 from factbase.catalog.sources import SourceInput, add_source
@@ -149,3 +149,16 @@ def test_open_conflicts_lower_confidence(judged: str) -> None:
     s1, s2 = -math.log(1 - 0.55), -math.log(1 - 0.4)
     assert found[ids["u1"]] == pytest.approx(1 / (1 + math.exp(-0.3 * (s1 - 0.5 * s2))))
     assert found[ids["u2"]] == pytest.approx(1 / (1 + math.exp(-0.3 * (s2 - 0.5 * s1))))
+
+
+def test_the_report_lists_every_track_record_with_its_count(judged: str) -> None:
+    cli = Cli(judged)
+    rows = parse_json(cli.ok("report", "--format", "json"))["track_records"]
+    assert [(r["of"], r["name"], r["checked"]) for r in rows] == [
+        ("outlet", "A", 3),
+        ("outlet", "C", 2),
+        ("speaker", "Minister X", 2),
+    ]
+    assert rows[0]["reliability"] == pytest.approx(0.4)
+    printed = cli.ok("report").stdout
+    assert "Track records of outlets and speakers" in printed

@@ -464,6 +464,16 @@ REPORT_TERMINAL_COLUMNS: dict[str, list[tuple[str, render.Column]]] = {
         ("conflicts", render.Column("conflicts", "count")),
         ("corroborated_share", render.Column("corroborated", "count")),
     ],
+    # The score beside its count and interval, never alone.
+    "track_records": [
+        ("of", render.Column("of", "label")),
+        ("name", render.Column("name", "name")),
+        ("checked", render.Column("checked", "count")),
+        ("reliability", render.Column("reliability", "count")),
+        ("reliability_low", render.Column("from", "count")),
+        ("reliability_high", render.Column("to", "count")),
+        ("rated", render.Column("rated", "prose", priority=1)),
+    ],
     "series": [
         ("subject", render.Column("subject", "name")),
         ("property", render.Column("property", "prose", priority=2)),
@@ -489,6 +499,8 @@ def _print_report(found: Report, limit: int, wide: bool) -> None:
         + render.escape(f" ({'; '.join(scope)})" if scope else "")
     )
     for table in found.tables:
+        if table.name == "track_records" and not table.rows:
+            continue  # nothing judged yet: no record to show (the CSV has its header)
         shown = table.rows[:limit] if limit else table.rows
         columns = REPORT_TERMINAL_COLUMNS.get(table.name) or [
             (name, render.Column(name, "label")) for name in table.columns
