@@ -227,3 +227,21 @@ def test_sources_store_the_normalised_url_and_find_it_either_way(cli: Cli, db_ur
     )
     assert failed.exit_code == 1 and failed.stderr.count("\n") == 1
     assert snapshot(db_url) == before
+
+
+def test_the_readme_publishes_a_verdict_end_to_end(db_url: str, tmp_path: Any) -> None:
+    from test_readme_tour import commands, shell_block
+
+    seed(db_url)
+    cli = Cli(db_url)
+    steps = commands(shell_block("## Publishing verdicts"))
+    assert steps[-1][:3] == ["export", "claims", "--rating"]
+    for args in steps:
+        if "-o" in args:
+            args[args.index("-o") + 1] = str(tmp_path / args[args.index("-o") + 1])
+        cli.ok(*args)
+    document = json.loads((tmp_path / "checks.jsonld").read_text(encoding="utf-8"))
+    [review] = [n for n in document["@graph"] if n["@type"] == "ClaimReview"]
+    assert review["url"] == "https://example.org/checks/wsj-ru-cpc-share"
+    assert review["author"]["name"] == "Example Checks"
+    assert review["reviewRating"]["alternateName"] == "mostly-true"
