@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from helpers import Cli, query, schema_org_only, seed, snapshot
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factbase.errors import InvalidValue
 from factbase.text.urls import normalise_url
@@ -245,3 +247,18 @@ def test_the_readme_publishes_a_verdict_end_to_end(db_url: str, tmp_path: Any) -
     assert review["url"] == "https://example.org/checks/wsj-ru-cpc-share"
     assert review["author"]["name"] == "Example Checks"
     assert review["reviewRating"]["alternateName"] == "mostly-true"
+
+
+_IRI_FORBIDDEN = set(' "<>\\^`{|}') | {chr(c) for c in range(0x20)}
+
+
+@given(
+    path=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="#?"), max_size=30
+    ),
+    query_text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+)
+def test_normalised_urls_are_valid_and_stay_as_they_are(path: str, query_text: str) -> None:
+    url = normalise_url(f"https://example.org/{path}?{query_text}")
+    assert not set(url) & _IRI_FORBIDDEN
+    assert normalise_url(url) == url

@@ -69,8 +69,8 @@ def record_verdict(
     claim = get_claim(session, ref)
     if claim.retracted_at is not None:
         raise InvalidInput(f"claim {claim.id} is retracted: it takes no verdict")
-    chosen = rating_scale(session).rating(rating)
     scale = rating_scale(session)
+    chosen = scale.rating(rating)
     reason = normalise_text(note or "")
     if not reason:
         raise InvalidInput("say why in --note: a verdict is published with its reasoning")
