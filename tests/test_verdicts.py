@@ -247,3 +247,12 @@ def test_config_settings(claims: str) -> None:
     assert snapshot(claims) == before
     cli.ok("config", "unset", "org.name")
     assert {r["name"]: r["value"] for r in records(cli, "config", "show")}["org.name"] is None
+
+
+def test_history_shows_each_rating_change(claims: str) -> None:
+    cli = Cli(claims)
+    cli.ok("verdict", "rise", "--rating", "mixed", "--note", "First look.")
+    cli.ok("verdict", "rise", "--rating", "false", "--note", "Checked the data.")
+    shown = cli.ok("history", "rise", "--wide").stdout
+    assert "rating: ∅ → mixed" in shown
+    assert "rating: mixed → false" in shown

@@ -102,8 +102,8 @@ def record_verdict(
         "verdict",
         f"claim {claim.id}",
         detail={
-            "rating": verdict.rating,
-            "previous": previous.rating if previous else None,
+            # As a correction's entry says it, so `factbase history` shows the change.
+            "changes": {"rating": [previous.rating if previous else None, verdict.rating]},
             "reviewer": verdict.reviewer,
             "evidence": [url or claim_id for claim_id, url in cited],
             "conflict": verdict.conflict_id,
