@@ -37,6 +37,7 @@ REPORT_TABLES = (
     "contested",
     "outlets",
     "series",
+    "track_records",
 )
 # Why two claims disagree, as far as the data tells: reviewers start with "direct".
 CONFLICT_CAUSES = ("direct", "unknown-time", "time-scope", "approximation", "declared")
@@ -47,6 +48,23 @@ QUOTE_NORMALISED = "normalised"
 QUOTE_NOT_FOUND = "not-found"
 QUOTE_NO_TEXT = "no-text"
 QUOTE_MATCHES = (QUOTE_EXACT, QUOTE_NORMALISED, QUOTE_NOT_FOUND, QUOTE_NO_TEXT)
+# The ratings a verdict gives unless `factbase config set rating.scale` says otherwise:
+# (rating, value), best first. A rating without a value (unproven) is not on the scale:
+# it says the evidence does not decide, so it is neither upheld nor refuted.
+DEFAULT_RATING_SCALE: tuple[tuple[str, float | None], ...] = (
+    ("true", 6.0),
+    ("mostly-true", 5.0),
+    ("mixed", 4.0),
+    ("misleading", 3.0),
+    ("mostly-false", 2.0),
+    ("false", 1.0),
+    ("unproven", None),
+)
+# The settings `factbase config set` takes: the organisation that publishes verdicts
+# (ClaimReview's author and each review's url) and the rating scale.
+SETTING_NAMES = ("org.name", "org.url", "org.logo", "org.review_url", "rating.scale")
+# The placeholder of org.review_url that each verdict's key fills.
+REVIEW_URL_KEY = "{key}"
 
 
 class LinkKind(StrEnum):

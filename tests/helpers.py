@@ -296,6 +296,19 @@ def seed(url: str) -> None:
         import_files(session, seed_files())
 
 
+# -- JSON-LD, offline ---------------------------------------------------------------------
+
+
+def schema_org_only(url: str, options: Any = None) -> Any:
+    """A JSON-LD document loader without the network: schema.org's context from
+    factbase's copy, anything else an error."""
+    from factbase.interchange.claimreview import CONTEXT_URL, SCHEMA_ORG_CONTEXT
+
+    if url.rstrip("/") != CONTEXT_URL:
+        raise AssertionError(f"tried to fetch {url}")
+    return {"contextUrl": None, "documentUrl": url, "document": SCHEMA_ORG_CONTEXT}
+
+
 # -- conflict facts, for the pure conflict tests ---------------------------------------
 
 CONFLICT_BLOCK = ("entity:1", "share of kazakhstan oil exports")

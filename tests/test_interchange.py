@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from helpers import PG_URL, Cli
+from helpers import PG_URL, Cli, schema_org_only
 
 from factbase.catalog.audit import current_actor
 
@@ -64,10 +64,14 @@ def test_claimreview_carries_review_outcomes(db_url: str) -> None:
     cli.ok("add", "X is 10%.", "-s", "t", "--subject", "X", "--property", "p", "--value", "10%")
     cli.ok("add", "X is 50%.", "-s", "t", "--subject", "X", "--property", "p", "--value", "50%")
     cli.ok("conflicts", "resolve", "1", "--as", "resolved", "--note", "Checked.", "--keep", "2")
-    document = json.loads(cli.ok("export", "claims", "-f", "claimreview").stdout)
+    plain = json.loads(cli.ok("export", "claims", "-f", "claimreview").stdout)
+    assert [n["@type"] for n in plain["@graph"]] == ["Claim", "Claim"]  # no verdicts
+    document = json.loads(
+        cli.ok("export", "claims", "-f", "claimreview", "--conflict-reviews").stdout
+    )
     reviews = [n for n in document["@graph"] if n["@type"] == "ClaimReview"]
-    outcomes = {n["itemReviewed"]: n["reviewRating"]["alternateName"] for n in reviews}
+    outcomes = {n["itemReviewed"]["@id"]: n["reviewRating"]["alternateName"] for n in reviews}
     assert outcomes == {"urn:factbase:claim:1": "Disputed", "urn:factbase:claim:2": "Upheld"}
     assert all(n["reviewBody"] == "Checked." for n in reviews)
-    expanded = jsonld.expand(document)
+    expanded = jsonld.expand(document, {"documentLoader": schema_org_only})
     assert len(expanded) == 4

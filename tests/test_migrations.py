@@ -567,3 +567,48 @@ def test_0013_adds_source_texts_and_quote_spans_and_drops_them_with_data_in_plac
             assert triggers == 6
     db.migrate("upgrade", "0012")
     assert read_rows(db) == expected
+
+
+def test_0014_adds_verdicts_and_settings_and_drops_them_with_data_in_place(
+    first_revision_db: Database,
+) -> None:
+    db = first_revision_db
+    db.migrate("upgrade", "0013")
+    expected = read_rows(db)
+    db.migrate("upgrade", "0014")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO verdict (id, claim_id, rating, rating_value, best_rating, "
+                "worst_rating, note, reviewer, reviewed_at) "
+                "VALUES (1, 1, 'false', 1, 6, 1, 'why', 'Ana', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(
+            text("INSERT INTO verdict_evidence (verdict_id, position, url) VALUES (1, 1, 'u')")
+        )
+        connection.execute(
+            text("INSERT INTO setting (name, value, updated_at) VALUES ('org.name', 'X', :now)"),
+            {"now": NOW},
+        )
+        view = connection.execute(text("SELECT claim_id, rating, current FROM verdict_details"))
+        assert [tuple(row) for row in view] == [(1, "false", 1)]
+    with pytest.raises(DBAPIError), db.engine.begin() as connection:
+        # evidence is a claim or a URL, never both nor neither
+        connection.execute(
+            text("INSERT INTO verdict_evidence (verdict_id, position) VALUES (1, 2)")
+        )
+    assert read_rows(db) == expected
+    db.migrate("downgrade", "0013")
+    assert read_rows(db) == expected
+    with db.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        assert not {"verdict", "verdict_evidence", "setting"} & tables
+        if db.is_sqlite:
+            triggers = connection.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+            ).scalar()
+            assert triggers == 6
+    db.migrate("upgrade", "0014")
+    assert read_rows(db) == expected

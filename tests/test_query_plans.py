@@ -58,6 +58,7 @@ CLAIM_FILTERS: dict[str, tuple[ClaimFilter, str]] = {
     ),
     "exact phrase": (ClaimFilter(search='"около 80%"'), "claim_search VIRTUAL TABLE INDEX"),
     "status": (ClaimFilter(status="disputed"), "ix_claim_status"),
+    "rating": (ClaimFilter(rating="false"), "ix_verdict_rating"),
 }
 CONFLICT_FILTERS: dict[str, tuple[ConflictFilter, str]] = {
     "status": (ConflictFilter(status="open"), "ix_conflict_status"),

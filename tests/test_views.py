@@ -14,7 +14,7 @@ from sqlalchemy import inspect, text
 from factbase.store.database import HEAD_REVISION, Database
 from factbase.store.resources import migrations_dir
 
-VIEWS = {"claim_details", "conflict_details"}
+VIEWS = {"claim_details", "conflict_details", "verdict_details"}
 
 
 def views(db: Database) -> set[str]:

@@ -13,6 +13,8 @@ from factbase.analysis.conflicts import conflicts_of
 from factbase.analysis.corroboration import corroboration
 from factbase.analysis.links import linked_claims
 from factbase.analysis.series import claim_series, is_series
+from factbase.analysis.track_records import claim_track_records, ranked
+from factbase.analysis.verdicts import verdict_view
 from factbase.catalog.outlets import stance_colours
 from factbase.catalog.source_texts import claim_quote_context
 from factbase.claims.display import ClaimDetail, ClaimPage, ConflictView, LinkedView, ListedClaim
@@ -58,12 +60,14 @@ def view_claim(session: Session, ref: str | int) -> ClaimDetail:
         merged_from=merged_from,
         series=periods if is_series(periods := claim_series(session, claim.id)) else [],
         quote_context=claim_quote_context(session, claim),
+        verdict=verdict_view(session, claim.id),
+        track_records=claim_track_records(session, claim),
     )
 
 
 def claims_page(session: Session, where: ClaimFilter, *, with_support: bool) -> ClaimPage:
     """One page of `factbase list`; with its topics and corroboration when ``with_support``."""
-    claims = find_claims(session, where)
+    claims = find_claims(session, ranked(session, where))
     listed = []
     for claim in claims:
         row = claim_row(claim)

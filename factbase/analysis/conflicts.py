@@ -31,6 +31,7 @@ from factbase.analysis.conflict_columns import (
 )
 from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs, centres_apart
 from factbase.analysis.occasions import Occasion, days_apart, occasion_of, same_occurrence
+from factbase.analysis.verdicts import record_verdict
 from factbase.catalog import audit
 from factbase.catalog.outlets import get_stance
 from factbase.catalog.topics import descendant_ids, get_topic
@@ -549,8 +550,11 @@ def resolve_conflict(
     decision: str,
     note: str,
     keep: str | None = None,
+    rate: str | None = None,
 ) -> Conflict:
-    """Record a reviewer's decision; keeping one claim marks the other disputed."""
+    """Record a reviewer's decision; keeping one claim marks the other disputed, and with
+    ``rate`` gives it a verdict of that rating, the note its reasoning and the kept claim
+    its evidence."""
 
     conflict = get_conflict(session, ref)
     decision = validate_choice(decision, DECISIONS, "decision", "")
@@ -583,6 +587,11 @@ def resolve_conflict(
         detail={"previous": previous, "kept": conflict.kept_claim_id, "kind": conflict.kind},
         note=conflict.note,
     )
+    if rate is not None:
+        if kept is None:
+            raise InvalidInput("--rate rates the claim not kept: give --keep too")
+        other = conflict.claim_b_id if kept.id == conflict.claim_a_id else conflict.claim_a_id
+        record_verdict(session, other, rate, note, evidence=[str(kept.id)], conflict=conflict)
     return conflict
 
 

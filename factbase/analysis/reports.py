@@ -25,6 +25,7 @@ from factbase.analysis.corroboration import (
     origin_groups,
 )
 from factbase.analysis.series import Series, every_series
+from factbase.analysis.track_records import TRACK_RECORD_COLUMNS, track_records
 from factbase.catalog.topics import descendant_ids, get_topic
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import claims_query, retracted_ids
@@ -521,6 +522,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "outlets": ("outlet", "stance", "claims", "conflicts", "corroborated", "corroborated_share"),
     "series": ("subject", "property", "period", "said", "outlets", "claims", "disagreement"),
+    "track_records": ("of", "name", *TRACK_RECORD_COLUMNS),
 }
 TITLES = {
     "claims_by_topic_stance": "Claims per topic and stance",
@@ -529,7 +531,20 @@ TITLES = {
     "contested": "Contested facts: asserted by one stance, disputed by another",
     "outlets": "Outlets: claims, conflicts, corroboration by another stance",
     "series": "Series: what a subject and property were said to be, period by period",
+    "track_records": "Track records of outlets and speakers, from every verdict and decision",
 }
+
+
+def _track_records(session: Session) -> list[dict[str, Any]]:
+    """Every outlet's and speaker's track record, most checked first. Not narrowed by
+    --topic or --since: a record is only as good as its count, which narrowing thins."""
+    found = track_records(session)
+    rows = [
+        {"of": of, "name": record.name, **record.row()}
+        for of, records in (("outlet", found.outlets), ("speaker", found.speakers))
+        for record in records.values()
+    ]
+    return sorted(rows, key=lambda row: (-int(row["checked"]), row["of"], row["name"]))
 
 
 def build_report(session: Session, where: ReportFilter) -> Report:
@@ -554,6 +569,7 @@ def _build_report(session: Session, where: ReportFilter) -> Report:
         "contested": _contested(session, scope, index, clustered),
         "outlets": _outlets(session, scope, index, clustered),
         "series": _series(every),
+        "track_records": _track_records(session),
     }
     tables = [
         ReportTable(name, TITLES[name], columns, rows[name])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from factbase.text.language import (
     validate_language,
     within,
 )
+from factbase.text.urls import normalise_url
 
 
 @dataclass
@@ -55,14 +55,8 @@ class SourceSummary:
 
 
 def validate_url(url: str) -> str:
-    url = within(url.strip(), 2000, "URL")
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
-        raise InvalidInput(f"URL {url!r} is malformed ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidInput(f"URL {url!r} must start with http:// or https:// and name a host")
-    return url
+    """``url`` made a valid IRI (factbase.text.urls); an error when it cannot be."""
+    return within(normalise_url(url), 2000, "URL")
 
 
 def validate_key(key: str) -> str:
@@ -77,7 +71,10 @@ def find_source(session: Session, ref: str) -> Source | None:
     source_id = as_id(ref)
     if source_id is not None:
         return session.get(Source, source_id)
-    found = session.scalar(select(Source).where((Source.key == ref) | (Source.url == ref)))
+    urls = {ref, _normalised_or_same(ref)}
+    found = session.scalar(
+        select(Source).where((Source.key == ref) | (Source.url.in_(sorted(urls)))).limit(1)
+    )
     made_up = made_up_source_id(ref) if found is None else None
     if made_up is not None:
         # The key a document gave a source with neither key nor URL names it back.
@@ -85,6 +82,14 @@ def find_source(session: Session, ref: str) -> Source | None:
         if found is not None and (found.key is not None or found.url is not None):
             return None
     return found
+
+
+def _normalised_or_same(ref: str) -> str:
+    """A URL as sources store it, so `https://example.org/a b` finds its source."""
+    try:
+        return normalise_url(ref)
+    except InvalidInput:
+        return ref
 
 
 def get_source(session: Session, ref: str | int) -> Source:

@@ -89,6 +89,22 @@ class ConflictView:
 
 
 @dataclass(frozen=True)
+class VerdictView:
+    """A claim's current verdict, as `show` gives it."""
+
+    rating: str
+    value: float | None
+    best: float | None
+    worst: float | None
+    reviewer: str
+    reviewed_at: str  # ISO, to the second
+    note: str
+    # What it cites: (claim id, its statement) or (None, a URL), in order.
+    evidence: list[tuple[int | None, str]]
+    earlier: int  # verdicts it superseded
+
+
+@dataclass(frozen=True)
 class ClaimDetail:
     record: dict[str, Any]  # the claim as claim_row gives it: CLAIM_COLUMNS
     topics: list[tuple[str, bool]]  # (slug, suggested), by slug
@@ -106,3 +122,9 @@ class ClaimDetail:
     series: list[Period] = field(default_factory=list)
     # The quote in its article, with the text around it, when the source's text holds it.
     quote_context: QuoteContext | None = None
+    # The claim's current verdict. Only the library reads it: the fast reader declines a
+    # claim that has one.
+    verdict: VerdictView | None = None
+    # The track records of the claim's outlet and speaker: (who, TrackRecord.summary()).
+    # Only the library reads them: the fast reader declines once anything was judged.
+    track_records: list[tuple[str, str]] = field(default_factory=list)

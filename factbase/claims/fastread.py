@@ -8,6 +8,7 @@ answers instead) whenever it could differ:
 
 - a URL, a missing file, another schema revision, or any SQLite error (raised instead
   under tests, where :data:`STRICT_ENV` is set: there it means a bug);
+- the confidence sort, which needs the track records of the library;
 - a filter not marked ``fast`` on :class:`~factbase.claims.filter.ClaimFilter` (outlet,
   source, subject, speaker, and any filter added unmarked), a bad limit or date;
 - an unknown topic, and an empty result filtered by language, status or stance: the
@@ -16,7 +17,8 @@ answers instead) whenever it could differ:
   corroboration needs :class:`~factbase.analysis.corroboration.CorroborationIndex`, and
   any page that may hold retracted claims (``include_retracted``);
 - for `show`, a retracted or merged claim: the library shows the retraction or the
-  claim it was merged into.
+  claim it was merged into; and any claim once some claim has a verdict or a kept
+  conflict decision: the library shows verdicts and track records.
 
 Retracted claims are left out as the library leaves them out (``LIVE_SQL``), and never
 dispute a claim.
@@ -164,6 +166,8 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
         raise _Unanswered  # a filter this module does not read
     if where.limit is None or not 0 <= where.limit <= MAX_LIMIT:
         raise _Unanswered
+    if where.sort not in _ORDER:
+        raise _Unanswered  # confidence: the library ranks the claims from track records
     topics = _topic_ids(connection, where.topic) if where.topic else None
     terms = _terms(connection, where)
     filtered = _conditions(where, topics, terms)
@@ -502,6 +506,12 @@ WHERE c.id IN {{ids}} AND {LIVE_SQL}
 """
 
 
+# Whether anything was judged: a verdict, or a decision keeping one claim of a conflict.
+_JUDGED = (
+    "SELECT 1 FROM verdict UNION ALL SELECT 1 FROM conflict WHERE kept_claim_id IS NOT NULL LIMIT 1"
+)
+
+
 def claim_view(location: str | None, ref: str) -> ClaimDetail | None:
     """What `factbase show` shows of a claim, or None when the library has to read it.
 
@@ -523,6 +533,8 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
     retracted = connection.execute("SELECT retracted_at FROM claim WHERE id = ?", (claim_id,))
     if retracted.fetchone()[0] is not None:
         raise _Unanswered  # shown with its retraction, or the claim it was merged into
+    if connection.execute(_JUDGED).fetchone():
+        raise _Unanswered  # verdicts and track records are shown by the library
     links = connection.execute(_LINKS, {"id": claim_id}).fetchall()
     if any(kind in ("same", "supports") for kind, *_ in links):
         raise _Unanswered

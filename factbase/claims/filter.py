@@ -30,6 +30,9 @@ class Sort(StrEnum):
     # With --search: claims holding more of its words first, then as PUBLISHED. What
     # `list --search` sorts by unless told otherwise; without a search, PUBLISHED.
     RELEVANCE = "relevance"
+    # Most confident first, from the track records of the claim's origins (factbase.analysis.
+    # track_records): the library ranks the claims first and puts the order in `ranking`.
+    CONFIDENCE = "confidence"
 
 
 def _filter(*, fast: bool) -> Any:
@@ -53,11 +56,15 @@ class ClaimFilter:
     status: str | None = _filter(fast=True)
     # How the quote matched its source's text: exact, normalised, not-found, no-text.
     quote_status: str | None = _filter(fast=True)
+    # The rating of the claim's current verdict (factbase.analysis.verdicts).
+    rating: str | None = _filter(fast=False)
     limit: int | None = 50
     sort: Sort = Sort.PUBLISHED
     # Retracted claims (merged duplicates among them) stay in the record but out of every
     # listing unless asked for. Not a filter in the sense above: both readers apply it.
     include_retracted: bool = False
+    # With Sort.CONFIDENCE: every matching claim's id, in order (track_records.ranked).
+    ranking: tuple[int, ...] | None = None
 
     def filters(self) -> dict[str, str | None]:
         """Every filter by name, as given (limit and sort are not filters)."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from factbase.catalog.entities import resolve_entity
 from factbase.catalog.outlets import get_outlet, get_stance
+from factbase.catalog.settings import rating_scale
 from factbase.catalog.sources import get_source
 from factbase.catalog.topics import (
     descendant_ids,
@@ -36,7 +37,7 @@ from factbase.claims.filter import (
     search_terms,
 )
 from factbase.errors import InvalidInput, NotFound, as_id
-from factbase.store.models import Claim, ClaimTopic, Outlet, Source
+from factbase.store.models import Claim, ClaimTopic, Outlet, Source, Verdict
 from factbase.text.dates import parse_date
 from factbase.text.language import (
     fold,
@@ -120,6 +121,12 @@ def _filtered(session: Session, where: ClaimFilter) -> Select[Any]:
     if where.quote_status:
         matched = validate_choice(where.quote_status, QUOTE_MATCHES, "quote status", "")
         query = query.where(Claim.quote_match == matched)
+    if where.rating:
+        rating = rating_scale(session).rating(where.rating).name
+        rated = select(Verdict.claim_id).where(
+            Verdict.rating == rating, Verdict.superseded_at.is_(None)
+        )
+        query = query.where(Claim.id.in_(rated))
     if not where.include_retracted:
         query = query.where(Claim.id.not_in(retracted_ids()))
     return query
@@ -244,6 +251,8 @@ def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
     """
     if where.limit is not None and not 0 <= where.limit <= MAX_LIMIT:
         raise InvalidInput(f"--limit must be between 0 (no limit) and {MAX_LIMIT}")
+    if where.sort is Sort.CONFIDENCE:
+        return _by_ranking(session, where)
     walked = _newest_first_ids(session, where)
     terms = stored_search_terms(session, where)
     if walked is None:
@@ -253,6 +262,16 @@ def claims_query(session: Session, where: ClaimFilter) -> Select[Any]:
         query = _ordered(_filtered(session, rest), where.sort, session)
         query = query.where(Claim.id.in_(walked))
     return query.limit(where.limit) if where.limit else query
+
+
+def _by_ranking(session: Session, where: ClaimFilter) -> Select[Any]:
+    """The claims of ``where.ranking`` (a page of it, with a limit), in its order."""
+    if where.ranking is None:
+        raise InvalidInput("claims sorted by confidence are ranked first (track_records.ranked)")
+    page = list(where.ranking[: where.limit] if where.limit else where.ranking)
+    position = case({claim_id: n for n, claim_id in enumerate(page)}, value=Claim.id, else_=0)
+    query = _filtered(session, replace(where, ranking=None)).where(Claim.id.in_(page))
+    return query.order_by(position) if page else query
 
 
 def _newest_first_ids(session: Session, where: ClaimFilter) -> list[int] | None:

@@ -240,6 +240,7 @@ COMMAND_MODULES = (
     "sources",
     "imports",
     "conflicts",
+    "verdicts",
     "xref",
     "review",
     "extract",

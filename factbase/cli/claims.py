@@ -235,6 +235,13 @@ def show(
         return
     _print_claim(view)
     _print_relations(view)
+    if view.verdict:
+        _print_verdict(view)
+    if view.track_records:
+        render.print_fields(
+            "Track records (reliability, 95% interval, checked claims)",
+            [(render.escape(who), render.escape(summary)) for who, summary in view.track_records],
+        )
     if view.series:
         _print_series(view, view.series)
 
@@ -298,6 +305,27 @@ def _print_claim(view: ClaimDetail) -> None:
             ("relays", render.escape(", ".join(view.relays)) or None),
             ("added", text("created_at")),
             ("updated", text("updated_at")),
+        ],
+    )
+
+
+def _print_verdict(view: ClaimDetail) -> None:
+    verdict = view.verdict
+    assert verdict is not None
+    scale = ""
+    if verdict.value is not None:
+        scale = f" ({_num(verdict.value)} on {_num(verdict.worst)}–{_num(verdict.best)})"
+    earlier = f"; {render.plural(verdict.earlier, 'earlier verdict')}" if verdict.earlier else ""
+    render.print_fields(
+        "Verdict",
+        [
+            ("rating", render.escape(verdict.rating + scale)),
+            ("by", render.escape(f"{verdict.reviewer}, {verdict.reviewed_at}{earlier}")),
+            ("why", render.escape(verdict.note)),
+            *(
+                ("evidence", render.escape(text if cited is None else f"claim {cited}: {text}"))
+                for cited, text in verdict.evidence
+            ),
         ],
     )
 

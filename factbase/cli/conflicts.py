@@ -207,14 +207,24 @@ def conflicts_resolve(
     keep: Annotated[
         str | None, typer.Option(help="The claim that stands; the other is marked disputed.")
     ] = None,
+    rate: Annotated[
+        str | None,
+        typer.Option(
+            metavar="RATING",
+            help="With --keep: give the other claim a verdict of this rating, citing the "
+            "kept one, with --note as its reasoning.",
+        ),
+    ] = None,
 ) -> None:
     """Record a decision on a conflict. Dismissed conflicts never come back on a rescan."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.conflicts import resolve_conflict
 
     with state.open_db(write=True) as db, db.session(write=True) as session:
-        conflict = resolve_conflict(session, ref, decision.value, note, keep)
+        conflict = resolve_conflict(session, ref, decision.value, note, keep, rate)
         kept = f"; kept claim {conflict.kept_claim_id}" if conflict.kept_claim_id else ""
+        if rate:
+            kept += f"; the other claim rated {rate.strip().lower()}"
     render.console().print(f"conflict {conflict.id}: {conflict.status}{kept}")
 
 

@@ -150,10 +150,18 @@ def export_claims(
     limit: ClaimLimitOption = None,
     sort: Annotated[Sort, typer.Option(help="Order of the claims (default: id).")] = Sort.ID,
     include_retracted: IncludeRetractedOption = False,
+    conflict_reviews: Annotated[
+        bool,
+        typer.Option(
+            "--conflict-reviews",
+            help="claimreview: a ClaimReview for each side of each decided conflict too.",
+        ),
+    ] = False,
 ) -> None:
     """Claims with their source, outlet, stance, corroboration and open conflicts.
 
-    --format claimreview writes schema.org Claim/ClaimReview JSON-LD.
+    --format claimreview writes schema.org Claim JSON-LD, and a ClaimReview of each
+    claim's verdict (set the organisation first: `factbase config`).
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.claims.query import count_claims
@@ -163,7 +171,7 @@ def export_claims(
     limit = page_limit(limit, chosen, None)
     where = replace(where, limit=limit, sort=sort, include_retracted=include_retracted)
     if chosen is ExportFormat.CLAIMREVIEW:
-        _export_claimreview(output, where)
+        _export_claimreview(output, where, conflict_reviews)
         return
     _export_table(
         chosen,
@@ -176,20 +184,30 @@ def export_claims(
     )
 
 
-def _export_claimreview(output: Path | None, where: ClaimFilter) -> None:
+def _export_claimreview(output: Path | None, where: ClaimFilter, conflicts: bool) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.settings import organisation
     from factbase.errors import InvalidUsage
-    from factbase.interchange.claimreview import claimreview_items, write_claimreview
+    from factbase.interchange.claimreview import (
+        ReviewOptions,
+        claimreview_items,
+        missing_for_google,
+        write_claimreview,
+    )
 
     given = render.layout()
     if given.fields or not given.headers:
         raise InvalidUsage("--fields and --no-headers go with the table formats, not claimreview")
-    with (
-        state.open_db(write=False) as db,
-        db.session() as session,
-        render.streamed(claimreview_items(session, where)) as items,
-    ):
-        _write(output, False, lambda out: write_claimreview(out, items), "node")
+    with state.open_db(write=False) as db, db.session() as session:
+        options = ReviewOptions(organisation(session), conflicts=conflicts)
+        missing = missing_for_google(options.organisation)
+        if missing:
+            render.warn(
+                f"{', '.join(missing)} not set: ClaimReviews lack what Google requires "
+                "(factbase config set NAME VALUE)"
+            )
+        with render.streamed(claimreview_items(session, where, options)) as items:
+            _write(output, False, lambda out: write_claimreview(out, items), "node")
 
 
 @export_app.command("conflicts")
@@ -480,6 +498,16 @@ REPORT_TERMINAL_COLUMNS: dict[str, list[tuple[str, render.Column]]] = {
         ("conflicts", render.Column("conflicts", "count")),
         ("corroborated_share", render.Column("corroborated", "count")),
     ],
+    # The score beside its count and interval, never alone.
+    "track_records": [
+        ("of", render.Column("of", "label")),
+        ("name", render.Column("name", "name")),
+        ("checked", render.Column("checked", "count")),
+        ("reliability", render.Column("reliability", "count")),
+        ("reliability_low", render.Column("from", "count")),
+        ("reliability_high", render.Column("to", "count")),
+        ("rated", render.Column("rated", "prose", priority=1)),
+    ],
     "series": [
         ("subject", render.Column("subject", "name")),
         ("property", render.Column("property", "prose", priority=2)),
@@ -505,6 +533,8 @@ def _print_report(found: Report, limit: int, wide: bool) -> None:
         + render.escape(f" ({'; '.join(scope)})" if scope else "")
     )
     for table in found.tables:
+        if table.name == "track_records" and not table.rows:
+            continue  # nothing judged yet: no record to show (the CSV has its header)
         shown = table.rows[:limit] if limit else table.rows
         columns = REPORT_TERMINAL_COLUMNS.get(table.name) or [
             (name, render.Column(name, "label")) for name in table.columns

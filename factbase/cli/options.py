@@ -297,6 +297,9 @@ CLAIM_FILTERS = {
         flags=("--quote-status",),
         kind=QuoteStatus,
     ),
+    "rating": FilterOption(
+        "rating", "The rating of the claim's verdict (see `factbase config`).", "RATING"
+    ),
 }
 
 

@@ -33,6 +33,8 @@ OUTLET_TABLE = (
     render.Column("sources", "count"),
     render.Column("claims", "count"),
     render.Column("note", "prose", priority=3),
+    # Shown once some outlet has a track record: reliability (interval), checked count.
+    render.Column("record", "label"),
 )
 STANCE_TABLE = (render.Column("stance", "id"), render.Column("description", "prose"))
 
@@ -111,23 +113,42 @@ def outlet_edit(
 @output_options
 def outlet_list(
     stance: Annotated[str | None, typer.Option(help="Only outlets with this stance.")] = None,
+    with_records: Annotated[
+        bool,
+        typer.Option(
+            "--track-records",
+            help="Machine formats: each outlet's track record too (a table shows it once "
+            "any outlet has one).",
+        ),
+    ] = False,
     fmt: FormatOption = TABLE,
     wide: WideOption = False,
     columns: ColumnsOption = None,
 ) -> None:
-    """List outlets with their stance and how many sources and claims they have."""
+    """List outlets with their stance, how many sources and claims they have, and their
+    track record from verdicts and decided conflicts."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.analysis.track_records import TRACK_RECORD_COLUMNS, TrackRecord, track_records
     from factbase.catalog.outlets import OUTLET_COLUMNS, outlet_records, stance_colours
 
-    table = render.TableView(OUTLET_TABLE, wide=wide, choice=columns)
     with state.open_db(write=False) as db, db.session() as session:
         rows = outlet_records(session, stance=stance)
+        records = track_records(session).outlets
         if fmt != TABLE:
-            render.emit_records(rows, OUTLET_COLUMNS, fmt)
+            if with_records:
+                for row in rows:
+                    row |= records.get(int(row["id"]), TrackRecord(str(row["name"]))).row()
+            render.emit_records(
+                rows, (*OUTLET_COLUMNS, *(TRACK_RECORD_COLUMNS if with_records else ())), fmt
+            )
             return
         colours = stance_colours(session)
+    # Until something is judged, no outlet has a record: the column would say nothing.
+    laid_out = OUTLET_TABLE if records else OUTLET_TABLE[:-1]
+    table = render.TableView(laid_out, wide=wide, choice=columns)
     for row in rows:
-        table.add_row(
+        record = records.get(int(row["id"]))
+        cells = [
             str(row["id"]),
             render.escape(str(row["name"])),
             render.stance_text(str(row["stance"]), colours.get(str(row["stance"]))),
@@ -136,7 +157,9 @@ def outlet_list(
             str(row["sources"]),
             str(row["claims"]),
             render.escape(row["note"] or ""),
-        )
+            render.escape(record.summary() if record else "not checked"),
+        ][: len(laid_out)]
+        table.add_row(*cells)
     table.print()
 
 

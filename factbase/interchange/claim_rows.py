@@ -41,6 +41,7 @@ from factbase.analysis.corroboration import (
     DISPUTING_STATUSES,
     CorroborationIndex,
 )
+from factbase.analysis.track_records import ranked
 from factbase.claims.display import Corroboration
 from factbase.claims.fields import RecordReader, exported_fields
 from factbase.claims.filter import ClaimFilter, Sort
@@ -192,6 +193,7 @@ def _merges(where: ClaimFilter) -> bool:
 
 def claim_records(session: Session, where: ClaimFilter) -> Iterator[tuple[Any, ...]]:
     """Claim rows as tuples in :data:`CLAIM_EXPORT_COLUMNS` order, streamed."""
+    where = ranked(session, where)
     reader = RecordReader(exported_fields())
     columns = selected(reader.columns, as_text=stored_as_text(reader.fields))
     query = claims_query(session, where).with_only_columns(*columns)

@@ -453,6 +453,64 @@ class Conflict(Base):
     claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])
 
 
+class Verdict(Base):
+    """A reviewer's rating of a claim, with the reasoning (migration 0014).
+
+    A claim's current verdict is the one not superseded; a changed verdict stays on record
+    with ``superseded_at`` set, so its history is kept. The rating's value and the scale's
+    best and worst are stored as they were when it was given: changing the scale later does
+    not change what was published.
+    """
+
+    __tablename__ = "verdict"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[str] = mapped_column(String(40), index=True)
+    rating_value: Mapped[float | None] = mapped_column(Float)
+    best_rating: Mapped[float | None] = mapped_column(Float)
+    worst_rating: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The conflict whose decision proposed this verdict (`conflicts resolve --keep --rate`).
+    conflict_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conflict.id", ondelete="SET NULL"), index=True
+    )
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    claim: Mapped[Claim] = relationship()
+    evidence: Mapped[list[VerdictEvidence]] = relationship(
+        cascade="all, delete-orphan", order_by="VerdictEvidence.position", lazy="selectin"
+    )
+
+
+class VerdictEvidence(Base):
+    """What a verdict cites: a claim of the database or a URL, in the order given."""
+
+    __tablename__ = "verdict_evidence"
+    __table_args__ = (CheckConstraint("(claim_id IS NULL) <> (url IS NULL)", name="claim_or_url"),)
+
+    verdict_id: Mapped[int] = mapped_column(
+        ForeignKey("verdict.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("claim.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str | None] = mapped_column(String(2000))
+
+
+class Setting(Base):
+    """One setting of the database (`factbase config set`): SETTING_NAMES."""
+
+    __tablename__ = "setting"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class AuditEntry(Base):
     """Who changed or decided what, when and why: every correction, review decision and
     link. ``detail`` holds the change as JSON (field by field before and after, or the
