@@ -273,3 +273,18 @@ def test_verdicts_show_where_a_lookup_gives_them(site_db: str, tmp_path: Path) -
     assert "<th>verdicts on its claims</th>" in outlets
     (row,) = [line for line in outlets.splitlines() if "<td>Test Wire</td>" in line]
     assert row.endswith("<td>false &lt;per check&gt;: 1</td></tr>")
+
+
+@pytest.mark.slow
+def test_report_html_shows_the_verdicts_on_record(tmp_path: Path) -> None:
+    url = site_database(tmp_path)
+    cli = Cli(url)
+    cli.ok(
+        "verdict", "site-en-2022", "--rating", "false", "--note", "The ministry's figure is 60%."
+    )
+    cli.ok("report", "--html", str(tmp_path / "site"))
+    claim_id = _claim_id(url, "site-en-2022")
+    page = (tmp_path / "site" / "claim" / f"{claim_id}.html").read_text(encoding="utf-8")
+    assert '<dd class="verdict">false</dd>' in page
+    outlets = (tmp_path / "site" / "outlets.html").read_text(encoding="utf-8")
+    assert "<th>verdicts on its claims</th>" in outlets

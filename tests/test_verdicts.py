@@ -3,6 +3,7 @@ commands that give, list and show them."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -256,3 +257,89 @@ def test_history_shows_each_rating_change(claims: str) -> None:
     shown = cli.ok("history", "rise", "--wide").stdout
     assert "rating: ∅ → mixed" in shown
     assert "rating: mixed → false" in shown
+
+
+# -- the interchange format -----------------------------------------------------------
+
+
+def verdict_rows(url: str) -> list[tuple[object, ...]]:
+    """Every verdict as a tuple of what it holds, timestamps to the second (as every
+    timestamp of the format travels), evidence by claim key or URL, in the order given."""
+    from factbase.store.models import Claim, Verdict
+
+    def second(value: datetime | None) -> datetime | None:
+        return value.replace(microsecond=0, tzinfo=None) if value else None
+
+    rows = []
+    with writing(url) as session:
+        for verdict in session.query(Verdict).order_by(Verdict.id):
+            cited = [
+                item.url or session.get(Claim, item.claim_id).key  # type: ignore[union-attr]
+                for item in verdict.evidence
+            ]
+            rows.append(
+                (verdict.claim.key, verdict.rating, verdict.rating_value, verdict.best_rating,
+                 verdict.worst_rating, verdict.note, verdict.reviewer,
+                 second(verdict.reviewed_at), second(verdict.superseded_at),
+                 verdict.conflict_id is not None, cited)
+            )  # fmt: skip
+    return rows
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_verdicts_and_settings_round_trip_through_export_all(
+    claims: str, fmt: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cli = Cli(claims)
+    cli.ok("config", "set", "org.name", "Проверка фактов")
+    cli.ok("config", "set", "org.review_url", "https://example.org/checks/{key}")
+    cli.ok("config", "set", "rating.scale", "right=2, half=1, wrong=0, unclear")
+    cli.ok("verdict", "fall", "--rating", "half", "--note", "Partly.", "--by", "Анна")
+    cli.ok("link", "rise", "fall", "--as", "contradicts")
+    [conflict] = records(cli, "conflicts")
+    cli.ok("conflicts", "resolve", str(conflict["id"]), "--as", "resolved", "--note", "Office.",
+           "--keep", "rise", "--rate", "wrong")  # fmt: skip
+    cli.ok("verdict", "rise", "--rating", "right", "--note", "The office's figure.",
+           "--evidence", "fall", "--evidence", "https://example.org/office report")  # fmt: skip
+    # The scale changes later: what was given stays as it was given.
+    cli.ok("config", "set", "rating.scale", "true=1, false=0")
+    dump = tmp_path_factory.mktemp("dump") / f"all.{fmt}"
+    cli.ok("export", "all", "--format", fmt, "-o", str(dump))
+    other = Cli(str(tmp_path_factory.mktemp("other") / "other.db"))
+    other.ok("import", str(dump))
+    assert verdict_rows(other.url) == verdict_rows(claims)
+    assert len(verdict_rows(claims)) == 3
+    settings = "SELECT name, value FROM setting ORDER BY name"
+    assert query(other.url, settings) == query(claims, settings)
+    # Imported again, nothing changes; exported again, the same document.
+    before = snapshot(other.url)
+    again = json.loads(other.ok("import", str(dump), "--format", "json").stdout)
+    assert again["counts"]["verdicts"] == {"unchanged": 3}
+    assert snapshot(other.url) == before
+    second = dump.with_name(f"again.{fmt}")
+    other.ok("export", "all", "--format", fmt, "-o", str(second))
+    assert second.read_text(encoding="utf-8") == dump.read_text(encoding="utf-8")
+
+
+def test_a_verdict_record_is_checked_and_a_bad_one_writes_nothing(
+    claims: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    cli = Cli(claims)
+    path = tmp_path_factory.mktemp("bad") / "verdicts.yaml"
+    for bad, message in (
+        ("{claim: rise, rating: nonsense, note: x}", "nonsense"),
+        ("{claim: rise, rating: 'true', note: ''}", "note"),
+        ("{claim: nowhere, rating: 'true', note: x}", "nowhere"),
+        ("{claim: rise, rating: 'true', note: x, evidence: [rise]}", "evidence"),
+    ):
+        path.write_text(f"verdicts:\n  - {bad}\n", encoding="utf-8")
+        before = snapshot(claims)
+        outcome = cli("import", str(path))
+        assert outcome.exit_code == 1 and message in outcome.stderr, outcome.stderr
+        assert len(outcome.stderr.strip().splitlines()) == 1
+        assert snapshot(claims) == before
+    # A record without the scale's numbers is rated on the database's scale.
+    path.write_text("verdicts:\n  - {claim: rise, rating: 'TRUE', note: Checked.}\n", "utf-8")
+    cli.ok("import", str(path))
+    [row] = query(claims, "SELECT rating, rating_value, best_rating FROM verdict")
+    assert (row["rating"], row["rating_value"], row["best_rating"]) == ("true", 6, 6)

@@ -130,6 +130,17 @@ def current_verdict(session: Session, claim_id: int) -> Verdict | None:
     )
 
 
+def current_ratings(session: Session, claim_ids: Sequence[int]) -> dict[int, str]:
+    """The rating of each claim's current verdict, for the claims of ``claim_ids`` that
+    have one (the report's site shows them)."""
+    found = session.execute(
+        select(Verdict.claim_id, Verdict.rating).where(
+            Verdict.claim_id.in_(list(claim_ids)), Verdict.superseded_at.is_(None)
+        )
+    )
+    return {int(claim_id): str(rating) for claim_id, rating in found.tuples()}
+
+
 def verdict_history(session: Session, ref: str | int) -> list[Verdict]:
     """Every verdict the claim ``ref`` was given, oldest first."""
     claim = get_claim(session, ref)

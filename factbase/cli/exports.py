@@ -428,9 +428,12 @@ def report(
 
 def _write_site(session: Session, where: ReportFilter, found: Report, directory: Path) -> None:
     # Late import, for start-up time: matplotlib and Jinja2 load only here.
+    from factbase.analysis.verdicts import current_ratings
     from factbase.interchange.site import build_site
 
-    site = build_site(session, where, directory, now=datetime.now(UTC), report=found)
+    site = build_site(
+        session, where, directory, now=datetime.now(UTC), report=found, verdicts=current_ratings
+    )
     render.note(
         f"wrote {render.plural(site.pages, 'page')} ({render.plural(site.claims, 'claim')}) "
         f"to {directory}"

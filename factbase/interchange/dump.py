@@ -2,7 +2,7 @@
 
 What `factbase import` reads, this writes: custom stances, entities, topics,
 outlets, sources, claims (with their retraction and timestamps), links, conflict
-decisions and the audit log, so an export imported into an empty database gives
+decisions, verdicts, settings and the audit log, so an export imported into an empty database gives
 the same records and review work back, Cyrillic and all, and exporting that
 database again gives the same document, byte for byte. Records are streamed
 section by section.
@@ -43,6 +43,7 @@ from factbase.interchange.review_work import (
     stance_records,
 )
 from factbase.interchange.source_texts import text_fields
+from factbase.interchange.verdict_records import setting_records, verdict_records
 from factbase.store.batches import chunks
 from factbase.store.models import (
     Claim,
@@ -262,6 +263,7 @@ def interchange_records(
         claims.with_only_columns(Claim.source_id).order_by(None) if where is not None else None
     )
     keyed = keyless_named(session)
+    yield from (("settings", r) for r in setting_records(session))
     yield from (("stances", r) for r in stance_records(session))
     yield from (("entities", r) for r in _entities(session))
     yield from (("topics", r) for r in _topics(session))
@@ -270,6 +272,7 @@ def interchange_records(
     yield from (("claims", r) for r in _claims(session, claims, keyed))
     yield from (("links", r) for r in _links(session, chosen_claims))
     yield from (("conflicts", r) for r in conflict_records(session, chosen_claims))
+    yield from (("verdicts", r) for r in verdict_records(session, chosen_claims))
     yield from (("audit", r) for r in audit_records(session, chosen_claims))
 
 

@@ -63,6 +63,12 @@ from factbase.interchange.source_texts import (
     split_text_fields,
 )
 from factbase.interchange.source_writer import SourceWriter
+from factbase.interchange.verdict_records import (
+    SETTING_FIELDS,
+    VERDICT_FIELDS,
+    apply_setting,
+    apply_verdict,
+)
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, Conflict
 from factbase.store.resources import seeds_dir
@@ -113,6 +119,8 @@ FIELDS: dict[str, dict[str, str]] = {
     # The review work's records, declared beside their writers.
     "conflicts": DECISION_FIELDS,
     "audit": AUDIT_FIELDS,
+    "settings": SETTING_FIELDS,
+    "verdicts": VERDICT_FIELDS,
 }
 REQUIRED = {
     "stances": ("name",),
@@ -124,6 +132,8 @@ REQUIRED = {
     "links": ("claim", "other", "kind"),
     "conflicts": ("claim", "other", "kind", "status"),
     "audit": ("at", "actor", "action", "target"),
+    "settings": ("name", "value"),
+    "verdicts": ("claim", "rating", "note"),
 }
 
 
@@ -241,7 +251,8 @@ def _import_files(
     with ExitStack() as stack:
         if by_section["audit"]:
             stack.enter_context(audit.restoring())
-        for section in ("stances", "entities", "topics", "outlets"):
+        # Settings first: the rating scale reads the verdicts.
+        for section in ("settings", "stances", "entities", "topics", "outlets"):
             for record in by_section[section]:
                 _apply(session, record, summary)
         _apply_sources(session, by_section["sources"], summary, options)
@@ -252,6 +263,9 @@ def _import_files(
             summary.conflicts_found += len(scan(session, summary.changed_claims).new_ids)
         # Decisions after the scan and the links, which find the conflicts they decide.
         for record in by_section["conflicts"]:
+            _apply(session, record, summary)
+        # Verdicts after the decisions, which the ones they proposed name.
+        for record in by_section["verdicts"]:
             _apply(session, record, summary)
         _apply_audit(session, by_section["audit"], summary)
     return summary
@@ -640,6 +654,14 @@ def _decision(session: Session, data: dict[str, Any], *_: Any) -> str:
     return apply_decision(session, data)
 
 
+def _setting(session: Session, data: dict[str, Any], *_: Any) -> str:
+    return apply_setting(session, data)
+
+
+def _verdict(session: Session, data: dict[str, Any], *_: Any) -> str:
+    return apply_verdict(session, data)
+
+
 _APPLY: dict[str, Callable[..., str]] = {
     "stances": _stance,
     "entities": _entity,
@@ -647,6 +669,8 @@ _APPLY: dict[str, Callable[..., str]] = {
     "outlets": _outlet,
     "links": _link,
     "conflicts": _decision,
+    "settings": _setting,
+    "verdicts": _verdict,
 }
 
 

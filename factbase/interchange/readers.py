@@ -39,6 +39,8 @@ SECTION_OF_TYPE = {
     "stance": "stances",
     "conflict": "conflicts",
     "audit": "audit",
+    "setting": "settings",
+    "verdict": "verdicts",
 }
 SECTIONS = tuple(SECTION_OF_TYPE.values())
 FORMATS = (".yaml", ".yml", ".json", ".jsonl", ".csv")
