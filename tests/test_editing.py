@@ -321,8 +321,9 @@ def test_history_of_a_claim_a_source_and_since(
     cli.ok("edit", CPC, "--status", "corroborated", "--why", "second source")
     cli.ok("edit", "wsj-ru-tokayev-new-routes", "--note", "date unclear")
     rows = parse_json(cli.ok("history", CPC, "--format", "json"))
-    # Newest first: the edit, then the import that recorded the claim (the seed).
-    assert [row["action"] for row in rows] == ["edit", "import-add"]
+    # Newest first: the edit, then the seed's link (the CPC's "газопровод" contradicts its
+    # oil share), then the import that recorded the claim (the seed).
+    assert [row["action"] for row in rows] == ["edit", "link", "import-add"]
     assert rows[0]["actor"] == "boris"
     assert json.loads(rows[0]["detail"])["changes"]["status"][1] == "corroborated"
     source = _shown(cli, CPC)["source_key"]

@@ -128,7 +128,7 @@ def seeded_db(seeded_url: str) -> Any:
 def test_bulk_corroboration_agrees_with_the_one_claim_at_a_time_version(seeded_db: Any) -> None:
     with seeded_db.session() as session:
         rows = list(claim_rows(session, ClaimFilter(limit=None, sort=Sort.ID)))
-        assert len(rows) == 131
+        assert len(rows) == 139
         for row in rows:
             expected = corroboration_fields(session, row["id"])
             assert {k: row[k] for k in expected} == expected, row["id"]
@@ -186,7 +186,7 @@ def test_claimreview_expands_with_a_json_ld_processor_without_the_network(
     expanded = jsonld.expand(document, {"documentLoader": schema_org_only})
     schema = "http://schema.org/"
     claims = [n for n in expanded if n["@type"] == [schema + "Claim"]]
-    assert len(claims) == 131
+    assert len(claims) == 139
     cpc = next(n for n in claims if n["@id"] == "urn:factbase:claim:wsj-ru-cpc-share")
     assert cpc[schema + "appearance"][0][schema + "headline"][0]["@value"].startswith("Казахстан")
     assert schema + "firstAppearance" in cpc

@@ -63,7 +63,7 @@ def test_the_csv_line_of_the_tour_writes_every_claim(seeded: Cli) -> None:
     [csv_line] = [args for args in TOUR if ">" in args]
     rows = seeded.ok(*csv_line[: csv_line.index(">")]).stdout.strip().splitlines()
     listed = seeded.ok("list", "--format", "jsonl").stdout.strip().splitlines()
-    assert len(rows) - 1 == len(listed) == 131
+    assert len(rows) - 1 == len(listed) == 139
 
 
 def test_recording_by_hand_runs_in_a_new_database(tmp_path: Path) -> None:

@@ -109,23 +109,31 @@ def test_conflict_queue_order_counts_and_filters(seeded: Database) -> None:
     with seeded.session(write=True, commit=False) as session:
         everything = list(session.scalars(select(Conflict)))
         queue = conflict_queue(session, ReviewFilter())
-        assert (queue.total, queue.decided, len(queue.ids)) == (10, 0, 10)
+        assert (queue.total, queue.decided, len(queue.ids)) == (17, 0, 17)
         assert queue.ids == expected_order(session, everything)
         # A second independent report of one side moves its conflict ahead of its peers.
         last = session.get(Conflict, queue.ids[-1])
         assert last is not None and last.cause == "time-scope"
+        # The side of it that no other conflict of its cause shares (one claim may deny
+        # what several affirm): a second report of that side moves this conflict alone.
+        peers = [c for c in everything if c.cause == "time-scope" and c.id != last.id]
+        side = next(
+            claim
+            for claim in (last.claim_a, last.claim_b)
+            if all(claim.id not in (c.claim_a_id, c.claim_b_id) for c in peers)
+        )
         for echo in session.scalars(
             select(Claim.id).where(
                 Claim.id.not_in(select(Conflict.claim_a_id)),
                 Claim.id.not_in(select(Conflict.claim_b_id)),
-                Claim.source_id != last.claim_a.source_id,
+                Claim.source_id != side.source_id,
             )
         ).all():
-            low, high = sorted((echo, last.claim_a_id))
+            low, high = sorted((echo, side.id))
             nested = session.begin_nested()
             session.add(ClaimLink(claim_a_id=low, claim_b_id=high, kind="same"))
             session.flush()
-            if corroboration(session, last.claim_a_id).origins == 2:
+            if corroboration(session, side.id).origins == 2:
                 nested.commit()
                 break
             nested.rollback()
@@ -138,14 +146,14 @@ def test_conflict_queue_order_counts_and_filters(seeded: Database) -> None:
 
         decide_conflict(session, reordered.ids[0], "dismiss")
         after = conflict_queue(session, ReviewFilter())
-        assert (after.total, after.decided, after.ids) == (10, 1, reordered.ids[1:])
+        assert (after.total, after.decided, after.ids) == (17, 1, reordered.ids[1:])
 
         polarity = conflict_queue(session, ReviewFilter(kind="polarity"))
-        assert polarity.total == 7 and all(
+        assert polarity.total == 4 and all(
             session.get(Conflict, i).kind == "polarity"  # type: ignore[union-attr]
             for i in polarity.ids
         )
-        assert conflict_queue(session, ReviewFilter(language="bg")).total == 2
+        assert conflict_queue(session, ReviewFilter(language="bg")).total == 5
         assert conflict_queue(session, ReviewFilter(kind="value")).ids == []
         with pytest.raises(FactbaseError, match="no topic"):
             conflict_queue(session, ReviewFilter(topic="nope"))

@@ -20,7 +20,7 @@ def test_global_options_work_after_the_subcommand(cli: Cli, tmp_path: Path) -> N
     # cli passes --db before the command; the one after it wins.
     listed = cli("list", "--db", str(other), "--format", "json", "--limit", "0")
     assert listed.exit_code == 0, listed.stderr
-    assert len(parse_json(listed)) == 131
+    assert len(parse_json(listed)) == 139
     assert parse_json(cli("list", "--format", "json")) == []
 
 
@@ -111,13 +111,13 @@ def test_report_rows_come_one_table_at_a_time(cli: Cli) -> None:
 
 def test_seed_and_import_summaries_take_format_json(cli: Cli, tmp_path: Path) -> None:
     first = parse_json(cli.ok("seed", "--format", "json"))
-    assert first["counts"]["claims"]["added"] == 131
+    assert first["counts"]["claims"]["added"] == 139
     again = parse_json(cli.ok("seed", "--json"))  # the older spelling still works
-    assert again["counts"]["claims"] == {"unchanged": 131}
+    assert again["counts"]["claims"] == {"unchanged": 139}
     exported = tmp_path / "all.jsonl"
     cli.ok("export", "all", "-o", str(exported))
     summary = parse_json(cli.ok("import", str(exported), "-f", "JSON"))
-    assert summary["counts"]["claims"] == {"unchanged": 131}
+    assert summary["counts"]["claims"] == {"unchanged": 139}
 
 
 @pytest.mark.slow

@@ -87,18 +87,18 @@ def spawn(seeded: Cli, terminal_env: dict[str, str]) -> Iterator[Any]:
 
 def shown(child: pexpect.spawn, position: int) -> int:
     """Wait for item #position and its prompt; the conflict id it shows."""
-    child.expect(rf"#{position} of 10 · conflict (\d+) · ")
+    child.expect(rf"#{position} of 17 · conflict (\d+) · ")
     conflict = int(child.match.group(1))
-    child.expect_exact(f"#{position} of 10 {PROMPT}")
+    child.expect_exact(f"#{position} of 17 {PROMPT}")
     return conflict
 
 
 def test_review_in_a_terminal_decides_undoes_quits_and_resumes(seeded: Cli, spawn: Any) -> None:
     url = seeded.url
-    assert set(statuses(url).values()) == {"open"} and len(statuses(url)) == 10
+    assert set(statuses(url).values()) == {"open"} and len(statuses(url)) == 17
 
     child = spawn()
-    child.expect_exact("10 open conflicts; starting at #1")
+    child.expect_exact("17 open conflicts; starting at #1")
     first = shown(child, 1)
     child.send("x")  # an unknown key: a hint, nothing else
     child.expect_exact("unknown key 'x': press ? for the keys")
@@ -132,16 +132,16 @@ def test_review_in_a_terminal_decides_undoes_quits_and_resumes(seeded: Cli, spaw
     assert (entry["action"], entry["target"]) == ("review-undo", f"conflict {second}")
 
     child.send("q")
-    child.expect_exact("review ended: 1 decided, 1 undone; 9 open conflicts left")
+    child.expect_exact("review ended: 1 decided, 1 undone; 16 open conflicts left")
     child.expect_exact("run `factbase review` again to resume at #2")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert sorted(statuses(url).values()).count("open") == 9
+    assert sorted(statuses(url).values()).count("open") == 16
 
     # Again: the dismissed conflict is not shown; the review resumes at #2.
     child = spawn()
-    child.expect_exact("1 of 10 conflicts decided; resuming at #2")
+    child.expect_exact("1 of 17 conflicts decided; resuming at #2")
     assert shown(child, 2) == second
     child.send("n")
     # The prompt says what Enter alone would leave.
@@ -160,10 +160,10 @@ def test_review_in_a_terminal_decides_undoes_quits_and_resumes(seeded: Cli, spaw
     assert (kept["status"], other["status"]) == ("unverified", "disputed")
 
     child = spawn()
-    child.expect_exact("2 of 10 conflicts decided; resuming at #3")
+    child.expect_exact("2 of 17 conflicts decided; resuming at #3")
     shown(child, 3)
     child.send("\x04")  # Ctrl-D quits too
-    child.expect_exact("review ended: 0 decided; 8 open conflicts left")
+    child.expect_exact("review ended: 0 decided; 15 open conflicts left")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -175,15 +175,19 @@ def test_review_in_a_terminal_decides_undoes_quits_and_resumes(seeded: Cli, spaw
 
 def test_plain_prompt_reads_one_line_per_decision(seeded: Cli) -> None:
     out = seeded.ok("review", input="d\nc\nq\n")
-    assert "10 open conflicts; starting at #1" in out.stdout
-    assert f"#1 of 10 {PROMPT} d" in out.stdout
-    assert f"#2 of 10 {PROMPT} c" in out.stdout
-    assert "review ended: 2 decided; 8 open conflicts left" in out.stdout
+    assert "17 open conflicts; starting at #1" in out.stdout
+    assert f"#1 of 17 {PROMPT} d" in out.stdout
+    assert f"#2 of 17 {PROMPT} c" in out.stdout
+    assert "review ended: 2 decided; 15 open conflicts left" in out.stdout
     values = sorted(statuses(seeded.url).values())
-    assert (values.count("dismissed"), values.count("confirmed"), values.count("open")) == (1, 1, 8)
+    assert (values.count("dismissed"), values.count("confirmed"), values.count("open")) == (
+        1,
+        1,
+        15,
+    )
     again = seeded.ok("review", input="")  # end of input: quit cleanly
-    assert "2 of 10 conflicts decided; resuming at #3" in again.stdout
-    assert "review ended: 0 decided; 8 open conflicts left" in again.stdout
+    assert "2 of 17 conflicts decided; resuming at #3" in again.stdout
+    assert "review ended: 0 decided; 15 open conflicts left" in again.stdout
 
 
 def test_unknown_input_gets_a_hint_and_changes_nothing(seeded: Cli) -> None:
@@ -193,7 +197,7 @@ def test_unknown_input_gets_a_hint_and_changes_nothing(seeded: Cli) -> None:
     assert "unknown key '': press ? for the keys" in out.stdout
     assert "nothing to undo in this run" in out.stdout
     assert "skipped: still open" in out.stdout
-    assert "review ended: 0 decided, 1 skipped; 10 open conflicts left" in out.stdout
+    assert "review ended: 0 decided, 1 skipped; 17 open conflicts left" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr
     assert snapshot(seeded.url) == before
 
@@ -210,8 +214,8 @@ def test_piped_into_the_real_program(seeded: Cli, terminal_env: dict[str, str]) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert "7 open conflicts; starting at #1" in done.stdout
-    assert "review ended: 2 decided; 5 open conflicts left" in done.stdout
+    assert "4 open conflicts; starting at #1" in done.stdout
+    assert "review ended: 2 decided; 2 open conflicts left" in done.stdout
     assert max(len(line) for line in done.stdout.splitlines()) <= 80
     decided = {
         row["status"]: row
@@ -226,19 +230,19 @@ def test_piped_into_the_real_program(seeded: Cli, terminal_env: dict[str, str]) 
 
 def test_matches_same_not_same_undo(seeded: Cli) -> None:
     out = seeded.ok("review", "matches", "--lang", "bg", input="c\nd\nu\ns\nd\nq\n")
-    assert "11 open suggested matches; starting at #1" in out.stdout
-    assert "#1 of 11 [c d n s u o q ?] c" in out.stdout
+    assert "10 open suggested matches; starting at #1" in out.stdout
+    assert "#1 of 10 [c d n s u o q ?] c" in out.stdout
     links = query(seeded.url, "SELECT * FROM claim_link WHERE note LIKE 'reviewed%'")
     assert [link["kind"] for link in links] == ["same"]
     rejections = query(seeded.url, "SELECT * FROM xref_rejection")
     assert len(rejections) == 1 and rejections[0]["note"] == "reviewed: not the same"
     actions = [r["action"] for r in query(seeded.url, "SELECT action FROM audit_log ORDER BY id")]
     assert actions[-4:] == ["link", "xref-reject", "review-undo", "xref-reject"]
-    assert "review ended: 2 decided, 1 undone, 1 skipped; 9 open suggested matches left" in (
+    assert "review ended: 2 decided, 1 undone, 1 skipped; 8 open suggested matches left" in (
         out.stdout
     )
     again = seeded.ok("review", "matches", "--lang", "bg", input="q\n")
-    assert "9 open suggested matches; starting at #1" in again.stdout
+    assert "8 open suggested matches; starting at #1" in again.stdout
 
 
 @pytest.mark.parametrize(
