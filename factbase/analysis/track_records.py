@@ -233,7 +233,10 @@ def _count(record: TrackRecord, credit: float | None, ratings: set[str]) -> None
 
 
 def _outlet_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Outlet.id, Outlet.name)).tuples().all())
+    return {
+        int(outlet_id): str(name)
+        for outlet_id, name in session.execute(select(Outlet.id, Outlet.name))
+    }
 
 
 def _speaker_names(session: Session, judged: Iterable[int]) -> dict[str, str]:

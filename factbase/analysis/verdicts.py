@@ -138,7 +138,7 @@ def current_ratings(session: Session, claim_ids: Sequence[int]) -> dict[int, str
             Verdict.claim_id.in_(list(claim_ids)), Verdict.superseded_at.is_(None)
         )
     )
-    return {int(claim_id): str(rating) for claim_id, rating in found.tuples()}
+    return {int(claim_id): str(rating) for claim_id, rating in found}
 
 
 def verdict_history(session: Session, ref: str | int) -> list[Verdict]:

@@ -359,11 +359,8 @@ class ClaimIntake:
             self._slugs = dict(self.session.execute(select(Topic.id, Topic.slug)).all())
         missing = [topic_id for topic_id in topics if topic_id not in self._slugs]
         if missing:
-            self._slugs.update(
-                self.session.execute(select(Topic.id, Topic.slug).where(Topic.id.in_(missing)))
-                .tuples()
-                .all()
-            )
+            found = self.session.execute(select(Topic.id, Topic.slug).where(Topic.id.in_(missing)))
+            self._slugs.update((int(topic_id), str(slug)) for topic_id, slug in found)
         slugs = self._slugs
         return {
             "key": values["key"],
