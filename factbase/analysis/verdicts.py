@@ -75,7 +75,7 @@ def record_verdict(
     if not reason:
         raise InvalidInput("say why in --note: a verdict is published with its reasoning")
     reviewer = normalise_text(by or "") or audit.current_actor()
-    cited = [_evidence(session, claim, given) for given in evidence]
+    cited = [cited_evidence(session, claim, given) for given in evidence]
     when = now or utcnow()
     previous = current_verdict(session, claim.id)
     if previous is not None:
@@ -91,10 +91,7 @@ def record_verdict(
         reviewed_at=when,
         conflict_id=conflict.id if conflict else None,
     )
-    verdict.evidence = [
-        VerdictEvidence(position=position, claim_id=cited_id, url=url)
-        for position, (cited_id, url) in enumerate(cited, start=1)
-    ]
+    verdict.evidence = evidence_rows(cited)
     session.add(verdict)
     session.flush()
     audit.record(
@@ -114,14 +111,23 @@ def record_verdict(
     return verdict
 
 
-def _evidence(session: Session, claim: Claim, given: str) -> tuple[int | None, str | None]:
-    text = given.strip()
+def cited_evidence(session: Session, claim: Claim, given: str) -> tuple[int | None, str | None]:
+    """What ``given`` cites as evidence on ``claim``: (claim id, None) or (None, URL)."""
+    text = str(given).strip()
     if "://" in text:
         return None, normalise_url(text)
     cited = get_claim(session, text)
     if cited.id == claim.id:
         raise InvalidValue(f"claim {claim.id} cannot be evidence on itself")
     return cited.id, None
+
+
+def evidence_rows(cited: Sequence[tuple[int | None, str | None]]) -> list[VerdictEvidence]:
+    """A verdict's evidence rows, in the order cited."""
+    return [
+        VerdictEvidence(position=position, claim_id=claim_id, url=url)
+        for position, (claim_id, url) in enumerate(cited, start=1)
+    ]
 
 
 def current_verdict(session: Session, claim_id: int) -> Verdict | None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from factbase.analysis.verdicts import cited_evidence, evidence_rows
 from factbase.catalog.settings import checked_setting, rating_scale, settings
 from factbase.claims.fields import claim_ref
 from factbase.claims.query import get_claim
@@ -27,7 +28,6 @@ from factbase.errors import InvalidInput, in_field
 from factbase.store.models import Claim, Conflict, Setting, Verdict, VerdictEvidence, utcnow
 from factbase.text.date_formats import parse_timestamp, timestamp_iso
 from factbase.text.language import normalise_text
-from factbase.text.urls import normalise_url
 from factbase.vocabulary import CONFLICT_KINDS, validate_choice
 
 # The fields of each record, in document order, and how `import` reads them.
@@ -133,10 +133,11 @@ def apply_verdict(session: Session, data: dict[str, Any]) -> str:
     claim = get_claim(session, data["claim"])
     wanted = _verdict_values(session, claim, data)
     stored = _same_verdict(session, claim.id, wanted)
-    evidence = [_evidence(session, claim, given) for given in data.get("evidence") or ()]
+    with in_field("evidence"):
+        evidence = [cited_evidence(session, claim, given) for given in data.get("evidence") or ()]
     if stored is None:
         verdict = Verdict(claim_id=claim.id, **wanted)
-        verdict.evidence = _evidence_rows(evidence)
+        verdict.evidence = evidence_rows(evidence)
         session.add(verdict)
         outcome = "added"
     else:
@@ -152,7 +153,7 @@ def apply_verdict(session: Session, data: dict[str, Any]) -> str:
         for name, value in changed.items():
             setattr(stored, name, value)
         if held != evidence:
-            stored.evidence = _evidence_rows(evidence)
+            stored.evidence = evidence_rows(evidence)
         outcome = "updated"
     session.flush()
     _one_current(session, claim.id)
@@ -199,23 +200,6 @@ def _conflict_id(session: Session, claim: Claim, data: dict[str, Any]) -> int | 
     if kind:
         query = query.where(Conflict.kind == kind)
     return session.scalar(query.order_by(Conflict.id).limit(1))
-
-
-def _evidence(session: Session, claim: Claim, given: str) -> tuple[int | None, str | None]:
-    text = str(given).strip()
-    if "://" in text:
-        return None, normalise_url(text)
-    cited = get_claim(session, text)
-    if cited.id == claim.id:
-        raise InvalidInput(f"evidence: claim {claim.id} cannot be evidence on itself")
-    return cited.id, None
-
-
-def _evidence_rows(evidence: list[tuple[int | None, str | None]]) -> list[VerdictEvidence]:
-    return [
-        VerdictEvidence(position=position, claim_id=claim_id, url=url)
-        for position, (claim_id, url) in enumerate(evidence, start=1)
-    ]
 
 
 def _same_verdict(session: Session, claim_id: int, wanted: dict[str, Any]) -> Verdict | None:
