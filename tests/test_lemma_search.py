@@ -25,7 +25,8 @@ from factbase.catalog.sources import SourceInput, add_source
 from factbase.claims import fastread
 from factbase.claims.filter import ClaimFilter, Sort, search_terms
 from factbase.claims.query import find_claims
-from factbase.claims.recording import ClaimInput, save_claim
+from factbase.claims.recording import save_claim
+from factbase.claims.values import ClaimInput
 from factbase.store.database import Database
 from factbase.text.language import fold
 

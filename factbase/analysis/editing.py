@@ -29,15 +29,13 @@ from factbase.catalog.source_texts import attach_text
 from factbase.catalog.sources import SourceInput, get_source, update_source
 from factbase.catalog.topics import require_topics
 from factbase.claims.query import get_claim
-from factbase.claims.recording import (
+from factbase.claims.recording import SessionLookups, record_search_forms, stored_input
+from factbase.claims.values import (
     HISTORY_COLUMNS,
     ClaimInput,
-    SessionLookups,
     claim_topics,
     claim_values,
-    record_search_forms,
     refuse_unanchored,
-    stored_input,
 )
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.models import Claim, ClaimTopic, Conflict, Entity, EntityAlias, Source

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,12 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from factbase.catalog.names import validate_slug
 from factbase.catalog.topic_tree import topic_subtree
 from factbase.errors import InvalidInput, NotFound
 from factbase.store.models import ClaimTopic, Topic, TopicKeyword
 from factbase.text.language import match_keywords, normalise_text, within
-
-_SLUG = re.compile(r"^[^\W_][\w-]*$")
 
 
 @dataclass
@@ -32,13 +30,6 @@ class TopicSummary:
     topic: Topic
     depth: int
     claims: int
-
-
-def validate_slug(slug: str) -> str:
-    slug = normalise_text(slug).lower()
-    if not _SLUG.match(slug) or len(slug) > 100:
-        raise InvalidInput(f"topic slug {slug!r} must be one lower-case word or words-with-hyphens")
-    return slug
 
 
 def find_topic(session: Session, slug: str) -> Topic | None:
