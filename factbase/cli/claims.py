@@ -218,7 +218,9 @@ def _added_quickly(given: ClaimInput, *, allow_duplicate: bool, strict: bool) ->
     the library's path does; False, having written nothing, when the library must."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.analysis.quick_add import add_quickly
+    from factbase.text.dictionaries import keep_built_dictionaries
 
+    keep_built_dictionaries()  # a writing command: the lemma tries it builds are kept
     added = add_quickly(state.db_location, given, allow_duplicate=allow_duplicate, strict=strict)
     if added is None:
         return False
