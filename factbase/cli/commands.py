@@ -4,7 +4,8 @@ A `factbase` process imports the module of the command it runs and nothing else:
 listing of `factbase --help` comes from the table below, not from the modules (importing
 and building all of them took ~0.1 s of a `--help` run). The table lists the commands in
 the order the whole command line (``factbase.cli.app``) lists them, each with the first
-paragraph of its help; `tests/cli/test_quick_commands.py` holds it to that.
+paragraph of its help; `tests/cli/test_lazy_commands.py` holds it to that, so a new
+top-level command (or a changed first paragraph) is written here too.
 
 Loaded by every process: nothing here imports SQLAlchemy or Rich.
 """
