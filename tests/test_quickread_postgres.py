@@ -25,6 +25,7 @@ from test_quickread import (
 from factbase.claims import fastread as quickread
 from factbase.claims import query as claims_module
 from factbase.claims.filter import ClaimFilter
+from factbase.store.location import ENV_VAR
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -129,8 +130,12 @@ def test_on_a_server_show_answers_what_the_library_answers_or_declines(server: s
     assert quickread.claim_view(server, "999999") is None
 
 
-def test_other_server_locations_are_left_to_the_library(server: str) -> None:
+def test_other_server_locations_are_left_to_the_library(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert quickread.claim_view(server, "1") is not None
+    monkeypatch.setenv(ENV_VAR, server)
+    assert quickread.claim_view(None, "1") is not None  # FACTBASE_DB names the server
     assert quickread.claim_view(server + "?application_name=x", "1") is None
     assert quickread.claim_view(server.replace("+psycopg", ""), "1") is None
     assert quickread.claim_view(server.rsplit("/", 1)[0] + "/no_such_database_x", "1") is None
