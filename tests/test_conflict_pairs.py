@@ -134,6 +134,51 @@ def test_large_blocks_record_only_real_conflicts_and_stay_linear(
     assert sum(1 for pair in pairs if most in pair) >= min(PARTNERS, clashes[most])
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.sampled_from(["exact", "approx", "over", "up_to"]),
+            st.sampled_from([None, "2022", "2023-05-01", "2023-05-02"]),
+            st.sampled_from(["affirmed", "denied"]),
+        ),
+        min_size=SMALL_BLOCK + 1,
+        max_size=120,
+    ),
+    data=st.data(),
+)
+def test_a_focus_selects_the_pairs_of_a_whole_block_that_involve_it_asking_less(
+    values: list[tuple[int, str, str | None, str]], data: st.DataObject
+) -> None:
+    """The incremental check of one claim (`add`) selects the same pairs involving it as a
+    scan of its whole block, and compares fewer pairs to find them."""
+    members = [
+        figure(10 * value + 10, qualifier=qualifier, event=event, polarity=polarity)
+        for value, qualifier, event, polarity in values
+    ]
+    focus = data.draw(st.sampled_from(members)).id
+    asked: dict[str, int] = {"whole": 0, "focus": 0}
+
+    def counting(which: str) -> Any:
+        def ask(a: ClaimFacts, b: ClaimFacts) -> bool:
+            asked[which] += 1
+            return conflicting(a, b)
+
+        return ask
+
+    whole = {
+        (a.id, b.id) for a, b in block_pairs(members, counting("whole")) if focus in (a.id, b.id)
+    }
+    focused = {
+        (a.id, b.id)
+        for a, b in block_pairs(members, counting("focus"), {focus})
+        if focus in (a.id, b.id)
+    }
+    assert focused == whole
+    assert asked["focus"] <= asked["whole"]
+
+
 # -- against a database ------------------------------------------------------------------
 
 

@@ -214,7 +214,7 @@ def _scan_block(
             findings[key] = compare(first, second)
         return bool(findings[key])
 
-    for first, second in block_pairs(members, conflicting):
+    for first, second in block_pairs(members, conflicting, focus):
         if focus is not None and first.id not in focus and second.id not in focus:
             continue
         if conflicting(first, second):

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -331,14 +333,24 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-class _FactRow:
-    """A row of :data:`_FACTS` read by label, dates as dates, as facts_from_row() reads one."""
+# A row of _FACTS read by label, as facts_from_row() reads one.
+_FACT_LABELS = [column_label(ref, "claim") for ref in FACT_COLUMNS]
+_FactRow = namedtuple("_FactRow", _FACT_LABELS)  # type: ignore[misc]
+_DATE_POSITIONS = [i for i, label in enumerate(_FACT_LABELS) if label in _DATE_LABELS]
 
-    def __init__(self, labels: list[str], values: tuple[Any, ...]) -> None:
-        for label, value in zip(labels, values, strict=True):
-            if label in _DATE_LABELS and value is not None:
-                value = date.fromisoformat(str(value)[:10])
-            setattr(self, label, value)
+
+@lru_cache(maxsize=4096)
+def _day(stored: str) -> date:
+    return date.fromisoformat(stored[:10])
+
+
+def _fact_row(values: tuple[Any, ...]) -> Any:
+    """A row of :data:`_FACTS`, its dates as dates (SQLAlchemy's Date reads them so)."""
+    row = list(values)
+    for position in _DATE_POSITIONS:
+        if row[position] is not None:
+            row[position] = _day(str(row[position]))
+    return _FactRow._make(row)
 
 
 def _check_conflicts(
@@ -375,10 +387,8 @@ def _block(connection: sqlite3.Connection, subject: str, prop: str) -> Iterator[
     kind, _, identity = subject.partition(":")
     where = "c.subject_id = ?" if kind == "entity" else "c.subject_id IS NULL AND c.subject_key = ?"
     value: int | str = int(identity) if kind == "entity" else identity
-    cursor = connection.execute(_FACTS.format(subject=where), (prop, value))
-    labels = [column[0] for column in cursor.description]
-    for row in cursor:
-        facts = facts_from_row(_FactRow(labels, row))
+    for row in connection.execute(_FACTS.format(subject=where), (prop, value)):
+        facts = facts_from_row(_fact_row(row))
         if facts.block == (subject, prop):
             yield facts
 
@@ -395,7 +405,7 @@ def _findings(members: list[ClaimFacts], claim_id: int) -> dict[tuple[int, int, 
         return bool(judged[(first.id, second.id)])
 
     found: dict[tuple[int, int, str], Finding] = {}
-    for first, second in block_pairs(members, conflicting):
+    for first, second in block_pairs(members, conflicting, {claim_id}):
         if claim_id not in (first.id, second.id) or not conflicting(first, second):
             continue
         for finding in judged[(first.id, second.id)]:
