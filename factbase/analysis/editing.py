@@ -38,9 +38,11 @@ from factbase.claims.recording import (
     record_search_forms,
     refuse_unanchored,
     stored_input,
+    topic_link,
+    topic_link_models,
 )
 from factbase.errors import AlreadyExists, InvalidInput
-from factbase.store.models import Claim, ClaimTopic, Conflict, Entity, EntityAlias, Source
+from factbase.store.models import Claim, Conflict, Entity, EntityAlias, Source
 from factbase.text.articles import ArticleText
 from factbase.text.date_formats import stored_iso
 from factbase.text.language import fold, normalise_text, within
@@ -239,9 +241,11 @@ def _retopic(
         if not words_changed or any(not link.suggested for link in current):
             return
         wanted = claim_topics(replace(new_input, topics=()), values, lookups, [])
-    current_links = {link.topic_id: link.suggested for link in claim.claim_topics}
+    current_links = {
+        link.topic_id: topic_link(link.suggested, link.keyword) for link in claim.claim_topics
+    }
     if current_links != wanted:
-        claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in wanted.items()]
+        claim.claim_topics = topic_link_models(wanted)
 
 
 def _conflict_states(session: Session, claim_id: int) -> dict[int, ConflictChange]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from factbase.catalog.topic_tree import topic_subtree
 from factbase.errors import InvalidInput, NotFound
 from factbase.store.models import ClaimTopic, Topic, TopicKeyword
-from factbase.text.language import match_keywords, normalise_text, within
+from factbase.text.language import keyword_matches, normalise_text, within
 
 _SLUG = re.compile(r"^[^\W_][\w-]*$")
 
@@ -179,15 +179,20 @@ def list_topics(session: Session) -> list[TopicSummary]:
 
 
 class TopicSuggester:
-    """Suggests topic slugs from keyword matches; load once per command or import."""
+    """Suggests topics from keyword matches; load once per command or import."""
 
     def __init__(self, session: Session) -> None:
         self.keywords: dict[str, list[str]] = {}
-        rows = session.execute(select(Topic.slug, TopicKeyword.keyword).join(Topic.keywords))
+        rows = session.execute(
+            select(Topic.slug, TopicKeyword.keyword)
+            .join(Topic.keywords)
+            .order_by(Topic.slug, TopicKeyword.keyword)
+        )
         for slug, keyword in rows:
             self.keywords.setdefault(slug, []).append(keyword)
 
-    def suggest(self, text: str, language: str | None) -> list[str]:
+    def suggest(self, text: str, language: str | None) -> dict[str, str]:
+        """Topic slug -> the keyword of it that ``text`` holds, by slug."""
         if not self.keywords or not text.strip():
-            return []
-        return match_keywords(text, language, self.keywords)
+            return {}
+        return keyword_matches(text, language, self.keywords)

@@ -48,6 +48,24 @@ from factbase.vocabulary import (
     validate_choice,
 )
 
+# A claim's topics: topic id -> None for a topic a person gave, else the keyword that
+# suggested it ("" when that is not known: suggested before keywords were recorded).
+TopicLinks = dict[int, str | None]
+
+
+def topic_link(suggested: bool, keyword: str | None) -> str | None:
+    """A stored claim_topic row's ``suggested`` and ``keyword`` as a :data:`TopicLinks` value."""
+    return (keyword or "") if suggested else None
+
+
+def topic_link_row(topic_id: int, link: str | None) -> dict[str, Any]:
+    """The claim_topic columns of one :data:`TopicLinks` entry (without the claim)."""
+    return {"topic_id": topic_id, "suggested": link is not None, "keyword": link or None}
+
+
+def topic_link_models(links: TopicLinks) -> list[ClaimTopic]:
+    return [ClaimTopic(**topic_link_row(topic_id, link)) for topic_id, link in links.items()]
+
 
 @dataclass
 class ClaimInput:
@@ -157,8 +175,8 @@ class ClaimLookups(Protocol):
         """The topic with this slug and whether it was created just now."""
         ...
 
-    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
-        """Topics whose keywords occur in ``text``."""
+    def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
+        """Topic id -> the keyword of it that ``text`` holds, for each topic it holds one of."""
         ...
 
 
@@ -186,10 +204,10 @@ class SessionLookups:
         topic, created = ensure_topic(self.session, slug)
         return topic.id, created
 
-    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
+    def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
         self.suggester = self.suggester or TopicSuggester(self.session)
-        slugs = self.suggester.suggest(text, language)
-        return [get_topic(self.session, slug).id for slug in slugs]
+        found = self.suggester.suggest(text, language)
+        return {get_topic(self.session, slug).id: keyword for slug, keyword in found.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -406,23 +424,23 @@ def history_values(data: ClaimInput) -> dict[str, Any]:
 
 def claim_topics(
     data: ClaimInput, row: dict[str, Any], lookups: ClaimLookups, created: list[str]
-) -> dict[int, bool]:
-    """topic id -> suggested, for the topics given or, when none are, suggested.
+) -> TopicLinks:
+    """The claim's topics: those given or, when none are, those its words suggest.
 
     Slugs of topics created on the way are appended to ``created``.
     """
-    links: dict[int, bool] = {}
+    links: TopicLinks = {}
     for slug in data.topics:
         if not normalise_text(slug):
             continue
         topic_id, was_created = lookups.topic_id(slug)
         if was_created:
             created.append(validate_slug(slug))
-        links[topic_id] = False
+        links[topic_id] = None
     if links:
         return links
     text = " ".join(filter(None, (row["statement"], row["quote"])))
-    return dict.fromkeys(lookups.suggested_topic_ids(text, row["language"]), True)
+    return dict(lookups.suggested_topics(text, row["language"]))
 
 
 def save_claim(
@@ -451,15 +469,17 @@ def save_claim(
     if existing is None:
         for name, value in fields.items():
             setattr(claim, name, value)
-        claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+        claim.claim_topics = topic_link_models(links)
         session.add(claim)
     else:
         changed = [name for name, value in fields.items() if getattr(claim, name) != value]
         for name in changed:
             setattr(claim, name, fields[name])
-        current = {link.topic_id: link.suggested for link in claim.claim_topics}
+        current = {
+            link.topic_id: topic_link(link.suggested, link.keyword) for link in claim.claim_topics
+        }
         if current != links:
-            claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+            claim.claim_topics = topic_link_models(links)
             changed.append("topics")
         if changed:
             result.outcome = "updated"
