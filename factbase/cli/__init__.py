@@ -246,6 +246,7 @@ COMMAND_MODULES = (
     "extract",
     "exports",
     "catalog",
+    "topics",
     "database",
 )
 
