@@ -640,7 +640,8 @@ def test_0015_adds_the_starter_vocabulary_beside_the_topics_there_and_keeps_them
         # A topic of the user's own, and one with a starter slug but other words.
         connection.execute(
             text(
-                "INSERT INTO topic (id, slug, label, created_at) VALUES (3, 'my-story', 'Mine', :now)"
+                "INSERT INTO topic (id, slug, label, created_at) "
+                "VALUES (3, 'my-story', 'Mine', :now)"
             ),
             {"now": NOW},
         )
