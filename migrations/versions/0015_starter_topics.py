@@ -68,6 +68,15 @@ def _add_vocabulary() -> None:
             sa.select(_topic.c.id, _topic.c.slug, _topic.c.iptc_code, _topic.c.iptc_broader)
         )
     }
+    if connection.dialect.name == "postgresql":
+        # Rows written with their ids (a restore, a copy) leave the id sequence behind
+        # them; new topics must take ids after every one there.
+        connection.execute(
+            sa.text(
+                "SELECT setval(pg_get_serial_sequence('topic', 'id'), "
+                "(SELECT coalesce(max(id), 0) + 1 FROM topic), false)"
+            )
+        )
     now = datetime.now(UTC).replace(tzinfo=None)
     for entry in _vocabulary():
         iptc = {
