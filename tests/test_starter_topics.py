@@ -7,9 +7,18 @@ import hashlib
 import re
 
 import pytest
-from helpers import Cli, records
+from helpers import Cli, records, writing
+from hypothesis import given
+from hypothesis import strategies as st
 
-from factbase.catalog.starter import starter_path, starter_records, starter_topics
+from factbase.catalog.starter import (
+    add_missing_starter_topics,
+    starter_path,
+    starter_records,
+    starter_topics,
+)
+from factbase.catalog.topics import validate_iptc_code
+from factbase.errors import InvalidInput
 from factbase.text.language import keyword_matches
 
 # Migration 0015 reads this file: editing it would change what that migration adds. A new
@@ -113,3 +122,33 @@ def test_keywords_match_inflected_forms_and_not_mere_letters(
     assert {slug: found[slug] for slug in found if slug in expected} == expected
     assert "oil" not in found or "oil" in expected
     assert not set(found) & {"health", "elections", "migration"}
+
+
+@given(st.text(max_size=20))
+def test_an_iptc_code_is_medtop_and_eight_digits_and_nothing_else(text: str) -> None:
+    wellformed = re.fullmatch(r"medtop:[0-9]{8}", text.strip().lower()) is not None
+    try:
+        code = validate_iptc_code(text)
+    except InvalidInput as error:
+        assert not wellformed
+        assert "not an IPTC Media Topic code" in str(error)
+    else:
+        assert wellformed and code == text.strip().lower()
+
+
+@given(st.integers(min_value=0, max_value=99_999_999))
+def test_every_eight_digit_code_is_accepted(number: int) -> None:
+    assert validate_iptc_code(f" MEDTOP:{number:08d} ") == f"medtop:{number:08d}"
+
+
+def test_seed_puts_back_starter_topics_a_database_lacks_and_keeps_the_rest(db_url: str) -> None:
+    cli = Cli(db_url)
+    cli.ok("topics", "merge", "hydrogen", "energy")
+    cli.ok("topics", "edit", "oil", "--label", "Crude")
+    with writing(db_url) as session:
+        assert add_missing_starter_topics(session) == ["hydrogen"]
+        assert add_missing_starter_topics(session) == []
+    topics = {row["slug"]: row for row in records(cli, "topics")}
+    assert topics["hydrogen"]["parent"] == "energy"
+    assert topics["hydrogen"]["iptc_broader"] == "medtop:20000256"
+    assert topics["oil"]["label"] == "Crude"

@@ -18,7 +18,7 @@ from factbase.text.language import keyword_matches, normalise_text, within
 
 _SLUG = re.compile(r"^[^\W_][\w-]*$")
 # An IPTC Media Topic's QCode: "medtop:" and eight digits (medtop:20000639 is diplomacy).
-_IPTC_CODE = re.compile(r"^medtop:\d{8}$")
+_IPTC_CODE = re.compile(r"medtop:[0-9]{8}")
 
 
 @dataclass
@@ -50,7 +50,7 @@ def validate_slug(slug: str) -> str:
 def validate_iptc_code(code: str, what: str = "IPTC code") -> str:
     """``code`` as stored: an IPTC Media Topic QCode such as medtop:20000639."""
     cleaned = code.strip().lower()
-    if not _IPTC_CODE.match(cleaned):
+    if not _IPTC_CODE.fullmatch(cleaned):
         raise InvalidInput(
             f"{what} {code.strip()!r} is not an IPTC Media Topic code (medtop: and eight "
             "digits, e.g. medtop:20000639)"
