@@ -282,7 +282,7 @@ def add_sources(session: Session, sources: Iterable[tuple[str, str, str]]) -> No
 def add_claims(session: Session, claims: Iterable[Mapping[str, Any]]) -> None:
     """Claims given as ClaimInput fields (source and statement at least)."""
     from factbase.analysis.intake import add_claim
-    from factbase.claims.recording import ClaimInput
+    from factbase.claims.values import ClaimInput
 
     for fields in claims:
         add_claim(session, ClaimInput(**fields))

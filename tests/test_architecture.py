@@ -19,7 +19,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "factbase"
 LAYERS = ("base", "text", "store", "catalog", "claims", "analysis", "interchange", "cli")
 # Modules at the package root and the room they stand in.
 ROOT_MODULES = {"errors": "base", "vocabulary": "base", "moved": "base", "__main__": "cli"}
-# Modules that must load without SQLAlchemy: `list` and `show` answer before it is imported.
+# Modules that must load without SQLAlchemy: `list` and `show` answer before it is imported,
+# and `add` records a claim.
 WITHOUT_SQLALCHEMY = (
     "factbase.text",
     "factbase.errors",
@@ -33,6 +34,10 @@ WITHOUT_SQLALCHEMY = (
     "factbase.store.columns",
     "factbase.claims.fields",
     "factbase.catalog.source_fields",
+    "factbase.catalog.names",
+    "factbase.claims.values",
+    "factbase.analysis.conflict_rules",
+    "factbase.analysis.quick_add",
 )
 
 

@@ -31,7 +31,7 @@ from factbase.claims.fields import (
 )
 from factbase.claims.filter import FAST_FILTERS, FILTER_NAMES, ClaimFilter
 from factbase.claims.record import CLAIM_COLUMNS, model_column
-from factbase.claims.recording import ClaimInput
+from factbase.claims.values import ClaimInput
 from factbase.interchange.importer import FIELDS
 
 COLUMN = "mood"  # the throwaway column and field

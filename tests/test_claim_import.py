@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from factbase.claims.recording import ClaimInput, claim_values, save_claim
+from factbase.claims.recording import save_claim
+from factbase.claims.values import ClaimInput, claim_values
 from factbase.errors import FactbaseError, ImportFailed
 from factbase.interchange import claim_writer as claim_import
 from factbase.interchange.claim_writer import FIELDS

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
 
 from factbase.analysis.conflict_pairs import PARTNERS, SMALL_BLOCK, ClaimFacts, block_pairs
-from factbase.analysis.conflicts import compare, scan
+from factbase.analysis.conflict_rules import compare
+from factbase.analysis.conflicts import scan
 from factbase.store.database import Database
 from factbase.store.models import Claim, Outlet, Source
 from factbase.text.quantities import quantity_from_parts

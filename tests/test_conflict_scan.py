@@ -22,7 +22,8 @@ from factbase.catalog.entities import EntityInput, upsert_entity
 from factbase.catalog.outlets import add_outlet
 from factbase.catalog.sources import SourceInput, add_source
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput, save_claim
+from factbase.claims.recording import save_claim
+from factbase.claims.values import ClaimInput
 from factbase.errors import InvalidInput, NotFound
 from factbase.interchange.importer import import_files
 from factbase.store.database import Database

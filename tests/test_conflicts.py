@@ -16,7 +16,7 @@ from helpers import conflict_facts as facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase.analysis.conflicts import CAUSE_ORDER, EDGE_TOLERANCE, Finding, compare
+from factbase.analysis.conflict_rules import CAUSE_ORDER, EDGE_TOLERANCE, Finding, compare
 from factbase.text.dates import PartialDate
 from factbase.text.quantities import Quantity, parse_quantity, quantity_from_parts
 from factbase.vocabulary import CONFLICT_CAUSES

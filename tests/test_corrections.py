@@ -15,10 +15,11 @@ from factbase.analysis.links import link_claims
 from factbase.analysis.xref import suggest
 from factbase.claims import fastread
 from factbase.claims import query as claims_query_module
-from factbase.claims.duplicates import Duplicate, duplicate_key, find_duplicate
+from factbase.claims.duplicates import Duplicate, find_duplicate
 from factbase.claims.filter import ClaimFilter, Sort
 from factbase.claims.query import get_claim
 from factbase.store.database import Database
+from factbase.text.language import duplicate_key
 
 # -- duplicate_key ----------------------------------------------------------------------
 

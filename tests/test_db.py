@@ -154,7 +154,7 @@ def test_an_older_database_is_upgraded_on_open_not_recreated(
     from factbase.analysis.intake import add_claim
     from factbase.catalog.outlets import add_outlet
     from factbase.catalog.sources import SourceInput, add_source
-    from factbase.claims.recording import ClaimInput
+    from factbase.claims.values import ClaimInput
 
     db = Database.open(db_url)
     with db.session(write=True) as session:

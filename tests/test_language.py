@@ -372,7 +372,7 @@ def test_detect_language_never_raises(text: str) -> None:
 def test_bulgarian_is_and_russian_verb_endings_decide_without_lingua(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def no_lingua(*_: object) -> None:
+    def no_lingua(*_: object, **__: object) -> None:
         raise AssertionError("lingua asked")
 
     monkeypatch.setattr(language, "_lingua", no_lingua)
@@ -395,7 +395,7 @@ def test_declared_language_with_its_signs_and_none_against_is_not_questioned(
     assert detect_language(text) == "ru"  # lingua decides what the signs cannot
     language._detect.cache_clear()
 
-    def no_lingua(*_: object) -> None:
+    def no_lingua(*_: object, **__: object) -> None:
         raise AssertionError("lingua asked")
 
     monkeypatch.setattr(language, "_lingua", no_lingua)
@@ -412,14 +412,43 @@ def test_declared_language_is_still_checked_when_the_text_shows_another(
     assert language_mismatch(bulgarian, "ru") == "text looks like bg, declared ru"
     # A Ukrainian sign (і) beside a Russian one (составляет): the signs disagree, so lingua
     # is asked even though the declared language shows.
-    asked: list[str] = []
+    asked: list[tuple[str, bool]] = []
     real = language._lingua
 
-    def counting(text: str, codes: tuple[str, ...]) -> tuple[str | None, float]:
-        asked.append(text)
-        return real(text, codes)
+    def counting(
+        text: str, codes: tuple[str, ...], light: bool = False
+    ) -> tuple[str | None, float]:
+        asked.append((text, light))
+        return real(text, codes, light)
 
     monkeypatch.setattr(language, "_lingua", counting)
-    language_mismatch("Експорт нафти і газу зріс, показатель составляет 80 процентов", "ru")
-    assert len(asked) == 1
+    mixed = "Експорт нафти і газу зріс, показатель составляет 80 процентов"
+    language_mismatch(mixed, "ru")
+    assert asked and {text for text, _ in asked} == {mixed}
+    language._detect.cache_clear()
+
+
+def test_a_declared_language_the_light_model_confirms_loads_no_full_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`add --language ru` of words with no sign of their language: lingua's light
+    (trigram) model confirms the declaration; the full models, 0.6 s and 110 MB to load,
+    are asked only when it doubts."""
+    asked: list[bool] = []
+    real = language._lingua
+
+    def recording(
+        text: str, codes: tuple[str, ...], light: bool = False
+    ) -> tuple[str | None, float]:
+        asked.append(light)
+        return real(text, codes, light)
+
+    monkeypatch.setattr(language, "_lingua", recording)
+    language._detect.cache_clear()
+    assert language_mismatch("порт 1: замер 123, транзит 9 млн тонн", "ru") is None
+    assert asked == [True]
+    # Where the light model is unsure, the full models decide.
+    asked.clear()
+    language_mismatch("Казахстан продава газ на Китай по договор", "bg")
+    assert asked == [True, False]
     language._detect.cache_clear()

@@ -10,11 +10,12 @@ library and the quick SQLite reader) give the same pages, on SQLite and PostgreS
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli
+from helpers import Cli, run_factbase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -25,7 +26,8 @@ from factbase.catalog.sources import SourceInput, add_source
 from factbase.claims import fastread
 from factbase.claims.filter import ClaimFilter, Sort, search_terms
 from factbase.claims.query import find_claims
-from factbase.claims.recording import ClaimInput, save_claim
+from factbase.claims.recording import save_claim
+from factbase.claims.values import ClaimInput
 from factbase.store.database import Database
 from factbase.text.language import fold
 
@@ -320,3 +322,26 @@ def test_postgresql_finds_lemmas_through_their_gin_index(recorded: Database) -> 
         plan = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}")]
     assert any(SEARCH_LEMMA_INDEX in line for line in plan), plan
     assert not [line for line in plan if "Seq Scan on claim" in line], plan
+
+
+def test_a_search_creates_no_file_and_a_write_keeps_the_dictionary_it_built(
+    recorded: Database, db_url: str, tmp_path: Path
+) -> None:
+    """`list --search нефтям` (a form no claim holds) reads the Russian dictionary; a
+    command that only reads creates no file for it, not even the dictionary's trie in the
+    cache directory, and finds what a process with the trie finds."""
+    cache = tmp_path / "fresh-cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    search = ("--db", db_url, "list", "--search", "нефтям", "--lang", "ru", "--format", "json")
+    read = run_factbase(*search, env=env)
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout), "the unheld form finds the claims holding its lemma"
+    assert not cache.exists()
+    added = run_factbase(
+        "--db", db_url, "add", "Нефтепроводы работают", "--source", "1", "--language", "ru",
+        env=env,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert list(cache.rglob("ru.dic"))
+    again = run_factbase(*search, env=env)
+    assert json.loads(again.stdout) == json.loads(read.stdout)

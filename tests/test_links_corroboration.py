@@ -34,7 +34,7 @@ from factbase.catalog.audit import history
 from factbase.catalog.outlets import add_outlet
 from factbase.catalog.sources import SourceInput, add_source
 from factbase.claims.query import get_claim
-from factbase.claims.recording import ClaimInput
+from factbase.claims.values import ClaimInput
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
 from factbase.store.database import Database
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factbase.analysis.conflict_pairs import ClaimFacts
-from factbase.analysis.conflicts import compare
+from factbase.analysis.conflict_rules import compare
 from factbase.analysis.occasions import SAME_OCCASION_DAYS, days_apart, occasion_of
 from factbase.text.dates import PartialDate
 

@@ -12,7 +12,8 @@ from helpers import PG_URL, seed, snapshot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factbase.analysis.conflicts import CAUSE_ORDER, resolve_conflict
+from factbase.analysis.conflict_rules import CAUSE_ORDER
+from factbase.analysis.conflicts import resolve_conflict
 from factbase.analysis.corroboration import corroboration
 from factbase.analysis.review import (
     ReviewFilter,

@@ -40,7 +40,7 @@ from factbase.catalog.sources import (
     source_record_of,
     source_records,
 )
-from factbase.claims.recording import ClaimInput
+from factbase.claims.values import ClaimInput
 from factbase.interchange.dump import interchange_records
 from factbase.interchange.exports import COLUMNS, SOURCE_EXPORT_COLUMNS, source_rows
 from factbase.interchange.importer import FIELDS

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from factbase.analysis.conflicts import scan
 from factbase.catalog import audit
 from factbase.claims.query import get_claim
-from factbase.claims.recording import quote_columns
+from factbase.claims.values import quote_columns
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id
 from factbase.store.models import (
     AuditEntry,

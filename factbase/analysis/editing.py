@@ -30,16 +30,18 @@ from factbase.catalog.sources import SourceInput, get_source, update_source
 from factbase.catalog.topics import require_topics
 from factbase.claims.query import get_claim
 from factbase.claims.recording import (
+    SessionLookups,
+    record_search_forms,
+    stored_input,
+    topic_link_models,
+)
+from factbase.claims.values import (
     HISTORY_COLUMNS,
     ClaimInput,
-    SessionLookups,
     claim_topics,
     claim_values,
-    record_search_forms,
     refuse_unanchored,
-    stored_input,
     topic_link,
-    topic_link_models,
 )
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.models import Claim, Conflict, Entity, EntityAlias, Source

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from factbase.catalog.source_texts import stored_text
 from factbase.catalog.sources import get_source
-from factbase.claims.duplicates import duplicate_key
 from factbase.claims.fields import source_ref
-from factbase.claims.recording import ClaimInput
+from factbase.claims.values import ClaimInput
 from factbase.errors import InvalidInput
 from factbase.store.models import Claim, Entity, EntityAlias, Source, Topic, TopicKeyword
 from factbase.text.candidates import (
@@ -31,7 +30,7 @@ from factbase.text.candidates import (
     extract_candidates,
 )
 from factbase.text.dates import PartialDate, Precision
-from factbase.text.language import detect_language, normalise_text
+from factbase.text.language import detect_language, duplicate_key, normalise_text
 
 __all__ = [
     "Extraction",

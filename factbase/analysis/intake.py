@@ -13,7 +13,8 @@ from factbase.analysis.conflicts import scan
 from factbase.catalog.sources import get_source
 from factbase.catalog.topics import require_topics
 from factbase.claims.duplicates import find_duplicate
-from factbase.claims.recording import ClaimInput, ClaimResult, save_claim
+from factbase.claims.recording import ClaimResult, save_claim
+from factbase.claims.values import ClaimInput
 from factbase.errors import AlreadyExists, in_field
 from factbase.store.models import Conflict
 from factbase.text.language import storable

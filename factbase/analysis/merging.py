@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from factbase.analysis.conflicts import scan
 from factbase.analysis.corrections import describe, row_of
 from factbase.catalog import audit
-from factbase.claims.duplicates import duplicate_key
 from factbase.claims.query import get_claim
 from factbase.errors import InvalidInput
 from factbase.store.models import (
@@ -35,7 +34,7 @@ from factbase.store.models import (
     XrefRejection,
     utcnow,
 )
-from factbase.text.language import normalise_text
+from factbase.text.language import duplicate_key, normalise_text
 
 
 @dataclass

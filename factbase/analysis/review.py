@@ -36,12 +36,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factbase.analysis.conflicts import (
-    CAUSE_ORDER,
-    ConflictFilter,
-    find_conflicts,
-    resolve_conflict,
-)
+from factbase.analysis.conflict_rules import CAUSE_ORDER
+from factbase.analysis.conflicts import ConflictFilter, find_conflicts, resolve_conflict
 from factbase.analysis.corroboration import CorroborationIndex
 from factbase.analysis.links import find_link, link_claims, ordered
 from factbase.analysis.xref import Suggestion, reject, suggest

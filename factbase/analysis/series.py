@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim, retracted_ids
-from factbase.claims.record import row_quantity, selected, subject_identity
+from factbase.claims.record import selected
 from factbase.claims.series import Period, Reading, SeriesClaim, group_series, is_series
+from factbase.claims.values import row_quantity, subject_identity
 from factbase.store.columns import column_plan
 from factbase.store.models import Claim, Entity, Outlet, Source
 from factbase.text.date_formats import stored_date

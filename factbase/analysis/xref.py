@@ -84,7 +84,8 @@ from factbase.analysis.xref_pairs import (
 from factbase.catalog import audit
 from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim, retracted_ids
-from factbase.claims.record import row_quantity, selected, subject_identity
+from factbase.claims.record import selected
+from factbase.claims.values import row_quantity, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.columns import column_plan
 from factbase.store.memory import collector_paused

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from factbase.catalog.names import validate_key
 from factbase.catalog.outlets import ensure_outlet, get_outlet, get_stance
 from factbase.catalog.source_fields import (
     SourceReader,
@@ -57,13 +58,6 @@ class SourceSummary:
 def validate_url(url: str) -> str:
     """``url`` made a valid IRI (factbase.text.urls); an error when it cannot be."""
     return within(normalise_url(url), 2000, "URL")
-
-
-def validate_key(key: str) -> str:
-    key = within(key.strip(), 200, "key")
-    if not key or key.isdigit() or any(ch.isspace() for ch in key):
-        raise InvalidInput(f"key {key!r} must be a non-numeric word without spaces")
-    return key
 
 
 def find_source(session: Session, ref: str) -> Source | None:

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from factbase.catalog.names import validate_slug
 from factbase.catalog.topic_tree import topic_subtree
 from factbase.errors import InvalidInput, NotFound
 from factbase.store.models import ClaimTopic, Topic, TopicKeyword
 from factbase.text.language import keyword_matches, normalise_text, within
 
-_SLUG = re.compile(r"^[^\W_][\w-]*$")
 # An IPTC Media Topic's QCode: "medtop:" and eight digits (medtop:20000639 is diplomacy).
 _IPTC_CODE = re.compile(r"medtop:[0-9]{8}")
 
@@ -38,13 +38,6 @@ class TopicSummary:
     depth: int
     claims: int  # linked to it, suggested or given
     suggested: int  # of those, only suggested so far
-
-
-def validate_slug(slug: str) -> str:
-    slug = normalise_text(slug).lower()
-    if not _SLUG.match(slug) or len(slug) > 100:
-        raise InvalidInput(f"topic slug {slug!r} must be one lower-case word or words-with-hyphens")
-    return slug
 
 
 def validate_iptc_code(code: str, what: str = "IPTC code") -> str:

@@ -19,7 +19,6 @@ from factbase.claims.fields import (
 )
 from factbase.store.columns import column_label, loaded_value, model_attribute
 from factbase.store.models import Claim, Outlet, Source
-from factbase.text.quantities import Quantity
 
 # -- describing ----------------------------------------------------------------------
 
@@ -31,36 +30,6 @@ _OWNER: dict[str, Callable[[Claim], Any]] = {
     "source": lambda claim: claim.source,
     "outlet": lambda claim: claim.source.outlet,
 }
-
-
-def subject_identity(subject_id: int | None, subject_key: str | None) -> str | None:
-    """What a claim is about, for comparing claims: its entity, else its folded text."""
-    if subject_id is not None:
-        return f"entity:{subject_id}"
-    return f"text:{subject_key}" if subject_key else None
-
-
-def stored_quantity(
-    text: str | None,
-    value: float | None,
-    unit: str | None,
-    low: float | None,
-    high: float | None,
-    qualifier: str | None,
-) -> Quantity | None:
-    """The quantity kept in a claim's value columns, as parse_quantity made it."""
-    if value is None:
-        return None
-    return Quantity(text or "", value, unit, low, high, qualifier or "exact")  # type: ignore[arg-type]
-
-
-def row_quantity(row: Any) -> Quantity | None:
-    """The quantity of a row that selected the claim's value columns under their own names
-    (``value_text`` … ``value_qualifier``)."""
-    return stored_quantity(
-        row.value_text, row.value_num, row.value_unit, row.value_low, row.value_high,
-        row.value_qualifier,
-    )  # fmt: skip
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:

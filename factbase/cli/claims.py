@@ -43,6 +43,7 @@ from factbase.cli.options import (
 if TYPE_CHECKING:
     from factbase.claims.display import ClaimDetail, ClaimPage
     from factbase.claims.series import Period
+    from factbase.claims.values import ClaimInput
 
 # `list`, by what a reader needs most: on a narrow terminal topics go first, then stance
 # (the outlet's colour still shows it), origins, language and value.
@@ -152,9 +153,7 @@ def add(
     --allow-duplicate is given. Topics are created with `factbase topics add`, not here.
     """
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.analysis.intake import add_claims
-    from factbase.claims.record import claim_row
-    from factbase.claims.recording import ClaimInput
+    from factbase.claims.values import ClaimInput
     from factbase.errors import InvalidUsage
 
     given = ClaimInput(
@@ -190,6 +189,12 @@ def add(
         raise InvalidUsage("give the claim's statement and its --source (or --from-file)")
     else:
         claims = [("", given)]
+        if fmt == TABLE and _added_quickly(given, allow_duplicate=allow_duplicate, strict=strict):
+            return
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.analysis.intake import add_claims
+    from factbase.claims.record import claim_row
+
     with state.open_db(write=True) as db, db.session(write=True) as session:
         results = add_claims(session, claims, allow_duplicate=allow_duplicate, strict=strict)
         rows = [claim_row(result.claim) for result in results]
@@ -205,12 +210,34 @@ def add(
         render.emit_records(rows, list(rows[0]) if rows else [], fmt)
         return
     for row in rows:
-        key = f" ({row['key']})" if row["key"] else ""
-        topics = ", ".join(row["topics"]) or "-"
-        render.console().print(
-            f"added claim [bold]{row['id']}[/]"
-            + render.escape(f"{key} from {row['outlet']}; topics: {topics}")
-        )
+        _report_added(row["id"], row["key"], row["outlet"], row["topics"])
+
+
+def _added_quickly(given: ClaimInput, *, allow_duplicate: bool, strict: bool) -> bool:
+    """Record one claim without SQLAlchemy (factbase.analysis.quick_add) and report it as
+    the library's path does; False, having written nothing, when the library must."""
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.analysis.quick_add import add_quickly
+    from factbase.text.dictionaries import keep_built_dictionaries
+
+    keep_built_dictionaries()  # a writing command: the lemma tries it builds are kept
+    added = add_quickly(state.db_location, given, allow_duplicate=allow_duplicate, strict=strict)
+    if added is None:
+        return False
+    for warning in added.warnings:
+        render.warn(warning)
+    for conflict_id, kind, explanation in added.new_conflicts:
+        render.warn(f"new conflict {conflict_id} ({kind}): {explanation}")
+    _report_added(added.claim_id, added.key, added.outlet, added.topics)
+    return True
+
+
+def _report_added(claim_id: int, key: str | None, outlet: str, topics: list[str]) -> None:
+    shown_key = f" ({key})" if key else ""
+    render.console().print(
+        f"added claim [bold]{claim_id}[/]"
+        + render.escape(f"{shown_key} from {outlet}; topics: {', '.join(topics) or '-'}")
+    )
 
 
 @output_options

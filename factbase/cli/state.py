@@ -61,8 +61,11 @@ def open_db(*, write: bool, create: bool | None = None, upgrade: bool = True) ->
     # Late import, for start-up time: see the module docstring of factbase.cli.
     from factbase.catalog import audit
     from factbase.store.database import Database
+    from factbase.text.dictionaries import keep_built_dictionaries
 
     audit.acting_as(user)
+    if write:
+        keep_built_dictionaries()  # a reading command creates no file, not even a cache
     database = Database.open(
         db_location, upgrade=upgrade, create=write if create is None else create
     )

@@ -23,9 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factbase.catalog import audit
-from factbase.catalog.sources import validate_key
-from factbase.claims.duplicates import duplicate_key
-from factbase.claims.recording import (
+from factbase.catalog.names import validate_key
+from factbase.claims.values import (
     ClaimInput,
     claim_topics,
     claim_values,
@@ -44,7 +43,7 @@ from factbase.interchange.claim_writer import (
 )
 from factbase.store.models import Claim, Topic
 from factbase.text.date_formats import stored_iso
-from factbase.text.language import normalise_text
+from factbase.text.language import duplicate_key, normalise_text
 
 if TYPE_CHECKING:
     from factbase.interchange.readers import Record

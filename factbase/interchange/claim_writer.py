@@ -18,16 +18,17 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from factbase.catalog.names import validate_slug
 from factbase.catalog.source_fields import made_up_source_id
 from factbase.catalog.sources import source_not_found
-from factbase.catalog.topics import TopicSuggester, validate_slug
+from factbase.catalog.topics import TopicSuggester
 from factbase.claims.fields import SQL_COLUMN_OF, made_up_claim_id
-from factbase.claims.recording import (
+from factbase.claims.recording import record_search_forms
+from factbase.claims.values import (
     HISTORY_COLUMNS,
     SourceRef,
     TopicLinks,
     published_of,
-    record_search_forms,
     topic_link,
     topic_link_row,
 )

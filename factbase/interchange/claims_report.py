@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from factbase.catalog.source_fields import made_up_key
-from factbase.claims.recording import quantity_fields
+from factbase.claims.values import quantity_fields
 from factbase.errors import ImportFailed
 from factbase.interchange.claim_rows import CLAIM_EXPORT_COLUMNS
 from factbase.interchange.exports import FORMULA_STARTS

@@ -33,7 +33,7 @@ from factbase.claims.fields import source_ref as source_ref  # factbase.intercha
 from factbase.claims.filter import ClaimFilter
 from factbase.claims.query import claims_query
 from factbase.claims.record import MERGED, selected
-from factbase.claims.recording import quantity_fields
+from factbase.claims.values import quantity_fields
 from factbase.interchange.exports import cited_outlets, topics_of
 from factbase.interchange.readers import SECTION_OF_TYPE
 from factbase.interchange.review_work import (

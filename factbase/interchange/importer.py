@@ -42,7 +42,7 @@ from factbase.catalog.sources import SourceInput
 from factbase.catalog.topics import TopicInput, upsert_topic
 from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
-from factbase.claims.recording import HISTORY_COLUMNS, ClaimInput
+from factbase.claims.values import HISTORY_COLUMNS, ClaimInput
 from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_intake import ClaimIntake, claim_input_of
 from factbase.interchange.readers import SECTIONS, Record, iter_records

@@ -8,6 +8,10 @@ per language and simplemma version into the user's cache directory (~9 MB for Ru
 and loaded in milliseconds afterwards; the lemmas are the same, since the data is. A
 lookup is slower than a dict's (~18 µs a word against ~7), which a bulk import, whose
 distinct words are cached, hardly notices.
+
+Only a process that writes to the database builds and keeps a trie
+(:func:`keep_built_dictionaries`): a command that only reads creates no file, so it reads a
+language whose trie is not built yet as simplemma does by default, from its dictionary.
 """
 
 from __future__ import annotations
@@ -19,7 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from simplemma import Lemmatizer
+
+_keeping = False
+
+
+def keep_built_dictionaries() -> None:
+    """Let this process build the tries it lacks and keep them in the cache directory: a
+    command that writes says so; one that only reads never creates a file."""
+    global _keeping
+    _keeping = True
 
 
 def _write_whole(directory: Path, lang: str, trie: Any) -> None:
@@ -43,6 +58,7 @@ def lemmatizer() -> Lemmatizer:
     # Deferred: simplemma takes ~0.1 s to import, and most commands lemmatise nothing.
     from simplemma import Lemmatizer
     from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory, DictionaryFactory
     from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
 
     class CachedTries(TrieDictionaryFactory):
@@ -50,11 +66,20 @@ def lemmatizer() -> Lemmatizer:
             _write_whole(Path(self._cache_dir), lang, trie)
 
     tries = CachedTries()
-    if not _writable(Path(tries._cache_dir)):
-        # Building a trie takes longer than decoding the dictionary: without a place to
-        # keep it, each process decodes the dictionary as simplemma does by default.
-        return Lemmatizer()
-    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=tries))
+    plain = DefaultDictionaryFactory()
+    cache = Path(tries._cache_dir)
+
+    class Dictionaries(DictionaryFactory):
+        """A language's trie when it is built or may be; else its plain dictionary."""
+
+        def get_dictionary(self, lang: str) -> Mapping[str, str]:
+            if (cache / f"{lang}.dic").exists() or (_keeping and _writable(cache)):
+                return tries.get_dictionary(lang)
+            # Building a trie takes longer than decoding the dictionary: without leave or a
+            # place to keep it, the dictionary is decoded as simplemma does by default.
+            return plain.get_dictionary(lang)
+
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=Dictionaries()))
 
 
 def _writable(directory: Path) -> bool:

@@ -3,7 +3,7 @@
 - `claim.search_lemmas`: the folded lemmas (factbase.text.language's lemmatiser, in the
   claim's language) of the fields `search_text` folds (statement, quote, speaker, subject,
   property), each once, separated by spaces. Filled here for every stored claim, from the
-  same function every write path uses (factbase.claims.recording.search_columns).
+  same function every write path uses (factbase.claims.values.search_columns).
 - SQLite: an FTS5 table `claim_search_lemmas` over it (external content, kept in step by
   three triggers like those of 0004), tokenized by unicode61 without removing diacritics
   (й stays apart from и). It is declared with `content='claim'` in single quotes, so that
@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from factbase.claims.recording import search_columns
+from factbase.claims.values import search_columns
 
 revision: str = "0008"
 down_revision: str | None = "0007"

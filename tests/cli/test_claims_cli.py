@@ -132,7 +132,7 @@ def build_corpus(url: str) -> None:
     from factbase.catalog.outlets import add_outlet
     from factbase.catalog.sources import SourceInput, add_source
     from factbase.catalog.topics import TopicInput, upsert_topic
-    from factbase.claims.recording import ClaimInput
+    from factbase.claims.values import ClaimInput
     from factbase.store.database import Database
 
     db = Database.open(url)
@@ -847,7 +847,7 @@ def test_list_pages_a_table_and_gives_programs_every_claim(one_source: Cli) -> N
     """A table shows 50 and says how many there are; a machine format has every row unless
     --limit says otherwise, and a limit that cuts says so on stderr."""
     from factbase.analysis.intake import add_claim
-    from factbase.claims.recording import ClaimInput
+    from factbase.claims.values import ClaimInput
     from factbase.store.database import Database
 
     db = Database.open(one_source.url)

@@ -28,7 +28,7 @@ def _populate(url: str) -> None:
     from factbase.analysis.links import link_claims
     from factbase.catalog.outlets import add_outlet
     from factbase.catalog.sources import SourceInput, add_source
-    from factbase.claims.recording import ClaimInput
+    from factbase.claims.values import ClaimInput
 
     today = datetime.now(UTC).date()
     database = Database.open(url)

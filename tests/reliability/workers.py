@@ -39,7 +39,7 @@ def _claim_args(prefix: str, number: int) -> dict[str, object]:
 
 def add_with_library(url: str, prefix: str, count: int, go: Path) -> int:
     from factbase.analysis.intake import add_claim
-    from factbase.claims.recording import ClaimInput
+    from factbase.claims.values import ClaimInput
     from factbase.store.database import Database
 
     database = Database.open(url)
