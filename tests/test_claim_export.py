@@ -194,6 +194,7 @@ def test_streamed_rows_equal_one_claim_at_a_time(opened: Database, graph: dict[s
 
 CELLS = st.one_of(
     st.none(),
+    st.booleans(),
     st.integers(-(10**6), 10**6),
     st.floats(allow_nan=False),
     st.text(max_size=6),

@@ -13,7 +13,8 @@ It answers ``None``, having written nothing, whenever the library must do the wo
 word the refusal: a URL or a missing file, another schema revision or journal mode, a
 topic no one created, a duplicate of a claim of the source, a key already taken, a
 quote refused by ``--strict``, any invalid field, a recorded conflict already naming
-the new claim's id, and any SQLite error (raised instead under tests, where
+the new claim's id, a write lock another process holds (the library waits for it), and
+any SQLite error (one of this module's SQL is raised instead under tests, where
 :data:`~factbase.claims.fastread.STRICT_ENV` is set: there it means a bug).
 ``tests/test_quick_add.py`` holds both writers to identical databases.
 """
@@ -33,7 +34,7 @@ from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
 from factbase.analysis.conflict_rules import FACT_COLUMNS, Finding, compare, facts_from_row
 from factbase.catalog.names import validate_slug
 from factbase.catalog.source_fields import made_up_source_id
-from factbase.claims.fastread import BUSY_TIMEOUT_SECONDS, STRICT_ENV
+from factbase.claims.fastread import STRICT_ENV
 from factbase.claims.fields import SQL_COLUMN_OF, sql_column
 from factbase.claims.filter import RETRACTED_IDS_SQL
 from factbase.claims.values import (
@@ -112,14 +113,23 @@ def add_quickly(
         except (_Unanswered, FactbaseError):
             connection.rollback()
             return None
-        except sqlite3.Error:
+        except sqlite3.Error as error:
             connection.rollback()
-            if os.environ.get(STRICT_ENV):
+            if os.environ.get(STRICT_ENV) and _is_a_bug(error):
                 raise
             return None
         except BaseException:
             connection.rollback()
             raise
+
+
+def _is_a_bug(error: sqlite3.Error) -> bool:
+    """An error in this module's SQL (a column named wrongly, a constraint it failed to
+    check first), not one of the file's state (locked, read-only, a full disk), which the
+    library meets again and words."""
+    if isinstance(error, sqlite3.OperationalError):
+        return any(sign in str(error) for sign in ("no such", "syntax error", "has no column"))
+    return True
 
 
 def _sqlite_file(location: str | None) -> Path | None:
@@ -131,8 +141,10 @@ def _sqlite_file(location: str | None) -> Path | None:
 
 def _connect(path: Path) -> sqlite3.Connection:
     # mode=rw: never create a file; isolation_level None: transactions as written here.
+    # timeout 0: a write lock held by another process is not waited for here but left to
+    # the library, which waits its busy timeout and words the error when it runs out.
     connection = sqlite3.connect(
-        f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        f"{path.as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None
     )
     try:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()

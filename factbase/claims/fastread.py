@@ -25,11 +25,18 @@ dispute a claim.
 
 The SQL mirrors :func:`factbase.claims.query.claims_query` (same joins, subqueries, search
 index and date walk), and ``tests/test_quickread.py`` holds both to the same pages.
+
+A PostgreSQL database named by a ``postgresql+psycopg://`` URL without options is read the
+same way through psycopg (:class:`_ServerConnection` turns the SQL written for ``sqlite3``
+into psycopg's), except a search, which reads SQLite's FTS5 indexes here and is left to
+the library there; ``tests/test_quickread_postgres.py`` holds that reader to the
+library's pages and views on a server.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -73,7 +80,12 @@ from factbase.claims.filter import (
 )
 from factbase.claims.series import Period, SeriesClaim, group_series, is_series
 from factbase.errors import FactbaseError, as_id
-from factbase.store.location import HEAD_REVISION, existing_sqlite_file
+from factbase.store.location import (
+    APP_NAME,
+    HEAD_REVISION,
+    existing_sqlite_file,
+    given_location,
+)
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import normalise_text
 from factbase.text.quantities import Quantity
@@ -118,9 +130,12 @@ def claims_page(
     return _answer(location, lambda connection: _page(connection, where, with_support))
 
 
-def _answer(location: str | None, read: Callable[[sqlite3.Connection], T]) -> T | None:
-    """What ``read`` finds in the up-to-date SQLite file ``location`` names, in one
-    snapshot; None wherever the library has to answer instead."""
+def _answer(location: str | None, read: Callable[[Any], T]) -> T | None:
+    """What ``read`` finds in the up-to-date SQLite file (or PostgreSQL database)
+    ``location`` names, in one snapshot; None wherever the library has to answer instead."""
+    server = _server_url(location)
+    if server is not None:
+        return _answer_on_server(server, read)
     path = _sqlite_file(location)
     if path is None:
         return None
@@ -138,6 +153,89 @@ def _answer(location: str | None, read: Callable[[sqlite3.Connection], T]) -> T 
             if os.environ.get(STRICT_ENV):
                 raise
             return None
+
+
+# What the library's engine passes psycopg besides the URL (factbase.store.database), but
+# a server that does not answer is given up on after 2 s (libpq's least), not 10: the
+# library then tries again and words the error, and a user waits 12 s for it, not 20.
+_SERVER_CONNECT = {"connect_timeout": 2, "application_name": APP_NAME}
+_PSYCOPG = "postgresql+psycopg://"
+
+
+def _server_url(location: str | None) -> str | None:
+    """The libpq URL of a ``postgresql+psycopg://`` location without options (query
+    parameters are SQLAlchemy's to read); None for anything else."""
+    try:
+        given = given_location(location)
+    except FactbaseError:
+        return None
+    if given is None or not given.startswith(_PSYCOPG) or "?" in given:
+        return None
+    return "postgresql://" + given[len(_PSYCOPG) :]
+
+
+def _answer_on_server(url: str, read: Callable[[Any], T]) -> T | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None  # the library says how to install the driver
+    try:
+        raw = psycopg.connect(url, autocommit=True, **_SERVER_CONNECT)  # type: ignore[arg-type]
+    except psycopg.Error:
+        return None  # the library words the error (without the password)
+    with closing(raw):
+        try:
+            connection = _ServerConnection(raw)
+            # One snapshot for everything read, given up on behind a lock as the library
+            # gives up (factbase.store.database, _install_postgresql_behaviour).
+            connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            timeout_ms = max(1, int(BUSY_TIMEOUT_SECONDS * 1000))
+            connection.execute(f"SET LOCAL lock_timeout = {timeout_ms}")
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            if revision != [(HEAD_REVISION,)]:
+                return None
+            return read(connection)
+        except (_Unanswered, FactbaseError):
+            return None
+        except psycopg.Error:
+            if os.environ.get(STRICT_ENV):
+                raise
+            return None
+
+
+# The SQL of this module, written for sqlite3, as psycopg takes it: ? and :name become
+# %s and %(name)s (a literal % doubled); SQLite's index hint goes, its CROSS JOIN (which
+# only fixes the join order) is a plain JOIN, and an empty list, which PostgreSQL refuses,
+# is an empty subquery.
+_PLACEHOLDER = re.compile(r"%|\?|(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def _server_sql(sql: str) -> str:
+    def placeholder(found: re.Match[str]) -> str:
+        if found.group(0) == "%":
+            return "%%"
+        return "%s" if found.group(0) == "?" else f"%({found.group(1)})s"
+
+    sql = sql.replace(" INDEXED BY ix_source_published", "").replace("CROSS JOIN", "JOIN")
+    sql = sql.replace(" IN ()", " IN (SELECT NULL WHERE FALSE)")
+    return _PLACEHOLDER.sub(placeholder, sql)
+
+
+class _ServerConnection:
+    """A psycopg connection answering ``execute`` as a ``sqlite3.Connection`` does, for
+    the SQL of this module; it says it is a server's (a search is left to the library)."""
+
+    server = True
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.raw.execute(_server_sql(sql), params if params else None)
+
+
+def _on_server(connection: Any) -> bool:
+    return getattr(connection, "server", False)
 
 
 def _sqlite_file(location: str | None) -> Path | None:
@@ -168,6 +266,8 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
         raise _Unanswered
     if where.sort not in _ORDER:
         raise _Unanswered  # confidence: the library ranks the claims from track records
+    if where.search and _on_server(connection):
+        raise _Unanswered  # the server's search indexes are the library's to read
     topics = _topic_ids(connection, where.topic) if where.topic else None
     terms = _terms(connection, where)
     filtered = _conditions(where, topics, terms)

@@ -8,6 +8,9 @@ for Ctrl-C (:func:`interrupted`).
 Late imports: the library, SQLAlchemy and Rich are imported inside the commands that
 use them, so `factbase --help` and the `list`/`show` shortcut start without them (README,
 Performance). Each such import carries a comment pointing here, and a test holds that.
+A `factbase` process loads only the module of the command it runs
+(:mod:`factbase.cli.commands`); ``app``, the whole command line, is for tests and
+programs that embed it.
 """
 
 from __future__ import annotations
@@ -24,11 +27,59 @@ import typer
 from typer.core import TyperGroup
 
 from factbase import __version__
-from factbase.cli import state
+from factbase.cli import commands, state
 
 
 class FactbaseGroup(TyperGroup):
-    """Runs a command and maps every failure to one stderr line and an exit code."""
+    """Runs a command and maps every failure to one stderr line and an exit code.
+
+    A command it does not hold yet is built when first asked for, from the module
+    :data:`factbase.cli.commands.COMMANDS` names; its own help lists the commands it
+    has not built from that table."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [
+            *commands.COMMANDS,
+            *(name for name in self.commands if name not in commands.COMMANDS),
+        ]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if command is not None or cmd_name not in commands.COMMANDS:
+            return command
+        if self._listing:
+            return commands.placeholder(cmd_name)
+        # Late import, for start-up time: see the module docstring of factbase.cli.
+        from factbase.cli import conventions
+
+        command = commands.build(
+            cmd_name, rich_markup_mode=self.rich_markup_mode, suggest_commands=self.suggest_commands
+        )
+        conventions.adopt(self, command)
+        self.commands[cmd_name] = command
+        return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if not args or args[0] in commands.COMMANDS or args[0] in self.commands:
+            return super().resolve_command(ctx, args)
+        # No such command: Typer suggests a near name from the commands held, so for
+        # that answer the group holds them all.
+        held = self.commands
+        self.commands = {name: commands.placeholder(name) for name in commands.COMMANDS}
+        self.commands.update(held)
+        try:
+            return super().resolve_command(ctx, args)
+        finally:
+            self.commands = held
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def main(  # type: ignore[override]
         self,
@@ -250,10 +301,6 @@ COMMAND_MODULES = (
     "database",
 )
 
-# Commands people run many times a minute: a process running one of them loads only its
-# module and builds only that module's commands: ~35 ms less than building all of them.
-_QUICK_COMMANDS = {"list": "claims", "show": "claims", "add": "claims"}
-
 
 def _with_commands(group: typer.Typer, modules: Sequence[str] = COMMAND_MODULES) -> typer.Typer:
     for name in modules:
@@ -270,23 +317,6 @@ def __getattr__(name: str) -> Any:
     return app
 
 
-def _command_in(args: Sequence[str]) -> str | None:
-    """The command ``args`` run, past the global options; None when one of those (--help,
-    --version, an unknown option) answers first."""
-    position = 0
-    while position < len(args):
-        arg = args[position]
-        if arg in ("--db", "--user"):
-            position += 2
-        elif arg == "--debug" or arg.startswith(("--db=", "--user=")):
-            position += 1
-        elif arg.startswith("-"):
-            return None
-        else:
-            return arg
-    return None
-
-
 # True when this process is the `factbase` command (main), not a test or a program that
 # embeds the command line: only then is Ctrl-C ignored once the command has been stopped.
 _whole_process = False
@@ -298,6 +328,4 @@ def main() -> None:
 
     globals()["_whole_process"] = True
     remember_interrupts()
-    module = _QUICK_COMMANDS.get(_command_in(sys.argv[1:]) or "")
-    group = _with_commands(_new_app(), (module,)) if module else __getattr__("app")
-    group()
+    _new_app()()

@@ -39,16 +39,26 @@ _METAVARS = {
 
 
 def apply(root: Any) -> None:
-    """Give every command under ``root`` the conventions above; once per command tree."""
-    if getattr(root, "_factbase_conventions", False):
+    """Give ``root`` and every command it holds the conventions above, once each."""
+    for command in getattr(root, "commands", {}).values():
+        adopt(root, command)
+    if not getattr(root, "_factbase_conventions", False):
+        for param in root.params:
+            _conventional(param)
+        root._factbase_conventions = True
+
+
+def adopt(root: Any, command: Any) -> None:
+    """Give ``command``, one of ``root``'s, and everything under it the conventions above
+    (once: a command built on demand is adopted when built)."""
+    if getattr(command, "_factbase_conventions", False):
         return
     inherited = [param for param in root.params if param.name in INHERITED]
-    for command in _commands_under(root):
-        command.params.extend(_inherited_copy(param) for param in inherited)
-    for command in (root, *_commands_under(root)):
-        for param in command.params:
+    for each in (command, *_commands_under(command)):
+        each.params.extend(_inherited_copy(param) for param in inherited)
+        for param in each.params:
             _conventional(param)
-    root._factbase_conventions = True
+    command._factbase_conventions = True
 
 
 def _commands_under(group: Any) -> Iterator[Any]:

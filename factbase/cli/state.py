@@ -11,25 +11,29 @@ if TYPE_CHECKING:
 db_location: str | None = None
 debug: bool = False
 user: str | None = None
-_secrets: list[str] = []
 # Every database this command opened: what they committed is what an interruption kept.
 _opened: list[Database] = []
 
 
 def reset(*, db: str | None, debug: bool, user: str | None = None) -> None:
     globals().update(db_location=db, debug=debug, user=user)
-    _secrets.clear()
     _opened.clear()
-    if db and "://" in db:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
 
-        try:
-            password = make_url(db).password
-        except (ArgumentError, ValueError):  # e.g. a port that is not a number
-            password = None
-        if password:
-            _secrets.append(str(password))
+
+def _password() -> str | None:
+    """The password in the database URL given, if any. Read only when a message is
+    redacted: SQLAlchemy's URL parser costs a `list` or `show` process ~0.25 s."""
+    if not (db_location and "://" in db_location):
+        return None
+    # Late import, for start-up time: see the module docstring of factbase.cli.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        password = make_url(db_location).password
+    except (ArgumentError, ValueError):  # e.g. a port that is not a number
+        return None
+    return str(password) if password else None
 
 
 def override(**given: str | bool) -> None:
@@ -43,9 +47,8 @@ def override(**given: str | bool) -> None:
 
 def redact(text: str) -> str:
     """Hide the database password wherever it would appear in a message."""
-    for secret in _secrets:
-        text = text.replace(secret, "***")
-    return text
+    password = _password()
+    return text.replace(password, "***") if password else text
 
 
 def open_db(*, write: bool, create: bool | None = None, upgrade: bool = True) -> Database:

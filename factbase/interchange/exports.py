@@ -202,6 +202,8 @@ def write_csv(
                 if kind is str:
                     if value and value[0] in risky:
                         cells[i] = csv_cell(value)
+                elif kind is bool:  # csv_cell's words for a flag (two columns of a claim)
+                    cells[i] = "true" if value else "false"
                 elif kind is list:
                     try:
                         text = "; ".join(value)

@@ -1,5 +1,5 @@
-"""`list`, `show` and `add` processes build only their own commands; they answer as the whole
-CLI."""
+"""A `factbase` process builds only the command it runs (`list`, `show` and `add` above all);
+it answers as the whole CLI."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import Cli
 
-from factbase.cli import _command_in
+from factbase.cli.commands import COMMANDS
 
 pytestmark = pytest.mark.slow
 
@@ -22,25 +22,6 @@ from factbase import cli
 sys.argv = ["factbase", *sys.argv[1:]]
 cli.__getattr__("app")()
 """
-
-
-@pytest.mark.parametrize(
-    ("args", "command"),
-    [
-        (["list"], "list"),
-        (["list", "--topic", "oil"], "list"),
-        (["--db", "x.db", "show", "1"], "show"),
-        (["--db=x.db", "--debug", "show", "1"], "show"),
-        (["--debug", "--db", "list", "export"], "export"),  # --db takes the next word
-        (["export", "claims"], "export"),
-        (["--version"], None),
-        (["-h", "list"], None),
-        (["--db"], None),
-        ([], None),
-    ],
-)
-def test_the_command_is_found_past_the_global_options(args: list[str], command: str | None) -> None:
-    assert _command_in(args) == command
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +52,16 @@ def _run(program: list[str], db: Path, args: list[str]) -> tuple[int, str, str]:
         ["list", "--bogus"],
         ["list", "--help"],
         ["show"],
+        ["--debug", "show", "1"],
+        ["--db=" + os.devnull, "show", "1"],
+        ["--user", "list", "stats"],  # --user takes the next word
+        ["--version"],
+        ["--help"],
+        ["-h", "list"],
+        [],
+        ["source", "--help"],  # `source edit` is registered by another module
+        ["entities", "--help"],
+        ["lsit"],
     ],
 )
 def test_a_quick_command_answers_as_the_whole_command_line(seeded: Path, args: list[str]) -> None:
@@ -102,8 +93,17 @@ def test_only_a_quick_command_leaves_the_other_commands_unloaded(
     code, _, stderr = _run(["-c", LOADED_MODULES], seeded, args)
     assert code == 0, stderr
     loaded = stderr.rsplit("loaded:", 1)[1].split()
-    assert "factbase.cli.claims" in loaded or not quick
+    assert ("factbase.cli.claims" in loaded) is quick
     assert ("factbase.cli.exports" not in loaded) is quick
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], []])
+def test_the_help_and_the_version_load_no_command(seeded: Path, args: list[str]) -> None:
+    _, stdout, stderr = _run(["-c", LOADED_MODULES], seeded, args)
+    assert stdout or stderr.startswith("factbase: error: Missing command")
+    loaded = stderr.rsplit("loaded:", 1)[1].split()
+    commands = {f"factbase.cli.{listed.module}" for listed in COMMANDS.values()}
+    assert not commands & set(loaded), loaded
 
 
 @pytest.mark.parametrize(
