@@ -296,8 +296,8 @@ COMMAND_MODULES = (
     "review",
     "extract",
     "exports",
-    "catalog",
     "topics",
+    "catalog",
     "database",
 )
 
