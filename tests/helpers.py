@@ -394,3 +394,19 @@ def site_database(directory: Path) -> str:
     extra.write_text(SITE_EXTRA, encoding="utf-8")
     cli.ok("import", str(extra))
     return url
+
+
+def own_vocabulary_only(target: Any) -> None:
+    """Delete the starter topics every new database has (migration 0015), for a test of a
+    vocabulary it builds itself: its counts, suggestions and trees are then its own.
+    ``target`` is the database's URL or an open Database."""
+    from sqlalchemy import delete
+
+    from factbase.store.models import Topic
+
+    if isinstance(target, str):
+        with writing(target) as session:
+            session.execute(delete(Topic))
+    else:
+        with target.session(write=True) as session:
+            session.execute(delete(Topic))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PG_URL, Cli, import_counts, snapshot
+from helpers import PG_URL, Cli, import_counts, own_vocabulary_only, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, func, select, text
@@ -145,6 +145,7 @@ def counts(summary: ImportSummary) -> dict[str, int]:
 
 
 def test_all_sections_are_stored_with_their_fields(db: Database, tmp_path: Path) -> None:
+    own_vocabulary_only(db)
     summary = run_import(db, write(tmp_path, "full.yaml", BASE + FULL_CLAIM))
     assert counts(summary) == {
         "entities added": 2,
@@ -282,6 +283,7 @@ def test_source_cites_create_unrated_outlets_and_keep_known_ones(
 def test_jsonl_records_apply_in_section_order_whatever_the_line_order(
     db: Database, tmp_path: Path
 ) -> None:
+    own_vocabulary_only(db)
     lines = [
         {
             "type": "claim",
@@ -321,6 +323,7 @@ def test_jsonl_records_apply_in_section_order_whatever_the_line_order(
 def test_summary_counts_per_section_topics_created_and_warnings(
     db: Database, tmp_path: Path
 ) -> None:
+    own_vocabulary_only(db)
     claims = f"""\
 claims:
   - {{key: a, source: silk, statement: "Kaзахстан exports oil.", topics: [oil, new-topic]}}
@@ -558,6 +561,7 @@ def test_bad_last_claim_leaves_the_database_exactly_as_before(
 def test_first_file_good_second_file_bad_writes_nothing_from_either(
     db: Database, db_url: str, tmp_path: Path, name: str, content: str, expected: str
 ) -> None:
+    own_vocabulary_only(db_url)
     before = snapshot(db_url)
     good = write(tmp_path, "good.yaml", BASE + GOOD_CLAIMS)
     bad = write(tmp_path, name, content)
@@ -626,6 +630,7 @@ def test_a_string_where_a_list_is_expected_is_read_as_a_semicolon_list(
 
 
 def test_dry_run_writes_nothing_but_reports_counts(db_url: str, cli: Cli, tmp_path: Path) -> None:
+    own_vocabulary_only(db_url)
     before = snapshot(db_url)
     path = write(tmp_path, "dry.yaml", BASE + GOOD_CLAIMS)
     payload = json.loads(cli.ok("import", "--dry-run", "--format", "json", str(path)).stdout)
@@ -682,6 +687,7 @@ claims:
 
 
 def test_topics_suggested_from_keywords_when_absent(db: Database, tmp_path: Path) -> None:
+    own_vocabulary_only(db)
     claims = f"""\
 claims:
   - {{key: uk, source: ua, statement: "Ukraine exports oil.", quote: "{UK_QUOTE}"}}
@@ -706,6 +712,7 @@ claims:
 def test_topics_defined_in_the_same_file_are_used_for_suggestions(
     db: Database, tmp_path: Path
 ) -> None:
+    own_vocabulary_only(db)
     # The claims come first in the file; their topics and keywords come after them.
     document = f"""\
 claims:
@@ -725,6 +732,7 @@ topics:
 def test_unknown_topic_slugs_on_a_claim_are_created_and_reported(
     db: Database, tmp_path: Path
 ) -> None:
+    own_vocabulary_only(db)
     claims = """\
 claims:
   - {key: a, source: silk, statement: "First.", topics: [oil, Brand-New, brand-new]}

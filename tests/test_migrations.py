@@ -136,8 +136,10 @@ CHECK_SQL = {
     "outlet": "SELECT id, name, name_key, stance, country FROM outlet ORDER BY id",
     "source": "SELECT id, key, outlet_id, title, url, published_precision FROM source",
     "source_cite": "SELECT source_id, outlet_id FROM source_cite",
-    "topic": "SELECT id, slug, label, parent_id FROM topic ORDER BY id",
-    "topic_keyword": "SELECT topic_id, keyword FROM topic_keyword",
+    # The topics SEED_SQL made; from 0015 on the starter vocabulary stands beside them,
+    # which test_0015_* checks.
+    "topic": "SELECT id, slug, label, parent_id FROM topic WHERE id IN (1, 2) ORDER BY id",
+    "topic_keyword": "SELECT topic_id, keyword FROM topic_keyword WHERE topic_id IN (1, 2)",
     "entity": "SELECT id, name, kind FROM entity",
     "entity_alias": "SELECT entity_id, alias, alias_key FROM entity_alias",
     "claim": (
@@ -310,6 +312,8 @@ def test_a_failed_migration_leaves_the_previous_schema_intact(
     db = Database.open(db_url)
     try:
         with db.engine.begin() as connection:
+            # SEED_SQL gives its topics the ids the starter vocabulary took (0015).
+            connection.execute(text("DELETE FROM topic"))
             seed(connection)
         before = snapshot(db_url)
         with pytest.raises((RuntimeError, FactbaseError, DBAPIError)):
@@ -611,4 +615,79 @@ def test_0014_adds_verdicts_and_settings_and_drops_them_with_data_in_place(
             ).scalar()
             assert triggers == 6
     db.migrate("upgrade", "0014")
+    assert read_rows(db) == expected
+
+
+def _topics(db: Database) -> dict[str, tuple[Any, ...]]:
+    with db.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT t.slug, t.label, p.slug FROM topic AS t "
+                "LEFT JOIN topic AS p ON p.id = t.parent_id ORDER BY t.slug"
+            )
+        )
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def test_0015_adds_the_starter_vocabulary_beside_the_topics_there_and_keeps_them_down(
+    first_revision_db: Database,
+) -> None:
+    from factbase.catalog.starter import starter_records
+
+    db = first_revision_db
+    db.migrate("upgrade", "0014")
+    with db.engine.begin() as connection:
+        # A topic of the user's own, and one with a starter slug but other words.
+        connection.execute(
+            text(
+                "INSERT INTO topic (id, slug, label, created_at) "
+                "VALUES (3, 'my-story', 'Mine', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO topic (id, slug, label, parent_id, created_at) "
+                "VALUES (4, 'gas', 'Gas prices', 3, :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(
+            text("INSERT INTO topic_keyword (topic_id, keyword) VALUES (4, 'метан')")
+        )
+    expected = read_rows(db)
+    before = _topics(db)
+    db.migrate("upgrade", "0015")
+    assert read_rows(db) == expected
+    after = _topics(db)
+    starter = {entry["slug"]: entry for entry in starter_records()}
+    # Nothing the database had is renamed, moved or deleted.
+    assert {slug: after[slug] for slug in before} == before
+    assert set(after) == set(before) | set(starter)
+    with db.connect() as connection:
+        keywords = connection.execute(
+            text("SELECT keyword FROM topic_keyword WHERE topic_id = 4")
+        ).scalars()
+        assert list(keywords) == ["метан"]  # the user's gas keeps its own keywords
+        codes = dict(
+            connection.execute(
+                text("SELECT slug, coalesce(iptc_code, iptc_broader) FROM topic")
+            ).all()
+        )
+    assert codes["my-story"] is None
+    # A topic of a starter slug gains the IPTC fields it had none of.
+    assert codes["gas"] == "medtop:20000263" and codes["oil"] == "medtop:20001243"
+    assert after["diplomacy"] == ("Diplomacy", None)
+    assert after["hydrogen"] == ("Hydrogen", "energy")
+    assert codes["defence"] == "medtop:16000000"
+    db.migrate("downgrade", "0014")
+    assert read_rows(db) == expected
+    assert _topics(db) == after  # the topics stay, as ordinary topics of 0014
+    with db.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("topic")}
+        assert not {"iptc_code", "iptc_label", "iptc_broader"} & columns
+        link_columns = {c["name"] for c in inspect(connection).get_columns("claim_topic")}
+        assert "keyword" not in link_columns
+    db.migrate("upgrade", "0015")
+    assert _topics(db) == after  # nothing added twice
     assert read_rows(db) == expected

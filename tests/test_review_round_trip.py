@@ -142,9 +142,10 @@ def test_importing_an_export_into_its_own_database_changes_nothing(
 def test_the_document_carries_the_review_work(db_url: str, tmp_path: Path) -> None:
     build(Cli(db_url), db_url, tmp_path)
     document = json.loads(export(Cli(db_url), tmp_path / "all.json"))
-    # No entities or topics here; the sections come in the order they are applied.
+    # No entities here, and the starter vocabulary's topics; the sections come in the
+    # order they are applied.
     assert list(document) == [
-        "stances", "outlets", "sources", "claims", "links", "conflicts", "audit",
+        "stances", "topics", "outlets", "sources", "claims", "links", "conflicts", "audit",
     ]  # fmt: skip
     assert document["stances"] == [
         {"name": "anti-establishment", "description": "Against every government"},

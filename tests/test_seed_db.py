@@ -21,6 +21,7 @@ import yaml
 from helpers import PG_URL, Cli, import_counts, listed_claims, reset_postgres
 from sqlalchemy import func, select
 
+from factbase.catalog.starter import starter_records
 from factbase.interchange.importer import seed_files
 from factbase.store.database import Database
 from factbase.store.models import Claim, ClaimTopic, Outlet, Source
@@ -37,6 +38,8 @@ def seed_data() -> dict[str, list[dict[str, Any]]]:
     for path in seed_files():
         for section, records in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             merged.setdefault(section, []).extend(records or [])
+    # The seed files its claims under the starter vocabulary every database has.
+    merged.setdefault("topics", []).extend(starter_records())
     return merged
 
 

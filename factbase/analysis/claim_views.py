@@ -46,7 +46,9 @@ def view_claim(session: Session, ref: str | int) -> ClaimDetail:
         )
     return ClaimDetail(
         record=claim_row(claim),
-        topics=sorted((link.topic.slug, link.suggested) for link in claim.claim_topics),
+        topics=sorted(
+            (link.topic.slug, link.suggested, link.keyword) for link in claim.claim_topics
+        ),
         relays=[outlet.name for outlet in claim.source.cites],
         corroboration=corroboration(session, claim.id).summary(),
         links=links,

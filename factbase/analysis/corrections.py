@@ -218,7 +218,12 @@ def delete_claim(
     detail = {
         "claim": row_of(claim),
         "topics": [
-            {"topic_id": link.topic_id, "slug": link.topic.slug, "suggested": link.suggested}
+            {
+                "topic_id": link.topic_id,
+                "slug": link.topic.slug,
+                "suggested": link.suggested,
+                "keyword": link.keyword,
+            }
             for link in sorted(claim.claim_topics, key=lambda link: link.topic_id)
         ],
         "links": [row_of(link) for link in found.links],
@@ -292,7 +297,15 @@ def restore_claim(session: Session, ref: str | int, note: str | None = None) -> 
         if topic_id is None:
             result.skipped.append(f"topic {topic['slug']} (deleted since)")
             continue
-        session.add(ClaimTopic(claim_id=row["id"], topic_id=topic_id, suggested=topic["suggested"]))
+        session.add(
+            ClaimTopic(
+                claim_id=row["id"],
+                topic_id=topic_id,
+                suggested=topic["suggested"],
+                # Deleted before migration 0015, a suggestion's keyword is not known.
+                keyword=topic.get("keyword"),
+            )
+        )
     for model, rows in (
         (ClaimLink, "links"),
         (Conflict, "conflicts"),

@@ -29,16 +29,22 @@ from factbase.catalog.source_texts import attach_text
 from factbase.catalog.sources import SourceInput, get_source, update_source
 from factbase.catalog.topics import require_topics
 from factbase.claims.query import get_claim
-from factbase.claims.recording import SessionLookups, record_search_forms, stored_input
+from factbase.claims.recording import (
+    SessionLookups,
+    record_search_forms,
+    stored_input,
+    topic_link_models,
+)
 from factbase.claims.values import (
     HISTORY_COLUMNS,
     ClaimInput,
     claim_topics,
     claim_values,
     refuse_unanchored,
+    topic_link,
 )
 from factbase.errors import AlreadyExists, InvalidInput
-from factbase.store.models import Claim, ClaimTopic, Conflict, Entity, EntityAlias, Source
+from factbase.store.models import Claim, Conflict, Entity, EntityAlias, Source
 from factbase.text.articles import ArticleText
 from factbase.text.date_formats import stored_iso
 from factbase.text.language import fold, normalise_text, within
@@ -237,9 +243,11 @@ def _retopic(
         if not words_changed or any(not link.suggested for link in current):
             return
         wanted = claim_topics(replace(new_input, topics=()), values, lookups, [])
-    current_links = {link.topic_id: link.suggested for link in claim.claim_topics}
+    current_links = {
+        link.topic_id: topic_link(link.suggested, link.keyword) for link in claim.claim_topics
+    }
     if current_links != wanted:
-        claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in wanted.items()]
+        claim.claim_topics = topic_link_models(wanted)
 
 
 def _conflict_states(session: Session, claim_id: int) -> dict[int, ConflictChange]:

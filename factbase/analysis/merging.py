@@ -208,7 +208,12 @@ def _move_topics(session: Session, keep: Claim, drop: Claim) -> list[str]:
     for link in sorted(drop.claim_topics, key=lambda link: link.topic.slug):
         if link.topic_id not in have:
             session.add(
-                ClaimTopic(claim_id=keep.id, topic_id=link.topic_id, suggested=link.suggested)
+                ClaimTopic(
+                    claim_id=keep.id,
+                    topic_id=link.topic_id,
+                    suggested=link.suggested,
+                    keyword=link.keyword,
+                )
             )
             added.append(link.topic.slug)
     return added

@@ -56,7 +56,7 @@ from factbase.store.location import HEAD_REVISION, existing_sqlite_file
 from factbase.text.language import (
     duplicate_key,
     fold,
-    match_keywords,
+    keyword_matches,
     normalise_text,
     search_forms,
     storable,
@@ -190,8 +190,8 @@ def _add(
     _record_search_forms(connection, values)
     claim_id = _insert_claim(connection, values)
     connection.executemany(
-        "INSERT INTO claim_topic (claim_id, topic_id, suggested) VALUES (?, ?, ?)",
-        [(claim_id, topic_id, suggested) for topic_id, suggested in links.items()],
+        "INSERT INTO claim_topic (claim_id, topic_id, suggested, keyword) VALUES (?, ?, ?, ?)",
+        [(claim_id, topic_id, link is not None, link or None) for topic_id, link in links.items()],
     )
     conflicts = _check_conflicts(connection, claim_id, values)
     outlet, topics = _described(connection, claim_id)
@@ -251,18 +251,20 @@ class _Lookups:
             raise _Unanswered  # the library refuses it, naming the nearest topic
         return row[0], False
 
-    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
+    def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
         if self.keywords is None:
             self.keywords = {}
+            # In TopicSuggester's order, so both name the same keyword of a topic.
             rows = self.connection.execute(
                 "SELECT t.slug, k.keyword FROM topic AS t JOIN topic_keyword AS k "
-                "ON k.topic_id = t.id"
+                "ON k.topic_id = t.id ORDER BY t.slug, k.keyword"
             )
             for slug, keyword in rows:
                 self.keywords.setdefault(slug, []).append(keyword)
         if not self.keywords or not text.strip():
-            return []
-        return [self.topic_id(slug)[0] for slug in match_keywords(text, language, self.keywords)]
+            return {}
+        found = keyword_matches(text, language, self.keywords)
+        return {self.topic_id(slug)[0]: keyword for slug, keyword in found.items()}
 
 
 def _normalised_or_same(ref: str) -> str:

@@ -107,7 +107,8 @@ class VerdictView:
 @dataclass(frozen=True)
 class ClaimDetail:
     record: dict[str, Any]  # the claim as claim_row gives it: CLAIM_COLUMNS
-    topics: list[tuple[str, bool]]  # (slug, suggested), by slug
+    # (slug, suggested, the keyword that suggested it), by slug
+    topics: list[tuple[str, bool, str | None]]
     relays: list[str]  # outlets the source relays, by name
     corroboration: str  # Corroboration.summary()
     links: list[LinkedView]

@@ -639,11 +639,11 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
     if any(kind in ("same", "supports") for kind, *_ in links):
         raise _Unanswered
     topics = connection.execute(
-        "SELECT t.slug, ct.suggested FROM claim_topic AS ct JOIN topic AS t "
+        "SELECT t.slug, ct.suggested, ct.keyword FROM claim_topic AS ct JOIN topic AS t "
         "ON t.id = ct.topic_id WHERE ct.claim_id = ? ORDER BY t.slug",
         (claim_id,),
     ).fetchall()
-    record = _RECORD.record(row, {claim_id: [slug for slug, _ in topics]})
+    record = _RECORD.record(row, {claim_id: [slug for slug, *_ in topics]})
     relays = connection.execute(
         "SELECT o.name FROM source_cite AS sc JOIN outlet AS o ON o.id = sc.outlet_id "
         "WHERE sc.source_id = ? ORDER BY o.name",
@@ -656,7 +656,7 @@ def _view(connection: sqlite3.Connection, ref: str) -> ClaimDetail:
     ).fetchall()
     return ClaimDetail(
         record=record,
-        topics=[(slug, bool(suggested)) for slug, suggested in topics],
+        topics=[(slug, bool(suggested), keyword) for slug, suggested, keyword in topics],
         relays=[name for (name,) in relays],
         corroboration=_lone_corroboration(connection, record, links, conflicts).summary(),
         links=[_linked(claim_id, link) for link in links],

@@ -17,11 +17,14 @@ from factbase.claims.values import (
     SEARCHED_VALUES,
     ClaimInput,
     SourceRef,
+    TopicLinks,
     claim_topics,
     claim_values,
     published_of,
     quantity_fields,
     refuse_unanchored,
+    topic_link,
+    topic_link_row,
 )
 from factbase.errors import AlreadyExists
 from factbase.store.models import Claim, ClaimTopic, Conflict, SearchForm, SourceText
@@ -66,10 +69,14 @@ class SessionLookups:
         topic, created = ensure_topic(self.session, slug)
         return topic.id, created
 
-    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
+    def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
         self.suggester = self.suggester or TopicSuggester(self.session)
-        slugs = self.suggester.suggest(text, language)
-        return [get_topic(self.session, slug).id for slug in slugs]
+        found = self.suggester.suggest(text, language)
+        return {get_topic(self.session, slug).id: keyword for slug, keyword in found.items()}
+
+
+def topic_link_models(links: TopicLinks) -> list[ClaimTopic]:
+    return [ClaimTopic(**topic_link_row(topic_id, link)) for topic_id, link in links.items()]
 
 
 def record_search_forms(session: Session, claims: Iterable[Mapping[str, Any]]) -> None:
@@ -121,15 +128,17 @@ def save_claim(
     if existing is None:
         for name, value in fields.items():
             setattr(claim, name, value)
-        claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+        claim.claim_topics = topic_link_models(links)
         session.add(claim)
     else:
         changed = [name for name, value in fields.items() if getattr(claim, name) != value]
         for name in changed:
             setattr(claim, name, fields[name])
-        current = {link.topic_id: link.suggested for link in claim.claim_topics}
+        current = {
+            link.topic_id: topic_link(link.suggested, link.keyword) for link in claim.claim_topics
+        }
         if current != links:
-            claim.claim_topics = [ClaimTopic(topic_id=t, suggested=s) for t, s in links.items()]
+            claim.claim_topics = topic_link_models(links)
             changed.append("topics")
         if changed:
             result.outcome = "updated"

@@ -124,6 +124,21 @@ class SourceRef:
         return self.published.start.year if self.published else None
 
 
+# A claim's topics: topic id -> None for a topic a person gave, else the keyword that
+# suggested it ("" when that is not known: suggested before keywords were recorded).
+TopicLinks = dict[int, str | None]
+
+
+def topic_link(suggested: bool, keyword: str | None) -> str | None:
+    """A stored claim_topic row's ``suggested`` and ``keyword`` as a :data:`TopicLinks` value."""
+    return (keyword or "") if suggested else None
+
+
+def topic_link_row(topic_id: int, link: str | None) -> dict[str, Any]:
+    """The claim_topic columns of one :data:`TopicLinks` entry (without the claim)."""
+    return {"topic_id": topic_id, "suggested": link is not None, "keyword": link or None}
+
+
 class ClaimLookups(Protocol):
     """The database facts :func:`claim_values` needs, from queries or from an import's caches."""
 
@@ -139,8 +154,8 @@ class ClaimLookups(Protocol):
         """The topic with this slug and whether it was created just now."""
         ...
 
-    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
-        """Topics whose keywords occur in ``text``."""
+    def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
+        """Topic id -> the keyword of it that ``text`` holds, for each topic it holds one of."""
         ...
 
 
@@ -335,23 +350,23 @@ def history_values(data: ClaimInput) -> dict[str, Any]:
 
 def claim_topics(
     data: ClaimInput, row: dict[str, Any], lookups: ClaimLookups, created: list[str]
-) -> dict[int, bool]:
-    """topic id -> suggested, for the topics given or, when none are, suggested.
+) -> TopicLinks:
+    """The claim's topics: those given or, when none are, those its words suggest.
 
     Slugs of topics created on the way are appended to ``created``.
     """
-    links: dict[int, bool] = {}
+    links: TopicLinks = {}
     for slug in data.topics:
         if not normalise_text(slug):
             continue
         topic_id, was_created = lookups.topic_id(slug)
         if was_created:
             created.append(validate_slug(slug))
-        links[topic_id] = False
+        links[topic_id] = None
     if links:
         return links
     text = " ".join(filter(None, (row["statement"], row["quote"])))
-    return dict.fromkeys(lookups.suggested_topic_ids(text, row["language"]), True)
+    return dict(lookups.suggested_topics(text, row["language"]))
 
 
 def quantity_fields(

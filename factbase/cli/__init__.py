@@ -296,6 +296,7 @@ COMMAND_MODULES = (
     "review",
     "extract",
     "exports",
+    "topics",
     "catalog",
     "database",
 )

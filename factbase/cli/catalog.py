@@ -1,4 +1,4 @@
-"""`factbase topics` and `factbase entities`: the vocabulary claims are filed under."""
+"""`factbase entities`: the entities claims are about and are said by (`topics`: cli/topics.py)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,11 @@ from factbase.cli import render, state
 from factbase.cli.choices import TABLE
 from factbase.cli.options import ColumnsOption, FormatOption, WideOption, output_options
 
-topics_app = typer.Typer(help="List topics (a tree) or add one.", invoke_without_command=True)
 entities_app = typer.Typer(
     help="List entities with their aliases, or add one.", invoke_without_command=True
 )
 
 
-# The slug, which people type, shows whole however deep the tree; keywords go first.
-TOPIC_TABLE = (
-    render.Column("topic", "id"),
-    render.Column("label", "name"),
-    render.Column("claims", "count"),
-    render.Column("keywords", "prose", priority=1),
-)
 ENTITY_TABLE = (
     render.Column("id", "id"),
     render.Column("name", "name"),
@@ -33,60 +25,9 @@ ENTITY_TABLE = (
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(topics_app, name="topics")
     app.add_typer(entities_app, name="entities")
     # `factbase entity edit …` reads as naturally as `factbase source edit …`.
     app.add_typer(entities_app, name="entity", hidden=True)
-
-
-@topics_app.callback()
-@output_options
-def topics_list(
-    ctx: typer.Context,
-    fmt: FormatOption = TABLE,
-    wide: WideOption = False,
-    columns: ColumnsOption = None,
-) -> None:
-    """List topics as a tree with their keywords and claim counts."""
-    if ctx.invoked_subcommand is not None:
-        return
-    # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.catalog.topics import TOPIC_COLUMNS, topic_records
-
-    table = render.TableView(TOPIC_TABLE, wide=wide, choice=columns)
-    with state.open_db(write=False) as db, db.session() as session:
-        rows = topic_records(session)
-    if fmt != TABLE:
-        render.emit_records(rows, TOPIC_COLUMNS, fmt)
-        return
-    for row in rows:
-        table.add_row(
-            "  " * row["depth"] + render.escape(row["slug"]),
-            render.escape(row["label"]),
-            str(row["claims"]),
-            render.escape(", ".join(row["keywords"])),
-        )
-    table.print()
-
-
-@topics_app.command("add")
-def topics_add(
-    slug: Annotated[str, typer.Argument(help="Lower-case identifier, e.g. 'oil'.")],
-    label: Annotated[str | None, typer.Option(help="Display name.")] = None,
-    parent: Annotated[str | None, typer.Option(help="Slug of the parent topic.")] = None,
-    keyword: Annotated[
-        list[str] | None, typer.Option("--keyword", "-k", help="A keyword in any language; repeat.")
-    ] = None,
-) -> None:
-    """Add a topic, or update its label, parent and keywords."""
-    # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.catalog.topics import TopicInput, upsert_topic
-
-    with state.open_db(write=True) as db, db.session(write=True) as session:
-        topic, outcome = upsert_topic(
-            session, TopicInput(slug=slug, label=label, parent=parent, keywords=keyword or ())
-        )
-    render.console().print(f"{outcome}: topic {render.escape(topic.slug)}")
 
 
 @entities_app.callback()

@@ -273,6 +273,14 @@ def show(
         _print_series(view, view.series)
 
 
+def _shown_topic(link: tuple[str, bool, str | None]) -> str:
+    """`oil (suggested: нефти)`: a suggested topic says which keyword suggested it."""
+    slug, suggested, keyword = link
+    if not suggested:
+        return slug
+    return f"{slug} (suggested: {keyword})" if keyword else f"{slug} (suggested)"
+
+
 def _print_claim(view: ClaimDetail) -> None:
     row = view.record
 
@@ -280,9 +288,7 @@ def _print_claim(view: ClaimDetail) -> None:
         value = row.get(name)
         return render.escape(str(value)) if value not in (None, "", []) else None
 
-    topics = ", ".join(
-        slug + (" (suggested)" if suggested else "") for slug, suggested in view.topics
-    )
+    topics = ", ".join(map(_shown_topic, view.topics))
     value = None
     if row["value"]:
         interval = f"{_num(row['value_low'])} … {_num(row['value_high'])}"

@@ -111,7 +111,11 @@ COMMANDS: dict[str, Listed] = {
         "exports",
         "Write claims, conflicts, sources or outlets as CSV, TSV, Markdown, JSON or JSON Lines.",
     ),
-    "topics": Listed("catalog", "List topics (a tree) or add one."),
+    "topics": Listed(
+        "topics",
+        "The topic vocabulary: list it (a tree), add, edit, merge topics, change keywords; "
+        "suggest topics for claims without any, accept or drop a suggestion.",
+    ),
     "entities": Listed("catalog", "List entities with their aliases, or add one."),
     "entity": Listed("catalog", "List entities with their aliases, or add one.", hidden=True),
     "db": Listed("database", "Show and manage the database and its schema."),

@@ -120,7 +120,12 @@ def seed_command(
 
     json_summary = json_summary or fmt == ExportFormat.JSON
     _run_import(
-        seed_files(), dry_run=dry_run, json_summary=json_summary, texts=texts, strict=strict
+        seed_files(),
+        dry_run=dry_run,
+        json_summary=json_summary,
+        texts=texts,
+        strict=strict,
+        starter_topics=True,
     )
 
 
@@ -133,8 +138,12 @@ def _run_import(
     allow_duplicate: bool = False,
     strict: bool = False,
     texts: Path | None = None,
+    starter_topics: bool = False,
 ) -> None:
+    """Import ``files`` in one transaction; ``starter_topics`` first puts back the starter
+    topics the database lacks (the seed's claims are filed under them)."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.catalog.starter import add_missing_starter_topics
     from factbase.interchange.importer import ImportOptions, import_files
 
     options = ImportOptions(
@@ -149,6 +158,8 @@ def _run_import(
         db.session(write=True, commit=not dry_run) as session,
         ProgressBar() as progress,
     ):
+        if starter_topics:
+            add_missing_starter_topics(session)
         summary = import_files(session, files, progress=progress, options=options)
     if json_summary:
         _print_json(summary, dry_run)

@@ -352,7 +352,7 @@ class ClaimIntake:
             )
         audit.record_many(self.session, entries)
 
-    def _view(self, values: Mapping[str, Any], topics: Mapping[int, bool]) -> dict[str, Any]:
+    def _view(self, values: Mapping[str, Any], topics: Mapping[int, str | None]) -> dict[str, Any]:
         """A claim's fields as a person reads them, for audit diffs."""
         if self._slugs is None:
             self._slugs = dict(self.session.execute(select(Topic.id, Topic.slug)).all())
@@ -369,8 +369,8 @@ class ClaimIntake:
             "language": values["language"],
             "speaker": values["speaker"],
             "topics": sorted(
-                slugs[topic_id] + (" (suggested)" if suggested else "")
-                for topic_id, suggested in topics.items()
+                slugs[topic_id] + (" (suggested)" if link is not None else "")
+                for topic_id, link in topics.items()
             ),
             "subject": values["subject"],
             "property": values["property_name"],

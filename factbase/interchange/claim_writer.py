@@ -24,7 +24,14 @@ from factbase.catalog.sources import source_not_found
 from factbase.catalog.topics import TopicSuggester
 from factbase.claims.fields import SQL_COLUMN_OF, made_up_claim_id
 from factbase.claims.recording import record_search_forms
-from factbase.claims.values import HISTORY_COLUMNS, SourceRef, published_of
+from factbase.claims.values import (
+    HISTORY_COLUMNS,
+    SourceRef,
+    TopicLinks,
+    published_of,
+    topic_link,
+    topic_link_row,
+)
 from factbase.errors import as_id
 from factbase.store.models import (
     Claim,
@@ -156,8 +163,9 @@ class ImportLookups:
         self.topics[slug] = created
         return created, True
 
-    def suggested_topic_ids(self, text: str, language: str | None) -> list[int]:
-        return [self.topics[slug] for slug in self.suggester.suggest(text, language)]
+    def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
+        found = self.suggester.suggest(text, language)
+        return {self.topics[slug]: keyword for slug, keyword in found.items()}
 
 
 @dataclass
@@ -165,7 +173,7 @@ class PendingClaim:
     """One checked claim record waiting to be written."""
 
     values: dict[str, Any]  # claim_values() output
-    topics: dict[int, bool]  # topic id -> suggested
+    topics: TopicLinks
     history: dict[str, Any] = field(default_factory=dict)  # history_values() output
 
     @property
@@ -183,7 +191,7 @@ class Stored:
 
     id: int
     values: dict[str, Any]  # by FIELDS name
-    topics: dict[int, bool]  # topic id -> suggested
+    topics: TopicLinks
     history: dict[str, Any] = field(default_factory=dict)  # HISTORY_COLUMNS as stored
     # Found by the key a document made up for it (claim_ref): the claim stays keyless.
     made_up_key: bool = False
@@ -297,9 +305,9 @@ class ClaimWriter:
 
     def _link_topics(self, claims: Iterable[tuple[int, PendingClaim]]) -> None:
         rows = [
-            {"claim_id": claim_id, "topic_id": topic_id, "suggested": suggested}
+            {"claim_id": claim_id, **topic_link_row(topic_id, link)}
             for claim_id, claim in claims
-            for topic_id, suggested in claim.topics.items()
+            for topic_id, link in claim.topics.items()
         ]
         if rows:
             self.session.execute(insert(_CLAIM_TOPIC), rows)
@@ -340,12 +348,15 @@ class ClaimWriter:
         by_id = {stored.id: stored for stored in found.values()}
         if by_id:
             links = select(
-                _CLAIM_TOPIC.c.claim_id, _CLAIM_TOPIC.c.topic_id, _CLAIM_TOPIC.c.suggested
+                _CLAIM_TOPIC.c.claim_id,
+                _CLAIM_TOPIC.c.topic_id,
+                _CLAIM_TOPIC.c.suggested,
+                _CLAIM_TOPIC.c.keyword,
             )
-            for claim_id, topic_id, suggested in self.session.execute(
+            for claim_id, topic_id, suggested, keyword in self.session.execute(
                 links.where(_CLAIM_TOPIC.c.claim_id.in_(list(by_id)))
             ):
-                by_id[claim_id].topics[topic_id] = bool(suggested)
+                by_id[claim_id].topics[topic_id] = topic_link(bool(suggested), keyword)
         return found
 
 

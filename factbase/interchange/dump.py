@@ -84,7 +84,17 @@ def _entities(session: Session) -> Iterator[dict[str, Any]]:
 
 def _topics(session: Session) -> Iterator[dict[str, Any]]:
     """Every topic, parents before their children."""
-    rows = session.execute(select(Topic.id, Topic.slug, Topic.label, Topic.parent_id)).all()
+    rows = session.execute(
+        select(
+            Topic.id,
+            Topic.slug,
+            Topic.label,
+            Topic.parent_id,
+            Topic.iptc_code,
+            Topic.iptc_label,
+            Topic.iptc_broader,
+        )
+    ).all()
     keywords: dict[int, list[str]] = {}
     for topic_id, keyword in session.execute(
         select(TopicKeyword.topic_id, TopicKeyword.keyword).order_by(TopicKeyword.keyword)
@@ -102,6 +112,9 @@ def _topics(session: Session) -> Iterator[dict[str, Any]]:
                 "slug": row.slug,
                 "label": row.label,
                 "parent": slug.get(row.parent_id) if row.parent_id else None,
+                "iptc_code": row.iptc_code,
+                "iptc_label": row.iptc_label,
+                "iptc_broader": row.iptc_broader,
                 "keywords": keywords.get(row.id, []),
             }
         )

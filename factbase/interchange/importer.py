@@ -80,7 +80,15 @@ from factbase.text.date_formats import parse_timestamp
 FIELDS: dict[str, dict[str, str]] = {
     "stances": STANCE_FIELDS,
     "entities": {"name": "str", "kind": "str", "aliases": "list", "note": "str"},
-    "topics": {"slug": "str", "label": "str", "parent": "str", "keywords": "list"},
+    "topics": {
+        "slug": "str",
+        "label": "str",
+        "parent": "str",
+        "iptc_code": "str",
+        "iptc_label": "str",
+        "iptc_broader": "str",
+        "keywords": "list",
+    },
     "outlets": {
         "name": "str",
         "stance": "str",
@@ -557,7 +565,15 @@ def _entity(session: Session, data: dict[str, Any], *_: Any) -> str:
 def _topic(session: Session, data: dict[str, Any], *_: Any) -> str:
     _topic_row, outcome = upsert_topic(
         session,
-        TopicInput(data["slug"], data.get("label"), data.get("parent"), data.get("keywords") or ()),
+        TopicInput(
+            data["slug"],
+            data.get("label"),
+            data.get("parent"),
+            data.get("keywords") or (),
+            iptc_code=data.get("iptc_code"),
+            iptc_label=data.get("iptc_label"),
+            iptc_broader=data.get("iptc_broader"),
+        ),
     )
     return outcome
 

@@ -16,7 +16,7 @@ APP_NAME = "factbase"
 DB_FILENAME = "factbase.db"
 # The newest migration. tests/test_migrations.py checks it against Alembic's head,
 # so opening an up-to-date database never needs to import Alembic (~0.4 s).
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"
 
 
 def default_db_path() -> Path:

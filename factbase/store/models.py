@@ -199,6 +199,11 @@ class Topic(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("topic.id", ondelete="SET NULL"), index=True
     )
+    # The IPTC Media Topic this topic is ("medtop:20000639") and IPTC's label for it; or,
+    # when IPTC has no concept of its own for it, the nearest broader one (migration 0015).
+    iptc_code: Mapped[str | None] = mapped_column(String(20))
+    iptc_label: Mapped[str | None] = mapped_column(Text)
+    iptc_broader: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Topic | None] = relationship(remote_side=[id])
@@ -254,6 +259,8 @@ class ClaimTopic(Base):
     )
     # True when factbase suggested the topic from keywords rather than a person giving it.
     suggested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The keyword that suggested it (migration 0015); None for a topic a person gave.
+    keyword: Mapped[str | None] = mapped_column(String(200))
 
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
 

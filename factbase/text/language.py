@@ -445,9 +445,17 @@ def match_keywords(
     text: str, language: str | None, keywords: Mapping[str, Iterable[str]]
 ) -> list[str]:
     """Sorted topic slugs with a keyword whose lemmas (or folded words) occur in ``text``."""
+    return sorted(keyword_matches(text, language, keywords))
+
+
+def keyword_matches(
+    text: str, language: str | None, keywords: Mapping[str, Iterable[str]]
+) -> dict[str, str]:
+    """Topic slug -> the first of its keywords (in the order given) whose lemmas (or
+    folded words) occur in ``text``, for each topic with one; by slug."""
     tokens = _tokens(text)
     if not tokens:
-        return []
+        return {}
     code = _language_for(text, language)
     # Each position matches its lemma or its folded word.
     options = [{_lemma(token, code), fold(token)} for token in tokens]
@@ -472,7 +480,12 @@ def match_keywords(
             return False
         return any(occurs(form) for form in keyword_forms(keyword, code))
 
-    return sorted(slug for slug, words in keywords.items() if any(map(matches, words)))
+    found: dict[str, str] = {}
+    for slug in sorted(keywords):
+        keyword = next(filter(matches, keywords[slug]), None)
+        if keyword is not None:
+            found[slug] = keyword
+    return found
 
 
 # Quotation marks of English, Russian, Ukrainian and Bulgarian typing, and apostrophes.

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import Cli
+from helpers import own_vocabulary_only
 
 from factbase.catalog.audit import HISTORY_COLUMNS, history_records
 from factbase.catalog.entities import ENTITY_COLUMNS, entity_records
@@ -24,6 +25,7 @@ from factbase.store.database import Database
 
 @pytest.fixture
 def catalogue(cli: Cli, db_url: str) -> str:
+    own_vocabulary_only(db_url)
     cli.ok("outlet", "add", "SilkBridge.info", "--stance", "neutral", "--country", "KZ")
     cli.ok("source", "add", "--outlet", "SilkBridge.info", "--title", "Казахстан, 2022",
            "--key", "silk", "--language", "ru", "--published", "ноябрь 2022",

@@ -19,7 +19,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import PG_URL, Cli, as_date, factbase_command, listed_claims, query, snapshot
+from helpers import (
+    PG_URL,
+    Cli,
+    as_date,
+    factbase_command,
+    listed_claims,
+    own_vocabulary_only,
+    query,
+    snapshot,
+)
 
 from factbase.claims.record import CLAIM_COLUMNS
 
@@ -191,10 +200,12 @@ def corpus(cli: Cli, _corpus_template: Path | None) -> Cli:
 @pytest.fixture
 def one_source(cli: Cli) -> Cli:
     """One outlet, one source, the topics oil and transport (the CLI's outlet, source and
-    topic commands are tested elsewhere)."""
+    topic commands are tested elsewhere), and no other topic: the starter vocabulary's
+    are left out."""
     from factbase import Database, SourceInput, add_outlet, add_source
     from factbase.catalog.topics import TopicInput, upsert_topic
 
+    own_vocabulary_only(cli.url)
     db = Database.open(cli.url)
     try:
         with db.session(write=True) as session:

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from helpers import Cli, listed_claims, parse_json, query, records, snapshot
+from helpers import Cli, listed_claims, own_vocabulary_only, parse_json, query, records, snapshot
 
 CPC = "About 80% of Kazakhstan's oil exports pass through the CPC."
 
@@ -300,6 +300,7 @@ def test_duplicates_lists_groups_of_one_source(data: Cli) -> None:
 
 def test_merge_moves_links_conflicts_topics_and_audit_and_leaves_a_redirect(data: Cli) -> None:
     cli = data
+    own_vocabulary_only(cli.url)
     cli.ok("topics", "add", "pipelines")
     cli.ok("add", CPC.upper(), "--source", "src-a", "--key", "dup", "--allow-duplicate",
            "--topic", "pipelines", "--value", "80%", "--subject", "CPC",

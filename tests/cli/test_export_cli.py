@@ -11,6 +11,7 @@ import pytest
 from helpers import Cli
 
 from factbase.analysis.reports import TABLE_COLUMNS
+from factbase.catalog.starter import starter_records
 from factbase.interchange.exports import (
     CLAIM_EXPORT_COLUMNS,
     CONFLICT_EXPORT_COLUMNS,
@@ -126,7 +127,11 @@ def test_empty_exports_are_valid(cli: Cli) -> None:
     assert cli.ok("export", "claims").stdout.splitlines() == [",".join(CLAIM_EXPORT_COLUMNS)]
     assert json.loads(cli.ok("export", "claims", "-f", "json").stdout) == []
     assert cli.ok("export", "conflicts", "-f", "jsonl").stdout == ""
-    assert json.loads(cli.ok("export", "all").stdout) == {}
+    # A new database holds the starter vocabulary and nothing else.
+    document = json.loads(cli.ok("export", "all").stdout)
+    assert list(document) == ["topics"]
+    slugs = [topic["slug"] for topic in document["topics"]]
+    assert sorted(slugs) == sorted(topic["slug"] for topic in starter_records())
 
 
 def test_report_prints_and_writes_one_csv_per_table(recorded: Cli, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import Cli, query
+from helpers import Cli, own_vocabulary_only, query
 
 ARTICLE = (
     "Казахстан увеличил оборонный бюджет на 441 миллиард тенге, сообщил Токаев.\n"
@@ -19,6 +19,7 @@ ARTICLE = (
 
 @pytest.fixture
 def sourced(cli: Cli, tmp_path: Path) -> tuple[Cli, Path]:
+    own_vocabulary_only(cli.url)  # the topics below, and no other
     cli.ok("outlet", "add", "Example News", "--stance", "neutral")
     cli.ok("topics", "add", "oil", "-k", "нефть")
     cli.ok("entities", "add", "Kazakhstan", "--alias", "Казахстан")

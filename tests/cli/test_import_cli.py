@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import Cli, import_counts, listed_claims, snapshot
+from helpers import Cli, import_counts, listed_claims, own_vocabulary_only, snapshot
+
+from factbase.catalog.starter import starter_records
 
 BASE = """\
 entities:
@@ -57,6 +59,7 @@ def verdict(stdout: str) -> tuple[str, str, str]:
 
 @pytest.mark.slow
 def test_import_prints_the_summary_table(cli: Cli, tmp_path: Path) -> None:
+    own_vocabulary_only(cli.url)
     first = cli.ok(
         "import", str(write(tmp_path, "a.yaml", BASE)), str(write(tmp_path, "b.csv", CSV))
     )
@@ -86,12 +89,14 @@ def test_import_prints_the_summary_table(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_sections_without_records_are_left_out_of_the_table(cli: Cli, tmp_path: Path) -> None:
+    own_vocabulary_only(cli.url)
     outcome = cli.ok("import", str(write(tmp_path, "t.yaml", "topics:\n  - {slug: oil}\n")))
     assert table_rows(outcome.stdout) == {"topics": (1, 0, 0)}
     assert verdict(outcome.stdout) == ("imported", "none", "0 warnings")
 
 
 def test_json_summary_is_valid_json_with_counts(cli: Cli, tmp_path: Path) -> None:
+    own_vocabulary_only(cli.url)
     outcome = cli.ok(
         "import", "--json", str(write(tmp_path, "a.yaml", BASE)), str(write(tmp_path, "b.csv", CSV))
     )
@@ -231,7 +236,8 @@ def test_hostile_input_error_names_the_file(
 def test_seed_twice_second_run_changes_nothing(cli: Cli, db_url: str) -> None:
     first = cli.ok("seed")
     added = table_rows(first.stdout)
-    assert {"entities", "topics", "outlets", "sources", "claims"} <= set(added)
+    assert {"entities", "outlets", "sources", "claims"} <= set(added)
+    assert "topics" not in added  # the seed files its claims under the starter vocabulary
     assert all(updated == unchanged == 0 for _added, updated, unchanged in added.values())
     assert added["sources"] == (5, 0, 0)
     assert added["claims"][0] >= 60
@@ -257,6 +263,8 @@ def test_seed_dry_run_on_an_empty_database_writes_no_claims(empty_db_url: str) -
     assert import_counts(payload)["claims added"] >= 60
     assert import_counts(payload)["sources added"] == 5
     rows = snapshot(empty_db_url)
-    for table in ("claim", "claim_topic", "source", "source_cite", "outlet", "topic", "entity"):
+    for table in ("claim", "claim_topic", "source", "source_cite", "outlet", "entity"):
         assert rows[table] == [], table
+    # The database the dry run created has its starter vocabulary, and no more.
+    assert len(rows["topic"]) == len(starter_records())
     assert listed_claims(cli) == []

@@ -512,12 +512,17 @@ def test_list_formats_csv_json_jsonl_have_stable_columns(catalogue: Cli, name: s
 def test_list_format_values(catalogue: Cli) -> None:
     cli = catalogue
     topics = {t["slug"]: t for t in records(cli, "topics")}
+    # The starter vocabulary's oil, its keywords replaced by those `topics add` gave.
     assert topics["oil"] == {
         "slug": "oil",
-        "label": "oil",
+        "label": "Oil",
         "parent": "energy",
+        "iptc_code": "medtop:20001243",
+        "iptc_label": "oil and gas",
+        "iptc_broader": None,
         "keywords": ["oil", "нефть"],
         "claims": 1,
+        "suggested": 0,
     }
     assert topics["energy"]["label"] == "Energy"
     [entity] = records(cli, "entities")
