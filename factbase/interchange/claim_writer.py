@@ -26,7 +26,9 @@ from factbase.claims.recording import (
     HISTORY_COLUMNS,
     SourceRef,
     published_of,
+    record_form_pairs,
     record_search_forms,
+    search_form_pairs,
 )
 from factbase.errors import as_id
 from factbase.store.models import (
@@ -128,6 +130,15 @@ class ImportLookups:
         self.topics: dict[str, int] = dict(session.execute(select(Topic.slug, Topic.id)).all())
         self.suggester = TopicSuggester(session)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Given to the processes that read claim records (claim_pool): everything but the
+        # session, which only creating a topic needs, and which only this process does.
+        return {**self.__dict__, "session": None}
+
+    def text_size(self) -> int:
+        """Characters of the sources' texts held, which each reading process gets a copy of."""
+        return sum(len(ref.text) for ref in self.sources_by_id.values() if ref.text)
+
     def source(self, ref: str) -> SourceRef:
         text = str(ref).strip()
         source_id = as_id(text)
@@ -170,6 +181,8 @@ class PendingClaim:
     values: dict[str, Any]  # claim_values() output
     topics: dict[int, bool]  # topic id -> suggested
     history: dict[str, Any] = field(default_factory=dict)  # history_values() output
+    # The (form, lemma) pairs of its searched words, when worked out already (claim_pool).
+    forms: set[tuple[str, str]] | None = None
 
     @property
     def identity(self) -> tuple[Any, ...]:
@@ -258,7 +271,10 @@ class ClaimWriter:
         now = utcnow()
         fresh = {**dict.fromkeys(HISTORY_COLUMNS), "created_at": now, "updated_at": now}
         rows = [_row(claim.values, **{**fresh, **claim.history}) for claim in claims]
-        record_search_forms(self.session, (claim.values for claim in claims))
+        pairs: set[tuple[str, str]] = set()
+        for claim in claims:
+            pairs |= claim.forms if claim.forms is not None else search_form_pairs(claim.values)
+        record_form_pairs(self.session, pairs)
         # The new ids are matched to the claims by identity (unique within a batch) rather
         # than by asking for them in parameter order, which on SQLite made each batch an
         # INSERT ... SELECT ... ORDER BY three times slower.
