@@ -5,6 +5,8 @@ process reads them, against real databases."""
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -224,3 +226,42 @@ def test_a_claim_date_keeps_its_day(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             assert get_claim(session, "k7").event_date == date(2023, 1, 5)
     finally:
         database.close()
+
+
+def test_claims_written_through_the_driver_are_those_core_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite new claims skip SQLAlchemy's per-row handling (claim_writer.SQLITE_DIRECT):
+    the same rows, ids and stored text as through Core, and the same search index, byte
+    for byte (its segments follow the statements that fill it)."""
+    from factbase.interchange import claim_writer
+
+    from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+
+    monkeypatch.setenv(claim_pool.WORKERS_VARIABLE, "0")
+    # Statements of 7 rows: the batches of a large import, in a small one.
+    monkeypatch.setattr(SQLiteDialect, "insertmanyvalues_page_size", 7)
+    paths = _write(tmp_path, _claims())
+    found = {}
+    for direct in (False, True):
+        monkeypatch.setattr(claim_writer, "SQLITE_DIRECT", direct)
+        url = f"sqlite:///{tmp_path / f'direct-{direct}.db'}"
+        summary = _summary(_import(url, paths))
+        with sqlite3.connect(tmp_path / f"direct-{direct}.db") as connection:
+            # As stored: the text of dates, times and flags, not what SQLAlchemy reads back.
+            stored = connection.execute("SELECT * FROM claim ORDER BY id").fetchall()
+            search = connection.execute(
+                "SELECT rowid FROM claim_search WHERE claim_search MATCH 'нефти' ORDER BY rowid"
+            ).fetchall()
+        found[direct] = (summary, _without_clock(snapshot(url)), _masked(stored), search)
+    assert found[True] == found[False]
+    assert found[True][3], "the search index holds the claims written directly"
+
+
+def _masked(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows as stored, a timestamp's digits left out but its form kept."""
+    stamp = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$")
+    return [
+        tuple(stamp.sub("<time>", v) if isinstance(v, str) and stamp.match(v) else v for v in row)
+        for row in rows
+    ]
