@@ -234,9 +234,9 @@ def test_claims_written_through_the_driver_are_those_core_writes(
     """On SQLite new claims skip SQLAlchemy's per-row handling (claim_writer.SQLITE_DIRECT):
     the same rows, ids and stored text as through Core, and the same search index, byte
     for byte (its segments follow the statements that fill it)."""
-    from factbase.interchange import claim_writer
-
     from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+
+    from factbase.interchange import claim_writer
 
     monkeypatch.setenv(claim_pool.WORKERS_VARIABLE, "0")
     # Statements of 7 rows: the batches of a large import, in a small one.
