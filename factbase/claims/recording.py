@@ -87,11 +87,22 @@ def record_search_forms(session: Session, claims: Iterable[Mapping[str, Any]]) -
     session has written are remembered in its ``info``, so an import of a million claims
     sends each pair once.
     """
-    written: set[tuple[str, str]] = session.info.setdefault("search_forms", set())
     pairs: set[tuple[str, str]] = set()
     for values in claims:
-        searched = " ".join(filter(None, (values[name] for name in SEARCHED_VALUES)))
-        pairs |= search_forms(searched, values["language"])
+        pairs |= search_form_pairs(values)
+    record_form_pairs(session, pairs)
+
+
+def search_form_pairs(values: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """The (form, lemma) pairs of one claim's searched words (:func:`search_forms`), from
+    its column values; pure, so an import may work them out in another process."""
+    searched = " ".join(filter(None, (values[name] for name in SEARCHED_VALUES)))
+    return search_forms(searched, values["language"])
+
+
+def record_form_pairs(session: Session, pairs: set[tuple[str, str]]) -> None:
+    """Put (form, lemma) ``pairs`` on record, those this session has written aside."""
+    written: set[tuple[str, str]] = session.info.setdefault("search_forms", set())
     new = pairs - written
     if not new:
         return

@@ -24,8 +24,11 @@ from sqlalchemy.orm import Session
 
 from factbase.catalog import audit
 from factbase.catalog.names import validate_key
+from factbase.claims.recording import search_form_pairs
 from factbase.claims.values import (
     ClaimInput,
+    ClaimLookups,
+    SourceRef,
     claim_topics,
     claim_values,
     history_values,
@@ -109,11 +112,95 @@ class ClaimOutcomes:
     replaced: list[str] = field(default_factory=list)  # what each --replace record clears
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimReading:
+    """A claim record read ahead, as a new claim, by :func:`read_claim`: what it makes
+    when no stored claim has its key (or source and statement). Only reading the record
+    goes into it, nothing of the database's claims, so it can be worked out in another
+    process (factbase.interchange.claim_pool) while this one writes."""
+
+    # Why taking the record fails (its fields, its key or source), as ImportFailed says it.
+    failure: str | None = None
+    identity: tuple[Any, ...] = ()
+    # Why recording it as a new claim fails; else its values and warnings.
+    refused: str | None = None
+    values: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
+    # The topics suggested from its words (with the keyword that suggested each) when it
+    # names none; None when it names some.
+    suggested: dict[int, str] | None = None
+    forms: set[tuple[str, str]] | None = None  # search_form_pairs(values)
+
+
+def read_claim(record: Record, data: dict[str, Any], lookups: ClaimLookups) -> ClaimReading:
+    """Read a validated claim record as :class:`ClaimIntake` would read it as a new claim."""
+    try:
+        identity = identity_of(record, data, lookups)
+    except ImportFailed as exc:
+        return ClaimReading(failure=exc.message)
+    except FactbaseError as exc:
+        return ClaimReading(failure=f"{record.location}: {exc.message}")
+    warnings: list[str] = []
+    try:
+        _require(record, data)
+        claim_input = claim_input_of(data)
+        values = claim_values(claim_input, lookups, warnings)
+    except ImportFailed as exc:
+        return ClaimReading(identity=identity, refused=exc.message)
+    except FactbaseError as exc:
+        return ClaimReading(identity=identity, refused=f"{record.location}: {exc.message}")
+    suggested = None
+    if not any(normalise_text(slug) for slug in claim_input.topics):
+        # What claim_topics() asks for a claim naming no topic.
+        text = " ".join(filter(None, (values["statement"], values["quote"])))
+        suggested = lookups.suggested_topics(text, values["language"])
+    return ClaimReading(
+        identity=identity,
+        values=values,
+        warnings=tuple(warnings),
+        suggested=suggested,
+        forms=search_form_pairs(values),
+    )
+
+
+def identity_of(record: Record, data: dict[str, Any], lookups: ClaimLookups) -> tuple[Any, ...]:
+    """What names the claim: its key, else its source and statement."""
+    if data.get("key"):
+        with in_field("key"):
+            return ("key", validate_key(data["key"]))
+    _require(record, data)
+    with in_field("source"):
+        source = lookups.source(data["source"])
+    return ("text", source.id, normalise_text(data["statement"]))
+
+
+class _Suggested:
+    """The intake's lookups, with the topics a reading suggested already."""
+
+    def __init__(self, lookups: ImportLookups, suggested: dict[int, str] | None) -> None:
+        self.lookups, self.suggested = lookups, suggested
+
+    def source(self, ref: str) -> SourceRef:
+        return self.lookups.source(ref)
+
+    def entity_id(self, name: str) -> int | None:
+        return self.lookups.entity_id(name)
+
+    def topic_id(self, slug: str) -> tuple[int, bool]:
+        return self.lookups.topic_id(slug)
+
+    def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
+        if self.suggested is None:
+            return self.lookups.suggested_topics(text, language)
+        return self.suggested
+
+
 @dataclass
 class _Item:
     record: Record
     data: dict[str, Any]  # the fields the record gives; None: cleared explicitly
     identity: tuple[Any, ...]
+    reading: ClaimReading | None = None
 
 
 @dataclass
@@ -159,26 +246,24 @@ class ClaimIntake:
         # pointed at their claims once every claim of the run is written.
         self.merged: list[tuple[Record, dict[str, Any], str]] = []
 
-    def add(self, record: Record, data: dict[str, Any]) -> None:
-        """Queue a validated record (``data`` holds only the fields it gives)."""
-        identity = self._identity(record, data)
+    def add(
+        self, record: Record, data: dict[str, Any], reading: ClaimReading | None = None
+    ) -> None:
+        """Queue a validated record (``data`` holds only the fields it gives), with its
+        :func:`read_claim` when that was worked out ahead."""
+        if reading is None:
+            identity = identity_of(record, data, self.lookups)
+        elif reading.failure is not None:
+            raise ImportFailed(reading.failure)
+        else:
+            identity = reading.identity
         if identity in self._identities:
             # The same claim twice in one run: the second record updates the first.
             self.flush()
-        self._batch.append(_Item(record, data, identity))
+        self._batch.append(_Item(record, data, identity, reading))
         self._identities.add(identity)
         if len(self._batch) >= BATCH_SIZE:
             self.flush()
-
-    def _identity(self, record: Record, data: dict[str, Any]) -> tuple[Any, ...]:
-        """What names the claim: its key, else its source and statement."""
-        if data.get("key"):
-            with in_field("key"):
-                return ("key", validate_key(data["key"]))
-        _require(record, data)
-        with in_field("source"):
-            source = self.lookups.source(data["source"])
-        return ("text", source.id, normalise_text(data["statement"]))
 
     def flush(self) -> None:
         batch, self._batch, self._identities = self._batch, [], set()
@@ -222,7 +307,16 @@ class ClaimIntake:
         """The claim ``item`` makes, or None when it is skipped as a duplicate."""
         data, location = item.data, item.record.location
         warnings: list[str] = []
-        if old is None or self.replace:
+        reading = item.reading if old is None or self.replace else None
+        if reading is not None:
+            if reading.refused is not None:
+                raise ImportFailed(reading.refused)
+            assert reading.values is not None
+            claim_input, values = claim_input_of(data), reading.values
+            warnings = list(reading.warnings)
+            if old is not None:
+                self._announce_clears(location, old, data)
+        elif old is None or self.replace:
             _require(item.record, data)
             claim_input = claim_input_of(data)
             values = claim_values(claim_input, self.lookups, warnings)
@@ -253,11 +347,15 @@ class ClaimIntake:
         if old is not None and not self.replace and "topics" not in data:
             topics = dict(old.topics)
         else:
-            topics = claim_topics(claim_input, values, self.lookups, self.outcomes.topics_created)
+            lookups: ClaimLookups = self.lookups
+            if reading is not None:
+                lookups = _Suggested(self.lookups, reading.suggested)
+            topics = claim_topics(claim_input, values, lookups, self.outcomes.topics_created)
         self.outcomes.warnings.extend(f"{location}: {warning}" for warning in warnings)
         if claim_input.merged_into:
             self.merged.append((item.record, values, claim_input.merged_into))
-        return PendingClaim(values, topics, history_values(claim_input))
+        forms = reading.forms if reading is not None else None
+        return PendingClaim(values, topics, history_values(claim_input), forms)
 
     def _announce_clears(self, location: str, old: Stored, data: dict[str, Any]) -> None:
         cleared = [

@@ -44,7 +44,8 @@ from factbase.claims.fields import document_fields
 from factbase.claims.query import get_claim
 from factbase.claims.values import HISTORY_COLUMNS, ClaimInput
 from factbase.errors import FactbaseError, ImportFailed, in_field
-from factbase.interchange.claim_intake import ClaimIntake, claim_input_of
+from factbase.interchange.claim_intake import ClaimIntake, ClaimReading, claim_input_of
+from factbase.interchange.claim_pool import ClaimReaders, claim_readers, workers_for
 from factbase.interchange.readers import SECTIONS, Record, iter_records
 from factbase.interchange.review_work import (
     AUDIT_FIELDS,
@@ -279,16 +280,24 @@ def _import_files(
     return summary
 
 
+# A claim record, with its validated fields and its reading when a worker read it already.
+_Taken = tuple[Record, dict[str, Any] | None, ClaimReading | None]
+
+
 class _ClaimRecords:
     """The claim records of a run in file order, without holding a JSON Lines file's.
 
     Claims are applied after the sources of every file, so those of a JSON Lines
-    file are counted on the first reading and read again when their turn comes.
+    file are counted on the first reading and read again when their turn comes, by
+    worker processes when there are any (factbase.interchange.claim_pool).
     """
 
     def __init__(self) -> None:
         self.parts: list[tuple[int, Path] | list[Record]] = []
         self.total = 0
+        # JSON Lines files holding rows of a claims report, read here: a report's rows
+        # are split with what earlier rows of the file gave.
+        self.reports: set[tuple[int, Path]] = set()
 
     def add(self, number: int, path: Path, record: Record) -> None:
         """Keep ``record`` of ``path``, the ``number``-th file of the run."""
@@ -296,17 +305,29 @@ class _ClaimRecords:
         if path.suffix.lower() == ".jsonl":
             if not self.parts or self.parts[-1] != (number, path):
                 self.parts.append((number, path))
+            if record.from_report:
+                self.reports.add((number, path))
         elif self.parts and isinstance(self.parts[-1], list):
             self.parts[-1].append(record)
         else:
             self.parts.append([record])
 
-    def __iter__(self) -> Iterator[Record]:
+    @property
+    def poolable(self) -> bool:
+        """Whether some claims come from a JSON Lines file that workers may read."""
+        return any(isinstance(part, tuple) and part not in self.reports for part in self.parts)
+
+    def taken(self, readers: ClaimReaders | None) -> Iterator[_Taken]:
         for part in self.parts:
             if isinstance(part, list):
-                yield from part
+                yield from ((record, None, None) for record in part)
+            elif readers is not None and part not in self.reports:
+                for location, data, reading in readers.read(part[1]):
+                    # The record as read: its location is all that is asked of it here.
+                    yield Record("claims", data, location), data, reading
             else:
-                yield from (r for r in iter_records(part[1]) if r.section == "claims")
+                records = iter_records(part[1])
+                yield from ((r, None, None) for r in records if r.section == "claims")
 
 
 def _apply_sources(
@@ -361,15 +382,20 @@ def _apply_claims(
         notice=options.notice,
         strict=options.strict,
     )
-    for done, record in enumerate(records, start=1):
-        try:
-            intake.add(record, _validated(record))
-        except ImportFailed:
-            raise
-        except FactbaseError as exc:
-            raise ImportFailed(f"{record.location}: {exc.message}") from None
-        if progress is not None:
-            progress(done, records.total)
+    workers = workers_for(records.total, intake.lookups) if records.poolable else 0
+    with ExitStack() as stack:
+        readers = None
+        if workers:
+            readers = stack.enter_context(claim_readers(workers, intake.lookups, _validated))
+        for done, (record, data, reading) in enumerate(records.taken(readers), start=1):
+            try:
+                intake.add(record, _validated(record) if data is None else data, reading)
+            except ImportFailed:
+                raise
+            except FactbaseError as exc:
+                raise ImportFailed(f"{record.location}: {exc.message}") from None
+            if progress is not None:
+                progress(done, records.total)
     intake.flush()
     writer = intake.writer
     # The claim a duplicate was merged into may come later in the run.

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -309,19 +309,35 @@ def iter_records(path: Path) -> Iterator[Record]:
     if path.suffix.lower() != ".jsonl":
         yield from read_file(path)
         return
+    report = ClaimsReport(path.name)
+    for line in jsonl_lines(path):
+        yield from jsonl_line_records(report, path, line)
+
+
+# One line of a JSON Lines file: its number, the offset of its first byte, its bytes.
+Line = tuple[int, int, bytes]
+
+
+def jsonl_lines(path: Path) -> Generator[Line]:
+    """The lines of a JSON Lines file as bytes, a byte-order mark taken off the first."""
     try:
         stream = path.open("rb")
     except OSError:
         _read_text(path)  # the same message for a missing file, a directory ...
         raise
     with stream:
-        report = ClaimsReport(path.name)
         offset = 0
         for number, data in enumerate(stream, start=1):
             start, offset = offset, offset + len(data)
             if number == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data, start = data[3:], 3
-            yield from _jsonl_record(report, number, _decoded_line(path, data, start))
+            yield number, start, data
+
+
+def jsonl_line_records(report: ClaimsReport, path: Path, line: Line) -> list[Record]:
+    """The records of one line of :func:`jsonl_lines`, as :func:`iter_records` reads them."""
+    number, start, data = line
+    return _jsonl_record(report, number, _decoded_line(path, data, start))
 
 
 def _decoded_line(path: Path, data: bytes, offset: int) -> str:

@@ -91,6 +91,26 @@ def test_ctrl_c_during_an_import_writes_nothing(
 
 
 @sqlite_only
+def test_ctrl_c_while_workers_read_the_claims_writes_nothing(
+    big_import: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers reading claim records (factbase.interchange.claim_pool) ignore Ctrl-C;
+    the importing process takes it, stops them and writes nothing, in one line."""
+    monkeypatch.setenv("FACTBASE_IMPORT_WORKERS", "2")  # for this file of 12,000 claims
+    Cli(db_url).ok("seed")
+    before = snapshot(db_url)
+    wal = Path(db_url).with_name(Path(db_url).name + "-wal")
+    delays = random.Random(4)
+    for _ in range(2):
+        # Later than above: past the sources, while the workers start and read.
+        code, stdout, stderr = _interrupt(
+            Path(db_url), wal, delays.uniform(1.0, 3.0), "import", str(big_import)
+        )
+        assert (code, stderr) == (130, NOTHING_WRITTEN), stdout
+        assert snapshot(db_url) == before
+
+
+@sqlite_only
 def test_ctrl_c_during_the_first_import_into_a_new_file_leaves_no_file(
     big_import: Path, tmp_path: Path
 ) -> None:
