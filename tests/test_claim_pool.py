@@ -203,14 +203,16 @@ def test_small_imports_start_no_workers(
     monkeypatch.setattr(claim_pool.os, "cpu_count", lambda: 4)
     with db.session() as session:
         lookups = ImportLookups(session)
-    assert claim_pool.workers_for(claim_pool.MIN_CLAIMS - 1, lookups) == 0
-    assert claim_pool.workers_for(claim_pool.MIN_CLAIMS, lookups) == 4
+    assert claim_pool.workers_for(claim_pool.MIN_CLAIMS - 1, lookups, wanted=True) == 0
+    assert claim_pool.workers_for(claim_pool.MIN_CLAIMS, lookups, wanted=True) == 4
+    # A caller that did not ask (a script that may not guard its main module) gets none.
+    assert claim_pool.workers_for(claim_pool.MIN_CLAIMS, lookups, wanted=False) == 0
     monkeypatch.setattr(claim_pool.os, "cpu_count", lambda: 1)
-    assert claim_pool.workers_for(10 * claim_pool.MIN_CLAIMS, lookups) == 0
+    assert claim_pool.workers_for(10 * claim_pool.MIN_CLAIMS, lookups, wanted=True) == 0
     monkeypatch.setenv(claim_pool.WORKERS_VARIABLE, "3")
-    assert claim_pool.workers_for(5, lookups) == 3
+    assert claim_pool.workers_for(5, lookups, wanted=False) == 3
     monkeypatch.setenv(claim_pool.WORKERS_VARIABLE, "0")
-    assert claim_pool.workers_for(10 * claim_pool.MIN_CLAIMS, lookups) == 0
+    assert claim_pool.workers_for(10 * claim_pool.MIN_CLAIMS, lookups, wanted=True) == 0
 
 
 def test_a_claim_date_keeps_its_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -152,6 +152,7 @@ def _run_import(
         notice=render.warn,
         strict=strict,
         texts=texts,
+        read_in_workers=True,  # the entry point guards its main module
     )
     with (
         state.open_db(write=True) as db,

@@ -12,7 +12,8 @@ memory does not grow with the file.
 Workers are started with ``spawn``: a forked child would inherit the open database
 connection and whatever locks other threads held. They ignore Ctrl-C, which this process
 takes and answers by stopping them. Starting them costs about a second, so the pool is
-used only for files of :data:`MIN_CLAIMS` claims or more; ``FACTBASE_IMPORT_WORKERS``
+used only for files of :data:`MIN_CLAIMS` claims or more, when the caller asks for them
+(``ImportOptions.read_in_workers``: the command line does); ``FACTBASE_IMPORT_WORKERS``
 sets the number of workers (0: none, read everything here), and a number given there is
 used for files of any size, which is how the tests hold both ways to the same database.
 """
@@ -57,15 +58,16 @@ Validate = Callable[[Record], dict[str, Any]]
 Read = tuple[str, dict[str, Any], ClaimReading]
 
 
-def workers_for(claims: int, lookups: ImportLookups) -> int:
-    """How many worker processes read the claims of a run of ``claims`` claims (0: none)."""
+def workers_for(claims: int, lookups: ImportLookups, *, wanted: bool) -> int:
+    """How many worker processes read the claims of a run of ``claims`` claims (0: none),
+    for a caller that ``wanted`` them when they pay."""
     given = os.environ.get(WORKERS_VARIABLE, "").strip()
     if given:
         try:
             return max(0, int(given))
         except ValueError:
             return 0
-    if claims < MIN_CLAIMS or lookups.text_size() > MAX_TEXT_CHARS:
+    if not wanted or claims < MIN_CLAIMS or lookups.text_size() > MAX_TEXT_CHARS:
         return 0
     cores = os.cpu_count() or 1
     return cores if cores > 1 else 0

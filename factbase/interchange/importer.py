@@ -192,6 +192,11 @@ class ImportOptions:
     texts: Path | None = None
     # A claim whose quote its source's text does not hold fails the import.
     strict: bool = False
+    # The claim records of a large JSON Lines file are read in worker processes
+    # (factbase.interchange.claim_pool). Spawned workers import the calling script's main
+    # module again, so only a caller that guards it (`if __name__ == "__main__":`), as the
+    # command line does, asks for them; $FACTBASE_IMPORT_WORKERS decides for anyone.
+    read_in_workers: bool = False
 
 
 def import_files(
@@ -382,7 +387,9 @@ def _apply_claims(
         notice=options.notice,
         strict=options.strict,
     )
-    workers = workers_for(records.total, intake.lookups) if records.poolable else 0
+    workers = 0
+    if records.poolable:
+        workers = workers_for(records.total, intake.lookups, wanted=options.read_in_workers)
     with ExitStack() as stack:
         readers = None
         if workers:
