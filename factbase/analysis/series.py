@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -10,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim, retracted_ids
-from factbase.claims.record import row_quantity, selected, subject_identity
+from factbase.claims.record import selected, stored_quantity, subject_identity
 from factbase.claims.series import Period, Reading, SeriesClaim, group_series, is_series
 from factbase.store.columns import column_plan
 from factbase.store.models import Claim, Entity, Outlet, Source
 from factbase.text.date_formats import stored_date
+from factbase.text.dates import PartialDate
 from factbase.text.language import fold
 
 __all__ = [
@@ -69,13 +71,26 @@ def _claims() -> Select[Any]:
     )
 
 
-def _member(row: Any) -> SeriesClaim:
-    when = (
-        stored_date(row.as_of, row.as_of_precision)
-        or stored_date(row.event_date, row.event_precision)
-        or stored_date(row.source_published, row.source_published_precision)
+# A report reads every claim's dates and value, drawn from a few thousand of each; both are
+# immutable, so one object serves every claim with the same one.
+_stored_date = lru_cache(maxsize=65536)(stored_date)
+_stored_quantity = lru_cache(maxsize=65536)(stored_quantity)
+
+
+def _when(row: Any) -> PartialDate | None:
+    return (
+        _stored_date(row.as_of, row.as_of_precision)
+        or _stored_date(row.event_date, row.event_precision)
+        or _stored_date(row.source_published, row.source_published_precision)
     )
-    return SeriesClaim(row.id, when, row_quantity(row), row.polarity, row.outlet_name)
+
+
+def _member(row: Any) -> SeriesClaim:
+    value = _stored_quantity(
+        row.value_text, row.value_num, row.value_unit, row.value_low, row.value_high,
+        row.value_qualifier,
+    )  # fmt: skip
+    return SeriesClaim(row.id, _when(row), value, row.polarity, row.outlet_name)
 
 
 @dataclass(frozen=True)
@@ -106,14 +121,28 @@ def every_series(session: Session, within: Select[Any] | None = None) -> list[Se
     if within is not None:
         query = query.where(Claim.id.in_(within))
     blocks: dict[tuple[str, str], list[Any]] = {}
-    for row in session.execute(query):
+    # The dated periods of each block, two at most: a block of one period is no series,
+    # and most blocks are left out without grouping their claims.
+    dated: dict[tuple[str, str], set[PartialDate]] = {}
+    for row in session.execute(query.execution_options(yield_per=_STREAM_ROWS)):
         identity = subject_identity(row.subject_id, row.subject_key)
         if identity is not None:
-            blocks.setdefault((identity, row.property_key), []).append(row)
+            key = (identity, row.property_key)
+            blocks.setdefault(key, []).append(row)
+            periods_seen = dated.setdefault(key, set())
+            when = _when(row)
+            if when is not None and len(periods_seen) < 2:
+                periods_seen.add(when)
     found = []
-    for rows in blocks.values():
+    for key, rows in blocks.items():
+        if len(dated[key]) < 2:
+            continue
         periods = group_series(_member(row) for row in rows)
         if is_series(periods):
             found.append(Series(rows[0].subject_name or "", rows[0].property_name or "", periods))
     found.sort(key=lambda series: (fold(series.subject), fold(series.property)))
     return found
+
+
+# Rows fetched at a time: the claims are read as a stream, not all rows first.
+_STREAM_ROWS = 2000
