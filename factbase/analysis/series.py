@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from factbase.claims.fields import fields_named
@@ -105,6 +106,9 @@ class Series:
 def every_series(session: Session, within: Select[Any] | None = None) -> list[Series]:
     """Every series among the claims (of ``within``, a select of claim ids; None for all),
     by subject and property."""
+    # The claims in block order (entity, else folded subject text; then property), so that
+    # each block is one run of rows, grouped and let go before the next is read.
+    text_subject = case((Claim.subject_id.is_(None), Claim.subject_key), else_=None)
     query = (
         _claims()
         .add_columns(
@@ -116,32 +120,36 @@ def every_series(session: Session, within: Select[Any] | None = None) -> list[Se
         )
         .outerjoin(Entity, Entity.id == Claim.subject_id)
         .where(Claim.property_key.is_not(None), Claim.property_key != "")
-        .order_by(Claim.id)
+        .order_by(Claim.subject_id, text_subject, Claim.property_key, Claim.id)
     )
     if within is not None:
         query = query.where(Claim.id.in_(within))
-    blocks: dict[tuple[str, str], list[Any]] = {}
-    # The dated periods of each block, two at most: a block of one period is no series,
-    # and most blocks are left out without grouping their claims.
-    dated: dict[tuple[str, str], set[PartialDate]] = {}
-    for row in session.execute(query.execution_options(yield_per=_STREAM_ROWS)):
-        identity = subject_identity(row.subject_id, row.subject_key)
-        if identity is not None:
-            key = (identity, row.property_key)
-            blocks.setdefault(key, []).append(row)
-            periods_seen = dated.setdefault(key, set())
-            when = _when(row)
-            if when is not None and len(periods_seen) < 2:
-                periods_seen.add(when)
-    found = []
-    for key, rows in blocks.items():
-        if len(dated[key]) < 2:
+    found: list[tuple[int, Series]] = []
+    rows = session.execute(query.execution_options(yield_per=_STREAM_ROWS))
+    for _, block in groupby(rows, key=lambda row: _block(row)):
+        members = list(block)
+        if subject_identity(members[0].subject_id, members[0].subject_key) is None:
+            continue  # no subject: no block
+        # A block of one dated period is no series: left out without grouping its claims.
+        dated = {when for row in members if (when := _when(row)) is not None}
+        if len(dated) < 2:
             continue
-        periods = group_series(_member(row) for row in rows)
+        periods = group_series(_member(row) for row in members)
         if is_series(periods):
-            found.append(Series(rows[0].subject_name or "", rows[0].property_name or "", periods))
-    found.sort(key=lambda series: (fold(series.subject), fold(series.property)))
-    return found
+            first = members[0]
+            series = Series(first.subject_name or "", first.property_name or "", periods)
+            found.append((first.id, series))
+    # By subject and property; series whose names fold alike in the order of their first
+    # claims, as when the claims were read by id.
+    found.sort(key=lambda item: (fold(item[1].subject), fold(item[1].property), item[0]))
+    return [series for _, series in found]
+
+
+def _block(row: Any) -> tuple[int | None, str | None, str]:
+    """The block of a row: its entity, else its folded subject text, and its property."""
+    if row.subject_id is not None:
+        return (row.subject_id, None, row.property_key)
+    return (None, row.subject_key, row.property_key)
 
 
 # Rows fetched at a time: the claims are read as a stream, not all rows first.
