@@ -25,6 +25,7 @@ def _timeline() -> Timeline:
         TimelinePoint(2, 1, 40.0, None, None, "B", "pro-<western>"),
         TimelinePoint(3, 1, 80.0, 70.0, 90.0, "A", "neutral"),
         TimelinePoint(4, 1, 80.0, 70.0, 90.0, "C", "neutral"),  # the same mark as claim 3
+        TimelinePoint(5, 0, 50.0, 50.0, 50.0, "D", "neutral"),  # exact: a mark, no range
     ]
     return Timeline(Series("CPC & partners", "share", periods), "%", points)
 
@@ -37,10 +38,10 @@ def test_a_timeline_is_well_formed_svg_with_its_marks_legend_and_disagreement() 
     texts = [element.text for element in root.iter("text")]
     assert {"neutral", "pro-<western>", "disagree", "2021", "2022", "%"} <= set(texts)
     assert texts.count("disagree") == 1  # only 2022's reports disagree
-    # Three marks (claims 3 and 4 say one value of one period for one stance), a range bar
-    # for each 70–90 %, and a legend mark per stance.
+    # Four marks (claims 3 and 4 say one value of one period for one stance), a range bar
+    # for each 70–90 % and none for the exact 50 %, and a legend mark per stance.
     marks = [p for p in root.iter("path") if p.get("fill", "none") not in ("none",)]
-    assert len(marks) == 3 + 2
+    assert len(marks) == 4 + 2
     assert len(re.findall(r"h6[M\"]", svg)) == 2 * 2  # two range bars, two caps each
 
 

@@ -172,9 +172,9 @@ def timeline(name: str, found: Timeline, colours: Mapping[str, str]) -> str:
         marks = []
         for spot, value, low, high in points:
             x, y = plot.x(spot + offset), plot.y(value)
-            if low is not None or high is not None:
-                top = plot.y(value if high is None else high)
-                bottom = plot.y(value if low is None else low)
+            top = plot.y(value if high is None else high)
+            bottom = plot.y(value if low is None else low)
+            if top != bottom:  # a range, not an exact figure
                 marks.append(
                     f'<path d="M{x:.1f} {top:.1f}V{bottom:.1f}M{x - 3:.1f} {top:.1f}h6'
                     f'M{x - 3:.1f} {bottom:.1f}h6" stroke="{colour}" fill="none"/>'
