@@ -178,6 +178,41 @@ def test_full_scan_twice_records_each_conflict_once(base: Database) -> None:
     }
 
 
+def test_a_full_scan_numbers_conflicts_by_the_first_claim_of_their_block(base: Database) -> None:
+    # The scan reads the claims block by block in the database's order (here "Aral" before
+    # "Zhanaozen"); the conflicts are still numbered as when the claims were read by id.
+    add(base, "z1", "silk", subject="Zhanaozen", property="protest", polarity="affirmed")
+    add(base, "a1", "silk", subject="Aral", property="shrinking", polarity="affirmed")
+    add(base, "z2", "ukr", subject="Zhanaozen", property="protest", polarity="denied")
+    add(base, "a2", "ria", subject="Aral", property="shrinking", polarity="denied")
+    add(base, "a3", "ukr", subject="Aral", property="shrinking", polarity="denied")
+    with base.session(write=True) as session:
+        session.execute(text("DELETE FROM conflict"))
+    result = scan_once(base)
+    rows = conflicts(base)
+    assert [row["id"] for row in rows] == result.new_ids
+    assert [(row["a"], row["b"]) for row in rows] == [("z1", "z2"), ("a1", "a2"), ("a1", "a3")]
+
+
+def test_the_scan_reads_the_claims_block_by_block(base: Database) -> None:
+    # Each block comes whole and alone, so the scan can let it go before the next one.
+    from factbase.analysis.conflicts import _blocks
+
+    for n in range(3):
+        cpc(base, f"cpc{n}", "silk", f"{60 + 10 * n}%")
+        add(base, f"kz{n}", "ukr", subject="Kazakhstan", property="gdp", value=f"{n + 1} %")
+    with base.session() as session:
+        seen = []
+        for members in _blocks(session, None):
+            assert len({member.block for member in members}) == 1
+            seen.append(sorted(member.id for member in members))
+            del members
+    assert sorted(len(block) for block in seen) == [3, 3]
+    assert sorted(claim for block in seen for claim in block) == ids(
+        base, "cpc0", "kz0", "cpc1", "kz1", "cpc2", "kz2"
+    )
+
+
 def test_incremental_scan_compares_only_pairs_with_the_given_claims(base: Database) -> None:
     with base.session(write=True) as session:
         for key, source, value in [("a", "silk", "80%"), ("b", "ukr", "60%"), ("c", "ria", "40%")]:

@@ -195,3 +195,31 @@ def test_the_report_has_a_series_table(db: Database, series_file: Path) -> None:
             "disagreement": None,
         },
     ]
+
+
+def test_every_series_is_every_block_that_claim_series_finds_a_series(
+    db: Database, series_file: Path
+) -> None:
+    # every_series leaves out blocks of one dated period before grouping them: the same
+    # series as grouping every block, one claim's series at a time.
+    extra = SERIES + (
+        '  - {key: undated, source: ru-src, statement: "Tengiz output.", language: ru,\n'
+        '     subject: Tengiz, property: output, value: "30 million tonnes"}\n'
+        '  - {key: same-year, source: uk-src, statement: "Tengiz output.", language: uk,\n'
+        '     subject: Tengiz, property: output, value: "31 million tonnes", as_of: "2022"}\n'
+        '  - {key: other-year, source: bg-src, statement: "Tengiz output.", language: bg,\n'
+        '     subject: Tengiz, property: output, value: "29 million tonnes", as_of: "2022"}\n'
+    )
+    series_file.write_text(extra, encoding="utf-8")
+    from factbase.analysis.series import every_series
+
+    with db.session(write=True) as session:
+        import_files(session, [series_file])
+        keys = ["bg-2022", "ru-2022", "uk-2022", "en-published", "en-other", "undated"]
+        keys += ["same-year", "other-year"]
+        expected = {
+            tuple(periods) for key in keys if is_series(periods := claim_series(session, key))
+        }
+        found = {tuple(series.periods) for series in every_series(session)}
+    assert found == expected
+    assert len(found) == 2  # CPC's share (2022, Feb 2024) and Tengiz (2022, Aug 2022)

@@ -14,11 +14,11 @@ duplicates what a person decided: dismissed conflicts stay dismissed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from factbase.analysis.conflict_columns import (
@@ -72,23 +72,42 @@ def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _blocks(
-    session: Session, claim_ids: Iterable[int] | None
-) -> dict[tuple[str, str], list[ClaimFacts]]:
-    """Claims grouped by block; with claim_ids, only the blocks those claims are in."""
+def _blocks(session: Session, claim_ids: Iterable[int] | None) -> Iterator[list[ClaimFacts]]:
+    """Claims block by block, each block's members by id; with claim_ids, only the blocks
+    those claims are in.
+
+    The claims are read in block order and each block is let go once it is handed on, so a
+    scan holds one block at a time rather than every claim's facts. Blocks come in the
+    order the database gives them, not by id: callers that write in block order sort by
+    each block's first member.
+    """
     query = _facts_query()
     wanted_blocks: set[tuple[str, str]] | None = None
     if claim_ids is not None:
         wanted_blocks = _blocks_of(session, list(claim_ids))
         if not wanted_blocks:
-            return {}
+            return
         query = query.where(_in_blocks(wanted_blocks))
-    blocks: dict[tuple[str, str], list[ClaimFacts]] = defaultdict(list)
-    for row in session.execute(query.order_by(Claim.id)):
+    # The block of a claim is its entity, else its folded subject text, and its property:
+    # ordering by the same makes each block one run of rows.
+    text_subject = case((Claim.subject_id.is_(None), Claim.subject_key), else_=None)
+    ordered = query.order_by(Claim.subject_id, text_subject, Claim.property_key, Claim.id)
+    members: list[ClaimFacts] = []
+    rows = session.execute(ordered.execution_options(yield_per=_STREAM_ROWS))
+    for row in rows:
         facts = facts_from_row(row)
-        if facts.block is not None and (wanted_blocks is None or facts.block in wanted_blocks):
-            blocks[facts.block].append(facts)
-    return blocks
+        if facts.block is None or (wanted_blocks is not None and facts.block not in wanted_blocks):
+            continue
+        if members and members[0].block != facts.block:
+            yield members
+            members = []
+        members.append(facts)
+    if members:
+        yield members
+
+
+# Rows fetched at a time while streaming the claims' facts.
+_STREAM_ROWS = 2000
 
 
 def _in_blocks(blocks: set[tuple[str, str]]) -> Any:
@@ -147,33 +166,47 @@ def scan(session: Session, claim_ids: Iterable[int] | None = None) -> ScanResult
 
 def _scan(session: Session, focus: set[int] | None) -> ScanResult:
     result = ScanResult()
-    found: dict[tuple[int, int, str], Finding] = {}
-    facts: dict[int, ClaimFacts] = {}
-    for members in _blocks(session, focus).values():
-        facts.update((member.id, member) for member in members)
-        _scan_block(members, focus, found, result)
     existing = _existing(session, focus)
-    new_rows: list[dict[str, object]] = []
-    for key, finding in found.items():
-        if key in existing:
-            result.already_known += 1
-            continue
-        new_rows.append(
-            {
-                "claim_a_id": key[0],
-                "claim_b_id": key[1],
-                "kind": key[2],
-                "cause": finding.cause,
-                "explanation": finding.explanation,
-            }
-        )
-    for start in range(0, len(new_rows), 1000):
-        rows = new_rows[start : start + 1000]
+    # Recorded conflicts by their first claim, to tell in its block whether one still holds.
+    recorded: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for key in existing:
+        recorded[key[0]].append(key)
+    # New findings by the first claim of their block: conflicts are numbered in the order
+    # of the blocks' first claims, whatever order the blocks are read in.
+    new_rows: list[tuple[int, list[dict[str, object]]]] = []
+    confirmed: set[tuple[int, int, str]] = set()  # recorded, and found again
+    holding: set[tuple[int, int, str]] = set()  # recorded, not found again, yet still clash
+    for members in _blocks(session, focus):
+        found: dict[tuple[int, int, str], Finding] = {}
+        _scan_block(members, focus, found, result)
+        rows = []
+        for key, finding in found.items():
+            if key in existing:
+                result.already_known += 1
+                confirmed.add(key)
+                continue
+            rows.append(
+                {
+                    "claim_a_id": key[0],
+                    "claim_b_id": key[1],
+                    "kind": key[2],
+                    "cause": finding.cause,
+                    "explanation": finding.explanation,
+                }
+            )
+        if rows:
+            new_rows.append((members[0].id, rows))
+        holding.update(_still_holding(members, recorded, found))
+    new_rows.sort(key=lambda block: block[0])
+    pending = [row for _, rows in new_rows for row in rows]
+    del new_rows
+    for start in range(0, len(pending), 1000):
+        rows = pending[start : start + 1000]
         result.new_ids.extend(session.scalars(insert(Conflict).returning(Conflict.id), rows))
     gone = {
         key: (conflict_id, status)
         for key, (conflict_id, status) in existing.items()
-        if key not in found and key[2] != "declared" and not _still_holds(key, facts)
+        if key not in confirmed and key[2] != "declared" and key not in holding
     }
     # An open finding that no longer holds is withdrawn; a decided one keeps its decision
     # and is flagged stale, and loses the flag when its claims clash again.
@@ -182,8 +215,8 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
         session.execute(delete(Conflict).where(Conflict.id.in_(chunk)))
     result.withdrawn = len(withdrawn)
     decided = [conflict_id for conflict_id, status in gone.values() if status != "open"]
-    holding = [existing[key][0] for key in found if key in existing]
-    for ids, flag in ((decided, True), (holding, False)):
+    found_again = [conflict_id for key, (conflict_id, _) in existing.items() if key in confirmed]
+    for ids, flag in ((decided, True), (found_again, False)):
         for chunk in _slices(ids):
             session.execute(
                 update(Conflict)
@@ -192,6 +225,24 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
             )
     result.stale = len(decided)
     return result
+
+
+def _still_holding(
+    members: Sequence[ClaimFacts],
+    recorded: dict[int, list[tuple[int, int, str]]],
+    found: dict[tuple[int, int, str], Finding],
+) -> Iterator[tuple[int, int, str]]:
+    """Recorded conflicts within this block that the scan did not select (a large block
+    compares only some pairs) but whose claims still clash. Both claims of a conflict that
+    can still hold are in one block, so the block is all it takes to tell."""
+    by_id = {member.id: member for member in members}
+    for member in members:
+        for key in recorded.get(member.id, ()):
+            if key in found or key[2] == "declared":
+                continue
+            other = by_id.get(key[1])
+            if other is not None and any(f.kind == key[2] for f in compare(member, other)):
+                yield key
 
 
 def _slices(ids: list[int], size: int = 500) -> Iterable[list[int]]:
@@ -220,14 +271,6 @@ def _scan_block(
         if conflicting(first, second):
             for finding in findings[(first.id, second.id)]:
                 found[(first.id, second.id, finding.kind)] = finding
-
-
-def _still_holds(key: tuple[int, int, str], facts: dict[int, ClaimFacts]) -> bool:
-    """A recorded conflict a large block no longer selects, but whose claims still clash."""
-    first, second = facts.get(key[0]), facts.get(key[1])
-    if first is None or second is None:
-        return False
-    return any(finding.kind == key[2] for finding in compare(first, second))
 
 
 def _existing(

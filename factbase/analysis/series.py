@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim, retracted_ids
 from factbase.claims.record import selected
 from factbase.claims.series import Period, Reading, SeriesClaim, group_series, is_series
-from factbase.claims.values import row_quantity, subject_identity
+from factbase.claims.values import stored_quantity, subject_identity
 from factbase.store.columns import column_plan
 from factbase.store.models import Claim, Entity, Outlet, Source
 from factbase.text.date_formats import stored_date
+from factbase.text.dates import PartialDate
 from factbase.text.language import fold
 
 __all__ = [
@@ -70,13 +73,26 @@ def _claims() -> Select[Any]:
     )
 
 
-def _member(row: Any) -> SeriesClaim:
-    when = (
-        stored_date(row.as_of, row.as_of_precision)
-        or stored_date(row.event_date, row.event_precision)
-        or stored_date(row.source_published, row.source_published_precision)
+# A report reads every claim's dates and value, drawn from a few thousand of each; both are
+# immutable, so one object serves every claim with the same one.
+_stored_date = lru_cache(maxsize=65536)(stored_date)
+_stored_quantity = lru_cache(maxsize=65536)(stored_quantity)
+
+
+def _when(row: Any) -> PartialDate | None:
+    return (
+        _stored_date(row.as_of, row.as_of_precision)
+        or _stored_date(row.event_date, row.event_precision)
+        or _stored_date(row.source_published, row.source_published_precision)
     )
-    return SeriesClaim(row.id, when, row_quantity(row), row.polarity, row.outlet_name)
+
+
+def _member(row: Any) -> SeriesClaim:
+    value = _stored_quantity(
+        row.value_text, row.value_num, row.value_unit, row.value_low, row.value_high,
+        row.value_qualifier,
+    )  # fmt: skip
+    return SeriesClaim(row.id, _when(row), value, row.polarity, row.outlet_name)
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,9 @@ class Series:
 def every_series(session: Session, within: Select[Any] | None = None) -> list[Series]:
     """Every series among the claims (of ``within``, a select of claim ids; None for all),
     by subject and property."""
+    # The claims in block order (entity, else folded subject text; then property), so that
+    # each block is one run of rows, grouped and let go before the next is read.
+    text_subject = case((Claim.subject_id.is_(None), Claim.subject_key), else_=None)
     query = (
         _claims()
         .add_columns(
@@ -102,19 +121,37 @@ def every_series(session: Session, within: Select[Any] | None = None) -> list[Se
         )
         .outerjoin(Entity, Entity.id == Claim.subject_id)
         .where(Claim.property_key.is_not(None), Claim.property_key != "")
-        .order_by(Claim.id)
+        .order_by(Claim.subject_id, text_subject, Claim.property_key, Claim.id)
     )
     if within is not None:
         query = query.where(Claim.id.in_(within))
-    blocks: dict[tuple[str, str], list[Any]] = {}
-    for row in session.execute(query):
-        identity = subject_identity(row.subject_id, row.subject_key)
-        if identity is not None:
-            blocks.setdefault((identity, row.property_key), []).append(row)
-    found = []
-    for rows in blocks.values():
-        periods = group_series(_member(row) for row in rows)
+    found: list[tuple[int, Series]] = []
+    rows = session.execute(query.execution_options(yield_per=_STREAM_ROWS))
+    for _, block in groupby(rows, key=lambda row: _block(row)):
+        members = list(block)
+        if subject_identity(members[0].subject_id, members[0].subject_key) is None:
+            continue  # no subject: no block
+        # A block of one dated period is no series: left out without grouping its claims.
+        dated = {when for row in members if (when := _when(row)) is not None}
+        if len(dated) < 2:
+            continue
+        periods = group_series(_member(row) for row in members)
         if is_series(periods):
-            found.append(Series(rows[0].subject_name or "", rows[0].property_name or "", periods))
-    found.sort(key=lambda series: (fold(series.subject), fold(series.property)))
-    return found
+            first = members[0]
+            series = Series(first.subject_name or "", first.property_name or "", periods)
+            found.append((first.id, series))
+    # By subject and property; series whose names fold alike in the order of their first
+    # claims, as when the claims were read by id.
+    found.sort(key=lambda item: (fold(item[1].subject), fold(item[1].property), item[0]))
+    return [series for _, series in found]
+
+
+def _block(row: Any) -> tuple[int | None, str | None, str]:
+    """The block of a row: its entity, else its folded subject text, and its property."""
+    if row.subject_id is not None:
+        return (row.subject_id, None, row.property_key)
+    return (None, row.subject_key, row.property_key)
+
+
+# Rows fetched at a time: the claims are read as a stream, not all rows first.
+_STREAM_ROWS = 2000

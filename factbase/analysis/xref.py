@@ -54,14 +54,16 @@ suggestion. Scores are rounded to three decimals; ties are ordered by ids.
 
 from __future__ import annotations
 
-import heapq
+import itertools
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
@@ -81,11 +83,12 @@ from factbase.analysis.xref_pairs import (
     pair_kind,
     scope,
 )
+from factbase.analysis.xref_scores import Columns, Weights
 from factbase.catalog import audit
 from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim, retracted_ids
 from factbase.claims.record import selected
-from factbase.claims.values import row_quantity, subject_identity
+from factbase.claims.values import stored_quantity, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
 from factbase.store.columns import column_plan
 from factbase.store.memory import collector_paused
@@ -374,6 +377,25 @@ def _wording_evidence(
     return strength, 1.0, f"wording overlap {statements:.2f}"
 
 
+# The weights as the bulk scorer (factbase.analysis.xref_scores) takes them.
+WEIGHTS = Weights(
+    same_block=W_SAME_BLOCK,
+    same_subject=W_SAME_SUBJECT,
+    values_agree=W_VALUES_AGREE,
+    values_agree_loose=W_VALUES_AGREE_LOOSE,
+    topics=W_TOPICS,
+    wording=W_WORDING,
+    wording_saturation=WORDING_SATURATION,
+    dates=W_DATES,
+    close_days=CLOSE_DAYS,
+    penalty_values_differ=PENALTY_VALUES_DIFFER,
+    penalty_events_differ=PENALTY_EVENTS_DIFFER,
+    penalty_other_entities=PENALTY_OTHER_ENTITIES,
+    score_digits=SCORE_DIGITS,
+    quote_lemmas=content_lemmas,
+)
+
+
 # -- reading -----------------------------------------------------------------------------
 
 
@@ -410,7 +432,22 @@ def _hint(language: str | None) -> str | None:
 
 
 def _shared(sets: dict[frozenset[str], frozenset[str]], items: frozenset[str]) -> frozenset[str]:
-    return sets.setdefault(items, items)
+    found = sets.get(items)
+    if found is None:
+        # Each lemma string once, however many claims' sets hold it: at 1M claims the
+        # copies made by lemmatising cost more memory than the sets themselves.
+        found = sets[items] = frozenset(sys.intern(lemma) for lemma in items)
+    return found
+
+
+# Every claim has three dates drawn from a few thousand values; PartialDate is immutable,
+# so one object serves every claim with the same date (a third of a million objects fewer
+# per 100k claims).
+_stored_date = lru_cache(maxsize=65536)(stored_date)
+# Values too are immutable and drawn from far fewer than there are claims.
+_stored_quantity = lru_cache(maxsize=65536)(stored_quantity)
+# Rows fetched at a time: the claims are read as a stream, not all rows first.
+_STREAM_ROWS = 2000
 
 
 def read_features(session: Session) -> list[ClaimFeatures]:
@@ -429,8 +466,12 @@ def read_features(session: Session) -> list[ClaimFeatures]:
     # Many claims share a topic set or a statement: one frozenset each, not one per claim.
     shared: dict[frozenset[str], frozenset[str]] = {}
     features = []
-    for row in session.execute(query.order_by(Claim.id)):
-        value = row_quantity(row)
+    rows = session.execute(query.order_by(Claim.id).execution_options(yield_per=_STREAM_ROWS))
+    for row in rows:
+        value = _stored_quantity(
+            row.value_text, row.value_num, row.value_unit, row.value_low, row.value_high,
+            row.value_qualifier,
+        )  # fmt: skip
         features.append(
             ClaimFeatures(
                 id=row.id,
@@ -440,15 +481,15 @@ def read_features(session: Session) -> list[ClaimFeatures]:
                 speaker_id=row.speaker_id,
                 polarity=row.polarity,
                 value=value,
-                event=stored_date(row.event_date, row.event_precision),
-                as_of=stored_date(row.as_of, row.as_of_precision),
+                event=_stored_date(row.event_date, row.event_precision),
+                as_of=_stored_date(row.as_of, row.as_of_precision),
                 topics=_shared(shared, frozenset(topics.pop(row.id, ()))),
                 statement_lemmas=_shared(
                     shared, content_lemmas(row.statement, _hint(row.language))
                 ),
                 quote=row.quote,
                 language=row.language,
-                published=stored_date(row.source_published, row.source_published_precision),
+                published=_stored_date(row.source_published, row.source_published_precision),
             )
         )
     return features
@@ -499,39 +540,92 @@ def _suggest(
     focus = get_claim(session, claim_id).id if claim_id is not None else None
     stats = stats if stats is not None else XrefStats()
     features = read_features(session)
-    by_id = {claim.id: claim for claim in features}
     settled = _settled_pairs(session, focus)
     blocks = Blocks(features, stats)
-    # With a limit only the best so far are kept: a min-heap whose top is the worst kept,
-    # the lowest score and, among equal scores, the highest ids.
-    best: list[tuple[float, int, int, Suggestion]] = []
-    found: list[Suggestion] = []
-    for low, high in blocks.pairs(focus):
-        first, second = by_id[low], by_id[high]
-        if first.source_id == second.source_id or (low, high) in settled:
-            stats.excluded_pairs += 1
-            continue
-        stats.compared_pairs += 1
-        common = blocks.common_subjects
-        scored = score_pair(first, second, common_subjects=common, explain=False)
-        if scored is None or scored.score <= 0 or scored.score < min_score:
-            continue
-        stats.suggestions += 1
-        rank = (scored.score, -low, -high)
-        if limit and len(best) == limit and rank <= best[0][:3]:
-            continue
-        suggestion = score_pair(first, second, common_subjects=common)
-        assert suggestion is not None
-        if not limit:
-            found.append(suggestion)
-        elif len(best) < limit:
-            heapq.heappush(best, (*rank, suggestion))
-        else:
-            heapq.heapreplace(best, (*rank, suggestion))
-    if limit:
-        found = [entry[3] for entry in best]
-    found.sort(key=lambda s: (-s.score, s.claim_a, s.claim_b))
+    columns = Columns(features, WEIGHTS, blocks.common_subjects)
+    # Pairs are scored a chunk at a time (factbase.analysis.xref_scores); of those that
+    # pass, only the best ``limit`` so far are kept, by score, then by lower ids.
+    kept = _Kept(limit)
+    chunk = _PAIR_CHUNK
+    pairs = blocks.pairs(focus)
+    while True:
+        taken = list(itertools.islice(pairs, chunk))
+        if not taken:
+            break
+        _score_chunk(columns, taken, settled, min_score, stats, kept)
+    found = []
+    by_position = columns.claims
+    for score, low, high in kept.best():
+        first, second = by_position[low], by_position[high]
+        suggestion = score_pair(first, second, common_subjects=blocks.common_subjects)
+        assert suggestion is not None and suggestion.score == score
+        found.append(suggestion)
     return found
+
+
+# Pairs scored at a time: large enough that array operations dominate, small enough that a
+# chunk's arrays stay a few megabytes.
+_PAIR_CHUNK = 65536
+
+
+def _score_chunk(
+    columns: Columns,
+    taken: list[tuple[int, int]],
+    settled: set[tuple[int, int]],
+    min_score: float,
+    stats: XrefStats,
+    kept: _Kept,
+) -> None:
+    pairs = np.array(taken, dtype=np.int64).reshape(-1, 2)
+    a, b = columns.positions(pairs[:, 0]), columns.positions(pairs[:, 1])
+    excluded = columns.source[a] == columns.source[b]
+    if settled:
+        excluded |= np.array([pair in settled for pair in taken], dtype=bool)
+    stats.excluded_pairs += int(excluded.sum())
+    a, b = a[~excluded], b[~excluded]
+    stats.compared_pairs += len(a)
+    scores, valid = columns.scores(a, b)
+    passing = valid & (scores > 0) & (scores >= min_score)
+    stats.suggestions += int(passing.sum())
+    kept.add(scores[passing], a[passing], b[passing])
+
+
+class _Kept:
+    """The best scored pairs so far (all of them without a limit), by positions: highest
+    score first, then lowest ids (positions follow ids)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit or None
+        self.scores: list[np.ndarray] = []
+        self.lows: list[np.ndarray] = []
+        self.highs: list[np.ndarray] = []
+        self.held = 0
+
+    def add(self, scores: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> None:
+        self.scores.append(scores)
+        self.lows.append(lows)
+        self.highs.append(highs)
+        self.held += len(scores)
+        if self.limit is not None and self.held > 4 * self.limit + _PAIR_CHUNK:
+            self._trim()
+
+    def _merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        parts = (self.scores, self.lows, self.highs)
+        scores, lows, highs = (np.concatenate(part) for part in parts)
+        order = np.lexsort((highs, lows, -scores))
+        if self.limit is not None:
+            order = order[: self.limit]
+        return scores[order], lows[order], highs[order]
+
+    def _trim(self) -> None:
+        scores, lows, highs = self._merged()
+        self.scores, self.lows, self.highs, self.held = [scores], [lows], [highs], len(scores)
+
+    def best(self) -> list[tuple[float, int, int]]:
+        if not self.held:
+            return []
+        scores, lows, highs = self._merged()
+        return list(zip(scores.tolist(), lows.tolist(), highs.tolist(), strict=True))
 
 
 def accept(
