@@ -25,7 +25,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from factbase.store.database import Database
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, Topic
@@ -47,9 +47,11 @@ def fill(path: Path, claims: int, seed: int = 7) -> None:
                 for i in range(1, 51)
             ],
         )  # fmt: skip
+        # Twenty topics of its own, numbered after the starter vocabulary a new database has.
+        first = (session.scalar(select(func.max(Topic.id))) or 0) + 1
         session.execute(
-            insert(Topic), [{"id": i, "slug": f"topic-{i}", "label": f"T{i}", "created_at": now}
-                            for i in range(1, 21)]
+            insert(Topic), [{"id": first + i, "slug": f"topic-{i}", "label": f"T{i}",
+                             "created_at": now} for i in range(20)]
         )  # fmt: skip
         sources = max(1, claims // 100)
         session.execute(
@@ -83,7 +85,7 @@ def fill(path: Path, claims: int, seed: int = 7) -> None:
             )  # fmt: skip
             session.execute(
                 insert(ClaimTopic),
-                [{"claim_id": i, "topic_id": 1 + i % 20, "suggested": False} for i in ids],
+                [{"claim_id": i, "topic_id": first + i % 20, "suggested": False} for i in ids],
             )
         pairs = {tuple(sorted(rng.sample(range(1, claims + 1), 2))) for _ in range(claims // 10)}
         session.execute(
