@@ -19,6 +19,12 @@ median of --runs runs with min and max:
   claim records (which parses nothing), in rows per second;
 - `conflicts scan` (full), `xref`, `report`, `report --html DIR` (the static site).
 
+With `--pg URL` (a `postgresql+psycopg://` URL whose database the benchmark may drop and
+create again; the server's `postgres` database is used to do so), each size up to
+`--pg-max` claims is also imported into PostgreSQL and timed there: the import,
+`list --topic oil`, `show`, `export claims --format csv` and `conflicts scan`, each beside
+its SQLite figure of the same run (the note gives the ratio).
+
 The anchors need the `sqlite3` shell and `sqlite-utils` on PATH (install sqlite-utils in
 the benchmark's environment only: `pip install sqlite-utils`); a missing one is reported
 as such, not guessed. Work that takes longer than --slow seconds runs once.
@@ -37,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -84,7 +91,7 @@ def measure(figure: Figure, command: list[str], runs: int, slow: float) -> Figur
     return figure
 
 
-def factbase(db: Path, *args: str) -> list[str]:
+def factbase(db: Path | str, *args: str) -> list[str]:
     return [*FACTBASE, "--db", str(db), *args]
 
 
@@ -203,6 +210,65 @@ ORDER BY c.id;
 """
 
 
+# The work timed on PostgreSQL as well: (figure name, its SQLite figure's name, arguments).
+POSTGRES_WORK = (
+    ("list --topic oil --limit 50", ["list", "--topic", "oil", "--limit", "50"]),
+    ("show ID", ["show", "{middle}"]),
+    ("export claims --format csv", ["export", "claims", "--format", "csv", "-o", "{out}"]),
+    ("conflicts scan (full)", ["conflicts", "scan"]),
+)
+
+
+def postgres_size(
+    n: int, url: str, work: Path, runs: int, slow: float, sqlite: list[Figure]
+) -> list[Figure]:
+    """The size's data imported into a new PostgreSQL database and timed as on SQLite."""
+    on_sqlite = {f.work: f for f in sqlite if f.size == n}
+    recreate_database(url)
+    imported = Figure(n, "PostgreSQL: import JSONL")
+    elapsed, peak = timed(factbase(url, "import", str(work / f"claims-{n}.jsonl")))
+    imported.seconds, imported.peak_mb, imported.rows_per_s = [elapsed], peak, n / elapsed
+    figures = [_beside(imported, on_sqlite.get("import JSONL"))]
+    for name, args in POSTGRES_WORK:
+        args = [a.format(middle=max(1, n // 2), out=work / "export-pg.csv") for a in args]
+        figure = measure(Figure(n, f"PostgreSQL: {name}"), factbase(url, *args), runs, slow)
+        figures.append(_beside(figure, on_sqlite.get(name)))
+    return figures
+
+
+def _beside(figure: Figure, sqlite: Figure | None) -> Figure:
+    if sqlite is not None and sqlite.seconds:
+        figure.note = f"{figure.median / sqlite.median:.2f} × SQLite"
+    elif sqlite is not None:
+        figure.note = "SQLite figure not timed in this run"
+    return figure
+
+
+def recreate_database(url: str) -> None:
+    """Drop the URL's database and create it empty, through the server's `postgres` one."""
+    try:
+        import psycopg
+        from psycopg import sql
+    except ImportError:
+        raise SystemExit("--pg needs psycopg: pip install 'psycopg[binary]'") from None
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not parts.scheme.startswith("postgresql") or not name:
+        raise SystemExit(f"--pg needs a postgresql+psycopg://USER@HOST:PORT/DATABASE URL: {url}")
+    with psycopg.connect(
+        host=parts.hostname or "localhost",
+        port=parts.port or 5432,
+        user=urllib.parse.unquote(parts.username or "postgres"),
+        password=urllib.parse.unquote(parts.password) if parts.password else None,
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=10,
+    ) as connection:
+        database = sql.Identifier(name)
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
+
+
 def _sqlite3_shell_export(n: int, db: Path, work: Path, runs: int, slow: float) -> Figure:
     figure = Figure(n, "anchor: sqlite3 shell CSV export")
     shell = shutil.which("sqlite3")
@@ -277,6 +343,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=float, default=30.0, help="run once above this (s)")
     parser.add_argument("--json", type=Path, help="also save the figures here")
     parser.add_argument(
+        "--pg",
+        metavar="URL",
+        help="also time PostgreSQL at this URL; its database is dropped and created again",
+    )
+    parser.add_argument(
+        "--pg-max", type=int, default=100_000, help="largest size timed on PostgreSQL"
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         metavar="DIR",
@@ -297,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factbase-bench-")))
         for n in sizes:
             figures.extend(one_size(n, work, runs, args.slow))
+            if args.pg and n <= args.pg_max:
+                figures.extend(postgres_size(n, args.pg, work, runs, args.slow, figures))
             print(render([f for f in figures if f.size == n]), "\n", flush=True)
     print(f"machine: {machine()}")
     if args.json:
