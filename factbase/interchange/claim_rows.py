@@ -24,12 +24,14 @@ and chunk, and zipped into rows.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
     literal,
     select,
     union_all,
@@ -58,6 +60,22 @@ CONTRADICTS = "contradicts"
 _DISPUTING = frozenset((*DISPUTING_STATUSES, CONTRADICTS))
 
 Restriction = Callable[[Any], ColumnElement[bool] | None]
+
+
+@dataclass(frozen=True)
+class IdSpan:
+    """The claims with ``after < id <= upto`` (None: no bound), a part of an export."""
+
+    after: int | None = None
+    upto: int | None = None
+
+    def restrict(self, column: Any) -> ColumnElement[bool] | None:
+        bounds = []
+        if self.after is not None:
+            bounds.append(column > self.after)
+        if self.upto is not None:
+            bounds.append(column <= self.upto)
+        return and_(*bounds) if bounds else None
 
 
 def _topic_links(restrict: Restriction) -> Select[*tuple[Any, ...]]:
@@ -145,15 +163,11 @@ class _Sides:
 class _MergedSides(_Sides):
     """The side queries read once each, in claim id order, alongside ascending claims."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, span: IdSpan) -> None:
         super().__init__(session)
-
-        def everything(column: Any) -> None:
-            return None
-
         self.results = [
             session.connection().execute(query.execution_options(yield_per=CHUNK))
-            for query in (_topic_links(everything), _disputes(everything))
+            for query in (_topic_links(span.restrict), _disputes(span.restrict))
         ]
         self.streams = [
             _Ahead(itertools.chain.from_iterable(result.partitions())) for result in self.results
@@ -191,15 +205,24 @@ def _merges(where: ClaimFilter) -> bool:
     return where.sort is Sort.ID and not short and not any(where.filters().values())
 
 
-def claim_records(session: Session, where: ClaimFilter) -> Iterator[tuple[Any, ...]]:
-    """Claim rows as tuples in :data:`CLAIM_EXPORT_COLUMNS` order, streamed."""
+def claim_records(
+    session: Session, where: ClaimFilter, span: IdSpan | None = None
+) -> Generator[tuple[Any, ...]]:
+    """Claim rows as tuples in :data:`CLAIM_EXPORT_COLUMNS` order, streamed; only those of
+    ``span``, when given (a part of a whole export, cut by id)."""
     where = ranked(session, where)
     reader = RecordReader(exported_fields())
     columns = selected(reader.columns, as_text=stored_as_text(reader.fields))
     query = claims_query(session, where).with_only_columns(*columns)
+    within = span.restrict(Claim.id) if span is not None else None
+    if within is not None:
+        query = query.where(within)
     index = CorroborationIndex(session)
     clustered = index.cluster_of
-    sides = _MergedSides(session) if _merges(where) else _Sides(session)
+    if _merges(where):
+        sides: _Sides = _MergedSides(session, span or IdSpan())
+    else:
+        sides = _Sides(session)
     result = plain_chunks(session, query)
     claim_id, stance = reader.getter("claim.id"), reader.getter("outlet.stance")
     try:

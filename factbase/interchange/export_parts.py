@@ -1,0 +1,320 @@
+"""A whole claims export written by two processes at once, as one snapshot.
+
+Writing a claim row (decoding its fields, its topics and corroboration, the CSV cells)
+takes several times longer than SQLite takes to read it, and one process uses one core.
+So an export of every claim in id order, in a format whose rows simply follow each other
+(CSV, TSV, JSON Lines), is cut in two at the middle id: this process writes the first
+half where the output goes while a worker writes the second half into a part file
+beside it, appended once both are done. The rows, their order and the bytes are those
+one process writes (``tests/test_export_parts.py``).
+
+Both halves read the same state of the database. On SQLite a second connection holds
+the write lock from before this process's first read until the worker has made its
+first, so no commit can fall between the two snapshots (a writer waits that long, well
+under a second, within its busy timeout); when the lock cannot be had at once, the
+export is written by this process alone. On PostgreSQL the worker adopts this
+transaction's exported snapshot.
+
+The worker is started with ``spawn`` (a forked child would share the open connection)
+and ignores Ctrl-C, which this process takes and answers by stopping it; starting it
+costs about half a second of the other core, so exports of fewer than
+:data:`MIN_CLAIMS` claims are written here alone. ``FACTBASE_EXPORT_WORKERS=0`` writes
+every export in one process, ``1`` cuts any export that can be cut, however small (the
+tests use it).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from factbase.claims.filter import ClaimFilter, Sort
+from factbase.errors import FactbaseError
+from factbase.interchange.claim_rows import IdSpan, claim_records
+from factbase.interchange.exports import COLUMNS, primed, write_table
+from factbase.interchange.outputs import part_path
+from factbase.store.database import Database
+from factbase.store.models import Claim
+from factbase.vocabulary import ExportFormat
+
+WORKERS_VARIABLE = "FACTBASE_EXPORT_WORKERS"
+# Below this many ids between the first claim and the last, starting a worker costs more
+# than it saves.
+MIN_CLAIMS = 50_000
+# Formats whose rows follow each other with nothing between or around them.
+CUTTABLE = frozenset((ExportFormat.CSV, ExportFormat.TSV, ExportFormat.JSONL))
+# How long the worker may take to open the database and read its first rows.
+START_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class TableOutput:
+    """How rows are written: the format, the fields asked for, a header row or not."""
+
+    fmt: ExportFormat
+    fields: tuple[str, ...] | None = None
+    headers: bool = True
+
+    def write(self, out: TextIO, rows: Any, *, first: bool) -> int:
+        # Only the first part has the header row (JSON Lines has none to leave out).
+        headers = self.headers and first if self.fmt is not ExportFormat.JSONL else True
+        return write_table(
+            out, self.fmt, COLUMNS["claims"], rows, fields=self.fields, headers=headers
+        )
+
+
+def wanted_workers() -> int | None:
+    """What ``FACTBASE_EXPORT_WORKERS`` asks: 0 (never cut), 1 (cut any size), or None."""
+    given = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if not given:
+        return None
+    try:
+        return 1 if int(given) > 0 else 0
+    except ValueError:
+        return 0
+
+
+def cuttable(where: ClaimFilter, output: TableOutput) -> bool:
+    """Whether this export is every claim in id order, in a format that can be cut."""
+    whole = where.sort is Sort.ID and not where.limit and not any(where.filters().values())
+    return whole and output.fmt in CUTTABLE and wanted_workers() != 0
+
+
+def middle_id(session: Session) -> int | None:
+    """The id to cut at (the first part ends there), or None when the export is too small
+    to be worth cutting."""
+    low, high = session.execute(select(func.min(Claim.id), func.max(Claim.id))).one()
+    if low is None or high is None or low == high:
+        return None
+    if wanted_workers() is None and high - low < MIN_CLAIMS:
+        return None
+    return (low + high) // 2
+
+
+def write_claims(
+    database: Database,
+    session: Session,
+    where: ClaimFilter,
+    out: TextIO,
+    output: TableOutput,
+    target: Path | None,
+) -> int:
+    """Every claim as ``output`` says, into ``out``, in two parts when that pays (see the
+    module docstring); ``target`` is the file ``out`` becomes (None: stdout), beside which
+    the second part is written. How many rows were written. ``session`` should read a
+    snapshot (``Database.session(snapshot=True)``)."""
+    held = _CommitsHeld.take(database)
+    try:
+        # The first read: this process's snapshot, taken while no commit can land.
+        cut = middle_id(session) if held is not None else None
+        if cut is None:
+            _release(held)
+            with _rows(session, where, None) as rows:
+                return output.write(out, rows, first=True)
+        snapshot = _exported_snapshot(session)
+        with (
+            _rows(session, where, IdSpan(upto=cut)) as rows,
+            _Worker(database, where, IdSpan(after=cut), output, target, snapshot) as worker,
+        ):
+            worker.wait_started()
+            _release(held)  # both snapshots are taken: other writers may go on
+            count = output.write(out, rows, first=True)
+            return count + worker.append_to(out)
+    finally:
+        _release(held)
+
+
+@contextmanager
+def _rows(session: Session, where: ClaimFilter, span: IdSpan | None) -> Iterator[Any]:
+    rows = claim_records(session, where, span)
+    try:
+        yield primed(rows)
+    finally:
+        rows.close()
+
+
+class _CommitsHeld:
+    """Other writers' commits held off (SQLite: the write lock, on a connection of its
+    own), until :meth:`release`. PostgreSQL shares snapshots instead: nothing is held."""
+
+    def __init__(self, connection: sqlite3.Connection | None) -> None:
+        self.connection = connection
+
+    @classmethod
+    def take(cls, database: Database) -> _CommitsHeld | None:
+        """Commits held off, or None when that cannot be done at once."""
+        if not database.is_sqlite:
+            return cls(None)
+        if database.read_only or database.url.database in (None, "", ":memory:"):
+            return None
+        path = Path(str(database.url.database)).absolute()
+        try:
+            connection = sqlite3.connect(
+                f"{path.as_uri()}?mode=rw", uri=True, timeout=0.5, isolation_level=None
+            )
+        except sqlite3.Error:
+            return None
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            connection.close()
+            return None
+        return cls(connection)
+
+    def release(self) -> None:
+        if self.connection is not None:
+            with suppress(sqlite3.Error):
+                self.connection.execute("ROLLBACK")
+            self.connection.close()
+            self.connection = None
+
+
+def _release(held: _CommitsHeld | None) -> None:
+    if held is not None:
+        held.release()
+
+
+def _exported_snapshot(session: Session) -> str | None:
+    """This transaction's snapshot, for the worker to read the same (PostgreSQL)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return str(session.execute(text("SELECT pg_export_snapshot()")).scalar_one())
+
+
+class _Worker:
+    """The process writing the second part; a context manager that stops it on the way
+    out and removes its part file."""
+
+    def __init__(
+        self,
+        database: Database,
+        where: ClaimFilter,
+        span: IdSpan,
+        output: TableOutput,
+        target: Path | None,
+        snapshot: str | None,
+    ) -> None:
+        context = multiprocessing.get_context("spawn")
+        # Beside the output, as `.NAME.PID.part` with the worker's PID: the next write
+        # towards the same file sweeps it if a kill left it there.
+        beside = target if target is not None else Path(tempfile.gettempdir()) / "factbase-export"
+        self.part: Path | None = None
+        receiving, sending = context.Pipe(duplex=False)
+        self.messages = receiving
+        self.process = context.Process(
+            target=_write_part,
+            args=(
+                database.url.render_as_string(hide_password=False),
+                where,
+                span,
+                output,
+                str(beside),
+                snapshot,
+                sending,
+            ),
+            daemon=True,
+        )
+        self.sending = sending
+
+    def __enter__(self) -> _Worker:
+        self.process.start()
+        self.sending.close()  # the worker's end: a worker gone shows as the end of messages
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.messages.close()
+        if self.part is not None:
+            with suppress(FileNotFoundError):
+                self.part.unlink()
+
+    def _next(self, timeout: float | None) -> Any:
+        if not self.messages.poll(timeout):
+            raise FactbaseError("the export's second process did not start in time")
+        try:
+            kind, value = self.messages.recv()
+        except EOFError:
+            raise FactbaseError(
+                f"the export's second process stopped (exit code {self.process.exitcode})"
+            ) from None
+        if kind == "failed":
+            raise value
+        return value
+
+    def wait_started(self) -> None:
+        """Wait until the worker has read its first rows (its snapshot is taken)."""
+        self.part = Path(self._next(START_SECONDS))
+
+    def append_to(self, out: TextIO) -> int:
+        """Wait for the part, then append it to ``out``; how many rows it holds."""
+        count = int(self._next(None))
+        assert self.part is not None
+        out.flush()
+        with self.part.open("rb") as part:
+            shutil.copyfileobj(part, out.buffer, 1 << 20)
+        out.buffer.flush()
+        return count
+
+
+def _write_part(
+    location: str,
+    where: ClaimFilter,
+    span: IdSpan,
+    output: TableOutput,
+    beside: str,
+    snapshot: str | None,
+    messages: Any,
+) -> None:
+    """The worker: the claims of ``span`` into a part file beside ``beside``; says where
+    once its snapshot is taken, then how many rows it wrote, or what stopped it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the exporting process answers Ctrl-C
+    part = part_path(Path(beside))
+    try:
+        with (
+            Database.open(location, create=False, upgrade=False) as database,
+            database.session(snapshot=True) as session,
+        ):
+            if snapshot is not None:
+                _adopt(session, snapshot)
+            with (
+                _rows(session, where, span) as rows,
+                part.open("x", encoding="utf-8", newline="") as out,
+            ):
+                messages.send(("started", str(part)))
+                count = output.write(out, rows, first=False)
+        messages.send(("done", count))
+    except BaseException as exc:
+        with suppress(FileNotFoundError):
+            part.unlink()
+        failure = exc if isinstance(exc, FactbaseError) else None
+        if failure is None:  # a bug: say what, as the exporting process cannot see it
+            failure = FactbaseError(f"the export's second process failed: {exc!r}")
+        with suppress(OSError):
+            try:
+                messages.send(("failed", failure))
+            except Exception:  # an error that does not pickle: its words at least
+                messages.send(("failed", FactbaseError(str(failure))))
+    finally:
+        messages.close()
+
+
+def _adopt(session: Session, snapshot: str) -> None:
+    """Read the exporting transaction's snapshot (PostgreSQL's SET takes no parameter)."""
+    if not re.fullmatch(r"[0-9A-Fa-f-]+", snapshot):
+        raise FactbaseError(f"not a snapshot id: {snapshot!r}")
+    session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
