@@ -277,11 +277,20 @@ def _page(connection: sqlite3.Connection, where: ClaimFilter, with_support: bool
     filtered = _conditions(where, topics, terms)
     ranked = where.sort is Sort.RELEVANCE and terms is not None and terms.ranked
     ranked_page = _ranked_ids(connection, where, terms) if ranked and terms else None
-    ids, matched = ranked_page or _walked_ids(connection, where, topics, terms)
+    held: dict[int, int] = {}
+    ids: list[int] | None
+    matched: int | None
+    if ranked_page is not None:
+        ids, matched, held = ranked_page
+    else:
+        ids, matched = _walked_ids(connection, where, topics, terms)
     conditions, params = filtered if ids is None else ([f"c.id IN {_marks(ids)}"], list(ids))
     limit = f" LIMIT {where.limit}" if where.limit else ""
     order = _ORDER[where.sort]
-    if where.sort is Sort.RELEVANCE and terms is not None and terms.ranked:
+    if held:  # the page's ranks are known: each claim's tier
+        rank = " ".join(f"WHEN {claim_id} THEN {n}" for claim_id, n in held.items())
+        order = f"(CASE c.id {rank} END) DESC, {order}"
+    elif where.sort is Sort.RELEVANCE and terms is not None and terms.ranked:
         rank, ranked_by = _rank(terms)
         order, params = f"{rank} DESC, {order}", [*params, *ranked_by]
     sql = _PAGE.format(where=" AND ".join(conditions), order=order, limit=limit)
@@ -393,9 +402,11 @@ def _rank(terms: SearchTerms) -> tuple[str, list[Any]]:
 
 def _ranked_ids(
     connection: sqlite3.Connection, where: ClaimFilter, terms: SearchTerms
-) -> tuple[list[int], int] | None:
-    """A page of a search of several words in rank order, tier by tier, and how many
-    claims match; None when the search is not the only filter.
+) -> tuple[list[int], int, dict[int, int]] | None:
+    """A page of a search of several words in rank order, tier by tier, how many claims
+    match, and the rank of each claim of the page (its tier: how many of the words it
+    holds, so the page is ordered without ranking it again against the whole index);
+    None when the search is not the only filter.
 
     Claims holding k of the words are those the lemma index finds holding at least k and
     not k + 1 (all of them, for the top tier, or the whole phrase). Each tier is read
@@ -408,27 +419,32 @@ def _ranked_ids(
     phrase = search_phrase(terms.phrase)
     total = _search_total(connection, terms, where.include_retracted)
     ids: list[int] = []
+    ranks: dict[int, int] = {}
     words = len(terms.words)
     for held in range(words, 0, -1):
         wanted = (where.limit or 0) - len(ids)
         if wanted <= 0:
             break
         tier, params, each, each_params = _tier(terms, held, phrase)
-        size = int(connection.execute(f"SELECT count(*) FROM ({tier}){live}", params).fetchone()[0])
+        # Only whether the tier reaches the walking size matters: counting stops there.
+        bounded = f"SELECT id FROM ({tier}){live} LIMIT {max(WALK_BY_DATE_FROM, 1)}"
+        size = int(connection.execute(f"SELECT count(*) FROM ({bounded})", params).fetchone()[0])
         if not size:
             continue
         if size >= WALK_BY_DATE_FROM:
             condition = each if where.include_retracted else f"{each} AND {LIVE_SQL}"
             sql = NEWEST_FIRST_SQL.format(topic=condition, limit=str(wanted))
-            ids += [row[0] for row in connection.execute(sql, each_params)]
+            found = [row[0] for row in connection.execute(sql, each_params)]
         else:
             newest = (
                 "SELECT c.id FROM claim AS c JOIN source AS s ON s.id = c.source_id "
                 f"WHERE c.id IN (SELECT id FROM ({tier}){live}) "
                 f"ORDER BY s.published DESC NULLS LAST, c.id DESC LIMIT {wanted}"
             )
-            ids += [row[0] for row in connection.execute(newest, params)]
-    return ids, total
+            found = [row[0] for row in connection.execute(newest, params)]
+        ids += found
+        ranks.update(dict.fromkeys(found, held))
+    return ids, total, ranks
 
 
 def _search_total(
