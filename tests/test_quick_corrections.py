@@ -20,8 +20,6 @@ written by the decision under test or before it.
 
 from __future__ import annotations
 
-import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli
+from helpers import Cli, copies, file_bytes, written_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,8 +42,6 @@ from factbase.store.database import Database
 from factbase.store.quick_sqlite import timestamp
 
 ROOT = Path(__file__).resolve().parent.parent
-MOMENTS = {"created_at", "updated_at", "reviewed_at", "superseded_at", "retracted_at", "at"}
-ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00")
 
 # In the seed: claim 64 has open polarity conflicts 14 (with 23), 15 (with 27) and 16
 # (with 86) and a declared one, 11 (with 24); claim 119 only declared ones.
@@ -75,14 +71,6 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def copies(prepared: Path, folder: Path) -> tuple[Path, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    library, quick = folder / "library.db", folder / "quick.db"
-    for path in (library, quick):
-        shutil.copyfile(prepared, path)
-    return library, quick
-
-
 def by_library(path: Path, act: Callable[[Any], Any]) -> Any:
     database = Database.open(str(path))
     try:
@@ -92,52 +80,6 @@ def by_library(path: Path, act: Callable[[Any], Any]) -> Any:
         return refused
     finally:
         database.close()
-
-
-def shape(value: Any, since: str) -> Any:
-    """A moment as compared: its shape, and whether it is ``since`` or later."""
-    if not isinstance(value, str):
-        return value
-    return re.sub(r"\d", "9", value), value.replace("T", " ")[:26] >= since
-
-
-def tables(path: Path, since: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (the search indexes' own tables included), moments by
-    their shape and whether they are ``since`` or later."""
-    with sqlite3.connect(path) as connection:
-        names = [
-            name
-            for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        found = {}
-        for name in names:
-            cursor = connection.execute(f'SELECT * FROM "{name}"')
-            columns = [column[0] for column in cursor.description]
-            rows = []
-            for row in cursor:
-                kept = []
-                for column, value in zip(columns, row, strict=True):
-                    if column in MOMENTS:
-                        value = shape(value, since)
-                    elif name == "audit_log" and column == "detail" and value:
-                        value = ISO_MOMENT.sub(
-                            lambda moment: repr(shape(moment.group(0), since)), value
-                        )
-                    kept.append(value)
-                rows.append(tuple(kept))
-            found[name] = sorted(rows, key=repr)
-    connection.close()
-    return found
-
-
-def file_bytes(path: Path) -> dict[str, bytes]:
-    return {
-        part.name: part.read_bytes()
-        for part in sorted(path.parent.iterdir())
-        if part.name.startswith(path.name)
-    }
 
 
 def assert_same_outcome(
@@ -159,7 +101,7 @@ def assert_same_outcome(
         return False
     assert not isinstance(refused_or_done, FactbaseError), refused_or_done
     assert done == reported(refused_or_done)
-    assert tables(quick, since) == tables(library, since)
+    assert written_tables(quick, since) == written_tables(library, since)
     return True
 
 
@@ -213,7 +155,7 @@ VERDICTS: dict[str, dict[str, Any]] = {
     "no such claim": {"ref": "99999", "rating": "false", "note": "x"},
     "no such key": {"ref": "no-such-claim", "rating": "false", "note": "x"},
     "a retracted claim": {"ref": str(RETRACTED), "rating": "false", "note": "x"},
-    "a merged claim": {"ref": "30", "rating": "false", "note": "x"},
+    "a merged claim": {"ref": str(MERGED), "rating": "false", "note": "x"},
     "itself as evidence": {"ref": "5", "rating": "false", "note": "x", "evidence": ("5",)},
     "evidence no one recorded": {
         "ref": "5",
@@ -302,7 +244,7 @@ RETRACTIONS = {
     "a keyless claim by its made-up key": ("claim-5", "x"),
     "a claim with a verdict": (str(RATED), "x"),
     "already retracted": (str(RETRACTED), "again"),
-    "a merged claim": ("30", "x"),
+    "a merged claim": (str(MERGED), "x"),
     "no reason": ("64", " "),
     "no such claim": ("99999", "x"),
     "a NUL character": ("64", "a\x00b"),

@@ -96,7 +96,7 @@ def add_quickly(
 def _add(
     connection: sqlite3.Connection, data: ClaimInput, *, allow_duplicate: bool, strict: bool
 ) -> QuickAdded:
-    lookups = _Lookups(connection)
+    lookups = SqliteLookups(connection)
     for slug in data.topics:  # topics are created on purpose, never by `add`
         if normalise_text(slug):
             lookups.topic_id(slug)
@@ -118,7 +118,7 @@ def _add(
     if key and connection.execute("SELECT 1 FROM claim WHERE key = ?", (key,)).fetchone():
         raise Unanswered  # the library names the claim that has it
     links = claim_topics(data, values, lookups, [])
-    _record_search_forms(connection, values)
+    record_search_forms(connection, values)
     claim_id = _insert_claim(connection, values)
     connection.executemany(
         "INSERT INTO claim_topic (claim_id, topic_id, suggested, keyword) VALUES (?, ?, ?, ?)",
@@ -129,7 +129,7 @@ def _add(
     return QuickAdded(claim_id, key, outlet, topics, warnings, conflicts)
 
 
-class _Lookups:
+class SqliteLookups:
     """:class:`~factbase.claims.values.ClaimLookups` answered with ``sqlite3``, as
     :class:`~factbase.claims.recording.SessionLookups` answers them with queries."""
 
@@ -224,7 +224,7 @@ def _repeats(
     )
 
 
-def _record_search_forms(connection: sqlite3.Connection, values: dict[str, Any]) -> None:
+def record_search_forms(connection: sqlite3.Connection, values: dict[str, Any]) -> None:
     searched = " ".join(filter(None, (values[name] for name in SEARCHED_VALUES)))
     connection.executemany(
         "INSERT OR IGNORE INTO search_form (form, lemma) VALUES (?, ?)",
@@ -283,8 +283,8 @@ def _check_conflicts(
         "SELECT 1 FROM conflict WHERE claim_a_id = ? OR claim_b_id = ?", (claim_id, claim_id)
     ).fetchone():
         raise Unanswered  # conflicts left by a claim that had this id: the scan decides
-    members = list(_block(connection, subject, prop))
-    findings = _findings(members, claim_id)
+    members = list(block_members(connection, subject, prop))
+    findings = focus_findings(members, claim_id)
     if not findings:
         return []
     now = timestamp(datetime.now(UTC))
@@ -300,7 +300,7 @@ def _check_conflicts(
     return recorded
 
 
-def _block(connection: sqlite3.Connection, subject: str, prop: str) -> Iterator[ClaimFacts]:
+def block_members(connection: sqlite3.Connection, subject: str, prop: str) -> Iterator[ClaimFacts]:
     kind, _, identity = subject.partition(":")
     where = "c.subject_id = ?" if kind == "entity" else "c.subject_id IS NULL AND c.subject_key = ?"
     value: int | str = int(identity) if kind == "entity" else identity
@@ -310,7 +310,7 @@ def _block(connection: sqlite3.Connection, subject: str, prop: str) -> Iterator[
             yield facts
 
 
-def _findings(members: list[ClaimFacts], claim_id: int) -> dict[tuple[int, int, str], Finding]:
+def focus_findings(members: list[ClaimFacts], claim_id: int) -> dict[tuple[int, int, str], Finding]:
     """(claim a, claim b, kind) -> finding, for the pairs involving ``claim_id``, in the
     order a scan finds them."""
     judged: dict[tuple[int, int], list[Finding]] = {}

@@ -11,7 +11,6 @@ the records back are the ones that log already tells.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 # The library's names for these since before they moved, re-exported.
 from factbase.catalog.audit_entries import ACTOR_ENV as ACTOR_ENV
 from factbase.catalog.audit_entries import acting_as as acting_as
+from factbase.catalog.audit_entries import change_lines as change_lines
 from factbase.catalog.audit_entries import changes as changes
 from factbase.catalog.audit_entries import current_actor as current_actor
 from factbase.catalog.audit_entries import detail_text
@@ -199,29 +199,3 @@ def history_records(
         }
         for entry in history(session, where, **narrowing)
     ]
-
-
-def change_lines(detail: str | None) -> list[str]:
-    """An entry's changes as `field: before → after` lines, for people."""
-    if not detail:
-        return []
-    try:
-        parsed = json.loads(detail)
-    except ValueError:
-        return [detail]
-    changed = parsed.get("changes") if isinstance(parsed, dict) else None
-    if not isinstance(changed, dict):
-        return []
-    return [
-        f"{name}: {_shown(pair[0])} → {_shown(pair[1])}"
-        for name, pair in changed.items()
-        if isinstance(pair, list) and len(pair) == 2
-    ]
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == []:
-        return "∅"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)

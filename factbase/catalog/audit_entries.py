@@ -64,3 +64,29 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | set | frozenset):
         return sorted(value) if isinstance(value, set | frozenset) else list(value)
     return value
+
+
+def change_lines(detail: str | None) -> list[str]:
+    """An entry's changes as `field: before → after` lines, for people."""
+    if not detail:
+        return []
+    try:
+        parsed = json.loads(detail)
+    except ValueError:
+        return [detail]
+    changed = parsed.get("changes") if isinstance(parsed, dict) else None
+    if not isinstance(changed, dict):
+        return []
+    return [
+        f"{name}: {_shown(pair[0])} → {_shown(pair[1])}"
+        for name, pair in changed.items()
+        if isinstance(pair, list) and len(pair) == 2
+    ]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == []:
+        return "∅"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
