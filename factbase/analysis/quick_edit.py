@@ -57,7 +57,7 @@ from factbase.errors import as_id
 from factbase.store.quick_sqlite import Unanswered, stored, timestamp, written
 from factbase.text.language import normalise_text
 
-# Fields whose correction the library carries out itself (the source's text, topics).
+# A new source the library gives the claim itself: its quote is located in that text again.
 _LEFT_TO_THE_LIBRARY = frozenset({"source"})
 _DATES = ("event_date", "event_date_end", "as_of", "as_of_end")
 _FLAGS = ("forecast", "polarity_suggested")
