@@ -8,12 +8,16 @@ pytest puts tests/ on sys.path (`pythonpath` in pyproject.toml).
 - the command line as a real process: factbase_command, run_factbase
 - reading the database directly: query, query_rows, snapshot, as_date
 - building data through the library: writing, add_outlets, add_sources, add_claims, seed
+- the quick writers against the library: copies, file_bytes, written_tables
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -410,3 +414,64 @@ def own_vocabulary_only(target: Any) -> None:
     else:
         with target.session(write=True) as session:
             session.execute(delete(Topic))
+
+
+# -- the quick writers against the library -------------------------------------------------
+
+# Columns holding the moment a row was written or changed, read from the clock by each writer.
+MOMENTS = {"created_at", "updated_at", "reviewed_at", "superseded_at", "retracted_at", "at"}
+ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00")
+
+
+def copies(original: Path, folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    library, quick = folder / "library.db", folder / "quick.db"
+    for path in (library, quick):
+        shutil.copyfile(original, path)
+    return library, quick
+
+
+def shape(value: Any, since: str) -> Any:
+    """A moment as compared: its shape, and whether it is ``since`` or later."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\d", "9", value), value.replace("T", " ")[:26] >= since
+
+
+def written_tables(path: Path, since: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the search indexes' own tables included), moments by
+    their shape and whether they are ``since`` or later."""
+    with sqlite3.connect(path) as connection:
+        names = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        found = {}
+        for name in names:
+            cursor = connection.execute(f'SELECT * FROM "{name}"')
+            columns = [column[0] for column in cursor.description]
+            rows = []
+            for row in cursor:
+                kept = []
+                for column, value in zip(columns, row, strict=True):
+                    if column in MOMENTS:
+                        value = shape(value, since)
+                    elif name == "audit_log" and column == "detail" and value:
+                        value = ISO_MOMENT.sub(
+                            lambda moment: repr(shape(moment.group(0), since)), value
+                        )
+                    kept.append(value)
+                rows.append(tuple(kept))
+            found[name] = sorted(rows, key=repr)
+    connection.close()
+    return found
+
+
+def file_bytes(path: Path) -> dict[str, bytes]:
+    return {
+        part.name: part.read_bytes()
+        for part in sorted(path.parent.iterdir())
+        if part.name.startswith(path.name)
+    }

@@ -38,6 +38,12 @@ WITHOUT_SQLALCHEMY = (
     "factbase.claims.values",
     "factbase.analysis.conflict_rules",
     "factbase.analysis.quick_add",
+    "factbase.analysis.quick_corrections",
+    "factbase.analysis.quick_edit",
+    "factbase.analysis.edit_rules",
+    "factbase.catalog.audit_entries",
+    "factbase.catalog.rating_scale",
+    "factbase.store.quick_sqlite",
 )
 
 

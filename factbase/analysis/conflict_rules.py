@@ -8,6 +8,7 @@ two of them disagree. The scan (:mod:`factbase.analysis.conflicts`) and the quic
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -195,3 +196,21 @@ def _occasion(prop: str | None, statement: str | None, language: str | None) -> 
     if found != "once" and statement:
         found = occasion_of(statement, language) or found
     return found
+
+
+def still_holding(
+    members: Sequence[ClaimFacts],
+    recorded: dict[int, list[tuple[int, int, str]]],
+    found: dict[tuple[int, int, str], Finding],
+) -> Iterator[tuple[int, int, str]]:
+    """Recorded conflicts within this block that the scan did not select (a large block
+    compares only some pairs) but whose claims still clash. Both claims of a conflict that
+    can still hold are in one block, so the block is all it takes to tell."""
+    by_id = {member.id: member for member in members}
+    for member in members:
+        for key in recorded.get(member.id, ()):
+            if key in found or key[2] == "declared":
+                continue
+            other = by_id.get(key[1])
+            if other is not None and any(f.kind == key[2] for f in compare(member, other)):
+                yield key

@@ -36,6 +36,7 @@ from factbase.analysis.conflict_rules import (
     Finding,
     compare,
     facts_from_row,
+    still_holding,
 )
 from factbase.analysis.verdicts import record_verdict
 from factbase.catalog import audit
@@ -196,7 +197,7 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
             )
         if rows:
             new_rows.append((members[0].id, rows))
-        holding.update(_still_holding(members, recorded, found))
+        holding.update(still_holding(members, recorded, found))
     new_rows.sort(key=lambda block: block[0])
     pending = [row for _, rows in new_rows for row in rows]
     del new_rows
@@ -225,24 +226,6 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
             )
     result.stale = len(decided)
     return result
-
-
-def _still_holding(
-    members: Sequence[ClaimFacts],
-    recorded: dict[int, list[tuple[int, int, str]]],
-    found: dict[tuple[int, int, str], Finding],
-) -> Iterator[tuple[int, int, str]]:
-    """Recorded conflicts within this block that the scan did not select (a large block
-    compares only some pairs) but whose claims still clash. Both claims of a conflict that
-    can still hold are in one block, so the block is all it takes to tell."""
-    by_id = {member.id: member for member in members}
-    for member in members:
-        for key in recorded.get(member.id, ()):
-            if key in found or key[2] == "declared":
-                continue
-            other = by_id.get(key[1])
-            if other is not None and any(f.kind == key[2] for f in compare(member, other)):
-                yield key
 
 
 def _slices(ids: list[int], size: int = 500) -> Iterable[list[int]]:

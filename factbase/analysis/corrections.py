@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import scan
 from factbase.catalog import audit
+from factbase.claims.fields import claim_label
 from factbase.claims.query import get_claim
 from factbase.claims.values import quote_columns
 from factbase.errors import AlreadyExists, InvalidInput, NotFound, as_id
@@ -46,7 +47,7 @@ from factbase.text.language import normalise_text
 
 def describe(claim: Claim) -> str:
     """`claim 12 (cpc-share)`: how messages name a claim."""
-    return f"claim {claim.id}" + (f" ({claim.key})" if claim.key else "")
+    return claim_label(claim.id, claim.key)
 
 
 def _note(note: str | None, why: str) -> str:

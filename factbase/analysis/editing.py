@@ -16,13 +16,23 @@ other: the second edit waits and is applied on top of the first.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from factbase.analysis.conflicts import scan
+from factbase.analysis.edit_rules import (
+    CLAIM_EDIT_FIELDS,
+    ConflictChange,
+    Edit,
+    blank_is_none,
+    claim_snapshot,
+    conflict_changes,
+    edited_input,
+    unknown_fields,
+)
 from factbase.catalog import audit
 from factbase.catalog.entities import get_entity, resolve_entity
 from factbase.catalog.source_texts import attach_text
@@ -36,7 +46,6 @@ from factbase.claims.recording import (
     topic_link_models,
 )
 from factbase.claims.values import (
-    HISTORY_COLUMNS,
     ClaimInput,
     claim_topics,
     claim_values,
@@ -48,67 +57,11 @@ from factbase.store.models import Claim, Conflict, Entity, EntityAlias, Source
 from factbase.text.articles import ArticleText
 from factbase.text.date_formats import stored_iso
 from factbase.text.language import fold, normalise_text, within
-from factbase.vocabulary import QUOTE_NO_TEXT
 
-# What `factbase edit` may change: every field a claim is recorded with, but its topics
-# (given apart) and its history (retraction, merging and timestamps have commands of
-# their own, or are the record's own).
-# A polarity is suggested by factbase, never by a person: --polarity "" asks for one.
-_NOT_EDITED = ("topics", "merged_into", "polarity_suggested", *HISTORY_COLUMNS)
-CLAIM_EDIT_FIELDS: tuple[str, ...] = tuple(
-    given.name for given in fields(ClaimInput) if given.name not in _NOT_EDITED
-)
 SOURCE_EDIT_FIELDS: tuple[str, ...] = tuple(
     given.name for given in fields(SourceInput) if given.name != "created_at"
 )
 ENTITY_EDIT_FIELDS: tuple[str, ...] = ("name", "kind", "note")
-
-# A quantity is given as words or as parts: a new one replaces every part of the old.
-_QUANTITY_PARTS = ("value", "value_num", "unit", "qualifier")
-
-
-@dataclass(frozen=True)
-class ConflictChange:
-    """A conflict of the edited claim that appeared, went, or went stale."""
-
-    conflict_id: int
-    other_claim: int
-    kind: str
-    status: str
-
-
-@dataclass
-class Edit:
-    """What an edit did (or, in a dry run, would do)."""
-
-    target: str  # "claim 12", "source 3", "entity 5"
-    changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
-    warnings: list[str] = field(default_factory=list)
-    appeared: list[ConflictChange] = field(default_factory=list)
-    withdrawn: list[ConflictChange] = field(default_factory=list)
-    stale: list[ConflictChange] = field(default_factory=list)
-    audit_id: int | None = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-
-def _unknown_fields(given: Mapping[str, Any], allowed: Sequence[str], what: str) -> None:
-    unknown = sorted(set(given) - set(allowed))
-    if unknown:
-        raise InvalidInput(
-            f"{what} has no field {unknown[0]!r} (fields: {', '.join(sorted(allowed))})"
-        )
-
-
-def _blank_is_none(given: Mapping[str, Any]) -> dict[str, Any]:
-    """An empty value clears a field: "" and None both mean "nothing"."""
-    return {
-        name: (None if isinstance(value, str) and not value.strip() else value)
-        for name, value in given.items()
-    }
-
 
 # -- claims --------------------------------------------------------------------------
 
@@ -132,7 +85,7 @@ def edit_claim(
     again; ``strict`` refuses one the text does not hold. Never commits: a dry run is the
     caller rolling back.
     """
-    _unknown_fields(given, CLAIM_EDIT_FIELDS, "a claim")
+    unknown_fields(given, CLAIM_EDIT_FIELDS, "a claim")
     claim = _locked(session, get_claim(session, ref))
     if claim.merged_into_id is not None:
         raise InvalidInput(
@@ -141,7 +94,7 @@ def edit_claim(
     if topics and not create_topics:
         require_topics(session, topics)
     before = _claim_snapshot(session, claim)
-    new_input = _edited_input(session, claim, _blank_is_none(given))
+    new_input = edited_input(stored_input(claim), blank_is_none(given))
     edit = Edit(f"claim {claim.id}")
     lookups = SessionLookups(session)
     values = claim_values(new_input, lookups, edit.warnings)
@@ -185,30 +138,13 @@ def _source_ref(session: Session, source_id: int) -> str:
 
 def _claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
     """The claim as a person reads it: the fields `edit` takes, and its topics."""
-    stored = stored_input(claim, _source_ref(session, claim.source_id))
-    snapshot = {name: getattr(stored, name) for name in CLAIM_EDIT_FIELDS}
-    if "polarity" in snapshot and claim.polarity_suggested:
-        snapshot["polarity"] = f"{claim.polarity} (suggested)"
-    # Worked out, not given: shown when a corrected quote or source matches the source's
-    # text otherwise (a source without text says nothing of it).
-    if claim.quote_match not in (None, QUOTE_NO_TEXT):
-        snapshot["quote_match"] = claim.quote_match
-    snapshot["topics"] = sorted(
-        f"{link.topic.slug} (suggested)" if link.suggested else link.topic.slug
-        for link in claim.claim_topics
+    return claim_snapshot(
+        stored_input(claim, _source_ref(session, claim.source_id)),
+        polarity=claim.polarity,
+        polarity_suggested=claim.polarity_suggested,
+        quote_match=claim.quote_match,
+        topics=[(link.topic.slug, link.suggested) for link in claim.claim_topics],
     )
-    return snapshot
-
-
-def _edited_input(session: Session, claim: Claim, given: dict[str, Any]) -> ClaimInput:
-    base = stored_input(claim)
-    if any(part in given for part in _QUANTITY_PARTS):
-        # A new figure replaces the old one whole: "80%" must not keep an old unit.
-        base = replace(base, value=None, value_num=None, unit=None, qualifier=None)
-    for required in ("source", "statement"):
-        if required in given and given[required] is None:
-            raise InvalidInput(f"{required}: a claim needs one")
-    return replace(base, **given)
 
 
 def _check_claim_key(session: Session, key: str | None, own_id: int) -> None:
@@ -278,13 +214,7 @@ def _recheck_conflicts(session: Session, claim_id: int, edit: Edit) -> None:
     scan(session, [claim_id])
     session.expire_all()
     after = _conflict_states(session, claim_id)
-    edit.appeared = [change for cid, change in after.items() if cid not in before]
-    edit.withdrawn = [change for cid, change in before.items() if cid not in after]
-    edit.stale = [
-        change
-        for cid, change in after.items()
-        if change.status == "stale" and cid in before and before[cid].status != "stale"
-    ]
+    conflict_changes(before, after, edit)
 
 
 # -- sources -------------------------------------------------------------------------
@@ -328,11 +258,11 @@ def edit_source(
     A new publication date changes what its claims' dates mean, so their conflicts are
     checked again. Never commits.
     """
-    _unknown_fields(given, SOURCE_EDIT_FIELDS, "a source")
+    unknown_fields(given, SOURCE_EDIT_FIELDS, "a source")
     source = get_source(session, ref)
     session.refresh(source, with_for_update=True)
     before = _source_snapshot(source)
-    cleaned = _blank_is_none(given)
+    cleaned = blank_is_none(given)
     for required in ("outlet", "title"):
         if required in cleaned and cleaned[required] is None:
             raise InvalidInput(f"{required}: a source needs one")
@@ -395,11 +325,11 @@ def edit_entity(
     A claim is linked to an entity by spelling: claims that name a new spelling are
     linked to it, claims whose spelling is removed are unlinked.
     """
-    _unknown_fields(given, ENTITY_EDIT_FIELDS, "an entity")
+    unknown_fields(given, ENTITY_EDIT_FIELDS, "an entity")
     entity = get_entity(session, ref)
     session.refresh(entity, with_for_update=True)
     before = _entity_snapshot(entity)
-    cleaned = _blank_is_none(given)
+    cleaned = blank_is_none(given)
     if "name" in cleaned:
         name = within(normalise_text(cleaned["name"] or ""), 300, "entity name")
         if not name:

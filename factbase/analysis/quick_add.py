@@ -15,28 +15,24 @@ topic no one created, a duplicate of a claim of the source, a key already taken,
 quote refused by ``--strict``, any invalid field, a recorded conflict already naming
 the new claim's id, a write lock another process holds (the library waits for it), and
 any SQLite error (one of this module's SQL is raised instead under tests, where
-:data:`~factbase.claims.fastread.STRICT_ENV` is set: there it means a bug).
+:data:`~factbase.store.quick_sqlite.STRICT_ENV` is set: there it means a bug).
 ``tests/test_quick_add.py`` holds both writers to identical databases.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections import namedtuple
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from factbase.analysis.conflict_pairs import ClaimFacts, block_pairs
 from factbase.analysis.conflict_rules import FACT_COLUMNS, Finding, compare, facts_from_row
 from factbase.catalog.names import validate_slug
 from factbase.catalog.source_fields import made_up_source_id
-from factbase.claims.fastread import STRICT_ENV
 from factbase.claims.fields import SQL_COLUMN_OF, sql_column
 from factbase.claims.filter import RETRACTED_IDS_SQL
 from factbase.claims.values import (
@@ -51,8 +47,7 @@ from factbase.claims.values import (
 )
 from factbase.errors import FactbaseError, as_id, in_field
 from factbase.store.columns import column_label
-from factbase.store.interrupts import interrupts_deferred, refuse_after_interrupt
-from factbase.store.location import HEAD_REVISION, existing_sqlite_file
+from factbase.store.quick_sqlite import Unanswered, stored, timestamp, written
 from factbase.text.language import (
     duplicate_key,
     fold,
@@ -87,85 +82,21 @@ class QuickAdded:
     new_conflicts: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-class _Unanswered(Exception):
-    """The library must do this one."""
-
-
 def add_quickly(
     location: str | None, data: ClaimInput, *, allow_duplicate: bool, strict: bool
 ) -> QuickAdded | None:
     """Record ``data`` as `factbase add` would; None, having written nothing, when the
     library has to."""
-    path = _sqlite_file(location)
-    if path is None:
-        return None
-    try:
-        connection = _connect(path)
-    except (_Unanswered, sqlite3.Error):
-        return None
-    with closing(connection):
-        try:
-            connection.execute("BEGIN IMMEDIATE")  # the writer's lock before any read
-            added = _add(connection, data, allow_duplicate=allow_duplicate, strict=strict)
-            # Ctrl-C is taken after the commit, as the library takes it: it has happened, or not.
-            refuse_after_interrupt()
-            with interrupts_deferred():
-                connection.execute("COMMIT")
-            return added
-        except (_Unanswered, FactbaseError):
-            connection.rollback()
-            return None
-        except sqlite3.Error as error:
-            connection.rollback()
-            if os.environ.get(STRICT_ENV) and _is_a_bug(error):
-                raise
-            return None
-        except BaseException:
-            connection.rollback()
-            raise
-
-
-def _is_a_bug(error: sqlite3.Error) -> bool:
-    """An error in this module's SQL (a column named wrongly, a constraint it failed to
-    check first), not one of the file's state (locked, read-only, a full disk), which the
-    library meets again and words."""
-    if isinstance(error, sqlite3.OperationalError):
-        return any(sign in str(error) for sign in ("no such", "syntax error", "has no column"))
-    return True
-
-
-def _sqlite_file(location: str | None) -> Path | None:
-    try:
-        return existing_sqlite_file(location)
-    except (OSError, RuntimeError, ValueError):
-        return None
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    # mode=rw: never create a file; isolation_level None: transactions as written here.
-    # timeout 0: a write lock held by another process is not waited for here but left to
-    # the library, which waits its busy timeout and words the error when it runs out.
-    connection = sqlite3.connect(
-        f"{path.as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None
+    return written(
+        location,
+        lambda connection: _add(connection, data, allow_duplicate=allow_duplicate, strict=strict),
     )
-    try:
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
-        if revision != [(HEAD_REVISION,)] or str(mode).lower() != "wal":
-            raise _Unanswered  # the library upgrades the file or switches it to WAL first
-        # As factbase.store.database sets up each connection.
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA synchronous = NORMAL")
-    except BaseException:
-        connection.close()
-        raise
-    return connection
 
 
 def _add(
     connection: sqlite3.Connection, data: ClaimInput, *, allow_duplicate: bool, strict: bool
 ) -> QuickAdded:
-    lookups = _Lookups(connection)
+    lookups = SqliteLookups(connection)
     for slug in data.topics:  # topics are created on purpose, never by `add`
         if normalise_text(slug):
             lookups.topic_id(slug)
@@ -176,18 +107,18 @@ def _add(
         with in_field("source"):
             source_id = lookups.source(data.source).id
         if _repeats(connection, source_id, data.statement, data.quote):
-            raise _Unanswered  # the library names the claim it repeats
+            raise Unanswered  # the library names the claim it repeats
     warnings: list[str] = []
     values = claim_values(data, lookups, warnings)
     if strict:
         refuse_unanchored(values)
     if any(isinstance(value, str) and "\x00" in value for value in values.values()):
-        raise _Unanswered  # the library refuses a NUL character, naming the field
+        raise Unanswered  # the library refuses a NUL character, naming the field
     key = values["key"]
     if key and connection.execute("SELECT 1 FROM claim WHERE key = ?", (key,)).fetchone():
-        raise _Unanswered  # the library names the claim that has it
+        raise Unanswered  # the library names the claim that has it
     links = claim_topics(data, values, lookups, [])
-    _record_search_forms(connection, values)
+    record_search_forms(connection, values)
     claim_id = _insert_claim(connection, values)
     connection.executemany(
         "INSERT INTO claim_topic (claim_id, topic_id, suggested, keyword) VALUES (?, ?, ?, ?)",
@@ -198,7 +129,7 @@ def _add(
     return QuickAdded(claim_id, key, outlet, topics, warnings, conflicts)
 
 
-class _Lookups:
+class SqliteLookups:
     """:class:`~factbase.claims.values.ClaimLookups` answered with ``sqlite3``, as
     :class:`~factbase.claims.recording.SessionLookups` answers them with queries."""
 
@@ -213,7 +144,7 @@ class _Lookups:
         source_id = as_id(ref)
         if source_id is None:
             if made_up_source_id(ref) is not None:
-                raise _Unanswered
+                raise Unanswered
             urls = sorted({ref, _normalised_or_same(ref)})
             found = self.connection.execute(
                 f"SELECT id FROM source WHERE key = ? OR url IN ({', '.join('?' * len(urls))}) "
@@ -221,7 +152,7 @@ class _Lookups:
                 (ref, *urls),
             ).fetchone()
             if found is None:
-                raise _Unanswered
+                raise Unanswered
             source_id = found[0]
         row = self.connection.execute(
             "SELECT s.id, s.published, s.published_precision, t.text FROM source AS s "
@@ -229,7 +160,7 @@ class _Lookups:
             (source_id,),
         ).fetchone()
         if row is None:
-            raise _Unanswered
+            raise Unanswered
         published = date.fromisoformat(row[1][:10]) if row[1] else None
         return SourceRef(row[0], published_of(published, row[2]), row[3])
 
@@ -248,7 +179,7 @@ class _Lookups:
             "SELECT id FROM topic WHERE slug = ?", (validate_slug(slug),)
         ).fetchone()
         if row is None:
-            raise _Unanswered  # the library refuses it, naming the nearest topic
+            raise Unanswered  # the library refuses it, naming the nearest topic
         return row[0], False
 
     def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
@@ -293,7 +224,7 @@ def _repeats(
     )
 
 
-def _record_search_forms(connection: sqlite3.Connection, values: dict[str, Any]) -> None:
+def record_search_forms(connection: sqlite3.Connection, values: dict[str, Any]) -> None:
     searched = " ".join(filter(None, (values[name] for name in SEARCHED_VALUES)))
     connection.executemany(
         "INSERT OR IGNORE INTO search_form (form, lemma) VALUES (?, ?)",
@@ -302,37 +233,21 @@ def _record_search_forms(connection: sqlite3.Connection, values: dict[str, Any])
 
 
 def _insert_claim(connection: sqlite3.Connection, values: dict[str, Any]) -> int:
-    now = _timestamp(datetime.now(UTC))
-    stored = {SQL_COLUMN_OF.get(name, name): _stored(value) for name, value in values.items()}
-    stored |= {"created_at": now, "updated_at": now}
-    columns = [row[1] for row in connection.execute("PRAGMA table_info(claim)")]
-    missing = set(columns) - set(stored) - _LEFT_OUT
-    if missing or set(stored) - set(columns):
+    now = timestamp(datetime.now(UTC))
+    row = {SQL_COLUMN_OF.get(name, name): stored(value) for name, value in values.items()}
+    row |= {"created_at": now, "updated_at": now}
+    columns = [info[1] for info in connection.execute("PRAGMA table_info(claim)")]
+    missing = set(columns) - set(row) - _LEFT_OUT
+    if missing or set(row) - set(columns):
         # A column added to the claim that recording here does not know of.
         raise sqlite3.OperationalError(f"claim columns not written here: {sorted(missing)}")
-    names = [name for name in columns if name in stored]
+    names = [name for name in columns if name in row]
     cursor = connection.execute(
         f"INSERT INTO claim ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [stored[name] for name in names],
+        [row[name] for name in names],
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
-
-
-def _stored(value: Any) -> Any:
-    """A column value as SQLAlchemy stores it in SQLite."""
-    if isinstance(value, datetime):
-        return _timestamp(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _timestamp(moment: datetime) -> str:
-    # SQLAlchemy's SQLite DateTime format, for the naive UTC that UTCDateTime stores.
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 # A row of _FACTS read by label, as facts_from_row() reads one.
@@ -367,12 +282,12 @@ def _check_conflicts(
     if connection.execute(
         "SELECT 1 FROM conflict WHERE claim_a_id = ? OR claim_b_id = ?", (claim_id, claim_id)
     ).fetchone():
-        raise _Unanswered  # conflicts left by a claim that had this id: the scan decides
-    members = list(_block(connection, subject, prop))
-    findings = _findings(members, claim_id)
+        raise Unanswered  # conflicts left by a claim that had this id: the scan decides
+    members = list(block_members(connection, subject, prop))
+    findings = focus_findings(members, claim_id)
     if not findings:
         return []
-    now = _timestamp(datetime.now(UTC))
+    now = timestamp(datetime.now(UTC))
     recorded: list[tuple[int, str, str]] = []
     for (first, second, kind), finding in findings.items():
         cursor = connection.execute(
@@ -385,7 +300,7 @@ def _check_conflicts(
     return recorded
 
 
-def _block(connection: sqlite3.Connection, subject: str, prop: str) -> Iterator[ClaimFacts]:
+def block_members(connection: sqlite3.Connection, subject: str, prop: str) -> Iterator[ClaimFacts]:
     kind, _, identity = subject.partition(":")
     where = "c.subject_id = ?" if kind == "entity" else "c.subject_id IS NULL AND c.subject_key = ?"
     value: int | str = int(identity) if kind == "entity" else identity
@@ -395,7 +310,7 @@ def _block(connection: sqlite3.Connection, subject: str, prop: str) -> Iterator[
             yield facts
 
 
-def _findings(members: list[ClaimFacts], claim_id: int) -> dict[tuple[int, int, str], Finding]:
+def focus_findings(members: list[ClaimFacts], claim_id: int) -> dict[tuple[int, int, str], Finding]:
     """(claim a, claim b, kind) -> finding, for the pairs involving ``claim_id``, in the
     order a scan finds them."""
     judged: dict[tuple[int, int], list[Finding]] = {}

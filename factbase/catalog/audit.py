@@ -11,30 +11,24 @@ the records back are the ones that log already tells.
 
 from __future__ import annotations
 
-import getpass
-import json
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+# The library's names for these since before they moved, re-exported.
+from factbase.catalog.audit_entries import ACTOR_ENV as ACTOR_ENV
+from factbase.catalog.audit_entries import acting_as as acting_as
+from factbase.catalog.audit_entries import change_lines as change_lines
+from factbase.catalog.audit_entries import changes as changes
+from factbase.catalog.audit_entries import current_actor as current_actor
+from factbase.catalog.audit_entries import detail_text
 from factbase.store.models import AuditEntry, Claim, utcnow
-
-ACTOR_ENV = "FACTBASE_USER"
-_acting_as: str | None = None
-
-
-def acting_as(name: str | None) -> None:
-    """Record the entries that follow as ``name``'s (`factbase --user`); None forgets it."""
-    global _acting_as
-    _acting_as = name.strip() if name and name.strip() else None
-
 
 _restoring: ContextVar[bool] = ContextVar("restoring_audit_log", default=False)
 
@@ -47,19 +41,6 @@ def restoring() -> Iterator[None]:
         yield
     finally:
         _restoring.reset(token)
-
-
-def current_actor() -> str:
-    """Who is deciding: `--user`, else $FACTBASE_USER, else the login name."""
-    if _acting_as:
-        return _acting_as[:100]
-    explicit = os.environ.get(ACTOR_ENV, "").strip()
-    if explicit:
-        return explicit[:100]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, e.g. in a container
-        return "unknown"
 
 
 def record(
@@ -80,7 +61,7 @@ def record(
         actor=current_actor(),
         action=action,
         target=target,
-        detail=_detail(detail),
+        detail=detail_text(detail),
         note=note,
         claim_id=claim_id,
         source_id=source_id,
@@ -108,7 +89,7 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
             "at": at,
             "action": entry["action"],
             "target": entry["target"],
-            "detail": _detail(entry.get("detail")),
+            "detail": detail_text(entry.get("detail")),
             "note": entry.get("note"),
             "claim_id": entry.get("claim_id"),
             "source_id": entry.get("source_id"),
@@ -116,34 +97,6 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
         for entry in entries
     ]
     session.execute(insert(cast(Table, AuditEntry.__table__)), rows)
-
-
-def _detail(detail: dict[str, Any] | None) -> str | None:
-    if not detail:
-        return None
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """field -> [before, after] for every field of ``after`` whose value differs.
-
-    Values are kept as JSON shows them (dates as ISO text), so an entry reads the same
-    in `factbase history` and in an export.
-    """
-    found: dict[str, list[Any]] = {}
-    for name, value in after.items():
-        old = before.get(name)
-        if _plain(old) != _plain(value):
-            found[name] = [_plain(old), _plain(value)]
-    return found
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, tuple | set | frozenset):
-        return sorted(value) if isinstance(value, set | frozenset) else list(value)
-    return value
 
 
 @dataclass(frozen=True)
@@ -246,29 +199,3 @@ def history_records(
         }
         for entry in history(session, where, **narrowing)
     ]
-
-
-def change_lines(detail: str | None) -> list[str]:
-    """An entry's changes as `field: before → after` lines, for people."""
-    if not detail:
-        return []
-    try:
-        parsed = json.loads(detail)
-    except ValueError:
-        return [detail]
-    changes = parsed.get("changes") if isinstance(parsed, dict) else None
-    if not isinstance(changes, dict):
-        return []
-    return [
-        f"{name}: {_shown(pair[0])} → {_shown(pair[1])}"
-        for name, pair in changes.items()
-        if isinstance(pair, list) and len(pair) == 2
-    ]
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == []:
-        return "∅"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)

@@ -83,9 +83,9 @@ from factbase.errors import FactbaseError, as_id
 from factbase.store.location import (
     APP_NAME,
     HEAD_REVISION,
-    existing_sqlite_file,
     given_location,
 )
+from factbase.store.quick_sqlite import STRICT_ENV, sqlite_file
 from factbase.text.dates import PartialDate, parse_date
 from factbase.text.language import normalise_text
 from factbase.text.quantities import Quantity
@@ -114,9 +114,6 @@ SELECT {", ".join(sql_column(column) for column in _LISTED.columns)}
 FROM claim AS c JOIN source AS s ON s.id = c.source_id JOIN outlet AS o ON o.id = s.outlet_id
 WHERE {{where}} ORDER BY {{order}}{{limit}}
 """
-# Under tests, an SQLite error in a query of an up-to-date file is a bug (a column named
-# wrongly, say), not a reason to let the library answer: it is raised.
-STRICT_ENV = "FACTBASE_FASTREAD_STRICT"
 
 
 class _Unanswered(Exception):
@@ -136,7 +133,7 @@ def _answer(location: str | None, read: Callable[[Any], T]) -> T | None:
     server = _server_url(location)
     if server is not None:
         return _answer_on_server(server, read)
-    path = _sqlite_file(location)
+    path = sqlite_file(location)
     if path is None:
         return None
     try:
@@ -240,15 +237,6 @@ class _ServerConnection:
 
 def _on_server(connection: Any) -> bool:
     return getattr(connection, "server", False)
-
-
-def _sqlite_file(location: str | None) -> Path | None:
-    """The existing SQLite file named; None for anything else, even a location that cannot
-    be a path at all (``~nobody/x.db``, a NUL byte): the library words that error."""
-    try:
-        return existing_sqlite_file(location)
-    except (OSError, RuntimeError, ValueError):
-        return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -181,6 +181,11 @@ def claim_ref(key: str | None, claim_id: int) -> str:
     return key or f"claim-{claim_id}"
 
 
+def claim_label(claim_id: int, key: str | None) -> str:
+    """`claim 12 (cpc-share)`: how messages name a claim."""
+    return f"claim {claim_id}" + (f" ({key})" if key else "")
+
+
 def made_up_claim_id(ref: str) -> int | None:
     """The id of the keyless claim that ``ref`` names as :func:`claim_ref` does, else None."""
     return made_up_id("claim-", ref)

@@ -21,15 +21,14 @@ from factbase.claims.values import (
     claim_topics,
     claim_values,
     published_of,
-    quantity_fields,
     refuse_unanchored,
     topic_link,
     topic_link_row,
 )
+from factbase.claims.values import stored_input as stored_input  # re-exported
 from factbase.errors import AlreadyExists
 from factbase.store.models import Claim, ClaimTopic, Conflict, SearchForm, SourceText
 from factbase.store.upserts import insert_new
-from factbase.text.date_formats import stored_iso
 from factbase.text.language import search_forms
 
 
@@ -158,35 +157,3 @@ def save_claim(
 
 
 # -- the stored claim as input -------------------------------------------------------
-
-
-def stored_input(claim: Claim, source_ref: str | None = None) -> ClaimInput:
-    """The claim as the input that would record it again as it is (topics aside)."""
-    quantity = quantity_fields(
-        claim.value_text,
-        claim.value_num,
-        claim.value_unit,
-        claim.value_low,
-        claim.value_high,
-        claim.value_qualifier,
-    )
-    return ClaimInput(
-        source=source_ref or str(claim.source_id),
-        statement=claim.statement,
-        key=claim.key,
-        quote=claim.quote,
-        language=claim.language,
-        speaker=claim.speaker,
-        topics=tuple(claim.topic_slugs),
-        subject=claim.subject,
-        property=claim.property_name,
-        event_date=stored_iso(claim.event_date, claim.event_precision),
-        as_of=stored_iso(claim.as_of, claim.as_of_precision),
-        # A suggested polarity is read from the words again, as they are now.
-        polarity=None if claim.polarity_suggested else claim.polarity,
-        forecast=claim.forecast,
-        occasion=claim.occasion,
-        status=claim.status,
-        note=claim.note,
-        **quantity,
-    )

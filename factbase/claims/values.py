@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from factbase.catalog.names import validate_key, validate_slug
 from factbase.errors import InvalidInput, in_field
-from factbase.text.date_formats import parse_timestamp
+from factbase.text.date_formats import parse_timestamp, stored_iso
 from factbase.text.dates import PartialDate, is_relative, parse_date
 from factbase.text.language import (
     confusable_words,
@@ -430,3 +430,36 @@ def row_quantity(row: Any) -> Quantity | None:
         row.value_text, row.value_num, row.value_unit, row.value_low, row.value_high,
         row.value_qualifier,
     )  # fmt: skip
+
+
+def stored_input(claim: Any, source_ref: str | None = None) -> ClaimInput:
+    """The claim as the input that would record it again as it is (topics aside):
+    ``claim`` has a claim's attributes, a model's or a row read without one."""
+    quantity = quantity_fields(
+        claim.value_text,
+        claim.value_num,
+        claim.value_unit,
+        claim.value_low,
+        claim.value_high,
+        claim.value_qualifier,
+    )
+    return ClaimInput(
+        source=source_ref or str(claim.source_id),
+        statement=claim.statement,
+        key=claim.key,
+        quote=claim.quote,
+        language=claim.language,
+        speaker=claim.speaker,
+        topics=tuple(claim.topic_slugs),
+        subject=claim.subject,
+        property=claim.property_name,
+        event_date=stored_iso(claim.event_date, claim.event_precision),
+        as_of=stored_iso(claim.as_of, claim.as_of_precision),
+        # A suggested polarity is read from the words again, as they are now.
+        polarity=None if claim.polarity_suggested else claim.polarity,
+        forecast=claim.forecast,
+        occasion=claim.occasion,
+        status=claim.status,
+        note=claim.note,
+        **quantity,
+    )

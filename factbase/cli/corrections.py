@@ -35,6 +35,17 @@ def retract(
     """Retract a claim: kept, shown struck through by `show`, left out of listings,
     conflicts, xref, corroboration, exports and reports (`unretract` undoes it)."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
+    from factbase.analysis.quick_corrections import retract_quickly
+    from factbase.catalog.audit_entries import acting_as
+    from factbase.claims.fields import claim_label
+
+    acting_as(state.user)
+    # Without SQLAlchemy when it can be (factbase.analysis.quick_corrections).
+    done = retract_quickly(state.db_location, ref, note)
+    if done is not None:
+        render.note(f"retracted {claim_label(done.claim_id, done.key)}")
+        return
+    # The library, with SQLAlchemy, only when the shortcut leaves it the work.
     from factbase.analysis.corrections import describe, retract_claim
 
     with state.open_db(write=True) as db, db.session(write=True) as session:

@@ -49,7 +49,7 @@ from factbase.cli.options import (
 from factbase.cli.sources import source_app
 
 if TYPE_CHECKING:
-    from factbase.analysis.editing import ConflictChange, Edit
+    from factbase.analysis.edit_rules import ConflictChange, Edit
 
 CLEARS = 'An empty value ("") clears a field.'
 
@@ -98,7 +98,6 @@ def edit(
     fmt: ViewFormatOption = TABLE,
 ) -> None:
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.analysis.editing import edit_claim
     from factbase.errors import InvalidInput
 
     if topic and no_topic:
@@ -125,6 +124,21 @@ def edit(
     topics = () if no_topic else (tuple(topic) if topic else None)
     if not given and topics is None:
         raise InvalidInput("nothing to change: give the fields to correct (see 'edit --help')")
+    if topics is None and not dry_run:
+        # Without SQLAlchemy when it can be (factbase.analysis.quick_edit).
+        from factbase.analysis.quick_edit import edit_quickly
+        from factbase.catalog.audit_entries import acting_as
+        from factbase.text.dictionaries import keep_built_dictionaries
+
+        acting_as(state.user)
+        keep_built_dictionaries()  # a writing command: the lemma tries it builds are kept
+        quick = edit_quickly(state.db_location, claim, given, why=why, strict=strict)
+        if quick is not None:
+            _report(quick, dry_run, fmt)
+            return
+    # The library, with SQLAlchemy, only when the shortcut leaves it the work.
+    from factbase.analysis.editing import edit_claim
+
     with state.open_db(write=True) as db, db.session(write=True, commit=not dry_run) as session:
         result = edit_claim(
             session, claim, given, topics=topics, why=why, create_topics=False, strict=strict
@@ -281,7 +295,7 @@ def _report(result: Edit, dry_run: bool, fmt: str) -> None:
 
 def _change_lines(result: Edit) -> list[str]:
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.catalog.audit import change_lines
+    from factbase.catalog.audit_entries import change_lines
 
     return change_lines(json.dumps({"changes": result.changes}, default=str))
 

@@ -67,11 +67,20 @@ def verdict(
     """Give a claim a verdict; a new one replaces the claim's verdict, which stays in its
     history (`factbase verdicts --claim ID --history`)."""
     # Late import, for start-up time: see the module docstring of factbase.cli.
-    from factbase.analysis.verdicts import record_verdict
+    from factbase.analysis.quick_corrections import QuickVerdict, verdict_quickly
+    from factbase.catalog.audit_entries import acting_as
 
-    with state.open_db(write=True) as db, db.session(write=True) as session:
-        made = record_verdict(session, ref, rating, note, evidence=evidence or (), by=by)
-        said = f"claim {made.claim_id}: {made.rating} (verdict {made.id}, by {made.reviewer})"
+    acting_as(state.user)
+    # Without SQLAlchemy when it can be (factbase.analysis.quick_corrections).
+    made = verdict_quickly(state.db_location, ref, rating, note, evidence=evidence or (), by=by)
+    if made is None:
+        # The library, with SQLAlchemy, only when the shortcut leaves it the work.
+        from factbase.analysis.verdicts import record_verdict
+
+        with state.open_db(write=True) as db, db.session(write=True) as session:
+            given = record_verdict(session, ref, rating, note, evidence=evidence or (), by=by)
+            made = QuickVerdict(given.id, given.claim_id, given.rating, given.reviewer)
+    said = f"claim {made.claim_id}: {made.rating} (verdict {made.id}, by {made.reviewer})"
     render.console().print(said)
 
 
