@@ -17,7 +17,8 @@ median of --runs runs with min and max:
   with the peak RSS of each;
 - `import` of the JSON Lines file against `sqlite-utils insert --nl` loading the same
   claim records (which parses nothing), in rows per second;
-- `conflicts scan` (full), `xref`, `report`, `report --html DIR` (the static site).
+- `conflicts scan` (full), `xref`, `report`, `report --html DIR` (the static site);
+- `edit` (a new value), `verdict` and `retract` of one claim, each run on another claim.
 
 With `--pg URL` (a `postgresql+psycopg://` URL whose database the benchmark may drop and
 create again; the server's `postgres` database is used to do so), each size up to
@@ -150,7 +151,28 @@ def one_size(n: int, work: Path, runs: int, slow: float) -> list[Figure]:
         ("report --html DIR", ["report", "--html", str(work / "site"), "--limit", "1"]),
     ):
         figures.append(measure(Figure(n, name), factbase(db, *args), runs, slow))
+    figures.extend(_corrections(n, db, runs))
     return figures
+
+
+def _corrections(n: int, db: Path, runs: int) -> list[Figure]:
+    """`edit`, `verdict` and `retract` of one claim, each run on another claim (last, so
+    the few claims they change count in no other figure)."""
+    edited = Figure(n, "edit ID --value")
+    judged = Figure(n, "verdict ID")
+    retracted = Figure(n, "retract ID")
+    for _ in range(runs):
+        stamp = time.time_ns()
+        first = 1 + (stamp // 1000) % (n - 3)
+        _record(
+            edited, timed(factbase(db, "edit", str(first), "--value", f"{stamp % 97} млн тонн"))
+        )
+        command = factbase(db, "verdict", str(first + 1), "--rating", "false",
+                           "--note", f"benchmark {stamp}")  # fmt: skip
+        _record(judged, timed(command))
+        command = factbase(db, "retract", str(first + 2), "--note", f"benchmark {stamp}")
+        _record(retracted, timed(command))
+    return [edited, judged, retracted]
 
 
 # Claims `add --from-file` records in one process.
