@@ -32,6 +32,10 @@ LATEST_DECISIONS = 10
 _CHUNK = 500
 # Rows fetched at a time where a query streams every claim.
 _ROWS = 2000
+# Claims whose verdicts are looked up at a time when every claim in scope is: 2,000
+# lookups of 500 at 1M cost seconds in queries alone; both SQLite (32,766) and PostgreSQL
+# (65,535) take this many parameters.
+_LOOKUP = 10_000
 
 # Verdicts (fact-check rulings) are kept by another part of factbase: a lookup from claim
 # ids to the verdict on each claim that has one. Without one, pages show none.
@@ -407,16 +411,19 @@ def _track_record(
     session: Session, scope: Select[Any] | None, verdicts: VerdictLookup
 ) -> dict[str, list[tuple[str, int]]]:
     """The verdicts on each outlet's claims in scope, counted, most frequent first."""
-    ids = list(
-        session.scalars(
+    ids = (
+        session.connection()
+        .execute(
             select(Claim.id)
             .where(_in_scope(Claim.id, scope), Claim.id.not_in(retracted_ids()))
             .order_by(Claim.id)
         )
+        .scalars()
+        .all()
     )
     counts: dict[str, Counter[str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        found = verdicts(session, ids[start : start + _CHUNK])
+    for start in range(0, len(ids), _LOOKUP):
+        found = verdicts(session, ids[start : start + _LOOKUP])
         if not found:
             continue
         query = (
