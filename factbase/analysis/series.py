@@ -166,19 +166,17 @@ def every_series(session: Session, within: Select[Any] | None = None) -> list[Se
     for key, block in groupby(rows, key=itemgetter(1, 2, 3)):
         if subject_identity(key[0], key[1]) is None:
             continue  # no subject: no block
-        members = [
-            (row[0], when[row[4:10]], *values[row[10:17]], row[17], row[18], row[19])
-            for row in block
-        ]
+        rows_of_block = list(block)
+        members = [(row[0], when[row[4:10]], *values[row[10:17]], row[17]) for row in rows_of_block]
         # A block of one dated period is no series: left out without grouping its claims.
         dated = {member[1] for member in members}
         dated.discard(None)
         if len(dated) < 2:
             continue
-        periods = group_rows([member[:6] for member in members])
+        periods = group_rows(members)
         if is_series(periods):
-            first = members[0]
-            found.append((first[0], Series(first[6] or "", first[7] or "", periods)))
+            first = rows_of_block[0]
+            found.append((first[0], Series(first[18] or "", first[19] or "", periods)))
     # By subject and property; series whose names fold alike in the order of their first
     # claims, as when the claims were read by id.
     found.sort(key=lambda item: (fold(item[1].subject), fold(item[1].property), item[0]))
