@@ -223,3 +223,56 @@ def test_every_series_is_every_block_that_claim_series_finds_a_series(
         found = {tuple(series.periods) for series in every_series(session)}
     assert found == expected
     assert len(found) == 2  # CPC's share (2022, Feb 2024) and Tengiz (2022, Aug 2022)
+
+
+def test_every_series_of_generated_claims_is_each_claims_series(tmp_path: Path) -> None:
+    # every_series reads plain rows (dates as text, values and periods worked out once per
+    # distinct one); claim_series reads each claim's series through the models. Over
+    # generated claims (entities and free-text subjects, dated and undated, figures and
+    # denials, a retracted claim) both give the same series, and a scope narrows them.
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from factbase.analysis.reports import ReportFilter, report_scope
+    from factbase.analysis.series import every_series
+    from factbase.store.models import Claim
+    from factbase.text.language import fold
+
+    root = Path(__file__).resolve().parent.parent
+    data = tmp_path / "generated.jsonl"
+    generator = root / "benchmarks" / "generate.py"
+    subprocess.run([sys.executable, generator, "600", "-o", data], check=True)
+    path = tmp_path / "generated.db"
+    Cli(str(path)).ok("import", str(data))
+    database = Database.open(str(path))
+    try:
+        with database.session(write=True) as session:
+            session.execute(
+                update(Claim)
+                .where(Claim.id == 7)
+                .values(status="retracted", retracted_at=datetime(2024, 1, 1, tzinfo=UTC))
+            )
+        with database.session() as session:
+            ids = list(session.scalars(select(Claim.id).order_by(Claim.id)))
+            expected: dict[tuple[Period, ...], int] = {}
+            for claim_id in ids:
+                periods = claim_series(session, claim_id)
+                if is_series(periods):
+                    expected.setdefault(tuple(periods), claim_id)
+            found = every_series(session)
+            assert {tuple(series.periods) for series in found} == set(expected)
+            assert len(found) == len(expected) > 10
+            keys = [(fold(s.subject), fold(s.property)) for s in found]
+            assert keys == sorted(keys)
+            where = ReportFilter(since="2022-01-01")
+            scoped = every_series(session, report_scope(session, where))
+            assert 0 < len(scoped) < len(found)
+            in_scope = set(session.scalars(report_scope(session, where)))  # type: ignore[arg-type]
+            for series in scoped:
+                claims = {c for p in series.periods for r in p.readings for c in r.claims}
+                assert claims <= in_scope
+    finally:
+        database.close()

@@ -288,3 +288,57 @@ def test_report_html_shows_the_verdicts_on_record(tmp_path: Path) -> None:
     assert '<dd class="verdict">false</dd>' in page
     outlets = (tmp_path / "site" / "outlets.html").read_text(encoding="utf-8")
     assert "<th>verdicts on its claims</th>" in outlets
+
+
+TIMELINE_CLAIMS = """
+entities:
+  - {name: Tengiz Field, kind: field}
+outlets:
+  - {name: Wire One, stance: neutral, country: GB, language: en}
+  - {name: Wire Two, stance: pro-western, country: US, language: en}
+sources:
+  - {key: w1, outlet: Wire One, title: "Tengiz", language: en, published: "2023-03"}
+  - {key: w2, outlet: Wire Two, title: "Tengiz", language: en, published: "2023-04"}
+claims:
+  - {key: t-2021, source: w1, statement: "Tengiz made 27 million tonnes.", language: en,
+     subject: Tengiz Field, property: output, value: "27 million tonnes", as_of: "2021"}
+  - {key: t-2022, source: w2, statement: "Tengiz made 29 million tonnes.", language: en,
+     subject: Tengiz Field, property: output, value: "29 million tonnes", as_of: "2022"}
+  - {key: t-2023-denied, source: w2, statement: "Tengiz did not make 90 million tonnes.",
+     language: en, subject: Tengiz Field, property: output, value: "90 million tonnes",
+     polarity: denied, as_of: "2023"}
+  - {key: t-2023-words, source: w1, statement: "Tengiz output grew.", language: en,
+     subject: Tengiz Field, property: output, as_of: "2023"}
+  - {key: d-2021, source: w1, statement: "Tengiz had 3 rigs.", language: en,
+     subject: Tengiz Field, property: rigs, value: "3 rigs", as_of: "2021"}
+  - {key: d-2022-denied, source: w2, statement: "Tengiz did not have 5 rigs.", language: en,
+     subject: Tengiz Field, property: rigs, value: "5 rigs", polarity: denied, as_of: "2022"}
+"""
+
+
+def test_timelines_chart_figures_not_denied_and_need_two_periods(tmp_path: Path) -> None:
+    # A denied figure is no point, nor is a claim without one: the output series keeps the
+    # figures of 2021 and 2022 only; the rigs have one figure left, one period: no timeline.
+    from factbase.analysis.series import every_series
+    from factbase.interchange.importer import import_files
+    from factbase.interchange.site.content import _timelines
+
+    data = tmp_path / "tengiz.yaml"
+    data.write_text(TIMELINE_CLAIMS, encoding="utf-8")
+    database = Database.open(str(tmp_path / "tengiz.db"))
+    try:
+        with database.session(write=True) as session:
+            import_files(session, [data])
+        with database.session() as session:
+            every = every_series(session)
+            assert {s.property for s in every} == {"output", "rigs"}
+            timelines, total = _timelines(session, every)
+    finally:
+        database.close()
+    assert total == 1
+    (timeline,) = timelines
+    assert timeline.series.property == "output"
+    assert [(p.period, p.value, p.outlet, p.stance) for p in timeline.points] == [
+        (0, 27_000_000.0, "Wire One", "neutral"),
+        (1, 29_000_000.0, "Wire Two", "pro-western"),
+    ]

@@ -108,13 +108,6 @@ def _topic_ids(session: Session, where: ReportFilter) -> set[int] | None:
     return descendant_ids(session, get_topic(session, where.topic))
 
 
-def _topic_join(query: Select[Any], topics: set[int] | None, claim_id: Any) -> Select[Any]:
-    condition: ColumnElement[bool] = ClaimTopic.claim_id == claim_id
-    if topics is not None:
-        condition = and_(condition, ClaimTopic.topic_id.in_(topics))
-    return query.outerjoin(ClaimTopic, condition).outerjoin(Topic, Topic.id == ClaimTopic.topic_id)
-
-
 def _claims_by_topic(
     session: Session, scope: Select[Any] | None, topics: set[int] | None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -123,19 +116,25 @@ def _claims_by_topic(
     A claim is joined once with each of its topics (or once with none), so counting
     rows counts claims: no DISTINCT, and one read of the claims serves both tables.
     """
-    columns: list[Any] = [Topic.slug, Outlet.stance, Claim.language, func.count()]
+    # Grouped by ids, named after: SQLite then joins neither topic nor outlet per claim.
+    condition: ColumnElement[bool] = ClaimTopic.claim_id == Claim.id
+    if topics is not None:
+        condition = and_(condition, ClaimTopic.topic_id.in_(topics))
     query = (
-        select(*columns)
+        select(ClaimTopic.topic_id, Source.outlet_id, Claim.language, func.count())
         .select_from(Claim)
         .join(Source, Claim.source_id == Source.id)
-        .join(Outlet, Source.outlet_id == Outlet.id)
+        .outerjoin(ClaimTopic, condition)
         .where(_within(Claim.id, scope))
+        .group_by(ClaimTopic.topic_id, Source.outlet_id, Claim.language)
     )
-    query = _topic_join(query, topics, Claim.id).group_by(Topic.slug, Outlet.stance, Claim.language)
+    slugs = {row.id: row.slug for row in session.execute(select(Topic.id, Topic.slug))}
+    stances = {row.id: row.stance for row in session.execute(select(Outlet.id, Outlet.stance))}
     by_stance: dict[tuple[str, str], int] = {}
     by_language: dict[tuple[str, str], int] = {}
-    for slug, stance, language, n in session.execute(query):
-        topic = slug or NO_TOPIC
+    for topic_id, outlet_id, language, n in session.connection().execute(query):
+        topic = slugs.get(topic_id) or NO_TOPIC
+        stance = stances[outlet_id]
         by_stance[topic, stance] = by_stance.get((topic, stance), 0) + int(n)
         key = (topic, language or NO_LANGUAGE)
         by_language[key] = by_language.get(key, 0) + int(n)
@@ -249,6 +248,9 @@ class _Contested:
 # Lone contested claims whose disputers' origins are counted together: their sources'
 # citations are read in one go, and their disputers' fields are let go after.
 _ORIGIN_BATCH = 2000
+# Dispute edges fetched at a time, as plain Core rows: the ORM's rows cost more than the
+# grouping, and holding every edge's fields at once costs memory at 1M claims.
+_EDGE_ROWS = 2000
 
 
 def _lone_contested(
@@ -264,7 +266,9 @@ def _lone_contested(
     found: list[_Contested] = []
     clustered: set[int] = set()
     pending: list[tuple[_Contested, list[Any]]] = []
-    rows = session.execute(_dispute_edges(scope))
+    rows = session.connection().execute(
+        _dispute_edges(scope).execution_options(yield_per=_EDGE_ROWS)
+    )
     for claim_id, group in groupby(rows, key=lambda row: row[0]):
         edges = list(group)
         if claim_id in index.cluster_of:

@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, String, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from factbase.claims.fields import fields_named
 from factbase.claims.query import get_claim, retracted_ids
 from factbase.claims.record import selected
-from factbase.claims.series import Period, Reading, SeriesClaim, group_series, is_series
+from factbase.claims.series import (
+    Period,
+    Reading,
+    SeriesClaim,
+    group_rows,
+    group_series,
+    is_series,
+    said_of,
+)
 from factbase.claims.values import stored_quantity, subject_identity
 from factbase.store.columns import column_plan
 from factbase.store.models import Claim, Entity, Outlet, Source
 from factbase.text.date_formats import stored_date
 from factbase.text.dates import PartialDate
 from factbase.text.language import fold
+from factbase.text.quantities import Quantity
 
 __all__ = [
     "Period",
@@ -110,47 +121,94 @@ def every_series(session: Session, within: Select[Any] | None = None) -> list[Se
     # The claims in block order (entity, else folded subject text; then property), so that
     # each block is one run of rows, grouped and let go before the next is read.
     text_subject = case((Claim.subject_id.is_(None), Claim.subject_key), else_=None)
+    # Plain rows, read through Core with the dates as the driver gives them (text on
+    # SQLite): the ORM's rows and SQLAlchemy's date parsing cost more than the grouping.
+    dates = [
+        type_coerce(column, String())
+        for column in (Claim.as_of, Claim.event_date, Source.published)
+    ]
     query = (
-        _claims()
-        .add_columns(
+        select(
+            Claim.id,
             Claim.subject_id,
-            Claim.subject_key,
+            text_subject,
             Claim.property_key,
-            func.coalesce(Entity.name, Claim.subject).label("subject_name"),
+            dates[0],
+            Claim.as_of_precision,
+            dates[1],
+            Claim.event_precision,
+            dates[2],
+            Source.published_precision,
+            Claim.value_text,
+            Claim.value_num,
+            Claim.value_unit,
+            Claim.value_low,
+            Claim.value_high,
+            Claim.value_qualifier,
+            Claim.polarity,
+            Outlet.name,
+            func.coalesce(Entity.name, Claim.subject),
             Claim.property_name,
         )
+        .join_from(Claim, Source, Claim.source_id == Source.id)
+        .join(Outlet, Source.outlet_id == Outlet.id)
         .outerjoin(Entity, Entity.id == Claim.subject_id)
+        .where(Claim.status != "retracted", Claim.id.not_in(retracted_ids()))
         .where(Claim.property_key.is_not(None), Claim.property_key != "")
         .order_by(Claim.subject_id, text_subject, Claim.property_key, Claim.id)
     )
     if within is not None:
         query = query.where(Claim.id.in_(within))
+    when = _Periods()
+    values = _Values()
     found: list[tuple[int, Series]] = []
-    rows = session.execute(query.execution_options(yield_per=_STREAM_ROWS))
-    for _, block in groupby(rows, key=lambda row: _block(row)):
-        members = list(block)
-        if subject_identity(members[0].subject_id, members[0].subject_key) is None:
+    rows = session.connection().execute(query.execution_options(yield_per=_STREAM_ROWS))
+    for key, block in groupby(rows, key=itemgetter(1, 2, 3)):
+        if subject_identity(key[0], key[1]) is None:
             continue  # no subject: no block
+        rows_of_block = list(block)
+        members = [(row[0], when[row[4:10]], *values[row[10:17]], row[17]) for row in rows_of_block]
         # A block of one dated period is no series: left out without grouping its claims.
-        dated = {when for row in members if (when := _when(row)) is not None}
+        dated = {member[1] for member in members}
+        dated.discard(None)
         if len(dated) < 2:
             continue
-        periods = group_series(_member(row) for row in members)
+        periods = group_rows(members)
         if is_series(periods):
-            first = members[0]
-            series = Series(first.subject_name or "", first.property_name or "", periods)
-            found.append((first.id, series))
+            first = rows_of_block[0]
+            found.append((first[0], Series(first[18] or "", first[19] or "", periods)))
     # By subject and property; series whose names fold alike in the order of their first
     # claims, as when the claims were read by id.
     found.sort(key=lambda item: (fold(item[1].subject), fold(item[1].property), item[0]))
     return [series for _, series in found]
 
 
-def _block(row: Any) -> tuple[int | None, str | None, str]:
-    """The block of a row: its entity, else its folded subject text, and its property."""
-    if row.subject_id is not None:
-        return (row.subject_id, None, row.property_key)
-    return (None, row.subject_key, row.property_key)
+class _Periods(dict[tuple[Any, ...], PartialDate | None]):
+    """(as-of, precision, event date, precision, published, precision) -> the claim's
+    period (:func:`_when`), the dates as the driver gives them; worked out once each."""
+
+    def __missing__(self, key: tuple[Any, ...]) -> PartialDate | None:
+        found = self[key] = (
+            _read_date(key[0], key[1]) or _read_date(key[2], key[3]) or _read_date(key[4], key[5])
+        )
+        return found
+
+
+def _read_date(start: Any, precision: str | None) -> PartialDate | None:
+    if isinstance(start, str):
+        start = date.fromisoformat(start[:10])
+    return _stored_date(start, precision)
+
+
+class _Values(dict[tuple[Any, ...], tuple[str, str, Quantity | None]]):
+    """(value columns, polarity) -> (what the claim says, its polarity, its value), worked
+    out once each: drawn from far fewer values than claims."""
+
+    def __missing__(self, key: tuple[Any, ...]) -> tuple[str, str, Quantity | None]:
+        value = _stored_quantity(*key[:6])
+        polarity = key[6]
+        found = self[key] = (said_of(value, polarity), polarity, value)
+        return found
 
 
 # Rows fetched at a time: the claims are read as a stream, not all rows first.
