@@ -1,0 +1,367 @@
+"""What xref weighs of every claim, held as columns: one array entry per claim, no object.
+
+At a million claims one :class:`~factbase.analysis.xref_pairs.ClaimFeatures` object per
+claim, with its sets, dates and values, took 1.5 GB. Here each feature is a numpy array
+in the order the claims were added (by id), and what many claims share is kept once in a
+table and referred to by a code: a set of lemmas (:class:`LemmaSets`), a set of topics, a
+unit, a subject. Blocking (:mod:`factbase.analysis.xref_blocks`) and scoring
+(:mod:`factbase.analysis.xref_scores`) work on these columns; only the pairs kept are
+explained from ``ClaimFeatures``, read again for those claims.
+
+The module is pure: :class:`ColumnsBuilder` takes plain values, claim by claim.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from factbase.analysis.xref_pairs import ClaimFeatures
+from factbase.text.dates import PartialDate
+from factbase.text.quantities import Quantity
+
+Ints = npt.NDArray[np.int64]
+# Integers of any width: codes are held as int32, positions and ids as int64.
+Integers = npt.NDArray[np.integer[Any]]
+Int32s = npt.NDArray[np.int32]
+Floats = npt.NDArray[np.float64]
+Flags = npt.NDArray[np.bool_]
+
+# The code of an absent value (no subject, no value, no quote ...).
+NONE = -1
+# How coarse a date is: the coarser of two dates decides how close they count.
+COARSENESS = {"day": 0, "month": 1, "year": 2}
+# (first day, last day, coarseness) of a date, as ordinals.
+Period = tuple[int, int, int]
+# (unit, lowest, highest) of a value, open ends as infinities.
+Figure = tuple[str | None, float, float]
+
+
+def period(when: PartialDate | None) -> Period | None:
+    """A date as the columns hold it."""
+    if when is None:
+        return None
+    return when.start.toordinal(), when.end.toordinal(), COARSENESS[str(when.precision)]
+
+
+def figure(value: Quantity | None) -> Figure | None:
+    """A value as the columns hold it."""
+    if value is None:
+        return None
+    low = -np.inf if value.low is None else value.low
+    high = np.inf if value.high is None else value.high
+    return value.unit, low, high
+
+
+class Codes:
+    """Small integers, in order of first sight, for values compared only for equality."""
+
+    def __init__(self) -> None:
+        self.codes: dict[Hashable, int] = {}
+
+    def __call__(self, value: Hashable) -> int:
+        if value is None:
+            return NONE
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.codes)
+        return found
+
+    def values(self) -> list[Hashable]:
+        """The values by code."""
+        return list(self.codes)
+
+
+@dataclass(frozen=True)
+class LemmaSets:
+    """Distinct sets of lemmas, each held once: set ``s`` is
+    ``lemmas[starts[s]:starts[s + 1]]``, lemma ids ascending. Ids follow the lemmas' text
+    (``words[i]`` is lemma ``i``, in sorted order), so two sets' id sequences compare as
+    their sorted lemmas do."""
+
+    starts: Ints
+    lemmas: Int32s
+    words: list[str]
+
+    @cached_property
+    def sizes(self) -> Ints:
+        return np.diff(self.starts)
+
+    def members(self, code: int) -> frozenset[str]:
+        start, end = int(self.starts[code]), int(self.starts[code + 1])
+        return frozenset(self.words[i] for i in self.lemmas[start:end].tolist())
+
+    def shared(self, a: Integers, b: Integers) -> Ints:
+        """How many lemmas sets ``a[i]`` and ``b[i]`` have in common, for each i.
+
+        Each lemma of ``a[i]`` is looked up among the (set, lemma) keys of all sets, which
+        are in ascending order as the sets are."""
+        vocabulary = max(len(self.words), 1)
+        sizes = self.sizes
+        rows, offsets = spread(self.starts[a], sizes[a])
+        wanted = b[rows] * vocabulary + self.lemmas[offsets]
+        keys = self._keys
+        places = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = keys[places] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        return np.bincount(rows[found], minlength=len(a)).astype(np.int64)
+
+    @cached_property
+    def _keys(self) -> Ints:
+        owners = np.repeat(np.arange(len(self.starts) - 1, dtype=np.int64), self.sizes)
+        keys: Ints = owners * max(len(self.words), 1) + self.lemmas
+        return keys
+
+    def jaccard(self, a: Integers, b: Integers) -> Floats:
+        """|A ∩ B| / |A ∪ B| of sets ``a[i]`` and ``b[i]``; 0.0 when both are empty.
+
+        The same floats as dividing Python ints: one IEEE division of the same numbers."""
+        shared = self.shared(a, b)
+        union = self.sizes[a] + self.sizes[b] - shared
+        out = np.zeros(len(a), dtype=np.float64)
+        np.divide(shared, union, out=out, where=shared > 0)
+        return out
+
+    def wording_ranks(self) -> Ints:
+        """Each set's place among all sets ordered by their sorted lemmas (equal sets would
+        share one; there are none), as the tuples of those lemmas sort."""
+        starts, lemmas = self.starts.tolist(), self.lemmas.tolist()
+        count = len(starts) - 1
+        order = sorted(range(count), key=lambda s: lemmas[starts[s] : starts[s + 1]])
+        ranks = np.empty(count, dtype=np.int64)
+        ranks[np.array(order, dtype=np.int64)] = np.arange(count, dtype=np.int64)
+        return ranks
+
+
+def spread(starts: Ints, lengths: Ints) -> tuple[Ints, Ints]:
+    """For ranges ``[starts[i], starts[i] + lengths[i])``: which range each item comes
+    from and its index, all ranges one after the other."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    if total == 0:
+        return rows, np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(ends - lengths, lengths)
+    return rows, offsets + np.repeat(np.asarray(starts, dtype=np.int64), lengths)
+
+
+class _SetTable:
+    """Lemma sets as they come, by code; :meth:`finish` orders their ids by text."""
+
+    def __init__(self) -> None:
+        self.codes: dict[frozenset[str], int] = {}
+        self.ids: dict[str, int] = {}
+        self.starts = array("q", [0])
+        self.lemmas = array("i")
+
+    def __call__(self, lemmas: frozenset[str]) -> int:
+        found = self.codes.get(lemmas)
+        if found is None:
+            found = self.codes[lemmas] = len(self.codes)
+            ids = self.ids
+            self.lemmas.extend(ids.setdefault(lemma, len(ids)) for lemma in lemmas)
+            self.starts.append(len(self.lemmas))
+        return found
+
+    def finish(self) -> LemmaSets:
+        words = list(self.ids)
+        by_text = sorted(range(len(words)), key=words.__getitem__)
+        renumbered = np.empty(len(words), dtype=np.int32)
+        renumbered[np.array(by_text, dtype=np.int64)] = np.arange(len(words), dtype=np.int32)
+        starts = np.frombuffer(self.starts, dtype=np.int64).copy()
+        lemmas = renumbered[np.frombuffer(self.lemmas, dtype=np.int32)]
+        owners = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+        lemmas = lemmas[np.lexsort((lemmas, owners))]
+        return LemmaSets(starts, lemmas, [words[i] for i in by_text])
+
+
+# The integer columns, in the order ColumnsBuilder.add writes them for each claim.
+_INTS = (
+    "polarity", "block", "subject", "speaker", "unit", "topics", "statement", "quote",
+    "quote_language", "event_start", "event_end", "event_coarse", "as_of_start",
+    "as_of_end", "as_of_coarse",
+)  # fmt: skip
+_NO_PERIOD = (0, 0, NONE)
+
+
+@dataclass(frozen=True)
+class ClaimColumns:
+    """The features of claims by position (claims in id order), and the tables their codes
+    refer to. Codes are :data:`NONE` where a claim has no such feature."""
+
+    ids: Ints
+    source: Ints
+    polarity: Int32s  # ranks: polarities in text order
+    block: Int32s  # subject and property, together
+    subject: Int32s  # codes of ``entity_keys``
+    speaker: Int32s  # codes of ``entity_keys`` ("entity:<speaker id>")
+    entity_keys: list[str]  # subjects ("entity:3", "text:cpc") and speakers
+    unit: Int32s  # NONE: no value; a value without a unit has a code too
+    unit_given: Flags
+    unit_rank: Int32s  # the value's unit, else "", in text order; after all: no value
+    low: Floats
+    high: Floats
+    topics: Int32s
+    topic_sets: list[frozenset[str]]
+    statement: Int32s  # codes of ``lemma_sets``
+    quote: Int32s  # codes of ``lemma_sets``: NONE without a quote or a language
+    quote_language: Int32s
+    lemma_sets: LemmaSets
+    event: tuple[Flags, Int32s, Int32s, Int32s]  # known, first day, last day, coarseness
+    as_of: tuple[Flags, Int32s, Int32s, Int32s]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def entity(self) -> Flags:
+        """Whether a claim's subject is an entity (resolved through aliases)."""
+        is_entity = np.array([key.startswith("entity:") for key in self.entity_keys], dtype=bool)
+        return np.append(is_entity, False)[self.subject]  # NONE is the last entry
+
+    def positions(self, ids: Ints) -> Ints:
+        """Where the claims of ``ids`` are."""
+        return np.searchsorted(self.ids, ids)
+
+    @classmethod
+    def of(
+        cls,
+        claims: Iterable[ClaimFeatures],
+        quote_lemmas: Callable[[str, str | None], frozenset[str]],
+    ) -> ClaimColumns:
+        """The columns of ``claims`` (in id order); ``quote_lemmas`` reads a quote."""
+        builder = ColumnsBuilder()
+        for c in claims:
+            quote = None
+            if c.quote and c.language:
+                quote = (c.language, quote_lemmas(c.quote, c.language))
+            builder.add(
+                c.id, c.source_id, c.subject, c.property_key, c.speaker_id, c.polarity,
+                figure(c.value), period(c.event), period(c.as_of), c.topics,
+                c.statement_lemmas, quote,
+            )  # fmt: skip
+        return builder.finish()
+
+
+class ColumnsBuilder:
+    """Claims added one by one (in id order), as plain values; :meth:`finish` makes the
+    columns. Per claim it keeps a few integers and two floats, nothing else."""
+
+    def __init__(self) -> None:
+        self._ids = array("q")
+        self._ints = array("i")
+        self._floats = array("d")
+        self._polarity = Codes()
+        self._blocks = Codes()
+        self._entities = Codes()
+        self._units = Codes()
+        self._topics = Codes()
+        self._languages = Codes()
+        self._sets = _SetTable()
+        self._speakers: dict[int, int] = {}
+
+    def add(
+        self,
+        claim_id: int,
+        source_id: int,
+        subject: str | None,
+        property_key: str | None,
+        speaker_id: int | None,
+        polarity: str,
+        value: Figure | None,
+        event: Period | None,
+        as_of: Period | None,
+        topics: frozenset[str],
+        statement: frozenset[str],
+        quote: tuple[str, frozenset[str]] | None,
+    ) -> None:
+        """One claim; ``quote`` is (language, lemmas) of a quote, when it has both."""
+        self._ids.append(claim_id)
+        self._ids.append(source_id)
+        entities = self._entities
+        speaker = NONE
+        if speaker_id is not None:
+            speaker = self._speakers.get(speaker_id, NONE)
+            if speaker == NONE:
+                speaker = self._speakers[speaker_id] = entities(f"entity:{speaker_id}")
+        block = NONE
+        if subject is not None and property_key is not None:
+            block = self._blocks((subject, property_key))
+        if value is None:
+            unit = NONE
+            self._floats.extend((-np.inf, np.inf))
+        else:
+            unit = self._units((value[0],))  # a unit of None is a unit too
+            self._floats.extend(value[1:])
+        quote_set = quote_language = NONE
+        if quote is not None:
+            quote_language = self._languages(quote[0])
+            quote_set = self._sets(quote[1])
+        self._ints.extend(
+            (
+                self._polarity(polarity), block, entities(subject), speaker, unit,
+                self._topics(topics), self._sets(statement), quote_set, quote_language,
+                *(event or _NO_PERIOD), *(as_of or _NO_PERIOD),
+            )
+        )  # fmt: skip
+
+    def finish(self) -> ClaimColumns:
+        ids = np.frombuffer(self._ids, dtype=np.int64).reshape(-1, 2)
+        ints = np.frombuffer(self._ints, dtype=np.int32).reshape(-1, len(_INTS))
+        floats = np.frombuffer(self._floats, dtype=np.float64).reshape(-1, 2)
+        column = {name: ints[:, n].copy() for n, name in enumerate(_INTS)}
+        polarity_ranks = _ranks([str(p) for p in self._polarity.values()])
+        units = [cast(tuple[str | None], key)[0] for key in self._units.values()]
+        # The order of figures: the unit's text ("" without one), values without a unit last.
+        unit_ranks = _ranks([unit or "" for unit in units] + ["\x7f"])
+        unit = column["unit"]
+        given = np.array([u is not None for u in units] + [False], dtype=bool)
+
+        def dates(prefix: str) -> tuple[Flags, Int32s, Int32s, Int32s]:
+            coarse = column[f"{prefix}_coarse"]
+            return coarse != NONE, column[f"{prefix}_start"], column[f"{prefix}_end"], coarse
+
+        return ClaimColumns(
+            ids=ids[:, 0].copy(),
+            source=ids[:, 1].copy(),
+            polarity=polarity_ranks[column["polarity"]].astype(np.int32),
+            block=column["block"],
+            subject=column["subject"],
+            speaker=column["speaker"],
+            entity_keys=[str(key) for key in self._entities.values()],
+            unit=unit,
+            unit_given=given[unit],
+            unit_rank=unit_ranks[np.where(unit == NONE, len(units), unit)].astype(np.int32),
+            low=floats[:, 0].copy(),
+            high=floats[:, 1].copy(),
+            topics=column["topics"],
+            topic_sets=[cast(frozenset[str], s) for s in self._topics.values()],
+            statement=column["statement"],
+            quote=column["quote"],
+            quote_language=column["quote_language"],
+            lemma_sets=self._sets.finish(),
+            event=dates("event"),
+            as_of=dates("as_of"),
+        )
+
+
+def _ranks(texts: Sequence[str]) -> Ints:
+    """The place of each text in text order (equal texts share the first place)."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    ranks = np.zeros(len(texts), dtype=np.int64)
+    place = 0
+    for n, i in enumerate(order):
+        if n and texts[i] != texts[order[n - 1]]:
+            place = n
+        ranks[i] = place
+    return ranks
+
+
+FAR_DAY = date.max.toordinal()
