@@ -577,8 +577,8 @@ def read_columns(session: Session) -> ClaimColumns:
             periods[event_of(row)],
             periods[as_of_of(row)],
             topics(claim_id),
-            frozenset(reader(statement, _hint(language))),
-            (language, frozenset(reader(quote, language))) if quote and language else None,
+            reader.distinct(statement, _hint(language)),
+            (language, reader.distinct(quote, language)) if quote and language else None,
         )
     return builder.finish()
 

@@ -45,7 +45,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from factbase.analysis.xref_columns import NONE, ClaimColumns, Flags, Ints, spread
+from factbase.analysis.xref_columns import (
+    NONE,
+    ClaimColumns,
+    Flags,
+    Ints,
+    counted,
+    distinct,
+    spread,
+)
 from factbase.analysis.xref_pairs import (
     LARGE_BLOCK,
     MIN_SHARED_LEMMAS,
@@ -278,26 +286,25 @@ class Blocks:
         owners, others = self._large.of(np.arange(low, high, dtype=np.int64))
         later = others > owners
         parts.append((owners[later], others[later]))
-        shared = np.concatenate([a * count + b for a, b in parts])
-        shared = np.unique(shared)
+        shared = distinct(np.concatenate([a * count + b for a, b in parts]))
         lemma_owners, lemma_others = self._lemmas.after(low, high)
-        found, times = np.unique(lemma_owners * count + lemma_others, return_counts=True)
+        found, times = counted(lemma_owners * count + lemma_others)
         singles = found[times < MIN_SHARED_LEMMAS]
         self.stats.single_lemma_pairs += int((~_within(singles, shared)).sum())
-        pairs = np.union1d(shared, found[times >= MIN_SHARED_LEMMAS])
+        pairs = distinct(np.concatenate((shared, found[times >= MIN_SHARED_LEMMAS])))
         self.stats.candidate_pairs += len(pairs)
         return pairs // count, pairs % count
 
     def _focus_pairs(self, claim: int) -> tuple[Ints, Ints]:
         """The pairs of one claim, with earlier claims too."""
         _, neighbours = self._large.of(np.array([claim], dtype=np.int64))
-        shared = np.unique(
+        shared = distinct(
             np.concatenate((self._entities.around(claim), self._small.around(claim), neighbours))
         )
-        found, times = np.unique(self._lemmas.around(claim), return_counts=True)
+        found, times = counted(self._lemmas.around(claim))
         singles = found[times < MIN_SHARED_LEMMAS]
         self.stats.single_lemma_pairs += int((~_within(singles, shared)).sum())
-        others = np.union1d(shared, found[times >= MIN_SHARED_LEMMAS])
+        others = distinct(np.concatenate((shared, found[times >= MIN_SHARED_LEMMAS])))
         others = others[others != claim]
         self.stats.candidate_pairs += len(others)
         mine = np.full(len(others), claim, dtype=np.int64)

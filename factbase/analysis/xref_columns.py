@@ -60,23 +60,20 @@ def figure(value: Quantity | None) -> Figure | None:
     return value.unit, low, high
 
 
-class Codes:
-    """Small integers, in order of first sight, for values compared only for equality."""
+class Codes(dict[Hashable, int]):
+    """Small integers, in order of first sight, for values compared only for equality:
+    ``codes[value]``, :data:`NONE` for None."""
 
     def __init__(self) -> None:
-        self.codes: dict[Hashable, int] = {}
+        super().__init__({None: NONE})
 
-    def __call__(self, value: Hashable) -> int:
-        if value is None:
-            return NONE
-        found = self.codes.get(value)
-        if found is None:
-            found = self.codes[value] = len(self.codes)
-        return found
+    def __missing__(self, value: Hashable) -> int:
+        code = self[value] = len(self) - 1
+        return code
 
-    def values(self) -> list[Hashable]:
-        """The values by code."""
-        return list(self.codes)
+    def values_by_code(self) -> list[Hashable]:
+        """The values, by code."""
+        return [value for value in self if value is not None]
 
 
 @dataclass(frozen=True)
@@ -152,23 +149,52 @@ def spread(starts: Ints, lengths: Ints) -> tuple[Ints, Ints]:
     return rows, offsets + np.repeat(np.asarray(starts, dtype=np.int64), lengths)
 
 
-class _SetTable:
-    """Lemma sets as they come, by code; :meth:`finish` orders their ids by text."""
+def distinct(values: Ints) -> Ints:
+    """The distinct values, ascending: ``np.unique``, which numpy 2 makes with a hash table
+    many times slower than sorting for millions of integers."""
+    ordered = np.sort(values)
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    found: Ints = ordered[first]
+    return found
+
+
+def counted(values: Ints) -> tuple[Ints, Ints]:
+    """The distinct values, ascending, and how many times each comes."""
+    ordered = np.sort(values)
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+
+
+def distinct_places(values: Ints) -> tuple[Ints, Ints]:
+    """The distinct values, ascending, and where each of ``values`` is among them."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    places = np.empty(len(values), dtype=np.int64)
+    places[order] = np.cumsum(first) - 1
+    return ordered[first], places
+
+
+class _SetTable(dict[frozenset[str], int]):
+    """Lemma sets as they come: ``table[lemmas]`` is a set's code; :meth:`finish` orders
+    their ids by text."""
 
     def __init__(self) -> None:
-        self.codes: dict[frozenset[str], int] = {}
+        super().__init__()
         self.ids: dict[str, int] = {}
         self.starts = array("q", [0])
         self.lemmas = array("i")
 
-    def __call__(self, lemmas: frozenset[str]) -> int:
-        found = self.codes.get(lemmas)
-        if found is None:
-            found = self.codes[lemmas] = len(self.codes)
-            ids = self.ids
-            self.lemmas.extend(ids.setdefault(lemma, len(ids)) for lemma in lemmas)
-            self.starts.append(len(self.lemmas))
-        return found
+    def __missing__(self, lemmas: frozenset[str]) -> int:
+        code = self[lemmas] = len(self)
+        ids = self.ids
+        self.lemmas.extend(ids.setdefault(lemma, len(ids)) for lemma in lemmas)
+        self.starts.append(len(self.lemmas))
+        return code
 
     def finish(self) -> LemmaSets:
         words = list(self.ids)
@@ -290,24 +316,24 @@ class ColumnsBuilder:
         if speaker_id is not None:
             speaker = self._speakers.get(speaker_id, NONE)
             if speaker == NONE:
-                speaker = self._speakers[speaker_id] = entities(f"entity:{speaker_id}")
+                speaker = self._speakers[speaker_id] = entities[f"entity:{speaker_id}"]
         block = NONE
         if subject is not None and property_key is not None:
-            block = self._blocks((subject, property_key))
+            block = self._blocks[subject, property_key]
         if value is None:
             unit = NONE
             self._floats.extend((-np.inf, np.inf))
         else:
-            unit = self._units((value[0],))  # a unit of None is a unit too
+            unit = self._units[value[0],]  # a unit of None is a unit too
             self._floats.extend(value[1:])
         quote_set = quote_language = NONE
         if quote is not None:
-            quote_language = self._languages(quote[0])
-            quote_set = self._sets(quote[1])
+            quote_language = self._languages[quote[0]]
+            quote_set = self._sets[quote[1]]
         self._ints.extend(
             (
-                self._polarity(polarity), block, entities(subject), speaker, unit,
-                self._topics(topics), self._sets(statement), quote_set, quote_language,
+                self._polarity[polarity], block, entities[subject], speaker, unit,
+                self._topics[topics], self._sets[statement], quote_set, quote_language,
                 *(event or _NO_PERIOD), *(as_of or _NO_PERIOD),
             )
         )  # fmt: skip
@@ -317,8 +343,8 @@ class ColumnsBuilder:
         ints = np.frombuffer(self._ints, dtype=np.int32).reshape(-1, len(_INTS))
         floats = np.frombuffer(self._floats, dtype=np.float64).reshape(-1, 2)
         column = {name: ints[:, n].copy() for n, name in enumerate(_INTS)}
-        polarity_ranks = _ranks([str(p) for p in self._polarity.values()])
-        units = [cast(tuple[str | None], key)[0] for key in self._units.values()]
+        polarity_ranks = _ranks([str(p) for p in self._polarity.values_by_code()])
+        units = [cast(tuple[str | None], key)[0] for key in self._units.values_by_code()]
         # The order of figures: the unit's text ("" without one), values without a unit last.
         unit_ranks = _ranks([unit or "" for unit in units] + ["\x7f"])
         unit = column["unit"]
@@ -335,14 +361,14 @@ class ColumnsBuilder:
             block=column["block"],
             subject=column["subject"],
             speaker=column["speaker"],
-            entity_keys=[str(key) for key in self._entities.values()],
+            entity_keys=[str(key) for key in self._entities.values_by_code()],
             unit=unit,
             unit_given=given[unit],
             unit_rank=unit_ranks[np.where(unit == NONE, len(units), unit)].astype(np.int32),
             low=floats[:, 0].copy(),
             high=floats[:, 1].copy(),
             topics=column["topics"],
-            topic_sets=[cast(frozenset[str], s) for s in self._topics.values()],
+            topic_sets=[cast(frozenset[str], s) for s in self._topics.values_by_code()],
             statement=column["statement"],
             quote=column["quote"],
             quote_language=column["quote_language"],

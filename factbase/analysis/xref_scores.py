@@ -27,6 +27,7 @@ from factbase.analysis.xref_columns import (
     Floats,
     Integers,
     Ints,
+    distinct_places,
 )
 
 
@@ -131,7 +132,7 @@ class Columns:
         """The Jaccard of lemma sets ``first[i]`` and ``second[i]``, each distinct pair of
         sets worked out once: claims repeat their wording."""
         count = len(self.columns.lemma_sets.sizes)
-        pairs, where = np.unique(first.astype(np.int64) * count + second, return_inverse=True)
+        pairs, where = distinct_places(first.astype(np.int64) * count + second)
         found: Floats = self.columns.lemma_sets.jaccard(pairs // count, pairs % count)[where]
         return found
 

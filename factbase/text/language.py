@@ -387,33 +387,47 @@ class WordLemmas:
 
     def __init__(self, keep: Callable[[str], bool] | None = None) -> None:
         self._keep = keep
-        self._known: dict[str | None, dict[str, tuple[str, ...]]] = {}
+        # Language -> word as written -> its lemma, None when it is no word or not kept.
+        self._known: dict[str | None, dict[str, str | None]] = {}
         self._size = 0
 
     def __call__(self, text: str, language: str | None) -> list[str]:
+        return [lemma for lemma in self._lemmas(text, language) if lemma is not None]
+
+    def distinct(self, text: str, language: str | None) -> frozenset[str]:
+        """The lemmas of ``text`` that ``keep`` keeps, each once."""
+        found = frozenset(self._lemmas(text, language))
+        return found - _NO_LEMMA if None in found else found  # type: ignore[return-value]
+
+    def _lemmas(self, text: str, language: str | None) -> list[str | None]:
         code = _language_for(text, language)
         known = self._known.get(code)
         if known is None:
             known = self._known[code] = {}
-        found: list[str] = []
-        for word in _WORD.findall(unicodedata.normalize("NFC", text)):
-            lemma = known.get(word)
-            if lemma is None:
-                if self._size >= self.MAX_WORDS:
-                    known.clear()
-                    self._known = {code: known}
-                    self._size = 0
-                lemma = known[word] = self._lemma(word, code)
+        words = _WORD.findall(unicodedata.normalize("NFC", text))
+        try:
+            return list(map(known.__getitem__, words))
+        except KeyError:
+            pass
+        if self._size + len(words) > self.MAX_WORDS:
+            known.clear()
+            self._known = {code: known}
+            self._size = 0
+        for word in words:
+            if word not in known:
+                known[word] = self._lemma(word, code)
                 self._size += 1
-            found.extend(lemma)
-        return found
+        return list(map(known.__getitem__, words))
 
-    def _lemma(self, word: str, code: str | None) -> tuple[str, ...]:
+    def _lemma(self, word: str, code: str | None) -> str | None:
         # As _tokens reads a word: numbers dropped, one apostrophe and hyphen form.
         if not any(char.isalpha() for char in word):
-            return ()
+            return None
         lemma = _lemma(word.translate(_APOSTROPHES), code)
-        return (lemma,) if self._keep is None or self._keep(lemma) else ()
+        return lemma if self._keep is None or self._keep(lemma) else None
+
+
+_NO_LEMMA = frozenset([None])
 
 
 def search_lemmas(text: str, language: str | None) -> str:
