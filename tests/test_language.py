@@ -319,10 +319,14 @@ def test_word_lemmas_are_lemmas(texts: list[str], code: str | None) -> None:
 
 def test_word_lemmas_forget_words_past_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(WordLemmas, "MAX_WORDS", 3)
+    monkeypatch.setattr(WordLemmas, "MAX_TEXTS", 2)
     reader = WordLemmas()
     for text in ["Цены на нефть выросли.", "Експорт нафти зріс.", "Цены на нефть"] * 2:
-        assert reader(text, "ru") == lemmas(text, "ru")
-        assert reader._size <= 3 + 4  # the limit, and the words of one text
+        for code in ("ru", "uk"):
+            assert reader(text, code) == lemmas(text, code)
+            assert reader.distinct(text, code) == frozenset(lemmas(text, code))
+            assert reader._size <= 3 + 4  # the limit, and the words of one text
+            assert reader._text_count <= 2
 
 
 def test_keyword_forms() -> None:

@@ -566,6 +566,13 @@ def read_columns(session: Session) -> ClaimColumns:
     for row in session.connection().execute(_claims()):
         claim_id, source_id, subject_id, subject_key, property_key, speaker_id, polarity, \
             statement, quote, language = fields(row)  # fmt: skip
+        hint = _hint(language)
+        wording = reader.distinct(statement, hint)
+        quoted = None
+        if quote and language:
+            # A quote that is the statement, read in the same language, says the same.
+            same = quote == statement and hint == language
+            quoted = language, wording if same else reader.distinct(quote, language)
         add(
             claim_id,
             source_id,
@@ -577,8 +584,8 @@ def read_columns(session: Session) -> ClaimColumns:
             periods[event_of(row)],
             periods[as_of_of(row)],
             topics(claim_id),
-            reader.distinct(statement, _hint(language)),
-            (language, reader.distinct(quote, language)) if quote and language else None,
+            wording,
+            quoted,
         )
     return builder.finish()
 
