@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import math
 import sys
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -72,10 +73,11 @@ from factbase.analysis.xref_blocks import Blocks, candidate_pairs
 from factbase.analysis.xref_columns import (
     ClaimColumns,
     ColumnsBuilder,
-    Figure,
+    Int32s,
     Ints,
     Period,
     period,
+    topic_sets,
 )
 from factbase.analysis.xref_pairs import (
     CONTRADICTS,
@@ -96,7 +98,7 @@ from factbase.claims.query import get_claim, retracted_ids
 from factbase.claims.record import selected
 from factbase.claims.values import stored_quantity, subject_identity
 from factbase.errors import AlreadyExists, InvalidInput
-from factbase.store.columns import ColumnPositions, column_plan
+from factbase.store.columns import column_plan
 from factbase.store.memory import collector_paused
 from factbase.store.models import (
     Claim,
@@ -543,29 +545,40 @@ def read_features_of(session: Session, ids: Sequence[int] | None) -> list[ClaimF
     return features
 
 
+# What the columns take of a claim: its features less the source's date, which only
+# explains a pair, and the value's text and qualifier, which only word a reason.
+_COLUMN_FEATURES = (
+    "claim.id", "claim.source_id", "claim.subject_id", "claim.subject_key",
+    "claim.property_key", "claim.speaker_id", "claim.polarity", "claim.statement",
+    "claim.quote", "claim.language", "claim.value_num", "claim.value_unit", "claim.value_low",
+    "claim.value_high", "claim.event_date", "claim.event_precision", "claim.as_of",
+    "claim.as_of_precision",
+)  # fmt: skip
+# Dates are read as the driver gives them (text on SQLite): few distinct ones, each
+# decoded once by _Periods, rather than a date object made for every row.
+_COLUMN_DATES = frozenset({"claim.event_date", "claim.as_of"})
+
+
 def read_columns(session: Session) -> ClaimColumns:
     """The features of every claim that is not retracted, by id, as columns: read with Core
     as a stream, nothing kept per claim but the columns' entries."""
-    columns = ColumnPositions(_FEATURE_COLUMNS)
-    fields = columns.getter(
-        "claim.id", "claim.source_id", "claim.subject_id", "claim.subject_key",
-        "claim.property_key", "claim.speaker_id", "claim.polarity", "claim.statement",
-        "claim.quote", "claim.language",
-    )  # fmt: skip
-    value_of = columns.getter(
-        "claim.value_num", "claim.value_unit", "claim.value_low", "claim.value_high"
+    topic_claims, topic_codes, slugs = _topic_rows(session)
+    query = (
+        select(*selected(_COLUMN_FEATURES, as_text=_COLUMN_DATES))
+        .join_from(Claim, Source, Claim.source_id == Source.id)
+        .where(Claim.status != "retracted", Claim.id.not_in(retracted_ids()))
+        .order_by(Claim.id)
+        .execution_options(yield_per=_STREAM_ROWS)
     )
-    event_of = columns.getter("claim.event_date", "claim.event_precision")
-    as_of_of = columns.getter("claim.as_of", "claim.as_of_precision")
-    topics = _TopicSets(_topics(session))
     reader = WordLemmas(is_content_lemma)
     subjects = _Subjects()
     periods = _Periods()
     builder = ColumnsBuilder()
     add = builder.add
-    for row in session.connection().execute(_claims()):
+    for row in session.connection().execute(query):
         claim_id, source_id, subject_id, subject_key, property_key, speaker_id, polarity, \
-            statement, quote, language = fields(row)  # fmt: skip
+            statement, quote, language, value, unit, low, high, event, event_precision, \
+            as_of, as_of_precision = row  # fmt: skip
         hint = _hint(language)
         wording = reader.distinct(statement, hint)
         quoted = None
@@ -580,14 +593,33 @@ def read_columns(session: Session) -> ClaimColumns:
             property_key or None,
             speaker_id,
             polarity,
-            _figure(*value_of(row)),
-            periods[event_of(row)],
-            periods[as_of_of(row)],
-            topics(claim_id),
+            None if value is None else (
+                unit, -math.inf if low is None else low, math.inf if high is None else high
+            ),
+            periods[event, event_precision],
+            periods[as_of, as_of_precision],
             wording,
             quoted,
-        )
-    return builder.finish()
+        )  # fmt: skip
+    ids = builder.ids()
+    return builder.finish(*topic_sets(ids, topic_claims, topic_codes, slugs))
+
+
+def _topic_rows(session: Session) -> tuple[Ints, Int32s, list[str]]:
+    """Every (claim id, topic) row, by claim id: the topics as codes of the slugs given."""
+    claims, topics = array("q"), array("i")
+    slugs: dict[str, int] = {}
+    for claim_id, slug in _topics(session):
+        claims.append(claim_id)
+        code = slugs.get(slug)
+        if code is None:
+            code = slugs[slug] = len(slugs)
+        topics.append(code)
+    return (
+        np.frombuffer(claims, dtype=np.int64).copy(),
+        np.frombuffer(topics, dtype=np.int32).copy(),
+        list(slugs),
+    )
 
 
 class _Subjects(dict[tuple[int | None, str | None], str | None]):
@@ -596,13 +628,6 @@ class _Subjects(dict[tuple[int | None, str | None], str | None]):
     def __missing__(self, key: tuple[int | None, str | None]) -> str | None:
         found = self[key] = subject_identity(*key)
         return found
-
-
-def _figure(value: Any, unit: str | None, low: Any, high: Any) -> Figure | None:
-    """A claim's value columns as the columns hold the value (see stored_quantity)."""
-    if value is None:
-        return None
-    return unit, -math.inf if low is None else low, math.inf if high is None else high
 
 
 class _Periods(dict[tuple[Any, Any], Period | None]):

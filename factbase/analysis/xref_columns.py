@@ -210,7 +210,7 @@ class _SetTable(dict[frozenset[str], int]):
 
 # The integer columns, in the order ColumnsBuilder.add writes them for each claim.
 _INTS = (
-    "polarity", "block", "subject", "speaker", "unit", "topics", "statement", "quote",
+    "polarity", "block", "subject", "speaker", "unit", "statement", "quote",
     "quote_language", "event_start", "event_end", "event_coarse", "as_of_start",
     "as_of_end", "as_of_coarse",
 )  # fmt: skip
@@ -264,16 +264,19 @@ class ClaimColumns:
     ) -> ClaimColumns:
         """The columns of ``claims`` (in id order); ``quote_lemmas`` reads a quote."""
         builder = ColumnsBuilder()
+        topic_sets = Codes()
+        topics = array("i")
         for c in claims:
             quote = None
             if c.quote and c.language:
                 quote = (c.language, quote_lemmas(c.quote, c.language))
             builder.add(
                 c.id, c.source_id, c.subject, c.property_key, c.speaker_id, c.polarity,
-                figure(c.value), period(c.event), period(c.as_of), c.topics,
-                c.statement_lemmas, quote,
+                figure(c.value), period(c.event), period(c.as_of), c.statement_lemmas, quote,
             )  # fmt: skip
-        return builder.finish()
+            topics.append(topic_sets[c.topics])
+        sets = [cast(frozenset[str], s) for s in topic_sets.values_by_code()]
+        return builder.finish(np.frombuffer(topics, dtype=np.int32).copy(), sets)
 
 
 class ColumnsBuilder:
@@ -288,7 +291,6 @@ class ColumnsBuilder:
         self._blocks = Codes()
         self._entities = Codes()
         self._units = Codes()
-        self._topics = Codes()
         self._languages = Codes()
         self._sets = _SetTable()
         self._speakers: dict[int, int] = {}
@@ -304,7 +306,6 @@ class ColumnsBuilder:
         value: Figure | None,
         event: Period | None,
         as_of: Period | None,
-        topics: frozenset[str],
         statement: frozenset[str],
         quote: tuple[str, frozenset[str]] | None,
     ) -> None:
@@ -333,12 +334,18 @@ class ColumnsBuilder:
         self._ints.extend(
             (
                 self._polarity[polarity], block, entities[subject], speaker, unit,
-                self._topics[topics], self._sets[statement], quote_set, quote_language,
+                self._sets[statement], quote_set, quote_language,
                 *(event or _NO_PERIOD), *(as_of or _NO_PERIOD),
             )
         )  # fmt: skip
 
-    def finish(self) -> ClaimColumns:
+    def ids(self) -> Ints:
+        """The ids of the claims added so far."""
+        ids: Ints = np.frombuffer(self._ids, dtype=np.int64)[::2].copy()
+        return ids
+
+    def finish(self, topics: Int32s, topic_sets: list[frozenset[str]]) -> ClaimColumns:
+        """The columns; ``topics`` holds each claim's code of ``topic_sets``."""
         ids = np.frombuffer(self._ids, dtype=np.int64).reshape(-1, 2)
         ints = np.frombuffer(self._ints, dtype=np.int32).reshape(-1, len(_INTS))
         floats = np.frombuffer(self._floats, dtype=np.float64).reshape(-1, 2)
@@ -367,8 +374,8 @@ class ColumnsBuilder:
             unit_rank=unit_ranks[np.where(unit == NONE, len(units), unit)].astype(np.int32),
             low=floats[:, 0].copy(),
             high=floats[:, 1].copy(),
-            topics=column["topics"],
-            topic_sets=[cast(frozenset[str], s) for s in self._topics.values_by_code()],
+            topics=topics,
+            topic_sets=topic_sets,
             statement=column["statement"],
             quote=column["quote"],
             quote_language=column["quote_language"],
@@ -376,6 +383,58 @@ class ColumnsBuilder:
             event=dates("event"),
             as_of=dates("as_of"),
         )
+
+
+def topic_sets(
+    ids: Ints, claims: Ints, topics: Int32s, slugs: list[str]
+) -> tuple[Int32s, list[frozenset[str]]]:
+    """Each claim's topic set as a code, and the sets by code, numbered in order of first
+    sight as :class:`Codes` numbers them: from the (claim id, topic) rows ``claims`` and
+    ``topics`` (codes of ``slugs``), ordered by claim. Rows of claims not in ``ids`` are
+    left out.
+
+    Worked out with array operations: most claims have one topic, whose code is the key
+    of their set; only claims with several are grouped in Python."""
+    count = len(ids)
+    places = np.minimum(np.searchsorted(ids, claims), max(count - 1, 0))
+    known = (ids[places] == claims) if count else np.zeros(len(claims), dtype=bool)
+    places, topics = places[known], topics[known].astype(np.int64)
+    held = np.bincount(places, minlength=count)
+    # The key of a claim's set: -1 for none, the topic for one, past the topics for more.
+    keys = np.full(count, -1, dtype=np.int64)
+    single = held[places] == 1
+    keys[places[single]] = topics[single]
+    several: dict[frozenset[str], int] = {}
+    grouped = np.flatnonzero(held > 1)
+    if len(grouped):
+        rows = ~single
+        owners, names = places[rows].tolist(), topics[rows].tolist()
+        by_claim: dict[int, list[str]] = {}
+        for owner, name in zip(owners, names, strict=True):
+            by_claim.setdefault(owner, []).append(slugs[name])
+        for owner, held_slugs in by_claim.items():
+            found = frozenset(held_slugs)
+            keys[owner] = len(slugs) + several.setdefault(found, len(several))
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    first = np.ones(count, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    by_sight = np.argsort(order[starts], kind="stable")  # groups by their first claim
+    code_of_group = np.empty(len(starts), dtype=np.int32)
+    code_of_group[by_sight] = np.arange(len(starts), dtype=np.int32)
+    codes = np.empty(count, dtype=np.int32)
+    codes[order] = code_of_group[np.cumsum(first) - 1]
+    sets_of = list(several)
+    found_sets: list[frozenset[str]] = []
+    for key in ordered[starts][by_sight].tolist():
+        if key < 0:
+            found_sets.append(frozenset())
+        elif key < len(slugs):
+            found_sets.append(frozenset([slugs[key]]))
+        else:
+            found_sets.append(sets_of[key - len(slugs)])
+    return codes, found_sets
 
 
 def _ranks(texts: Sequence[str]) -> Ints:
