@@ -563,14 +563,16 @@ def read_columns(session: Session) -> ClaimColumns:
     """The features of every claim that is not retracted, by id, as columns: read with Core
     as a stream, nothing kept per claim but the columns' entries."""
     topic_claims, topic_codes, slugs = _topic_rows(session)
+    # Every claim has its source (NOT NULL, enforced): no join, which took a third of
+    # the query's time at 1M claims.
     query = (
         select(*selected(_COLUMN_FEATURES, as_text=_COLUMN_DATES))
-        .join_from(Claim, Source, Claim.source_id == Source.id)
         .where(Claim.status != "retracted", Claim.id.not_in(retracted_ids()))
         .order_by(Claim.id)
         .execution_options(yield_per=_STREAM_ROWS)
     )
     reader = WordLemmas(is_content_lemma)
+    hints = {language: _hint(language) for language in LANGUAGES}  # others: None
     subjects = _Subjects()
     periods = _Periods()
     builder = ColumnsBuilder()
@@ -579,7 +581,7 @@ def read_columns(session: Session) -> ClaimColumns:
         claim_id, source_id, subject_id, subject_key, property_key, speaker_id, polarity, \
             statement, quote, language, value, unit, low, high, event, event_precision, \
             as_of, as_of_precision = row  # fmt: skip
-        hint = _hint(language)
+        hint = hints.get(language)
         wording = reader.distinct(statement, hint)
         quoted = None
         if quote and language:
@@ -757,8 +759,14 @@ class _Kept:
         self.lows: list[np.ndarray] = []
         self.highs: list[np.ndarray] = []
         self.held = 0
+        # Once ``limit`` pairs are held, a pair scoring below the lowest of them never
+        # enters (one scoring as much may, by its ids).
+        self.floor = -math.inf
 
     def add(self, scores: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> None:
+        if self.floor > -math.inf:
+            enough = scores >= self.floor
+            scores, lows, highs = scores[enough], lows[enough], highs[enough]
         self.scores.append(scores)
         self.lows.append(lows)
         self.highs.append(highs)
@@ -777,6 +785,8 @@ class _Kept:
     def _trim(self) -> None:
         scores, lows, highs = self._merged()
         self.scores, self.lows, self.highs, self.held = [scores], [lows], [highs], len(scores)
+        if self.limit is not None and len(scores) >= self.limit:
+            self.floor = float(scores[-1])
 
     def best(self) -> list[tuple[float, int, int]]:
         if not self.held:
