@@ -9,8 +9,9 @@ Blocking
 Claims are never compared with every other claim: only claims that share a blocking key
 (the same subject and property, an entity, or two rare statement lemmas), and within a
 subject-and-property block of thousands only each claim's nearest neighbours by value, date
-and wording. See :mod:`factbase.analysis.xref_pairs`. Claims are read with Core selects, never as
-ORM objects; with a ``limit`` only the best suggestions so far are kept (a bounded heap).
+and wording. See :mod:`factbase.analysis.xref_blocks`. Claims are read with Core selects as
+columns (:mod:`factbase.analysis.xref_columns`), never as ORM objects; with a ``limit`` only
+the best suggestions so far are kept (a bounded heap).
 
 Pairs from the same source (not independent reports), pairs already linked (any kind),
 pairs a person rejected, pairs involving a retracted claim and pairs of opposite polarity
@@ -507,12 +508,13 @@ def read_features(session: Session, ids: Iterable[int] | None = None) -> list[Cl
         return [
             claim
             for start in range(0, len(wanted), _BULK)
-            for claim in read_features_of(session, wanted[start : start + _BULK])
+            for claim in _read_features(session, wanted[start : start + _BULK])
         ]
-    return read_features_of(session, None)
+    return _read_features(session, None)
 
 
-def read_features_of(session: Session, ids: Sequence[int] | None) -> list[ClaimFeatures]:
+def _read_features(session: Session, ids: Sequence[int] | None) -> list[ClaimFeatures]:
+    """The features of the claims of ``ids`` (None: all), not retracted, by id."""
     topics = _TopicSets(_topics(session, ids))
     # Many claims share a statement's lemmas: one frozenset each, not one per claim.
     shared: dict[frozenset[str], frozenset[str]] = {}
