@@ -17,6 +17,7 @@ from factbase.text import language
 from factbase.text.language import (
     ISO_639_1,
     LANGUAGES,
+    WordLemmas,
     confusable_words,
     detect_language,
     fold,
@@ -293,6 +294,39 @@ def test_lemmas() -> None:
     # A language outside LANGUAGES: folded words only.
     assert lemmas("Нефти", "kk") == ["нефти"]
     assert lemmas("", None) == []
+
+
+# Words as news writes them: inflected, with apostrophes, hyphens, numbers and stray signs.
+WORDS = [
+    "Цены", "нефти", "нафти", "Прем’єр-міністра", "прем'єр", "петрола", "Казахстан", "году",
+    "Middle", "Corridor", "doubled", "Brent", "80%", "2022", "19,9", "x2", "²", "ёлка",
+    "ЁЖ", "the", "и", "на", "ölü", "Ǆemal", "o'clock", "‐", "_", "«oil", "transit»",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join), max_size=6),
+    st.sampled_from([None, "en", "ru", "uk", "bg", "kk", "RU"]),
+)
+def test_word_lemmas_are_lemmas(texts: list[str], code: str | None) -> None:
+    everything, long_only = WordLemmas(), WordLemmas(lambda lemma: len(lemma) > 3)
+    for text in texts:
+        assert everything(text, code) == lemmas(text, code)
+        assert long_only(text, code) == [w for w in lemmas(text, code) if len(w) > 3]
+        assert long_only.distinct(text, code) == frozenset(long_only(text, code))
+
+
+def test_word_lemmas_forget_words_past_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(WordLemmas, "MAX_WORDS", 3)
+    monkeypatch.setattr(WordLemmas, "MAX_TEXTS", 2)
+    reader = WordLemmas()
+    for text in ["Цены на нефть выросли.", "Експорт нафти зріс.", "Цены на нефть"] * 2:
+        for code in ("ru", "uk"):
+            assert reader(text, code) == lemmas(text, code)
+            assert reader.distinct(text, code) == frozenset(lemmas(text, code))
+            assert reader._size <= 3 + 4  # the limit, and the words of one text
+            assert reader._text_count <= 2
 
 
 def test_keyword_forms() -> None:

@@ -68,7 +68,7 @@ def test_bulk_work_runs_with_the_collector_paused(
     targets = {
         "scan": (factbase.analysis.conflicts, "_scan_block"),
         "import": (factbase.interchange.importer, "ClaimIntake"),
-        "xref": (factbase.analysis.xref, "read_features"),
+        "xref": (factbase.analysis.xref, "read_columns"),
         "report": (factbase.analysis.reports, "_claims_by_topic"),
     }
     module, name = targets[work]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,6 +36,7 @@ from factbase.analysis.xref import (
     content_lemmas,
     date_evidence,
     jaccard,
+    read_columns,
     read_features,
     reject,
     score_pair,
@@ -41,6 +44,7 @@ from factbase.analysis.xref import (
     suggestion_rows,
     value_evidence,
 )
+from factbase.analysis.xref_columns import ClaimColumns, LemmaSets
 from factbase.errors import AlreadyExists, InvalidInput, NotFound
 from factbase.interchange.importer import import_files
 from factbase.store.database import Database
@@ -448,6 +452,43 @@ def test_common_lemmas_and_entities_block_nothing_but_property_blocks_always_do(
 
 
 # -- suggestions in a database -------------------------------------------------------
+
+
+def same_columns(first: ClaimColumns, second: ClaimColumns) -> bool:
+    """Whether two sets of columns hold the same claims, codes and tables."""
+
+    def same(a: object, b: object) -> bool:
+        if isinstance(a, np.ndarray):
+            return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+        if isinstance(a, tuple):
+            return isinstance(b, tuple) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        if isinstance(a, LemmaSets):
+            return same((a.starts, a.lemmas), (b.starts, b.lemmas)) and a.words == b.words  # type: ignore[attr-defined]
+        return a == b
+
+    return all(
+        same(getattr(first, field.name), getattr(second, field.name))
+        for field in dataclass_fields(ClaimColumns)
+    )
+
+
+@pytest.mark.parametrize("data", ["corpus", "seed"])
+def test_columns_read_are_those_of_the_claims_features(
+    session: Session, tmp_path: Path, data: str
+) -> None:
+    """The columns read from the database as a stream hold what the features of the claims
+    say (every value, date, topic set and lemma set), dates read as text or not."""
+    if data == "seed":
+        import_files(session, [SEED])
+    else:
+        path = tmp_path / "corpus.yaml"
+        path.write_text(CORPUS, encoding="utf-8")
+        import_files(session, [path])
+    read = read_columns(session)
+    assert len(read) > 5
+    assert same_columns(read, ClaimColumns.of(read_features(session), content_lemmas))
+    some = read.ids[::2].tolist()
+    assert [c.id for c in read_features(session, some)] == some
 
 
 def test_cross_language_pair_found_with_reasons(session: Session, corpus: dict[str, int]) -> None:

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factbase.analysis.xref import score_pair
+from factbase.analysis.xref_blocks import candidate_pairs
 from factbase.analysis.xref_pairs import (
     LARGE_BLOCK,
     MIN_SHARED_LEMMAS,
     NEIGHBOURS,
     ClaimFeatures,
     XrefStats,
-    candidate_pairs,
     common_limit,
 )
 from factbase.text.dates import PartialDate, Precision

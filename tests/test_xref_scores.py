@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbase.analysis.xref import WEIGHTS, score_pair
+from factbase.analysis.xref import WEIGHTS, content_lemmas, score_pair
+from factbase.analysis.xref_columns import ClaimColumns
 from factbase.analysis.xref_pairs import ClaimFeatures
 from factbase.analysis.xref_scores import Columns, _rounded
 from factbase.text.dates import PartialDate
@@ -58,7 +59,7 @@ def claims(draw: st.DrawFn) -> list[ClaimFeatures]:
 def test_bulk_scores_are_the_scores_of_score_pair(
     found: list[ClaimFeatures], common: set[str]
 ) -> None:
-    columns = Columns(found, WEIGHTS, frozenset(common))
+    columns = Columns(ClaimColumns.of(found, content_lemmas), WEIGHTS, frozenset(common))
     pairs = list(combinations(range(len(found)), 2))
     a = np.array([i for i, _ in pairs], dtype=np.int64)
     b = np.array([j for _, j in pairs], dtype=np.int64)
@@ -75,7 +76,8 @@ def test_a_claim_with_itself_is_no_pair() -> None:
         ClaimFeatures(1, 1, "entity:1", "share", None, "affirmed", None, None, None,
                       frozenset(), frozenset({"oil"}), None, "en"),
     ]  # fmt: skip
-    _, valid = Columns(found, WEIGHTS).scores(np.array([0]), np.array([0]))
+    columns = ClaimColumns.of(found, content_lemmas)
+    _, valid = Columns(columns, WEIGHTS).scores(np.array([0]), np.array([0]))
     assert not valid[0]
 
 

@@ -1,45 +1,12 @@
-"""Which pairs of claims `factbase.analysis.xref.suggest` compares: blocking, and large blocks.
-
-Each claim gets blocking keys, and only claims that share a key are compared:
-
-* ``block``: its subject identity and property key (``subject_id`` when the subject resolved
-  to an entity through its aliases, else the folded subject text), as in conflict detection.
-* ``entity``: each entity it is about or quoted from (its subject identity and its
-  ``speaker_id``), so "Tokayev said …" meets "Tokayev visited …".
-* ``lemma``: each content lemma of its statement.
-
-Two claims are compared when they share a ``block`` or an ``entity`` key, or at least
-:data:`MIN_SHARED_LEMMAS` (2) ``lemma`` keys: one shared word in statements of ten gives a
-wording overlap far too small to make a suggestion, and there are many such pairs.
-
-An ``entity`` or ``lemma`` key shared by more than :func:`common_limit` claims is as
-uninformative as a stop word and is not used: in a database about Kazakhstan, "Kazakhstan"
-blocks nothing.
-
-A subject-and-property block is never left out, but one subject every outlet covers for
-years holds thousands of claims, and every pair of them scores as a suggestion: comparing
-them all grows with the square of the block and buries the useful pairs under millions of
-weaker ones. A block of up to :data:`LARGE_BLOCK` claims is compared in full; in a larger
-one each claim is compared with its :data:`NEIGHBOURS` nearest claims on either side in
-each of three orders (:func:`block_orders`): by value, by date and by wording. The claims
-a claim is most likely to repeat (the same figure, the same day, the same words) are next
-to it in one of them, and linking each claim to its nearest ones is enough to join a
-cluster. Neighbourhoods in an order are symmetric, so each pair is still generated once.
-
-Work per claim is then bounded by the number of its keys times :data:`MAX_COMMON_LIMIT`
-plus ``6 × NEIGHBOURS`` per large block, so it grows with the number of claims, not with
-its square. Pairs are generated claim by claim (later ids only), never held all at once.
-The module is pure: it works on :class:`ClaimFeatures`.
+"""What xref knows of claims and of pairs of them: :class:`ClaimFeatures`, the constants of
+blocking (:mod:`factbase.analysis.xref_blocks` says how they are used), and what two claims
+are to each other (:func:`pair_kind`). The module is pure.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 from factbase.text.dates import PartialDate
 from factbase.text.quantities import Quantity
@@ -102,149 +69,6 @@ def common_limit(claims: int) -> int:
     """More claims than this sharing an entity or lemma key make it too common to block on."""
     share = math.ceil(COMMON_SHARE * claims)
     return min(MAX_COMMON_LIMIT, max(MIN_COMMON_LIMIT, share))
-
-
-_Key = tuple[str, str]
-
-
-def _keys(claim: ClaimFeatures) -> tuple[_Key | None, list[_Key]]:
-    """(block key, capped keys) of a claim."""
-    block = None if claim.block is None else ("block", "\x1f".join(claim.block))
-    capped: set[_Key] = set()
-    if claim.subject is not None:
-        capped.add(("entity", claim.subject))
-    if claim.speaker_id is not None:
-        capped.add(("entity", f"entity:{claim.speaker_id}"))
-    capped.update(("lemma", lemma) for lemma in claim.statement_lemmas)
-    return block, sorted(capped)
-
-
-_FAR = date.max.toordinal()
-
-
-def _day(claim: ClaimFeatures) -> int:
-    when = claim.event or claim.as_of
-    return _FAR if when is None else when.start.toordinal()
-
-
-def _figure(claim: ClaimFeatures) -> tuple[str, float, float]:
-    value = claim.value
-    if value is None:
-        return ("\x7f", math.inf, math.inf)  # claims without a figure after the rest
-    low = -math.inf if value.low is None else value.low
-    high = math.inf if value.high is None else value.high
-    return (value.unit or "", low, high)
-
-
-def _wording(claim: ClaimFeatures) -> tuple[str, ...]:
-    return tuple(sorted(claim.statement_lemmas))
-
-
-_ORDERS: tuple[Callable[[ClaimFeatures], tuple[Any, ...]], ...] = (
-    lambda c: (c.polarity, _figure(c), _day(c), _wording(c), c.id),
-    lambda c: (c.polarity, _day(c), _figure(c), _wording(c), c.id),
-    lambda c: (c.polarity, _wording(c), _figure(c), _day(c), c.id),
-)
-
-
-def block_orders(members: Sequence[ClaimFeatures]) -> list[list[int]]:
-    """The ids of a large block by value, by date and by wording (polarity first in each:
-    claims of opposite polarity are never suggested)."""
-    return [[claim.id for claim in sorted(members, key=order)] for order in _ORDERS]
-
-
-class Blocks:
-    """The blocking keys of a set of claims: which claims share which key."""
-
-    def __init__(self, claims: Sequence[ClaimFeatures], stats: XrefStats | None = None) -> None:
-        self.stats = stats if stats is not None else XrefStats()
-        self.stats.claims = len(claims)
-        limit = self.stats.common_limit = common_limit(len(claims))
-        postings: dict[_Key, list[int]] = defaultdict(list)
-        block_members: dict[_Key, list[ClaimFeatures]] = defaultdict(list)
-        # A claim's keys are worked out again when its pairs are, rather than kept.
-        self._claims = {claim.id: claim for claim in claims}
-        for claim in claims:
-            block, capped = _keys(claim)
-            if block is not None:
-                block_members[block].append(claim)
-            for key in capped:
-                postings[key].append(claim.id)
-        common = {key for key, ids in postings.items() if len(ids) > limit}
-        for key in common:
-            del postings[key]
-        self._postings = dict(postings)
-        # Small blocks: their members; large blocks: their orders and each claim's places.
-        self._small: dict[_Key, list[int]] = {}
-        self._orders: dict[_Key, list[list[int]]] = {}
-        self._places: dict[int, tuple[int, ...]] = {}
-        for key, members in block_members.items():
-            if len(members) <= LARGE_BLOCK:
-                self._small[key] = [claim.id for claim in members]
-                continue
-            orders = self._orders[key] = block_orders(members)
-            places: dict[int, list[int]] = defaultdict(list)
-            for order in orders:
-                for place, claim_id in enumerate(order):
-                    places[claim_id].append(place)
-            self._places.update((claim_id, tuple(p)) for claim_id, p in places.items())
-        self.common_subjects = frozenset(value for kind, value in common if kind == "entity")
-        self.stats.common_keys = len(common)
-        self.stats.large_blocks = len(self._orders)
-        self.stats.keys = sum(len(ids) > 1 for ids in postings.values()) + sum(
-            len(ids) > 1 for ids in block_members.values()
-        )
-
-    def _block_neighbours(self, claim_id: int, block: _Key) -> Iterator[int]:
-        if block in self._small:
-            yield from self._small[block]
-            return
-        for order, place in zip(self._orders[block], self._places[claim_id], strict=True):
-            yield from order[max(0, place - NEIGHBOURS) : place + NEIGHBOURS + 1]
-
-    def pairs(self, focus: int | None = None) -> Iterator[tuple[int, int]]:
-        """Every distinct pair (low id, high id) to compare, once; with ``focus``, its pairs.
-
-        Pairs are generated claim by claim, so they are never all held in memory.
-        """
-        for claim_id in [focus] if focus is not None else sorted(self._claims):
-            if claim_id not in self._claims:
-                continue
-            block, capped = _keys(self._claims[claim_id])
-            neighbours: set[int] = set()
-            if block is not None:
-                neighbours.update(self._block_neighbours(claim_id, block))
-            shared_lemmas: Counter[int] = Counter()
-            for key in capped:
-                members = self._postings.get(key, ())
-                if key[0] == "lemma":
-                    shared_lemmas.update(members)
-                else:
-                    neighbours.update(members)
-            for other, count in shared_lemmas.items():
-                if count >= MIN_SHARED_LEMMAS:
-                    neighbours.add(other)
-                elif other not in neighbours and (focus is not None or other > claim_id):
-                    self.stats.single_lemma_pairs += 1
-            neighbours.discard(claim_id)
-            if focus is None:
-                neighbours = {other for other in neighbours if other > claim_id}
-            for other in sorted(neighbours):
-                self.stats.candidate_pairs += 1
-                yield (claim_id, other) if claim_id < other else (other, claim_id)
-
-
-def candidate_pairs(
-    claims: Sequence[ClaimFeatures],
-    *,
-    focus: int | None = None,
-    stats: XrefStats | None = None,
-) -> Iterator[tuple[int, int]]:
-    """Every distinct pair (low id, high id) of claims to compare, once.
-
-    With ``focus``, only the pairs involving that claim. See the module docstring.
-    """
-    return Blocks(claims, stats).pairs(focus)
 
 
 # -- what two claims are to each other: the kind of a suggestion ---------------------------

@@ -1,35 +1,34 @@
 """The scores of many xref pairs at once: :func:`factbase.analysis.xref.score_pair` in bulk.
 
 A full `xref` scores millions of pairs (about 14 per claim) and keeps a few. Scoring them
-one call at a time spent two thirds of its time in Python's per-call overhead, so here the
-claims' features are laid out once as columns (numpy arrays, one entry per claim) and a
-chunk of pairs is scored with a few array operations per piece of evidence.
+one call at a time spent two thirds of its time in Python's per-call overhead, so here a
+chunk of pairs is scored with a few array operations per piece of evidence, on the claims'
+columns (:class:`~factbase.analysis.xref_columns.ClaimColumns`).
 
 The arithmetic is the one of ``score_pair`` done in the same order (float64 products of
 the same factors, a factor of 1.0 where a piece of evidence is absent, which changes
 nothing), so every score is the same float, rounded as Python's ``round`` rounds; the
-equivalence tests hold the two together. Only the wording (Jaccard of lemma sets) is
-worked out pair by pair, on Python sets. Reasons and kinds are left to ``score_pair``,
-called for the few pairs kept.
+equivalence tests hold the two together. The wording's Jaccard is worked out once per
+distinct pair of lemma sets in a chunk, on the sets' integer ids. Reasons and kinds are
+left to ``score_pair``, called for the few pairs kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 import numpy as np
-import numpy.typing as npt
 
-from factbase.analysis.xref_pairs import ClaimFeatures
-
-if TYPE_CHECKING:
-    from factbase.text.dates import PartialDate
-
-Ints = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
-Flags = npt.NDArray[np.bool_]
+from factbase.analysis.xref_columns import (
+    COARSENESS,
+    NONE,
+    ClaimColumns,
+    Flags,
+    Floats,
+    Integers,
+    Ints,
+    distinct_places,
+)
 
 
 @dataclass(frozen=True)
@@ -49,91 +48,37 @@ class Weights:
     penalty_events_differ: float
     penalty_other_entities: float
     score_digits: int
-    # What a quote says, as a set of lemmas: xref's content_lemmas.
-    quote_lemmas: Callable[[str, str | None], frozenset[str]]
-
-
-_COARSENESS = {"day": 0, "month": 1, "year": 2}
-_NONE = -1
-
-
-class _Codes:
-    """Small integers for values compared only for equality."""
-
-    def __init__(self) -> None:
-        self.codes: dict[object, int] = {}
-
-    def __call__(self, value: object) -> int:
-        if value is None:
-            return _NONE
-        return self.codes.setdefault(value, len(self.codes))
-
-
-def _dates(dates: Sequence[PartialDate | None]) -> tuple[Flags, Ints, Ints, Ints]:
-    known = np.array([d is not None for d in dates], dtype=bool)
-    start = np.array([d.start.toordinal() if d else 0 for d in dates], dtype=np.int64)
-    end = np.array([d.end.toordinal() if d else 0 for d in dates], dtype=np.int64)
-    coarse = np.array([_COARSENESS[str(d.precision)] if d else 0 for d in dates], dtype=np.int64)
-    return known, start, end, coarse
 
 
 class Columns:
-    """The features of claims (in the order given) as arrays, and the scores of pairs of
-    them by position. ``common_subjects`` as for ``score_pair``."""
+    """The scores of pairs of claims, by their positions in ``columns``.
+    ``common_subjects`` as for ``score_pair``."""
 
     def __init__(
         self,
-        claims: Sequence[ClaimFeatures],
+        columns: ClaimColumns,
         weights: Weights,
         common_subjects: frozenset[str] = frozenset(),
     ) -> None:
         self.weights = weights
-        self.claims = claims
-        self.ids = np.array([c.id for c in claims], dtype=np.int64)
-        self.source = np.array([c.source_id for c in claims], dtype=np.int64)
-        polarity, block, subject, unit, topics = _Codes(), _Codes(), _Codes(), _Codes(), _Codes()
-        self.polarity = np.array([polarity(c.polarity) for c in claims], dtype=np.int64)
-        self.block = np.array([block(c.block) for c in claims], dtype=np.int64)
-        self.subject = np.array([subject(c.subject) for c in claims], dtype=np.int64)
-        self.entity = np.array(
-            [c.subject is not None and c.subject.startswith("entity:") for c in claims], dtype=bool
-        )
-        self.common = np.array(
-            [c.subject is not None and c.subject in common_subjects for c in claims], dtype=bool
-        )
-        self.has_value = np.array([c.value is not None for c in claims], dtype=bool)
-        # A unit of None is a unit too ("2" and "3" are compared): its own code, not _NONE.
-        self.unit = np.array(
-            [unit(("unit", c.value.unit)) if c.value is not None else _NONE for c in claims],
-            dtype=np.int64,
-        )
-        self.unit_given = np.array(
-            [c.value is not None and c.value.unit is not None for c in claims], dtype=bool
-        )
-        self.low = np.array(
-            [-np.inf if c.value is None or c.value.low is None else c.value.low for c in claims],
-            dtype=np.float64,
-        )
-        self.high = np.array(
-            [np.inf if c.value is None or c.value.high is None else c.value.high for c in claims],
-            dtype=np.float64,
-        )
-        self.topics = np.array([topics(c.topics) for c in claims], dtype=np.int64)
-        sets = [cast(frozenset[str], topic_set) for topic_set in topics.codes]
+        self.columns = c = columns
+        self.ids, self.source, self.polarity = c.ids, c.source, c.polarity
+        self.block, self.subject, self.entity = c.block, c.subject, c.entity
+        common = np.array([key in common_subjects for key in c.entity_keys] + [False])
+        self.common = common[c.subject]  # NONE is the last entry
+        self.has_value, self.unit, self.unit_given = c.unit != NONE, c.unit, c.unit_given
+        self.low, self.high = c.low, c.high
+        self.topics = c.topics
+        sets = c.topic_sets
         # Few distinct topic sets: the Jaccard of every two of them, looked up per pair.
         self.topic_jaccard = np.array(
             [[_jaccard(a, b) if a & b else 0.0 for b in sets] for a in sets], dtype=np.float64
         ).reshape(len(sets), len(sets))
-        self.event = _dates([c.event for c in claims])
-        self.as_of = _dates([c.as_of for c in claims])
-        self._statements = [c.statement_lemmas for c in claims]
-        # The language of a claim's quote, when it has both (quotes are compared only then).
-        self._quoted = [c.language if c.quote and c.language else None for c in claims]
-        self._quote_lemmas: dict[int, frozenset[str]] = {}
+        self.event, self.as_of = c.event, c.as_of
 
     def positions(self, ids: Ints) -> Ints:
         """Where the claims of ``ids`` are in the columns."""
-        return np.searchsorted(self.ids, ids)
+        return self.columns.positions(ids)
 
     def scores(self, a: Ints, b: Ints) -> tuple[Floats, Flags]:
         """The rounded score of each pair (a[i], b[i]) of positions, and whether it is one:
@@ -143,8 +88,8 @@ class Columns:
         missing = np.ones(len(a), dtype=np.float64)
         penalty = np.ones(len(a), dtype=np.float64)
 
-        same_block = (self.block[a] == self.block[b]) & (self.block[a] != _NONE)
-        subject = (self.subject[a] == self.subject[b]) & (self.subject[a] != _NONE)
+        same_block = (self.block[a] == self.block[b]) & (self.block[a] != NONE)
+        subject = (self.subject[a] == self.subject[b]) & (self.subject[a] != NONE)
         same_subject = ~same_block & subject
         strength = np.where(same_block, w.same_block, 0.0)
         strength = np.where(same_subject & ~self.common[a], w.same_subject, strength)
@@ -171,30 +116,24 @@ class Columns:
         return _rounded((1.0 - missing) * penalty, w.score_digits), valid
 
     def _wording(self, a: Ints, b: Ints) -> Floats:
-        # The one piece of evidence worked out pair by pair: kept to plain lists and local
-        # names, as this loop runs once per candidate pair.
         w = self.weights
-        statements, quoted = self._statements, self._quoted
-        overlaps = []
-        for i, j in zip(a.tolist(), b.tolist(), strict=True):
-            first, second = statements[i], statements[j]
-            shared = len(first & second)
-            overlap = shared / (len(first) + len(second) - shared) if shared else 0.0
-            language = quoted[i]
-            if language is not None and language == quoted[j]:
-                overlap = max(overlap, _jaccard(self._quote(i), self._quote(j)))
-            overlaps.append(overlap)
-        found = np.array(overlaps, dtype=np.float64)
-        return np.where(found > 0.0, w.wording * np.minimum(1.0, found / w.wording_saturation), 0.0)
+        c = self.columns
+        overlap = self._jaccard(c.statement[a], c.statement[b])
+        language = c.quote_language[a]
+        quoted = np.flatnonzero((language != NONE) & (language == c.quote_language[b]))
+        if len(quoted):
+            quotes = self._jaccard(c.quote[a[quoted]], c.quote[b[quoted]])
+            overlap[quoted] = np.maximum(overlap[quoted], quotes)
+        return np.where(
+            overlap > 0.0, w.wording * np.minimum(1.0, overlap / w.wording_saturation), 0.0
+        )
 
-    def _quote(self, position: int) -> frozenset[str]:
-        found = self._quote_lemmas.get(position)
-        if found is None:
-            claim = self.claims[position]
-            assert claim.quote is not None
-            found = self._quote_lemmas[position] = self.weights.quote_lemmas(
-                claim.quote, claim.language
-            )
+    def _jaccard(self, first: Integers, second: Integers) -> Floats:
+        """The Jaccard of lemma sets ``first[i]`` and ``second[i]``, each distinct pair of
+        sets worked out once: claims repeat their wording."""
+        count = len(self.columns.lemma_sets.sizes)
+        pairs, where = distinct_places(first.astype(np.int64) * count + second)
+        found: Floats = self.columns.lemma_sets.jaccard(pairs // count, pairs % count)[where]
         return found
 
     def _dates(self, a: Ints, b: Ints) -> tuple[Floats, Floats]:
@@ -216,7 +155,7 @@ class Columns:
         weights = np.array([w.dates["day"], w.dates["month"], w.dates["year"]])
         weight = weights[coarse]
         strength = np.where(days == 0, weight, 0.0)
-        close = (days > 0) & (days <= w.close_days) & (coarse == _COARSENESS["day"])
+        close = (days > 0) & (days <= w.close_days) & (coarse == COARSENESS["day"])
         strength = np.where(close, weight / 2, strength)
         far_events = is_event & (days > w.close_days)
         penalty = np.where(use & far_events, w.penalty_events_differ, 1.0)

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from factbase.errors import InvalidInput, in_field
 from factbase.text.dictionaries import lemmatizer
@@ -371,6 +371,82 @@ def lemmas(text: str, language: str | None) -> list[str]:
     """
     code = _language_for(text, language)
     return [_lemma(token, code) for token in _tokens(text)]
+
+
+class WordLemmas:
+    """:func:`lemmas` for many texts, each distinct word lemmatised once per language.
+
+    ``keep`` (None: every lemma) says which lemmas are wanted; ``reader(text, language)`` is
+    ``[lemma for lemma in lemmas(text, language) if keep(lemma)]``. Reading a million
+    statements through :func:`lemmas` spent most of its time splitting and checking words
+    that the texts share, so what each word as written comes to is kept, up to
+    :data:`MAX_WORDS` words; and the last :data:`MAX_TEXTS` texts' :meth:`distinct`
+    lemmas, as news repeats whole sentences.
+    """
+
+    MAX_WORDS = 1_000_000
+    MAX_TEXTS = 65_536
+
+    def __init__(self, keep: Callable[[str], bool] | None = None) -> None:
+        self._keep = keep
+        # Language -> word as written -> its lemma, None when it is no word or not kept.
+        self._known: dict[str | None, dict[str, str | None]] = {}
+        self._size = 0
+        self._texts: dict[str | None, dict[str, frozenset[str]]] = {}
+        self._text_count = 0
+        # Texts of other words often come to the same lemmas: each set held once.
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def __call__(self, text: str, language: str | None) -> list[str]:
+        return [lemma for lemma in self._lemmas(text, language) if lemma is not None]
+
+    def distinct(self, text: str, language: str | None) -> frozenset[str]:
+        """The lemmas of ``text`` that ``keep`` keeps, each once."""
+        texts = self._texts.get(language)
+        if texts is None:
+            texts = self._texts[language] = {}
+        found = texts.get(text)
+        if found is None:
+            if self._text_count >= self.MAX_TEXTS:
+                texts.clear()
+                self._texts = {language: texts}
+                self._sets.clear()
+                self._text_count = 0
+            lemmas = frozenset(self._lemmas(text, language))
+            kept = cast(frozenset[str], lemmas - _NO_LEMMA if None in lemmas else lemmas)
+            found = texts[text] = self._sets.setdefault(kept, kept)
+            self._text_count += 1
+        return found
+
+    def _lemmas(self, text: str, language: str | None) -> list[str | None]:
+        code = _language_for(text, language)
+        known = self._known.get(code)
+        if known is None:
+            known = self._known[code] = {}
+        words = _WORD.findall(unicodedata.normalize("NFC", text))
+        try:
+            return list(map(known.__getitem__, words))
+        except KeyError:
+            pass
+        if self._size + len(words) > self.MAX_WORDS:
+            known.clear()
+            self._known = {code: known}
+            self._size = 0
+        for word in words:
+            if word not in known:
+                known[word] = self._lemma(word, code)
+                self._size += 1
+        return list(map(known.__getitem__, words))
+
+    def _lemma(self, word: str, code: str | None) -> str | None:
+        # As _tokens reads a word: numbers dropped, one apostrophe and hyphen form.
+        if not any(char.isalpha() for char in word):
+            return None
+        lemma = _lemma(word.translate(_APOSTROPHES), code)
+        return lemma if self._keep is None or self._keep(lemma) else None
+
+
+_NO_LEMMA = frozenset([None])
 
 
 def search_lemmas(text: str, language: str | None) -> str:
