@@ -24,6 +24,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from factbase.store.bulk_insert import insert_rows
 from factbase.store.models import AuditEntry, Claim, utcnow
 
 ACTOR_ENV = "FACTBASE_USER"
@@ -115,7 +116,7 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
         }
         for entry in entries
     ]
-    session.execute(insert(cast(Table, AuditEntry.__table__)), rows)
+    insert_rows(session, insert(cast(Table, AuditEntry.__table__)), rows)
 
 
 def _detail(detail: dict[str, Any] | None) -> str | None:

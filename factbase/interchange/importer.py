@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -274,7 +274,8 @@ def _import_files(
         for record in by_section["links"]:
             _apply(session, record, summary)
         if summary.changed_claims:
-            summary.conflicts_found += len(scan(session, summary.changed_claims).new_ids)
+            focus = _scan_focus(session, summary.changed_claims)
+            summary.conflicts_found += len(scan(session, focus).new_ids)
         # Decisions after the scan and the links, which find the conflicts they decide.
         for record in by_section["conflicts"]:
             _apply(session, record, summary)
@@ -283,6 +284,16 @@ def _import_files(
             _apply(session, record, summary)
         _apply_audit(session, by_section["audit"], summary)
     return summary
+
+
+def _scan_focus(session: Session, changed: list[int]) -> list[int] | None:
+    """The claims whose conflicts an import checks: those it changed, or None (a full
+    scan, which finds the same) when it changed every stored claim, as an import into an
+    empty database does. The full scan reads the claims block by block without first
+    finding the blocks of a million ids, nor holding them."""
+    if len(set(changed)) == session.scalar(select(func.count()).select_from(Claim)):
+        return None
+    return changed
 
 
 # A claim record, with its validated fields and its reading when a worker read it already.
