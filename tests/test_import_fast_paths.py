@@ -99,6 +99,7 @@ def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer, "_scan_focus", lambda _session, changed: changed)
     monkeypatch.setattr(bulk_insert, "DIRECT", False)
     monkeypatch.setattr(claim_writer, "SQLITE_DIRECT", False)
+    monkeypatch.setattr(importer, "dates_workers", lambda _sources, *, wanted: 0)
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])
@@ -160,3 +161,20 @@ def test_a_failing_import_keeps_every_index(
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT * FROM sqlite_master ORDER BY name").fetchall() == schema
         assert connection.execute("SELECT * FROM claim ORDER BY id").fetchall() == claims
+
+
+@pytest.mark.parametrize("published", ["32.13.2020", "вчера", "not a date at all"])
+def test_a_bad_source_date_read_by_workers_fails_as_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, published: str
+) -> None:
+    records = _records()
+    records[3] = {**records[3], "published": published}
+    paths = _write(tmp_path, records)
+    messages = []
+    for workers in ("0", "2"):
+        monkeypatch.setenv(claim_pool.WORKERS_VARIABLE, workers)
+        with pytest.raises(ImportFailed) as failed:
+            _import(tmp_path / f"w{workers}.db", paths)
+        messages.append(str(failed.value))
+    assert messages[0] == messages[1]
+    assert "published" in messages[0]

@@ -45,7 +45,13 @@ from factbase.claims.query import get_claim
 from factbase.claims.values import HISTORY_COLUMNS, ClaimInput
 from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_intake import ClaimIntake, ClaimReading, claim_input_of
-from factbase.interchange.claim_pool import ClaimReaders, claim_readers, workers_for
+from factbase.interchange.claim_pool import (
+    ClaimReaders,
+    claim_readers,
+    dates_workers,
+    workers_for,
+)
+from factbase.interchange.date_pool import read_dates
 from factbase.interchange.readers import SECTIONS, Record, iter_records
 from factbase.interchange.review_work import (
     AUDIT_FIELDS,
@@ -377,6 +383,10 @@ def _apply_sources(
     if not records:
         return
     writer = SourceWriter(session, replace=options.replace, notice=options.notice)
+    workers = dates_workers(len(records), wanted=options.read_in_workers)
+    if workers:
+        given = (record.data.get(name) for record in records for name in ("published", "retrieved"))
+        writer.read_ahead(read_dates((text for text in given if isinstance(text, str)), workers))
     texts: list[TextRecord] = []
     for record in records:
         try:
