@@ -28,6 +28,7 @@ from factbase.catalog.audit_entries import change_lines as change_lines
 from factbase.catalog.audit_entries import changes as changes
 from factbase.catalog.audit_entries import current_actor as current_actor
 from factbase.catalog.audit_entries import detail_text
+from factbase.store.bulk_insert import insert_rows
 from factbase.store.models import AuditEntry, Claim, utcnow
 
 _restoring: ContextVar[bool] = ContextVar("restoring_audit_log", default=False)
@@ -96,7 +97,7 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
         }
         for entry in entries
     ]
-    session.execute(insert(cast(Table, AuditEntry.__table__)), rows)
+    insert_rows(session, insert(cast(Table, AuditEntry.__table__)), rows)
 
 
 @dataclass(frozen=True)

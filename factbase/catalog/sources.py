@@ -106,11 +106,13 @@ def source_values(
     data: SourceInput,
     outlet_id: Callable[[str], int],
     read_date: Callable[[str], PartialDate] = parse_date,
+    relative: Callable[[str], bool] = is_relative,
 ) -> dict[str, Any]:
     """The source's column values from what a user gave; every check a source goes through.
 
-    ``outlet_id`` names the outlet (raising NotFound), ``read_date`` reads a date: an
-    import answers both from per-run caches, `factbase source add` with queries.
+    ``outlet_id`` names the outlet (raising NotFound), ``read_date`` reads a date and
+    ``relative`` tells whether one is relative: an import answers them from per-run
+    caches, `factbase source add` with queries and dateparser.
     """
     with in_field("title"):
         title = normalise_text(data.title)
@@ -118,7 +120,7 @@ def source_values(
             raise InvalidInput("a source needs a title")
     with in_field("published"):
         published = read_date(data.published) if data.published else None
-        if data.published and is_relative(data.published):
+        if data.published and relative(data.published):
             raise InvalidDate(relative_publication(data.published))
     with in_field("retrieved"):
         retrieved = read_date(data.retrieved) if data.retrieved else None

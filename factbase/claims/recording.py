@@ -27,6 +27,7 @@ from factbase.claims.values import (
 )
 from factbase.claims.values import stored_input as stored_input  # re-exported
 from factbase.errors import AlreadyExists
+from factbase.store.bulk_insert import insert_rows
 from factbase.store.models import Claim, ClaimTopic, Conflict, SearchForm, SourceText
 from factbase.store.upserts import insert_new
 from factbase.text.language import search_forms
@@ -106,9 +107,7 @@ def record_form_pairs(session: Session, pairs: set[tuple[str, str]]) -> None:
     if not new:
         return
     rows = [{"form": form, "lemma": lemma} for form, lemma in sorted(new)]
-    statement = insert_new(session, SearchForm)
-    for start in range(0, len(rows), 5000):
-        session.execute(statement, rows[start : start + 5000])
+    insert_rows(session, insert_new(session, SearchForm), rows)
     written |= new
 
 

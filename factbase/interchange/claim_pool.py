@@ -73,6 +73,26 @@ def workers_for(claims: int, lookups: ImportLookups, *, wanted: bool) -> int:
     return cores if cores > 1 else 0
 
 
+# Below this many source records, their dates are read in the importing process
+# (factbase.interchange.date_pool): starting workers costs about a second.
+MIN_SOURCES = 5_000
+
+
+def dates_workers(sources: int, *, wanted: bool) -> int:
+    """How many worker processes read the dates of a run's ``sources`` source records (0:
+    none): as for claims, $FACTBASE_IMPORT_WORKERS decides when set."""
+    given = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if given:
+        try:
+            return max(0, int(given))
+        except ValueError:
+            return 0
+    if not wanted or sources < MIN_SOURCES:
+        return 0
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 0
+
+
 class ClaimReaders:
     """Worker processes reading claim records; use as a context manager."""
 

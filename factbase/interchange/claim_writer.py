@@ -10,7 +10,7 @@ stays all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
@@ -37,6 +37,7 @@ from factbase.claims.values import (
     topic_link_row,
 )
 from factbase.errors import as_id
+from factbase.store.bulk_insert import bound_rows, insert_rows
 from factbase.store.models import (
     Claim,
     ClaimTopic,
@@ -336,8 +337,7 @@ class ClaimWriter:
             for claim_id, claim in claims
             for topic_id, link in claim.topics.items()
         ]
-        if rows:
-            self.session.execute(insert(_CLAIM_TOPIC), rows)
+        insert_rows(self.session, insert(_CLAIM_TOPIC), rows)
 
     def stored(self, identities: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], Stored]:
         """The claims already in the database that ``identities`` name (see
@@ -404,15 +404,11 @@ def _sqlite_insert(session: Session, rows: list[dict[str, Any]]) -> range | None
     if connection.dialect.name != "sqlite":
         return None
     compiled = insert(_CLAIM).compile(dialect=connection.dialect, column_keys=list(rows[0]))
-    names = compiled.positiontup
-    if names is None or set(names) != set(rows[0]):
+    params = bound_rows(compiled, rows)
+    if params is None:
         return None  # a column default SQLAlchemy would fill in: let it
-    processors = cast(dict[str, Callable[[Any], Any]], compiled._bind_processors)
-    plan = [(name, processors.get(name)) for name in names]
-    params = [
-        tuple(row[name] if process is None else process(row[name]) for name, process in plan)
-        for row in rows
-    ]
+    names = compiled.positiontup
+    assert names is not None
     # Rows go in multi-row VALUES statements of the size Core's "insertmanyvalues" sends
     # (row by row, the search index would write a segment per row).
     head, values = compiled.string.split(" VALUES ", 1)

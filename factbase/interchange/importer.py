@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,13 @@ from factbase.claims.query import get_claim
 from factbase.claims.values import HISTORY_COLUMNS, ClaimInput
 from factbase.errors import FactbaseError, ImportFailed, in_field
 from factbase.interchange.claim_intake import ClaimIntake, ClaimReading, claim_input_of
-from factbase.interchange.claim_pool import ClaimReaders, claim_readers, workers_for
+from factbase.interchange.claim_pool import (
+    ClaimReaders,
+    claim_readers,
+    dates_workers,
+    workers_for,
+)
+from factbase.interchange.date_pool import read_dates
 from factbase.interchange.readers import SECTIONS, Record, iter_records
 from factbase.interchange.review_work import (
     AUDIT_FIELDS,
@@ -70,6 +76,7 @@ from factbase.interchange.verdict_records import (
     apply_setting,
     apply_verdict,
 )
+from factbase.store.index_rebuild import indexes_built_after
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, Conflict
 from factbase.store.resources import seeds_dir
@@ -270,11 +277,13 @@ def _import_files(
             for record in by_section[section]:
                 _apply(session, record, summary)
         _apply_sources(session, by_section["sources"], summary, options)
-        _apply_claims(session, claims, summary, progress, options)
+        with indexes_built_after(session, _rebuilt(session, claims.total), kept=_KEPT_INDEXES):
+            _apply_claims(session, claims, summary, progress, options)
         for record in by_section["links"]:
             _apply(session, record, summary)
         if summary.changed_claims:
-            summary.conflicts_found += len(scan(session, summary.changed_claims).new_ids)
+            focus = _scan_focus(session, summary.changed_claims)
+            summary.conflicts_found += len(scan(session, focus).new_ids)
         # Decisions after the scan and the links, which find the conflicts they decide.
         for record in by_section["conflicts"]:
             _apply(session, record, summary)
@@ -283,6 +292,37 @@ def _import_files(
             _apply(session, record, summary)
         _apply_audit(session, by_section["audit"], summary)
     return summary
+
+
+# From this many claim records, a table holding fewer rows than the run brings gets its
+# secondary indexes built after the claims are written (factbase.store.index_rebuild): at
+# 1M claims into an empty database, inserting through a dozen indexes that outgrow the page
+# cache cost more than sorting each once.
+REBUILD_INDEXES_FROM = 20_000
+_REBUILT_TABLES = ("claim", "claim_topic", "audit_log")
+# Read while claims are written: stored claims and duplicates are looked up by source.
+_KEPT_INDEXES = ("ix_claim_source_id",)
+
+
+def _rebuilt(session: Session, claims: int) -> list[str]:
+    """The tables whose secondary indexes a run of ``claims`` claim records builds after."""
+    if claims < REBUILD_INDEXES_FROM:
+        return []
+    return [
+        table
+        for table in _REBUILT_TABLES
+        if (session.scalar(text(f"SELECT count(*) FROM {table}")) or 0) < claims
+    ]
+
+
+def _scan_focus(session: Session, changed: list[int]) -> list[int] | None:
+    """The claims whose conflicts an import checks: those it changed, or None (a full
+    scan, which finds the same) when it changed every stored claim, as an import into an
+    empty database does. The full scan reads the claims block by block without first
+    finding the blocks of a million ids, nor holding them."""
+    if len(set(changed)) == session.scalar(select(func.count()).select_from(Claim)):
+        return None
+    return changed
 
 
 # A claim record, with its validated fields and its reading when a worker read it already.
@@ -343,6 +383,10 @@ def _apply_sources(
     if not records:
         return
     writer = SourceWriter(session, replace=options.replace, notice=options.notice)
+    workers = dates_workers(len(records), wanted=options.read_in_workers)
+    if workers:
+        given = (record.data.get(name) for record in records for name in ("published", "retrieved"))
+        writer.read_ahead(read_dates((text for text in given if isinstance(text, str)), workers))
     texts: list[TextRecord] = []
     for record in records:
         try:

@@ -32,7 +32,7 @@ from factbase.catalog.sources import SourceInput, source_values
 from factbase.errors import AlreadyExists, InvalidInput, as_id, in_field
 from factbase.store.models import Outlet, Source, SourceCite, utcnow
 from factbase.text.date_formats import parse_timestamp, stored_iso
-from factbase.text.dates import PartialDate, parse_date
+from factbase.text.dates import PartialDate, is_relative, parse_date
 from factbase.text.language import fold, normalise_text
 
 BATCH_SIZE = 2000
@@ -113,6 +113,7 @@ class SourceWriter:
             session.execute(select(Outlet.name_key, Outlet.id)).all()
         )
         self._dates: dict[str, PartialDate] = {}
+        self._relative: dict[str, bool] = {}
         # The stored sources, kept in step with every flush.
         self._ids: set[int] = set()
         self._by_key: dict[str, int] = {}
@@ -156,7 +157,7 @@ class SourceWriter:
             if not given.get(name) and (name in given or not partial):
                 cleared = "; it cannot be cleared" if partial else ""
                 raise InvalidInput(f"{name}: required{cleared}")
-        values = source_values(data, self._outlet_or_none, self._date)
+        values = source_values(data, self._outlet_or_none, self._date, self._is_relative)
         with in_field("created_at"):
             created_at = parse_timestamp(data.created_at) if data.created_at else None
         if existing in self._unnamed and data.key and made_up_source_id(data.key) == existing:
@@ -197,6 +198,19 @@ class SourceWriter:
         if known is None:
             known = self._dates[text] = parse_date(text)
         return known
+
+    def _is_relative(self, text: str) -> bool:
+        known = self._relative.get(text)
+        if known is None:
+            known = self._relative[text] = is_relative(text)
+        return known
+
+    def read_ahead(self, dates: dict[str, tuple[PartialDate, bool]]) -> None:
+        """Take dates read already (factbase.interchange.date_pool): each text's date and
+        whether it is relative."""
+        for text, (read, relative) in dates.items():
+            self._dates[text] = read
+            self._relative[text] = relative
 
     def _cited(self, names: Sequence[str]) -> Iterable[int]:
         for name in names:
