@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from factbase.errors import ImportFailed
 from factbase.interchange import claim_pool, claim_writer, importer
@@ -178,3 +179,38 @@ def test_a_bad_source_date_read_by_workers_fails_as_read_here(
         messages.append(str(failed.value))
     assert messages[0] == messages[1]
     assert "published" in messages[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_large_import_leaves_the_server_planner_statistics(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, fails: bool
+) -> None:
+    """On PostgreSQL a large run ends by analysing what it filled (pg_class.reltuples is
+    -1 for a table never analysed); a run that fails rolls the statistics back too."""
+    monkeypatch.setattr(importer, "ANALYSE_FROM", 1)
+    records = _records()
+    if fails:
+        records.append({"type": "claim", "source": "no-such-source", "statement": "x"})
+    paths = _write(tmp_path, records)
+    database = Database.open(db_url)
+    try:
+        if fails:
+            with pytest.raises(ImportFailed), database.session(write=True) as session:
+                import_files(session, paths)
+        else:
+            with database.session(write=True) as session:
+                import_files(session, paths)
+        with database.session() as session:
+            claims = session.execute(
+                text("SELECT reltuples FROM pg_class WHERE relname = 'claim'")
+            ).scalar_one()
+            stored = session.execute(text("SELECT count(*) FROM claim")).scalar_one()
+    finally:
+        database.close()
+    if fails:
+        assert stored == 0
+        assert claims <= 0  # never analysed (-1), as before the run
+    else:
+        assert stored > 100
+        assert claims == stored

@@ -44,3 +44,16 @@ def indexes_built_after(
     yield [name for name, _sql in dropped]
     for _name, sql in dropped:
         session.execute(text(sql))
+
+
+def refresh_statistics(session: Session, tables: Collection[str]) -> None:
+    """On PostgreSQL, gather the planner's statistics of ``tables`` after a bulk write.
+
+    Until autovacuum gets to them the planner plans for the tables as it last saw them,
+    often empty: the first newest-first topic page after importing 100k claims hash-joined
+    every claim (154 ms) instead of 78 ms once analysed. ANALYZE is transactional there:
+    statistics gathered inside a write that fails are rolled back with it. SQLite keeps
+    no statistics unless asked, and its plans are chosen (and tested) without them.
+    """
+    if session.get_bind().dialect.name == "postgresql" and tables:
+        session.execute(text(f"ANALYZE {', '.join(sorted(tables))}"))
