@@ -5,6 +5,7 @@ process reads them, against real databases."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from datetime import date, datetime
@@ -200,14 +201,14 @@ def test_small_imports_start_no_workers(
     db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv(claim_pool.WORKERS_VARIABLE, raising=False)
-    monkeypatch.setattr(claim_pool.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
     with db.session() as session:
         lookups = ImportLookups(session)
     assert claim_pool.workers_for(claim_pool.MIN_CLAIMS - 1, lookups, wanted=True) == 0
     assert claim_pool.workers_for(claim_pool.MIN_CLAIMS, lookups, wanted=True) == 4
     # A caller that did not ask (a script that may not guard its main module) gets none.
     assert claim_pool.workers_for(claim_pool.MIN_CLAIMS, lookups, wanted=False) == 0
-    monkeypatch.setattr(claim_pool.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert claim_pool.workers_for(10 * claim_pool.MIN_CLAIMS, lookups, wanted=True) == 0
     monkeypatch.setenv(claim_pool.WORKERS_VARIABLE, "3")
     assert claim_pool.workers_for(5, lookups, wanted=False) == 3

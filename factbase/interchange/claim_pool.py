@@ -21,7 +21,6 @@ used for files of any size, which is how the tests hold both ways to the same da
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -41,6 +40,7 @@ from factbase.interchange.readers import (
     jsonl_line_records,
     jsonl_lines,
 )
+from factbase.store.workers import spare_cores, workers_asked
 
 # Below this many claims in a run, starting the workers costs more than they save.
 MIN_CLAIMS = 20_000
@@ -61,16 +61,12 @@ Read = tuple[str, dict[str, Any], ClaimReading]
 def workers_for(claims: int, lookups: ImportLookups, *, wanted: bool) -> int:
     """How many worker processes read the claims of a run of ``claims`` claims (0: none),
     for a caller that ``wanted`` them when they pay."""
-    given = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if given:
-        try:
-            return max(0, int(given))
-        except ValueError:
-            return 0
+    asked = workers_asked(WORKERS_VARIABLE)
+    if asked is not None:
+        return asked
     if not wanted or claims < MIN_CLAIMS or lookups.text_size() > MAX_TEXT_CHARS:
         return 0
-    cores = os.cpu_count() or 1
-    return cores if cores > 1 else 0
+    return spare_cores()
 
 
 # Below this many source records, their dates are read in the importing process
@@ -81,16 +77,12 @@ MIN_SOURCES = 5_000
 def dates_workers(sources: int, *, wanted: bool) -> int:
     """How many worker processes read the dates of a run's ``sources`` source records (0:
     none): as for claims, $FACTBASE_IMPORT_WORKERS decides when set."""
-    given = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if given:
-        try:
-            return max(0, int(given))
-        except ValueError:
-            return 0
+    asked = workers_asked(WORKERS_VARIABLE)
+    if asked is not None:
+        return asked
     if not wanted or sources < MIN_SOURCES:
         return 0
-    cores = os.cpu_count() or 1
-    return cores if cores > 1 else 0
+    return spare_cores()
 
 
 class ClaimReaders:

@@ -26,7 +26,6 @@ tests use it).
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
 import shutil
 import signal
@@ -48,6 +47,7 @@ from factbase.interchange.exports import COLUMNS, primed, write_table
 from factbase.interchange.outputs import part_path
 from factbase.store.database import Database
 from factbase.store.models import Claim
+from factbase.store.workers import workers_asked
 from factbase.vocabulary import ExportFormat
 
 WORKERS_VARIABLE = "FACTBASE_EXPORT_WORKERS"
@@ -78,13 +78,8 @@ class TableOutput:
 
 def wanted_workers() -> int | None:
     """What ``FACTBASE_EXPORT_WORKERS`` asks: 0 (never cut), 1 (cut any size), or None."""
-    given = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if not given:
-        return None
-    try:
-        return 1 if int(given) > 0 else 0
-    except ValueError:
-        return 0
+    asked = workers_asked(WORKERS_VARIABLE)
+    return None if asked is None else min(asked, 1)
 
 
 def cuttable(where: ClaimFilter, output: TableOutput) -> bool:
