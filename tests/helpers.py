@@ -440,7 +440,8 @@ def shape(value: Any, since: str) -> Any:
 
 def written_tables(path: Path, since: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (the search indexes' own tables included), moments by
-    their shape and whether they are ``since`` or later."""
+    their shape and whether they are ``since`` or later: two writers of one change, each
+    on its own copy of a database, must leave equal tables."""
     with sqlite3.connect(path) as connection:
         names = [
             name
@@ -467,6 +468,35 @@ def written_tables(path: Path, since: str) -> dict[str, list[tuple[Any, ...]]]:
             found[name] = sorted(rows, key=repr)
     connection.close()
     return found
+
+
+@dataclass
+class Process:
+    """A whole `factbase` process: how it ended and the modules it imported."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    imported: list[str]
+
+
+def run_importing(db: Path, *arguments: str) -> Process:
+    """Run ``factbase --db DB ARGUMENTS`` as its own process, listing what it imports
+    (``python -X importtime``): the quick writers must never load SQLAlchemy."""
+    command = [sys.executable, "-X", "importtime", "-m", "factbase", "--db", str(db)]
+    done = subprocess.run([*command, *arguments], capture_output=True, text=True, check=False)
+    lines = done.stderr.splitlines()
+    imported = [line.split("|")[-1].strip() for line in lines if line.startswith("import time:")]
+    said = "\n".join(line for line in lines if not line.startswith("import time:"))
+    return Process(done.returncode, done.stdout, said, imported)
+
+
+def last_actor(path: Path) -> str:
+    """Who the newest audit entry of a SQLite file names."""
+    with sqlite3.connect(path) as connection:
+        (actor,) = connection.execute("SELECT actor FROM audit_log ORDER BY id DESC").fetchone()
+    connection.close()
+    return str(actor)
 
 
 def file_bytes(path: Path) -> dict[str, bytes]:

@@ -11,16 +11,14 @@ check that a whole `add` process then never imports SQLAlchemy.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import subprocess
-import sys
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli
+from helpers import Cli, copies, run_importing, written_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,11 +27,10 @@ from factbase.analysis.quick_add import QuickAdded, add_quickly
 from factbase.claims.values import ClaimInput
 from factbase.errors import FactbaseError
 from factbase.store.database import Database
+from factbase.store.quick_sqlite import timestamp
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "ru-tokayev-defence-space"  # a Russian article of the seed, published 2024-08-11
-# Columns that hold the moment of writing, which differs between two writes.
-MOMENTS = {"created_at", "updated_at"}
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +52,6 @@ class Added:
     topics: list[str]
     warnings: list[str]
     conflicts: list[tuple[int, str, str]]
-
-
-def copies(seeded: Path, folder: Path) -> tuple[Path, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    library, quick = folder / "library.db", folder / "quick.db"
-    for path in (library, quick):
-        shutil.copyfile(seeded, path)
-    return library, quick
 
 
 def library_add(path: Path, data: ClaimInput, **options: bool) -> Added | FactbaseError:
@@ -100,36 +89,19 @@ def quick_add(path: Path, data: ClaimInput, **options: bool) -> Added | None:
     )
 
 
-def tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (the search indexes' own tables included), moments aside."""
-    with sqlite3.connect(path) as connection:
-        names = [
-            name
-            for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        found = {}
-        for name in names:
-            cursor = connection.execute(f'SELECT * FROM "{name}"')
-            kept = [i for i, column in enumerate(cursor.description) if column[0] not in MOMENTS]
-            found[name] = sorted((tuple(row[i] for i in kept) for row in cursor), key=repr)
-    connection.close()
-    return found
-
-
 def assert_same_outcome(seeded: Path, folder: Path, data: ClaimInput, **options: bool) -> None:
     library, quick = copies(seeded, folder)
-    before = tables(quick)
+    since = timestamp(datetime.now(UTC))
+    before = written_tables(quick, since)
     by_quick = quick_add(quick, data, **options)
     by_library = library_add(library, data, **options)
     if by_quick is None:
         # Declined: nothing written, and the library refuses the claim with its own words.
-        assert tables(quick) == before
+        assert written_tables(quick, since) == before
         assert isinstance(by_library, FactbaseError), by_library
         return
     assert by_quick == by_library
-    assert tables(quick) == tables(library)
+    assert written_tables(quick, since) == written_tables(library, since)
 
 
 BASE = ClaimInput(source=SOURCE, statement="Казахстан увеличил расходы на оборону")
@@ -286,14 +258,14 @@ def test_any_claim_is_recorded_as_the_library_records_it_or_declined(
 
 def test_an_add_process_never_imports_sqlalchemy(seeded: Path, tmp_path: Path) -> None:
     _, quick = copies(seeded, tmp_path)
-    command = [sys.executable, "-X", "importtime", "-m", "factbase", "--db", str(quick)]
-    command += ["add", "Казахстан увеличил расходы на оборону на 500 млрд тенге"]
-    command += ["--source", SOURCE, "--subject", "Kazakhstan", "--value", "500 млрд тенге"]
-    command += ["--property", "defence budget increase"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = run_importing(
+        quick,
+        *("add", "Казахстан увеличил расходы на оборону на 500 млрд тенге", "--source", SOURCE),
+        *("--subject", "Kazakhstan", "--value", "500 млрд тенге"),
+        *("--property", "defence budget increase"),
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("added claim 140 ")
     assert "new conflict" in done.stderr
-    imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line]
-    assert "factbase.analysis.quick_add" in imported
-    assert not [name for name in imported if name.startswith("sqlalchemy")]
+    assert "factbase.analysis.quick_add" in done.imported
+    assert not [name for name in done.imported if name.startswith("sqlalchemy")]

@@ -21,15 +21,13 @@ written by the decision under test or before it.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli, copies, file_bytes, written_tables
+from helpers import Cli, copies, file_bytes, last_actor, run_importing, written_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -331,16 +329,9 @@ def test_a_process_never_imports_sqlalchemy(
 ) -> None:
     arguments, said = command
     _, quick = copies(prepared, tmp_path)
-    whole = [sys.executable, "-X", "importtime", "-m", "factbase", "--db", str(quick)]
-    done = subprocess.run(
-        [*whole, "--user", "Анна", *arguments], capture_output=True, text=True, check=False
-    )
+    done = run_importing(quick, "--user", "Анна", *arguments)
     assert done.returncode == 0, done.stderr
     assert said in done.stdout + done.stderr
-    imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line]
-    assert "factbase.analysis.quick_corrections" in imported
-    assert not [name for name in imported if name.startswith("sqlalchemy")]
-    with sqlite3.connect(quick) as connection:
-        actor = connection.execute("SELECT actor FROM audit_log ORDER BY id DESC").fetchone()
-    connection.close()
-    assert actor == ("Анна",)
+    assert "factbase.analysis.quick_corrections" in done.imported
+    assert not [name for name in done.imported if name.startswith("sqlalchemy")]
+    assert last_actor(quick) == "Анна"

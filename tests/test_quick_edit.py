@@ -14,14 +14,12 @@ process then never imports SQLAlchemy.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Cli, copies, file_bytes, written_tables
+from helpers import Cli, copies, file_bytes, last_actor, run_importing, written_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -208,19 +206,15 @@ def test_any_edit_is_made_as_the_library_makes_it_or_declined(
 
 def test_an_edit_process_never_imports_sqlalchemy(prepared: Path, tmp_path: Path) -> None:
     _, quick = copies(prepared, tmp_path)
-    command = [sys.executable, "-X", "importtime", "-m", "factbase", "--db", str(quick)]
-    command += ["--user", "Анна", "edit", "64", "--polarity", "affirmed", "--why", "misread"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = run_importing(
+        quick, "--user", "Анна", "edit", "64", "--polarity", "affirmed", "--why", "misread"
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("claim 64: changed 1 field")
     assert "withdraw conflict 15 (polarity) with claim 27" in done.stdout
-    imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line]
-    assert "factbase.analysis.quick_edit" in imported
-    assert not [name for name in imported if name.startswith("sqlalchemy")]
-    with sqlite3.connect(quick) as connection:
-        actor = connection.execute("SELECT actor FROM audit_log ORDER BY id DESC").fetchone()
-    connection.close()
-    assert actor == ("Анна",)
+    assert "factbase.analysis.quick_edit" in done.imported
+    assert not [name for name in done.imported if name.startswith("sqlalchemy")]
+    assert last_actor(quick) == "Анна"
 
 
 def test_it_declines_a_file_the_library_must_prepare(prepared: Path, tmp_path: Path) -> None:
