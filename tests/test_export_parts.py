@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,10 @@ def test_small_exports_stay_in_one_process(seeded: str, monkeypatch: pytest.Monk
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock")
-def test_commits_are_held_off_until_both_snapshots_are_taken(seeded: str) -> None:
+def test_commits_are_held_off_until_both_snapshots_are_taken(
+    seeded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(export_parts.WORKERS_VARIABLE, "1")  # the seed is cut only when asked
     with Database.open(seeded, create=False) as database:
         held = export_parts._CommitsHeld.take(database)
         assert held is not None
@@ -146,6 +150,48 @@ def test_commits_are_held_off_until_both_snapshots_are_taken(seeded: str) -> Non
             other.execute("ROLLBACK")
         finally:
             other.close()
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock")
+def test_an_export_too_small_to_cut_holds_off_no_writer(
+    seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(export_parts.WORKERS_VARIABLE, raising=False)
+    with Database.open(seeded, create=False) as database:
+        assert export_parts._CommitsHeld.take(database) is None
+        other = sqlite3.connect(seeded, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # the lock is free: nothing took it
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+
+def test_the_second_part_loses_its_name_once_the_worker_has_started(
+    seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written to stdout, the part goes in the temporary folder: it must not outlive a kill
+    of both processes there, where no later export sweeps."""
+    temporary, output = tmp_path / "tmp", tmp_path / "out"
+    temporary.mkdir()
+    output.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    csv = TableOutput(ExportFormat.CSV)
+    with (
+        Database.open(seeded, create=False) as database,
+        database.session(snapshot=True) as session,
+    ):
+        expected = len(list(claim_records(session, EVERY_CLAIM, None)))
+        snapshot = export_parts._exported_snapshot(session)
+        every = IdSpan(after=0)
+        with export_parts._Worker(database, EVERY_CLAIM, every, csv, None, snapshot) as worker:
+            worker.wait_started()
+            assert list(temporary.iterdir()) == []
+            with (output / "part.csv").open("w", encoding="utf-8", newline="") as out:
+                assert worker.append_to(out) == expected
+    assert list(temporary.iterdir()) == []
+    lines = (output / "part.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("1,")  # the second part has no header row
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock")

@@ -8,12 +8,18 @@ half where the output goes while a worker writes the second half into a part fil
 beside it, appended once both are done. The rows, their order and the bytes are those
 one process writes (``tests/test_export_parts.py``).
 
-Both halves read the same state of the database. On SQLite a second connection holds
-the write lock from before this process's first read until the worker has made its
-first, so no commit can fall between the two snapshots (a writer waits that long, well
-under a second, within its busy timeout); when the lock cannot be had at once, the
-export is written by this process alone. On PostgreSQL the worker adopts this
-transaction's exported snapshot.
+Both halves read the same state of the database. On SQLite, when the export will be
+cut, a second connection holds the write lock from before this process's first read
+until the worker has made its first, so no commit can fall between the two snapshots (a
+writer waits that long, well under a second, within its busy timeout); when the lock
+cannot be had at once, the export is written by this process alone. An export too small
+to cut takes no lock. On PostgreSQL the worker adopts this transaction's exported
+snapshot.
+
+The worker writes its part into a file it creates beside the output (in the temporary
+folder for stdout). This process opens that file as soon as the worker names it and
+removes its name at once, so the part lives on only as the two open files: a kill of
+both processes leaves nothing behind, unless it falls in the moment between.
 
 The worker is started with ``spawn`` (a forked child would share the open connection)
 and ignores Ctrl-C, which this process takes and answers by stopping it; starting it
@@ -35,7 +41,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -92,6 +98,10 @@ def middle_id(session: Session) -> int | None:
     """The id to cut at (the first part ends there), or None when the export is too small
     to be worth cutting."""
     low, high = session.execute(select(func.min(Claim.id), func.max(Claim.id))).one()
+    return _cut_between(low, high)
+
+
+def _cut_between(low: int | None, high: int | None) -> int | None:
     if low is None or high is None or low == high:
         return None
     if wanted_workers() is None and high - low < MIN_CLAIMS:
@@ -141,6 +151,9 @@ def _rows(session: Session, where: ClaimFilter, span: IdSpan | None) -> Iterator
         rows.close()
 
 
+_ID_RANGE = f"SELECT min(id), max(id) FROM {Claim.__tablename__}"
+
+
 class _CommitsHeld:
     """Other writers' commits held off (SQLite: the write lock, on a connection of its
     own), until :meth:`release`. PostgreSQL shares snapshots instead: nothing is held."""
@@ -150,7 +163,8 @@ class _CommitsHeld:
 
     @classmethod
     def take(cls, database: Database) -> _CommitsHeld | None:
-        """Commits held off, or None when that cannot be done at once."""
+        """Commits held off, or None when the export will not be cut or the lock cannot
+        be had at once."""
         if not database.is_sqlite:
             return cls(None)
         if database.read_only or database.url.database in (None, "", ":memory:"):
@@ -163,6 +177,12 @@ class _CommitsHeld:
         except sqlite3.Error:
             return None
         try:
+            # Only an export that will be cut needs the lock: a smaller one is written by
+            # this process alone and must not hold off, nor wait for, any writer.
+            low, high = connection.execute(_ID_RANGE).fetchone()
+            if _cut_between(low, high) is None:
+                connection.close()
+                return None
             connection.execute("BEGIN IMMEDIATE")
         except sqlite3.Error:
             connection.close()
@@ -206,7 +226,8 @@ class _Worker:
         # Beside the output, as `.NAME.PID.part` with the worker's PID: the next write
         # towards the same file sweeps it if a kill left it there.
         beside = target if target is not None else Path(tempfile.gettempdir()) / "factbase-export"
-        self.part: Path | None = None
+        self.part: Path | None = None  # the part's name, while it has one
+        self.reading: BinaryIO | None = None
         receiving, sending = context.Pipe(duplex=False)
         self.messages = receiving
         self.process = context.Process(
@@ -234,9 +255,15 @@ class _Worker:
             self.process.terminate()
         self.process.join()
         self.messages.close()
+        if self.reading is not None:
+            self.reading.close()
+        self._unname()
+
+    def _unname(self) -> None:
         if self.part is not None:
-            with suppress(FileNotFoundError):
+            with suppress(OSError):  # a platform that keeps an open file's name: at exit
                 self.part.unlink()
+                self.part = None
 
     def _next(self, timeout: float | None) -> Any:
         if not self.messages.poll(timeout):
@@ -252,16 +279,18 @@ class _Worker:
         return value
 
     def wait_started(self) -> None:
-        """Wait until the worker has read its first rows (its snapshot is taken)."""
+        """Wait until the worker has read its first rows (its snapshot is taken), then
+        hold its part open and take away its name."""
         self.part = Path(self._next(START_SECONDS))
+        self.reading = self.part.open("rb")
+        self._unname()
 
     def append_to(self, out: TextIO) -> int:
         """Wait for the part, then append it to ``out``; how many rows it holds."""
         count = int(self._next(None))
-        assert self.part is not None
+        assert self.reading is not None
         out.flush()
-        with self.part.open("rb") as part:
-            shutil.copyfileobj(part, out.buffer, 1 << 20)
+        shutil.copyfileobj(self.reading, out.buffer, 1 << 20)
         out.buffer.flush()
         return count
 
