@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Literal
 
 from factbase.text.dates import PartialDate
-from factbase.text.language import fold, match_keywords
+from factbase.text.language import KeywordIndex, fold
 
 Occasion = Literal["recurring", "once"]
 
@@ -65,6 +65,8 @@ ONCE_STEMS = (
 )  # fmt: skip
 
 
+# Filed once: the scan asks of thousands of claims' wordings.
+_OCCASION_INDEX = KeywordIndex(OCCASION_WORDS)
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _PUNCTUATION = ".,;:!?\"'()«»“”„"
 
@@ -81,7 +83,7 @@ def occasion_of(text: str, language: str | None) -> Occasion | None:
     words = [word.strip(_PUNCTUATION) for word in fold(text).replace("-", " ").split()]
     if any(word in ONCE_WORDS or word.startswith(ONCE_STEMS) for word in words):
         return "once"
-    found = match_keywords(text, language, OCCASION_WORDS)
+    found = _OCCASION_INDEX.matches(text, language)
     if "once" in found:
         return "once"
     return "recurring" if "recurring" in found else None

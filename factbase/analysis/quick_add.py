@@ -49,9 +49,9 @@ from factbase.errors import FactbaseError, as_id, in_field
 from factbase.store.columns import column_label
 from factbase.store.quick_sqlite import Unanswered, stored, timestamp, written
 from factbase.text.language import (
+    KeywordIndex,
     duplicate_key,
     fold,
-    keyword_matches,
     normalise_text,
     search_forms,
     storable,
@@ -135,7 +135,7 @@ class SqliteLookups:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
-        self.keywords: dict[str, list[str]] | None = None
+        self.keyword_index: KeywordIndex | None = None
 
     def source(self, ref: str) -> SourceRef:
         # As factbase.catalog.sources.find_source: an id, a key, a URL as typed or as
@@ -183,18 +183,19 @@ class SqliteLookups:
         return row[0], False
 
     def suggested_topics(self, text: str, language: str | None) -> dict[int, str]:
-        if self.keywords is None:
-            self.keywords = {}
+        if self.keyword_index is None:
+            keywords: dict[str, list[str]] = {}
             # In TopicSuggester's order, so both name the same keyword of a topic.
             rows = self.connection.execute(
                 "SELECT t.slug, k.keyword FROM topic AS t JOIN topic_keyword AS k "
                 "ON k.topic_id = t.id ORDER BY t.slug, k.keyword"
             )
             for slug, keyword in rows:
-                self.keywords.setdefault(slug, []).append(keyword)
-        if not self.keywords or not text.strip():
+                keywords.setdefault(slug, []).append(keyword)
+            self.keyword_index = KeywordIndex(keywords)
+        if not self.keyword_index or not text.strip():
             return {}
-        found = keyword_matches(text, language, self.keywords)
+        found = self.keyword_index.matches(text, language)
         return {self.topic_id(slug)[0]: keyword for slug, keyword in found.items()}
 
 

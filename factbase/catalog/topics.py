@@ -15,7 +15,7 @@ from factbase.catalog.names import validate_slug
 from factbase.catalog.topic_tree import topic_subtree
 from factbase.errors import InvalidInput, NotFound
 from factbase.store.models import ClaimTopic, Topic, TopicKeyword
-from factbase.text.language import keyword_matches, normalise_text, within
+from factbase.text.language import KeywordIndex, normalise_text, within
 
 # An IPTC Media Topic's QCode: "medtop:" and eight digits (medtop:20000639 is diplomacy).
 _IPTC_CODE = re.compile(r"medtop:[0-9]{8}")
@@ -238,9 +238,10 @@ class TopicSuggester:
         )
         for slug, keyword in rows:
             self.keywords.setdefault(slug, []).append(keyword)
+        self.index = KeywordIndex(self.keywords)
 
     def suggest(self, text: str, language: str | None) -> dict[str, str]:
         """Topic slug -> the keyword of it that ``text`` holds, by slug."""
-        if not self.keywords or not text.strip():
+        if not self.index or not text.strip():
             return {}
-        return keyword_matches(text, language, self.keywords)
+        return self.index.matches(text, language)

@@ -528,40 +528,86 @@ def keyword_matches(
     text: str, language: str | None, keywords: Mapping[str, Iterable[str]]
 ) -> dict[str, str]:
     """Topic slug -> the first of its keywords (in the order given) whose lemmas (or
-    folded words) occur in ``text``, for each topic with one; by slug."""
-    tokens = _tokens(text)
-    if not tokens:
-        return {}
-    code = _language_for(text, language)
-    # Each position matches its lemma or its folded word.
-    options = [{_lemma(token, code), fold(token)} for token in tokens]
-    starts: dict[str, list[int]] = {}
-    for position, words in enumerate(options):
-        for word in words:
-            starts.setdefault(word, []).append(position)
+    folded words) occur in ``text``, for each topic with one; by slug. For one text: a
+    caller matching many keeps a :class:`KeywordIndex`."""
+    return KeywordIndex(keywords).matches(text, language)
 
-    def occurs(form: tuple[str, ...]) -> bool:
-        return any(
-            position + len(form) <= len(options)
-            and all(word in options[position + i] for i, word in enumerate(form))
-            for position in starts.get(form[0], ())
-        )
 
-    # A keyword in a script the text does not use cannot occur in it: skipping it also
-    # spares loading the English dictionary for a Cyrillic text.
-    scripts = frozenset().union(*(_scripts(token) for token in tokens))
+# A keyword form: its folded words (or their lemmas), in order.
+Form = tuple[str, ...]
 
-    def matches(keyword: str) -> bool:
-        if not _scripts(keyword) <= scripts:
-            return False
-        return any(occurs(form) for form in keyword_forms(keyword, code))
 
-    found: dict[str, str] = {}
-    for slug in sorted(keywords):
-        keyword = next(filter(matches, keywords[slug]), None)
-        if keyword is not None:
-            found[slug] = keyword
-    return found
+class KeywordIndex:
+    """The keywords of several slugs, filed by the first word of each of their forms.
+
+    A text then looks up only the forms that start with one of its own words, so matching
+    it costs time that grows with the text, not with the keywords (the occasion words,
+    a topic vocabulary of hundreds). A slug's match is the first of its keywords, in the
+    order given, that occurs in the text, as :func:`keyword_forms` reads it in the text's
+    language. The forms are worked out for a language and a set of scripts when a text
+    of them first asks: a keyword in a script the text does not use cannot occur in it,
+    and leaving it out spares loading the English dictionary for a Cyrillic text.
+    """
+
+    def __init__(self, keywords: Mapping[str, Iterable[str]]) -> None:
+        # (slug, keyword, the keyword's scripts), a slug's keywords in their order: a
+        # position here is a keyword's rank, the lower the better.
+        self._ranked = [
+            (slug, keyword, _scripts(keyword))
+            for slug in sorted(keywords)
+            for keyword in keywords[slug]
+        ]
+        self._forms: dict[tuple[str | None, frozenset[str]], dict[str, list[tuple[int, Form]]]]
+        self._forms = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._ranked)
+
+    def matches(self, text: str, language: str | None) -> dict[str, str]:
+        """Slug -> its first keyword occurring in ``text`` (read in ``language``; None:
+        detected), for each slug with one; by slug."""
+        tokens = _tokens(text)
+        if not tokens:
+            return {}
+        code = _language_for(text, language)
+        # Each position matches its lemma or its folded word.
+        options = [{_lemma(token, code), fold(token)} for token in tokens]
+        starts: dict[str, list[int]] = {}
+        for position, words in enumerate(options):
+            for word in words:
+                starts.setdefault(word, []).append(position)
+        scripts: frozenset[str] = frozenset().union(*(_scripts(token) for token in tokens))
+        forms = self._forms_of(code, scripts)
+        best: dict[str, int] = {}
+        for word, positions in starts.items():
+            for rank, form in forms.get(word, ()):
+                slug = self._ranked[rank][0]
+                if best.get(slug, rank + 1) > rank and _occurs(form, positions, options):
+                    best[slug] = rank
+        return {slug: self._ranked[best[slug]][1] for slug in sorted(best)}
+
+    def _forms_of(
+        self, code: str | None, scripts: frozenset[str]
+    ) -> dict[str, list[tuple[int, Form]]]:
+        """The forms of every keyword a text of ``scripts`` can hold, by their first word."""
+        forms = self._forms.get((code, scripts))
+        if forms is None:
+            forms = {}
+            for rank, (_slug, keyword, needs) in enumerate(self._ranked):
+                if needs <= scripts:
+                    for form in keyword_forms(keyword, code):
+                        forms.setdefault(form[0], []).append((rank, form))
+            self._forms[(code, scripts)] = forms
+        return forms
+
+
+def _occurs(form: Form, starts: list[int], options: list[set[str]]) -> bool:
+    """Whether ``form`` occurs at one of the positions its first word ``starts`` at."""
+    return any(
+        position + len(form) <= len(options)
+        and all(word in options[position + i] for i, word in enumerate(form))
+        for position in starts
+    )
 
 
 # Quotation marks of English, Russian, Ukrainian and Bulgarian typing, and apostrophes.
