@@ -70,16 +70,50 @@ class Figure:
         return statistics.median(self.seconds) if self.seconds else float("nan")
 
 
+# Runs the command (argv[2:]) as a child of its own and writes that child's wall seconds
+# and peak RSS (KiB) to the file descriptor argv[1]. The benchmark process grows large, and
+# Linux starts a forked child's peak RSS at its parent's size and keeps it across exec:
+# measured as a child of this process, a small command would read at least this process's
+# size. This launcher is small (no site packages), so its child's peak is the command's own.
+_LAUNCHER = """
+import os, sys, time
+report = int(sys.argv[1])
+os.set_inheritable(report, False)
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+os.write(report, f"{time.perf_counter() - started} {usage.ru_maxrss}".encode())
+sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
+"""
+
+
 def timed(command: list[str], *, stdout: int | None = subprocess.DEVNULL) -> tuple[float, float]:
-    """Run a whole process; its wall time and peak RSS in MB. A failure stops the run."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
+    """Run a whole process; its wall time and peak RSS in MB (its own and its workers',
+    through the launcher above). A failure stops the run."""
+    reading, writing = os.pipe()
+    try:
+        launcher = [sys.executable, "-S", "-E", "-c", _LAUNCHER, str(writing), *command]
+        process = subprocess.Popen(
+            launcher, stdout=stdout, stderr=subprocess.PIPE, pass_fds=(writing,)
+        )
+        os.close(writing)
+        writing = -1
+        _out, err = process.communicate()
+        report = os.read(reading, 200).decode()
+    finally:
+        os.close(reading)
+        if writing >= 0:
+            os.close(writing)
+    if process.returncode != 0 or not report:
+        stderr = err.decode(errors="replace") if err else ""
         raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024
+    elapsed, peak_kib = report.split()
+    return float(elapsed), int(peak_kib) / 1024
 
 
 def measure(figure: Figure, command: list[str], runs: int, slow: float) -> Figure:
