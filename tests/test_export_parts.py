@@ -21,6 +21,7 @@ from factbase.interchange import export_parts
 from factbase.interchange.claim_rows import IdSpan, claim_records
 from factbase.interchange.export_parts import TableOutput, cuttable, middle_id
 from factbase.store.database import Database
+from factbase.store.worker_process import run_target
 from factbase.vocabulary import ExportFormat
 
 EVERY_CLAIM = ClaimFilter(limit=None, sort=Sort.ID)
@@ -213,14 +214,16 @@ def test_a_writer_at_work_means_one_process_and_the_same_bytes(
 def test_a_failing_second_part_says_why_and_leaves_no_file(tmp_path: Path) -> None:
     receiving, sending = multiprocessing.Pipe(duplex=False)
     beside = tmp_path / "claims.csv"
-    export_parts._write_part(
+    run_target(
+        "the export's second process",
+        export_parts._write_part,
+        sending,
         str(tmp_path / "missing.db"),
         EVERY_CLAIM,
         IdSpan(after=0),
         TableOutput(ExportFormat.CSV),
         str(beside),
         None,
-        sending,
     )
     kind, error = receiving.recv()
     assert kind == "failed"

@@ -21,8 +21,7 @@ folder for stdout). This process opens that file as soon as the worker names it 
 removes its name at once, so the part lives on only as the two open files: a kill of
 both processes leaves nothing behind, unless it falls in the moment between.
 
-The worker is started with ``spawn`` (a forked child would share the open connection)
-and ignores Ctrl-C, which this process takes and answers by stopping it; starting it
+The worker is a :class:`~factbase.store.worker_process.WorkerProcess`; starting it
 costs about half a second of the other core, so exports of fewer than
 :data:`MIN_CLAIMS` claims are written here alone. ``FACTBASE_EXPORT_WORKERS=0`` writes
 every export in one process, ``1`` cuts any export that can be cut, however small (the
@@ -31,10 +30,8 @@ tests use it).
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import shutil
-import signal
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -53,6 +50,7 @@ from factbase.interchange.exports import COLUMNS, primed, write_table
 from factbase.interchange.outputs import part_path
 from factbase.store.database import Database
 from factbase.store.models import Claim
+from factbase.store.worker_process import WorkerProcess
 from factbase.store.workers import workers_asked
 from factbase.vocabulary import ExportFormat
 
@@ -209,6 +207,9 @@ def _exported_snapshot(session: Session) -> str | None:
     return str(session.execute(text("SELECT pg_export_snapshot()")).scalar_one())
 
 
+_NAME = "the export's second process"
+
+
 class _Worker:
     """The process writing the second part; a context manager that stops it on the way
     out and removes its part file."""
@@ -222,39 +223,22 @@ class _Worker:
         target: Path | None,
         snapshot: str | None,
     ) -> None:
-        context = multiprocessing.get_context("spawn")
         # Beside the output, as `.NAME.PID.part` with the worker's PID: the next write
         # towards the same file sweeps it if a kill left it there.
         beside = target if target is not None else Path(tempfile.gettempdir()) / "factbase-export"
         self.part: Path | None = None  # the part's name, while it has one
         self.reading: BinaryIO | None = None
-        receiving, sending = context.Pipe(duplex=False)
-        self.messages = receiving
-        self.process = context.Process(
-            target=_write_part,
-            args=(
-                database.url.render_as_string(hide_password=False),
-                where,
-                span,
-                output,
-                str(beside),
-                snapshot,
-                sending,
-            ),
-            daemon=True,
+        location = database.url.render_as_string(hide_password=False)
+        self.process = WorkerProcess(
+            _NAME, _write_part, location, where, span, output, str(beside), snapshot
         )
-        self.sending = sending
 
     def __enter__(self) -> _Worker:
-        self.process.start()
-        self.sending.close()  # the worker's end: a worker gone shows as the end of messages
+        self.process.__enter__()
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.messages.close()
+    def __exit__(self, *exc: object) -> None:
+        self.process.__exit__(*exc)
         if self.reading is not None:
             self.reading.close()
         self._unname()
@@ -265,29 +249,16 @@ class _Worker:
                 self.part.unlink()
                 self.part = None
 
-    def _next(self, timeout: float | None) -> Any:
-        if not self.messages.poll(timeout):
-            raise FactbaseError("the export's second process did not start in time")
-        try:
-            kind, value = self.messages.recv()
-        except EOFError:
-            raise FactbaseError(
-                f"the export's second process stopped (exit code {self.process.exitcode})"
-            ) from None
-        if kind == "failed":
-            raise value
-        return value
-
     def wait_started(self) -> None:
         """Wait until the worker has read its first rows (its snapshot is taken), then
         hold its part open and take away its name."""
-        self.part = Path(self._next(START_SECONDS))
+        self.part = Path(self.process.receive(START_SECONDS)[1])
         self.reading = self.part.open("rb")
         self._unname()
 
     def append_to(self, out: TextIO) -> int:
         """Wait for the part, then append it to ``out``; how many rows it holds."""
-        count = int(self._next(None))
+        count = int(self.process.receive()[1])
         assert self.reading is not None
         out.flush()
         shutil.copyfileobj(self.reading, out.buffer, 1 << 20)
@@ -296,17 +267,16 @@ class _Worker:
 
 
 def _write_part(
+    messages: Any,
     location: str,
     where: ClaimFilter,
     span: IdSpan,
     output: TableOutput,
     beside: str,
     snapshot: str | None,
-    messages: Any,
 ) -> None:
     """The worker: the claims of ``span`` into a part file beside ``beside``; says where
-    once its snapshot is taken, then how many rows it wrote, or what stopped it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the exporting process answers Ctrl-C
+    once its snapshot is taken, then how many rows it wrote."""
     part = part_path(Path(beside))
     try:
         with (
@@ -322,19 +292,10 @@ def _write_part(
                 messages.send(("started", str(part)))
                 count = output.write(out, rows, first=False)
         messages.send(("done", count))
-    except BaseException as exc:
+    except BaseException:
         with suppress(FileNotFoundError):
             part.unlink()
-        failure = exc if isinstance(exc, FactbaseError) else None
-        if failure is None:  # a bug: say what, as the exporting process cannot see it
-            failure = FactbaseError(f"the export's second process failed: {exc!r}")
-        with suppress(OSError):
-            try:
-                messages.send(("failed", failure))
-            except Exception:  # an error that does not pickle: its words at least
-                messages.send(("failed", FactbaseError(str(failure))))
-    finally:
-        messages.close()
+        raise
 
 
 def _adopt(session: Session, snapshot: str) -> None:
