@@ -13,8 +13,10 @@ duplicates what a person decided: dismissed conflicts stay dismissed.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,8 +48,11 @@ from factbase.claims.query import get_claim, retracted_ids
 from factbase.claims.record import claim_fields_of, selected
 from factbase.claims.values import subject_identity
 from factbase.errors import InvalidInput, NotFound, as_id
+from factbase.store.database import Database
 from factbase.store.memory import collector_paused
 from factbase.store.models import Claim, ClaimLink, ClaimTopic, Conflict, Outlet, Source, utcnow
+from factbase.store.worker_process import WorkerProcess
+from factbase.store.workers import spare_cores, workers_asked
 from factbase.text.date_formats import timestamp_iso
 from factbase.text.language import normalise_text, validate_language
 from factbase.vocabulary import CONFLICT_KINDS, CONFLICT_STATUSES, validate_choice
@@ -73,9 +78,11 @@ def _facts_query(*, comparable_only: bool = True) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _blocks(session: Session, claim_ids: Iterable[int] | None) -> Iterator[list[ClaimFacts]]:
+def _blocks(
+    session: Session, claim_ids: Iterable[int] | None, part: int | None = None
+) -> Iterator[list[ClaimFacts]]:
     """Claims block by block, each block's members by id; with claim_ids, only the blocks
-    those claims are in.
+    those claims are in; with ``part`` (0 or 1), only the blocks of that half.
 
     The claims are read in block order and each block is let go once it is handed on, so a
     scan holds one block at a time rather than every claim's facts. Blocks come in the
@@ -89,6 +96,8 @@ def _blocks(session: Session, claim_ids: Iterable[int] | None) -> Iterator[list[
         if not wanted_blocks:
             return
         query = query.where(_in_blocks(wanted_blocks))
+    if part is not None:
+        query = query.where(_block_part(part))
     # The block of a claim is its entity, else its folded subject text, and its property:
     # ordering by the same makes each block one run of rows.
     text_subject = case((Claim.subject_id.is_(None), Claim.subject_key), else_=None)
@@ -109,6 +118,14 @@ def _blocks(session: Session, claim_ids: Iterable[int] | None) -> Iterator[list[
 
 # Rows fetched at a time while streaming the claims' facts.
 _STREAM_ROWS = 2000
+
+
+def _block_part(part: int) -> Any:
+    """The claims of one half of the blocks (0 or 1), told apart by the block's own key so
+    that each half holds whole blocks: the subject's entity id (or, for a subject with
+    none, the length of its folded text) plus the length of the property key, even or odd."""
+    subject = func.coalesce(Claim.subject_id, func.length(Claim.subject_key))
+    return (subject + func.length(Claim.property_key)) % 2 == part
 
 
 def _in_blocks(blocks: set[tuple[str, str]]) -> Any:
@@ -154,19 +171,27 @@ class ScanResult:
     stale: int = 0  # decided conflicts that no longer hold: kept, flagged stale
 
 
-def scan(session: Session, claim_ids: Iterable[int] | None = None) -> ScanResult:
+def scan(
+    session: Session, claim_ids: Iterable[int] | None = None, *, in_parts: bool = False
+) -> ScanResult:
     """Record the conflicts among all claims, or between ``claim_ids`` and their blocks.
 
     Which pairs of a block are compared is decided by :mod:`factbase.analysis.conflict_pairs`;
     with ``claim_ids`` the same pairs as in a full scan are kept when they involve one of
     those claims, so an incremental check and a full scan agree.
+
+    ``in_parts``: a full scan of a large database may hand half its blocks to a second
+    process (see :func:`_second_half`). Only for a writing session that has written
+    nothing yet: the other process reads what is committed.
     """
+    focus = set(claim_ids) if claim_ids is not None else None
     with collector_paused():
-        return _scan(session, set(claim_ids) if claim_ids is not None else None)
+        return _scan(session, focus, in_parts=in_parts and focus is None)
 
 
-def _scan(session: Session, focus: set[int] | None) -> ScanResult:
+def _scan(session: Session, focus: set[int] | None, *, in_parts: bool = False) -> ScanResult:
     result = ScanResult()
+    # The first read: a writing session has the database's write lock from here on.
     existing = _existing(session, focus)
     # Recorded conflicts by their first claim, to tell in its block whether one still holds.
     recorded: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
@@ -177,9 +202,8 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
     new_rows: list[tuple[int, list[dict[str, object]]]] = []
     confirmed: set[tuple[int, int, str]] = set()  # recorded, and found again
     holding: set[tuple[int, int, str]] = set()  # recorded, not found again, yet still clash
-    for members in _blocks(session, focus):
-        found: dict[tuple[int, int, str], Finding] = {}
-        _scan_block(members, focus, found, result)
+
+    def take(first_id: int, found: dict[tuple[int, int, str], Finding]) -> None:
         rows = []
         for key, finding in found.items():
             if key in existing:
@@ -196,11 +220,23 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
                 }
             )
         if rows:
-            new_rows.append((members[0].id, rows))
-        holding.update(still_holding(members, recorded, found))
+            new_rows.append((first_id, rows))
+
+    with _second_half(session) if in_parts else nullcontext() as other:
+        received = _Received(other) if other is not None else None
+        for members in _blocks(session, focus, None if other is None else 0):
+            found: dict[tuple[int, int, str], Finding] = {}
+            _scan_block(members, focus, found, result)
+            take(members[0].id, found)
+            holding.update(still_holding(members, recorded, found))
+        if received is not None:
+            for first_id, found, held in received.blocks():
+                take(first_id, found)
+                holding.update(held)
+            result.compared_pairs += received.compared_pairs
     new_rows.sort(key=lambda block: block[0])
     pending = [row for _, rows in new_rows for row in rows]
-    del new_rows
+    new_rows.clear()
     for start in range(0, len(pending), 1000):
         rows = pending[start : start + 1000]
         result.new_ids.extend(session.scalars(insert(Conflict).returning(Conflict.id), rows))
@@ -226,6 +262,100 @@ def _scan(session: Session, focus: set[int] | None) -> ScanResult:
             )
     result.stale = len(decided)
     return result
+
+
+# -- a full scan on two cores ------------------------------------------------------------
+
+# A full scan of a database whose claim ids span this many hands the odd half of its
+# blocks to a second process; starting it costs about half a second of the other core.
+PARTED_SCAN_CLAIMS = 50_000
+SCAN_WORKERS_VARIABLE = "FACTBASE_SCAN_WORKERS"  # 0: one process always; 1: parted always
+_HALF = "the scan's second process"
+# One block's results from the other half: its first claim, its findings, the recorded
+# conflicts of it that still clash.
+HalfBlock = tuple[int, dict[tuple[int, int, str], Finding], list[tuple[int, int, str]]]
+
+
+@contextmanager
+def _second_half(session: Session) -> Iterator[WorkerProcess | None]:
+    """A process scanning the odd half of the blocks, or None when one process will do.
+
+    The other process reads what is committed; this session holds the writers off (SQLite's
+    write lock, PostgreSQL's writers' lock) and has written nothing, so both read one state.
+    """
+    bind = session.connection()
+    url = bind.engine.url
+    asked = workers_asked(SCAN_WORKERS_VARIABLE)
+    low, high = session.execute(select(func.min(Claim.id), func.max(Claim.id))).one()
+    if high is None:
+        parted = False
+    elif asked is None:
+        parted = high - low >= PARTED_SCAN_CLAIMS and spare_cores() > 0
+    else:
+        parted = asked > 0
+    writing = bind.get_execution_options().get("factbase_write", False)
+    if not parted or not writing or url.database in (None, "", ":memory:"):
+        yield None
+        return
+    location = url.render_as_string(hide_password=False)
+    with WorkerProcess(_HALF, _scan_half, location, 1) as other:
+        yield other
+
+
+class _Received:
+    """The other half's results, taken from its pipe by a thread as they come: a worker
+    whose pipe is full waits, so they cannot wait until this process is done."""
+
+    def __init__(self, other: WorkerProcess) -> None:
+        self.other = other
+        self.compared_pairs = 0
+        self._blocks: list[HalfBlock] = []
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._take, daemon=True)
+        self._thread.start()
+
+    def _take(self) -> None:
+        try:
+            while True:
+                kind, value = self.other.receive()
+                if kind == "done":
+                    self.compared_pairs = int(value)
+                    return
+                self._blocks.extend(value)
+        except BaseException as exc:  # raised in the scanning thread, below
+            self._failure = exc
+
+    def blocks(self) -> list[HalfBlock]:
+        """Every block the other half found anything in, once it is done."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return self._blocks
+
+
+def _scan_half(messages: Any, location: str, part: int) -> None:
+    """The other process: the blocks of ``part``, sent back a batch at a time."""
+    with (
+        Database.open(location, create=False, upgrade=False) as database,
+        database.session() as session,
+        collector_paused(),
+    ):
+        recorded: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        for key in _existing(session, None):
+            recorded[key[0]].append(key)
+        result = ScanResult()
+        batch: list[HalfBlock] = []
+        for members in _blocks(session, None, part):
+            found: dict[tuple[int, int, str], Finding] = {}
+            _scan_block(members, None, found, result)
+            held = list(still_holding(members, recorded, found))
+            if found or held:
+                batch.append((members[0].id, found, held))
+            if len(batch) >= 500:
+                messages.send(("blocks", batch))
+                batch = []
+        messages.send(("blocks", batch))
+        messages.send(("done", result.compared_pairs))
 
 
 def _slices(ids: list[int], size: int = 500) -> Iterable[list[int]]:

@@ -185,7 +185,7 @@ def conflicts_scan() -> None:
     from factbase.analysis.conflicts import scan
 
     with state.open_db(write=True) as db, db.session(write=True) as session:
-        result = scan(session)
+        result = scan(session, in_parts=True)
         found = len(result.new_ids)
     render.console().print(
         f"compared {render.plural(result.compared_pairs, 'pair')}; "
