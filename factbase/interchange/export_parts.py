@@ -34,6 +34,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -128,16 +129,39 @@ def write_claims(
             with _rows(session, where, None) as rows:
                 return output.write(out, rows, first=True)
         snapshot = _exported_snapshot(session)
-        with (
-            _rows(session, where, IdSpan(upto=cut)) as rows,
-            _Worker(database, where, IdSpan(after=cut), output, target, snapshot) as worker,
-        ):
-            worker.wait_started()
-            _release(held)  # both snapshots are taken: other writers may go on
-            count = output.write(out, rows, first=True)
+        with _Worker(database, where, IdSpan(after=cut), output, target, snapshot) as worker:
+            # The worker starts (half a second, then its first read) while this process
+            # writes its own half; a thread lets other writers go on once both snapshots
+            # are taken.
+            started = _Started(worker, held)
+            with _rows(session, where, IdSpan(upto=cut)) as rows:
+                count = output.write(out, rows, first=True)
+            started.wait()
             return count + worker.append_to(out)
     finally:
         _release(held)
+
+
+class _Started:
+    """A thread waiting for the worker's first read, then releasing the held commits."""
+
+    def __init__(self, worker: _Worker, held: _CommitsHeld | None) -> None:
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._wait, args=(worker, held), daemon=True)
+        self.thread.start()
+
+    def _wait(self, worker: _Worker, held: _CommitsHeld | None) -> None:
+        try:
+            worker.wait_started()
+        except BaseException as exc:  # raised in the exporting thread by wait()
+            self.failure = exc
+        finally:
+            _release(held)
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
 
 
 @contextmanager
@@ -158,6 +182,9 @@ class _CommitsHeld:
 
     def __init__(self, connection: sqlite3.Connection | None) -> None:
         self.connection = connection
+        # Released by the thread that sees the worker start, or by the exporting thread
+        # on the way out, whichever comes first.
+        self._releasing = threading.Lock()
 
     @classmethod
     def take(cls, database: Database) -> _CommitsHeld | None:
@@ -170,7 +197,11 @@ class _CommitsHeld:
         path = Path(str(database.url.database)).absolute()
         try:
             connection = sqlite3.connect(
-                f"{path.as_uri()}?mode=rw", uri=True, timeout=0.5, isolation_level=None
+                f"{path.as_uri()}?mode=rw",
+                uri=True,
+                timeout=0.5,
+                isolation_level=None,
+                check_same_thread=False,  # released from another thread (_Started)
             )
         except sqlite3.Error:
             return None
@@ -188,11 +219,12 @@ class _CommitsHeld:
         return cls(connection)
 
     def release(self) -> None:
-        if self.connection is not None:
-            with suppress(sqlite3.Error):
-                self.connection.execute("ROLLBACK")
-            self.connection.close()
-            self.connection = None
+        with self._releasing:
+            if self.connection is not None:
+                with suppress(sqlite3.Error):
+                    self.connection.execute("ROLLBACK")
+                self.connection.close()
+                self.connection = None
 
 
 def _release(held: _CommitsHeld | None) -> None:
