@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import PG_URL, Cli, seed
@@ -230,3 +231,25 @@ def test_a_failing_second_part_says_why_and_leaves_no_file(tmp_path: Path) -> No
     assert isinstance(error, FactbaseError)
     assert "missing.db" in str(error)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_worker_that_cannot_start_fails_the_export_in_one_line(
+    seeded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process writes its half while the worker starts: a worker that never does
+    must still end the export with its reason, leaving no output and no part."""
+    monkeypatch.setenv(export_parts.WORKERS_VARIABLE, "1")
+    started = export_parts.WorkerProcess
+    missing = str(tmp_path / "missing.db")
+
+    def elsewhere(name: str, target: Any, _location: str, *args: Any) -> Any:
+        return started(name, target, missing, *args)
+
+    monkeypatch.setattr(export_parts, "WorkerProcess", elsewhere)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    failed = Cli(seeded)("export", "claims", "--format", "csv", "-o", str(folder / "c.csv"))
+    assert failed.exit_code != 0
+    assert "missing.db" in failed.stderr and len(failed.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in failed.stderr
+    assert list(folder.iterdir()) == []

@@ -117,3 +117,24 @@ def test_only_a_writing_session_hands_half_away(
             assert other is None
     finally:
         database.close()
+
+
+def test_a_second_half_that_fails_writes_nothing(
+    db_url: str, claims_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Cli(db_url).ok("import", str(claims_file))
+    with writing(db_url) as session:
+        session.execute(text("DELETE FROM conflict WHERE id % 2 = 0"))
+    before = query_rows(db_url, CONFLICT_ROWS)
+    started = conflicts.WorkerProcess
+    missing = str(tmp_path / "missing.db")
+
+    def elsewhere(name: str, target: Any, _location: str, *args: Any) -> Any:
+        return started(name, target, missing, *args)
+
+    monkeypatch.setattr(conflicts, "WorkerProcess", elsewhere)
+    monkeypatch.setenv(conflicts.SCAN_WORKERS_VARIABLE, "1")
+    failed = Cli(db_url)("conflicts", "scan")
+    assert failed.exit_code != 0
+    assert "missing.db" in failed.stderr and len(failed.stderr.strip().splitlines()) == 1
+    assert query_rows(db_url, CONFLICT_ROWS) == before
