@@ -16,7 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import PG_URL, Cli, drop_run_database, reset_postgres
+from helpers import (
+    PG_URL,
+    Cli,
+    built_template,
+    drop_run_database,
+    from_template,
+    reset_postgres,
+    seed,
+)
 
 # The `list`/`show` shortcut raises its SQLite errors rather than leaving the answer to the
 # library: here one means a bug (factbase.claims.fastread.STRICT_ENV; subprocesses inherit it).
@@ -83,6 +91,20 @@ def empty_db_url(tmp_path: Path) -> str:
         reset_postgres(PG_URL)
         return PG_URL
     return str(tmp_path / "factbase.db")
+
+
+@pytest.fixture(scope="session")
+def _seeded_sqlite_template(
+    tmp_path_factory: pytest.TempPathFactory, _migrated_sqlite_template: Path
+) -> Path | None:
+    """SQLite: the seed data loaded once per test run, copied for each test that wants it."""
+    return built_template(tmp_path_factory, _migrated_sqlite_template, seed, "seeded")
+
+
+@pytest.fixture
+def seeded_url(db_url: str, _seeded_sqlite_template: Path | None) -> str:
+    """``db_url`` holding the seed data."""
+    return from_template(db_url, _seeded_sqlite_template, seed)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -76,6 +76,28 @@ _RUN_PG_URL = "_FACTBASE_TEST_RUN_PG_URL" + os.environ.get("PYTEST_XDIST_WORKER"
 PG_URL = os.environ.get(_RUN_PG_URL) or (_run_database(PG_SERVER_URL) if PG_SERVER_URL else None)
 if PG_URL:
     os.environ[_RUN_PG_URL] = PG_URL
+
+
+def built_template(
+    factory: Any, empty: Path, build: Callable[[str], object], name: str
+) -> Path | None:
+    """SQLite: a database built once (from the migrated ``empty`` one) for copying into
+    each test that wants it. PostgreSQL: None, each test builds its own."""
+    if PG_URL:
+        return None
+    path = factory.mktemp(name) / "template.db"
+    shutil.copyfile(empty, path)
+    build(str(path))
+    return path
+
+
+def from_template(url: str, template: Path | None, build: Callable[[str], object]) -> str:
+    """``url`` holding what ``build`` makes: a copy of the template, or built anew."""
+    if template is None:
+        build(url)
+    else:
+        shutil.copyfile(template, url)
+    return url
 
 
 def reset_postgres(url: str) -> None:

@@ -5,14 +5,13 @@ databases."""
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PG_URL, Cli, seed
+from helpers import PG_URL, Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,22 +36,9 @@ OPTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def _seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed data in a SQLite file, made once for the module's SQLite runs."""
-    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
-    if not PG_URL:
-        seed(str(path))
-    return path
-
-
 @pytest.fixture
-def seeded(db_url: str, _seeded_file: Path) -> str:
-    if PG_URL:
-        seed(db_url)
-        return db_url
-    shutil.copyfile(_seeded_file, db_url)
-    return db_url
+def seeded(seeded_url: str) -> str:
+    return seeded_url
 
 
 def _export(

@@ -4,13 +4,12 @@ the summary and audit of updates, and duplicates caught at the door (issue 15)."
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PG_URL, Cli, import_counts, parse_json, query, seed, snapshot
+from helpers import Cli, import_counts, parse_json, query, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -49,26 +48,9 @@ def audit_entries(url: str, action: str) -> list[dict[str, Any]]:
     return query(url, "SELECT * FROM audit_log WHERE action = :action ORDER BY id", action=action)
 
 
-@pytest.fixture(scope="module")
-def _seeded_template(
-    tmp_path_factory: pytest.TempPathFactory, _migrated_sqlite_template: Path
-) -> Path | None:
-    """SQLite: seed once per module and copy per test; PostgreSQL: seed in each test."""
-    if PG_URL:
-        return None
-    path = tmp_path_factory.mktemp("partial") / "seeded.db"
-    shutil.copyfile(_migrated_sqlite_template, path)
-    seed(str(path))
-    return path
-
-
 @pytest.fixture
-def seeded(db_url: str, _seeded_template: Path | None) -> Cli:
-    if _seeded_template is None:
-        seed(db_url)
-    else:
-        shutil.copyfile(_seeded_template, db_url)
-    return Cli(db_url)
+def seeded(seeded_url: str) -> Cli:
+    return Cli(seeded_url)
 
 
 # -- the case of the issue ----------------------------------------------------------------

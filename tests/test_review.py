@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from helpers import PG_URL, seed, snapshot
+from helpers import snapshot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,26 +29,9 @@ from factbase.store.database import Database
 from factbase.store.models import AuditEntry, Claim, ClaimLink, Conflict, XrefRejection
 
 
-@pytest.fixture(scope="module")
-def _seeded_template(
-    tmp_path_factory: pytest.TempPathFactory, _migrated_sqlite_template: Path
-) -> Path | None:
-    """SQLite: seed once per module and copy per test; PostgreSQL: seed in each test."""
-    if PG_URL:
-        return None
-    path = tmp_path_factory.mktemp("review") / "seeded.db"
-    shutil.copyfile(_migrated_sqlite_template, path)
-    seed(str(path))
-    return path
-
-
 @pytest.fixture
-def seeded(db_url: str, _seeded_template: Path | None) -> Iterator[Database]:
-    if _seeded_template is None:
-        seed(db_url)
-    else:
-        shutil.copyfile(_seeded_template, db_url)
-    database = Database.open(db_url)
+def seeded(seeded_url: str) -> Iterator[Database]:
+    database = Database.open(seeded_url)
     yield database
     database.close()
 

@@ -10,13 +10,22 @@ import csv
 import functools
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer.testing
-from helpers import PG_URL, Cli, add_claims, add_outlets, add_sources, query, snapshot, writing
+from helpers import (
+    Cli,
+    add_claims,
+    add_outlets,
+    add_sources,
+    built_template,
+    from_template,
+    query,
+    snapshot,
+    writing,
+)
 from sqlalchemy import text
 
 from factbase.analysis.conflict_columns import CONFLICT_COLUMNS
@@ -95,46 +104,30 @@ def build_world(url: str) -> None:
         )
 
 
-def _template(factory: pytest.TempPathFactory, empty: Path, build: Any) -> Path | None:
-    """SQLite: build once per module and copy per test; PostgreSQL: build in each test."""
-    if PG_URL:
-        return None
-    path = factory.mktemp("conflicts-cli") / "template.db"
-    shutil.copyfile(empty, path)
-    build(str(path))
-    return path
-
-
 @pytest.fixture(scope="module")
 def _base_template(
     tmp_path_factory: pytest.TempPathFactory, _migrated_sqlite_template: Path
 ) -> Path | None:
-    return _template(tmp_path_factory, _migrated_sqlite_template, build_base)
+    return built_template(tmp_path_factory, _migrated_sqlite_template, build_base, "base")
 
 
 @pytest.fixture(scope="module")
 def _world_template(
     tmp_path_factory: pytest.TempPathFactory, _migrated_sqlite_template: Path
 ) -> Path | None:
-    return _template(tmp_path_factory, _migrated_sqlite_template, build_world)
-
-
-def _from_template(cli: Cli, template: Path | None, build: Any) -> Cli:
-    if template is None:
-        build(cli.url)
-    else:
-        shutil.copyfile(template, cli.url)
-    return cli
+    return built_template(tmp_path_factory, _migrated_sqlite_template, build_world, "world")
 
 
 @pytest.fixture
 def base(cli: Cli, _base_template: Path | None) -> Cli:
-    return _from_template(cli, _base_template, build_base)
+    from_template(cli.url, _base_template, build_base)
+    return cli
 
 
 @pytest.fixture
 def world(cli: Cli, _world_template: Path | None) -> Cli:
-    return _from_template(cli, _world_template, build_world)
+    from_template(cli.url, _world_template, build_world)
+    return cli
 
 
 def add(cli: Cli, key: str, statement: str, source: str, language: str, *args: str) -> Any:

@@ -12,33 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import PG_URL, Cli, seed
+from helpers import Cli
 
 CLAIMS, OPEN_CONFLICTS, SUGGESTIONS, SOURCES = 139, 17, 18, 5
 
 
-@pytest.fixture(scope="module")
-def _seeded_template(
-    tmp_path_factory: pytest.TempPathFactory, _migrated_sqlite_template: Path
-) -> Path | None:
-    if PG_URL:
-        return None
-    path = tmp_path_factory.mktemp("outputs-cli") / "seeded.db"
-    shutil.copyfile(_migrated_sqlite_template, path)
-    seed(str(path))
-    return path
-
-
 @pytest.fixture
-def seeded(cli: Cli, _seeded_template: Path | None) -> Cli:
-    if _seeded_template is None:
-        seed(cli.url)
-    else:
-        shutil.copyfile(_seeded_template, cli.url)
+def seeded(cli: Cli, seeded_url: str) -> Cli:
     return cli
 
 

@@ -7,7 +7,6 @@ After each step the database and the audit log are read back directly.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import Any
 
 import pexpect
 import pytest
-from helpers import PG_URL, Cli, query, seed, snapshot
+from helpers import Cli, query, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -24,24 +23,8 @@ PROMPT = "[c d l r n s u o q ?]"
 TIMEOUT = 20  # seconds for one screen; a passing run needs about one
 
 
-@pytest.fixture(scope="module")
-def _seeded_template(
-    tmp_path_factory: pytest.TempPathFactory, _migrated_sqlite_template: Path
-) -> Path | None:
-    if PG_URL:
-        return None
-    path = tmp_path_factory.mktemp("review-cli") / "seeded.db"
-    shutil.copyfile(_migrated_sqlite_template, path)
-    seed(str(path))
-    return path
-
-
 @pytest.fixture
-def seeded(cli: Cli, _seeded_template: Path | None) -> Cli:
-    if _seeded_template is None:
-        seed(cli.url)
-    else:
-        shutil.copyfile(_seeded_template, cli.url)
+def seeded(cli: Cli, seeded_url: str) -> Cli:
     return cli
 
 
